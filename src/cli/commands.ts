@@ -1,0 +1,12 @@
+/**
+ * The subcommands. Each lives in `src/commands/<name>.ts` and exports `register(program, setExit)`.
+ */
+import type { Command } from 'commander';
+
+/** Sets the process exit code a command finished with. */
+export type SetExit = (code: number) => void;
+
+export function registerCommands(program: Command, setExit: SetExit): void {
+  void program;
+  void setExit;
+}

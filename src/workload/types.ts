@@ -1,0 +1,28 @@
+/**
+ * The contract between the runner (which owns a target and its result file) and the workloads
+ * (which drive load and verify correctness). A workload gets a context, emits progress events
+ * through it, and returns the scenario's outcome; the runner stamps and writes the events.
+ */
+import type { Etcd3, IOptions } from 'etcd3';
+import type { EventBody, ScenarioEndEvent, ServerSample, TargetKind } from '../events/schema.ts';
+
+export interface ScenarioContext {
+  /** Target name as shown to users (`memory`, `rocksdb`, `etcd`, `endpoint`). */
+  readonly target: string;
+  readonly targetKind: TargetKind;
+  /** Options for new `Etcd3` clients to the target (hosts, TLS, auth). */
+  readonly clientOptions: IOptions;
+  /** Opens a client; the workload closes what it opens. */
+  connect(): Etcd3;
+  /** The run's seed; same seed, same operation stream. */
+  readonly seed: number;
+  /** Appends an event (progress, log) to the target's result file. */
+  emit(event: EventBody): void;
+  /** Aborted on Ctrl-C / SIGTERM: stop issuing operations, return promptly. */
+  readonly signal: AbortSignal;
+  /** Newest server CPU/RSS sample, when the runner started the server. */
+  serverSample(): ServerSample | undefined;
+}
+
+/** What a workload reports at the end (the runner adds v, t, target, grade). */
+export type ScenarioOutcome = Omit<ScenarioEndEvent, 'v' | 't' | 'target' | 'kind' | 'grade'>;
