@@ -76,6 +76,12 @@ export interface MetaStore extends WatchableKV, Lessor {
   status(): Promise<StoreStatus>;
   /** A header at the current revision. */
   header(): ResponseHeader;
+  /**
+   * Reclaims space after compaction (the backend's `defragment`: RocksDB compacts its key
+   * space physically). Optional so that a store without it still fits; `Maintenance.Defragment`
+   * answers success without work then. Returns on-disk bytes before and after.
+   */
+  defragment?(): Promise<{ beforeBytes: number; afterBytes: number }>;
   /** Stops accepting requests, finishes the queued ones, flushes and closes the backend. */
   close(): Promise<void>;
 }
