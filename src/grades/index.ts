@@ -1,0 +1,7 @@
+/**
+ * Grades: the rubric that turns a scenario's figures and SLOs into a letter with a reason, the
+ * overall grade per target, and grade letters as the CLI takes them (`--fail-under`).
+ */
+export { BANDS, NO_PERF_SLO_CAP, bandFor, gradeScenario, type Band, type GradeInput, type Slo } from './rubric.ts';
+export { overallGrade, type NamedGrade } from './overall.ts';
+export { GRADE_LETTERS, gradeBelow, gradeRank, parseGrade, worseGrade, type GradeLetter } from './letters.ts';
