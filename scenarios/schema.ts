@@ -1,0 +1,239 @@
+/**
+ * What a scenario file may say, and what the loader hands the runner after resolving a profile.
+ *
+ * A scenario file (YAML or JSON) names a workload from the vocabulary below, gives its standard
+ * parameters, optional per-profile overrides, and the service-level objectives its grade is
+ * judged against:
+ *
+ * ```yaml
+ * name: large-scale-load
+ * description: 50 clients × 1000 Put-then-Get, every Get must return the value just put
+ * workload: put-get
+ * params: { clients: 50, opsPerClient: 1000 }
+ * profiles:
+ *   quick: { clients: 10, opsPerClient: 100 }
+ *   soak: { opsPerClient: null, durationMs: 300000 }   # null removes a standard parameter
+ * slo: { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 500 }
+ * sloByTarget: { rocksdb: { maxP99Ms: 300, minOpsPerSec: 200 } }
+ * ```
+ */
+import { z } from 'zod';
+import type { TargetKind } from '../src/events/schema.ts';
+
+/** The run profiles: `quick` (seconds, CI), `standard` (the seed's parameters), `soak` (5–10 min). */
+export const PROFILES = ['quick', 'standard', 'soak'] as const;
+/** One of {@link PROFILES}. */
+export type Profile = (typeof PROFILES)[number];
+
+/**
+ * The workload vocabulary: what one operation of a scenario is.
+ * - `put-get`: Put then Get of `<keyPrefix>/client-<c>/key-<j>`, the Get must return the value.
+ * - `put`: Put of a key within the client's key space (sustained throughput).
+ * - `mixed`: one weighted-random choice per operation among put/get/delete/range.
+ * - `watch`: watchers on one prefix, Puts with bounded in-flight writes, exact per-event accounting.
+ * - `txn`: `If(Version(k)=0) Then Put Else Get`, plus an optional contended CAS-counter phase.
+ * - `compaction`: load, overwrite, compact, read; phases timed separately.
+ */
+export const WORKLOADS = ['put-get', 'put', 'mixed', 'watch', 'txn', 'compaction'] as const;
+/** One of {@link WORKLOADS}. */
+export type WorkloadName = (typeof WORKLOADS)[number];
+
+/** Operation types a `mixed` workload chooses among. */
+export const MIX_OPS = ['put', 'get', 'delete', 'range'] as const;
+/** One of {@link MIX_OPS}. */
+export type MixOp = (typeof MIX_OPS)[number];
+
+const posInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+
+/**
+ * Scenario parameters as written in a file (all optional there; {@link PARAM_DEFAULTS} fills in).
+ * Units are in the names: `*Ms` milliseconds, `rate` operations per second, sizes in bytes.
+ */
+const paramFields = {
+    /** Concurrent clients (closed-loop workers). */
+    clients: posInt,
+    /** Operations per client; the scenario is bounded by operations. Exclusive with `durationMs`. */
+    opsPerClient: posInt,
+    /** Measured duration; the scenario is bounded by time. Exclusive with `opsPerClient`. */
+    durationMs: posInt,
+    /** Warm-up before measuring (not recorded). Default 0. */
+    warmupMs: nonNegInt,
+    /** gRPC connections the clients are spread over. Default 1 (shared, as the seed). */
+    connections: posInt,
+    /** Total target rate in operations per second: open loop. Absent = closed loop. */
+    rate: z.number().positive(),
+    /** How late (ms after the intended start) an open-loop operation counts as late. Default 1. */
+    lateThresholdMs: z.number().nonnegative(),
+    /** Weights of the `mixed` operation types (need not sum to 100). */
+    mix: z.partialRecord(z.enum(MIX_OPS), z.number().nonnegative()),
+    /** Allowed distance of the realised mix from the weights, in percentage points. Default 2. */
+    mixTolerancePoints: z.number().positive(),
+    /** Distinct keys the `put`/`mixed` workloads touch. Default 1000. */
+    keySpace: posInt,
+    /** Value size in bytes. Default 64. */
+    valueSize: posInt,
+    /** RANGE limit (`mixed`). Default 10. */
+    rangeLimit: posInt,
+    /** Key prefix (each workload has its own default). */
+    keyPrefix: z.string().min(1),
+    /** Watchers (`watch`). Default 100. */
+    watchers: posInt,
+    /** Events written (`watch`). Default 1000. */
+    events: posInt,
+    /** Puts in flight at once (`watch`). Default 50. */
+    inFlight: posInt,
+    /** How long watchers may lag behind the last Put before events count as lost. Default 30000. */
+    eventTimeoutMs: posInt,
+    /** Shared counters of the contended `txn` phase; 0 skips that phase. Default 0. */
+    counters: nonNegInt,
+    /** Clients of the contended phase. Default `clients`. */
+    contendedClients: posInt,
+    /** Successful increments per contended client. Default 100. */
+    contendedOpsPerClient: posInt,
+    /** Keys loaded and overwritten (`compaction`). Default 10000. */
+    keys: posInt,
+    /** Keys read back after compaction (`compaction`). Default 1000. */
+    readKeys: posInt,
+    /** Per-operation deadline; a slower operation counts as a DeadlineExceeded error. Default 30000. */
+    opTimeoutMs: posInt,
+};
+/** Scenario parameters as written in a file (see the fields above for units and defaults). */
+export const ParamsInput = z.object(paramFields).partial().strict();
+/** Parameters as written in a file. */
+export type ParamsInput = z.infer<typeof ParamsInput>;
+
+type Nullable<T extends Record<string, z.ZodType>> = { [K in keyof T]: z.ZodNullable<T[K]> };
+const nullableFields = Object.fromEntries(
+  Object.entries(paramFields).map(([k, v]) => [k, v.nullable()]),
+) as Nullable<typeof paramFields>;
+
+/** Per-profile overrides: the same fields, and `null` removes a standard parameter. */
+export const ParamsOverride = z.object(nullableFields).partial().strict();
+/** A profile's overrides as written in a file. */
+export type ParamsOverride = z.infer<typeof ParamsOverride>;
+
+/**
+ * Service-level objectives. `maxErrorRate` is a fraction of attempted operations, `maxP99Ms` is
+ * judged on the worst p99 of the scenario's operation types, `minOpsPerSec` on its throughput,
+ * `maxThroughputCv` (sustained loads) on the spread of the per-second series.
+ */
+export const SloInput = z
+  .object({
+    maxErrorRate: z.number().min(0).max(1),
+    maxP99Ms: z.number().positive(),
+    minOpsPerSec: z.number().nonnegative(),
+    maxThroughputCv: z.number().positive(),
+  })
+  .partial()
+  .strict();
+/** SLOs as written in a file. */
+export type SloInput = z.infer<typeof SloInput>;
+
+/** A scenario file, before its profile is resolved. */
+export const ScenarioFile = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and dashes'),
+    description: z.string().default(''),
+    workload: z.enum(WORKLOADS),
+    params: ParamsInput.default({}),
+    profiles: z
+      .object({ quick: ParamsOverride, standard: ParamsOverride, soak: ParamsOverride })
+      .partial()
+      .strict()
+      .default({}),
+    slo: SloInput.default({}),
+    sloByTarget: z
+      .object({ memory: SloInput, rocksdb: SloInput, etcd: SloInput, endpoint: SloInput })
+      .partial()
+      .strict()
+      .default({}),
+  })
+  .strict();
+/** A parsed scenario file. */
+export type ScenarioFile = z.infer<typeof ScenarioFile>;
+
+/** Resolved parameters: defaults applied, profile applied, exactly one of ops or duration set. */
+export interface ResolvedParams {
+  clients: number;
+  opsPerClient?: number;
+  durationMs?: number;
+  warmupMs: number;
+  connections: number;
+  rate?: number;
+  lateThresholdMs: number;
+  mix: Record<MixOp, number>;
+  mixTolerancePoints: number;
+  keySpace: number;
+  valueSize: number;
+  rangeLimit: number;
+  keyPrefix: string;
+  watchers: number;
+  events: number;
+  inFlight: number;
+  eventTimeoutMs: number;
+  counters: number;
+  contendedClients: number;
+  contendedOpsPerClient: number;
+  keys: number;
+  readKeys: number;
+  opTimeoutMs: number;
+}
+
+/** Defaults for every parameter a file may leave out (key prefixes default per workload). */
+export const PARAM_DEFAULTS: Omit<ResolvedParams, 'clients' | 'keyPrefix' | 'contendedClients'> & { clients: number } = {
+  clients: 1,
+  warmupMs: 0,
+  connections: 1,
+  lateThresholdMs: 1,
+  mix: { put: 40, get: 40, delete: 10, range: 10 },
+  mixTolerancePoints: 2,
+  keySpace: 1000,
+  valueSize: 64,
+  rangeLimit: 10,
+  watchers: 100,
+  events: 1000,
+  inFlight: 50,
+  eventTimeoutMs: 30_000,
+  counters: 0,
+  contendedOpsPerClient: 100,
+  keys: 10_000,
+  readKeys: 1000,
+  opTimeoutMs: 30_000,
+};
+
+/** Default key prefix of each workload (the seed's names where it had them). */
+export const KEY_PREFIX_DEFAULTS: Record<WorkloadName, string> = {
+  'put-get': '/load-test',
+  put: '/sustained-test',
+  mixed: '/mixed-test',
+  watch: '/watch-test',
+  txn: '/txn-test',
+  compaction: '/compaction-test',
+};
+
+/** Service-level objectives after resolution (every key present). */
+export interface Slo {
+  maxErrorRate: number;
+  maxP99Ms: number;
+  minOpsPerSec: number;
+  maxThroughputCv?: number;
+}
+
+/** SLO defaults: the thresholds the seed's tests asserted, judged on p99 (issue 6). */
+export const SLO_DEFAULTS: Slo = { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 0 };
+
+/** A scenario ready to run: one profile resolved, parameters complete. */
+export interface ResolvedScenario {
+  name: string;
+  description: string;
+  workload: WorkloadName;
+  profile: Profile;
+  params: ResolvedParams;
+  /** SLOs for any target kind; see `resolveSlo` for a specific one. */
+  slo: Slo;
+  /** Per-target-kind overrides of {@link slo}. */
+  sloByTarget: Partial<Record<TargetKind, SloInput>>;
+  /** The file it came from (absolute path), for messages. */
+  source: string;
+}

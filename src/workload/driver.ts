@@ -1,0 +1,162 @@
+/**
+ * The load loop: `clients` workers over a pool of connections, each issuing operations one after
+ * another (closed loop, the seed's model) or at intended start times derived from a fixed total
+ * `rate` (open loop: latency counts from the intended start, so a slow server cannot hide its
+ * queueing — coordinated omission — and late starts are counted).
+ *
+ * Worked example of the open-loop schedule: rate 1000 ops/s over 4 clients gives a global slot
+ * every 1 ms; client 1 owns slots 1, 5, 9, … so its op `seq` is intended at start + (1 + 4·seq) ms.
+ * If client 1's previous op is still running at that time, the next one starts late and its
+ * latency includes the wait.
+ */
+import type { Etcd3 } from 'etcd3';
+import { OpTimeoutError } from './errors.ts';
+import { createRng, type Rng } from './prng.ts';
+import { nowUs, type Recorder } from './recorder.ts';
+
+/** One load-generating worker. */
+export interface Worker {
+  /** 0-based client index. */
+  readonly index: number;
+  /** The connection this worker uses (shared when connections < clients). */
+  readonly client: Etcd3;
+  /** The worker's own random stream (independent of scheduling). */
+  readonly rng: Rng;
+}
+
+/**
+ * One operation. `seq` counts this worker's operations of the phase from 0; `warmup` is true
+ * during warm-up (use other keys if that matters). Returns the latency type to record the whole
+ * operation under (e.g. `put`, `put-get`); throws to count an error.
+ */
+export type Op = (w: Worker, seq: number, warmup: boolean) => Promise<string>;
+
+/** How to drive a phase. */
+export interface DriveOptions {
+  clients: number;
+  /** Operations per client (ops-bounded); exclusive with `durationMs`. */
+  opsPerClient?: number;
+  /** Measured duration in ms (time-bounded). */
+  durationMs?: number;
+  /** Warm-up duration in ms, not recorded. Default 0. */
+  warmupMs?: number;
+  /** Total ops/s across clients: open loop. Absent = closed loop. */
+  rate?: number;
+  /** An open-loop op starting more than this many ms after its intended time is late. Default 1. */
+  lateThresholdMs?: number;
+  /** Per-operation deadline in ms. Default 30000. */
+  opTimeoutMs?: number;
+  /** Stops the phase promptly: in-flight operations are abandoned. */
+  signal: AbortSignal;
+  /** Seed of the workers' random streams. */
+  seed: number;
+}
+
+/** Thrown into abandoned operations when the signal aborts. */
+class Abandoned extends Error {}
+
+/** A worker's in-flight operation, which the watchdog can fail (timeout) or abandon (abort). */
+interface Slot {
+  startMs: number;
+  reject: ((e: Error) => void) | undefined;
+}
+
+/**
+ * Runs warm-up (unrecorded) then the measured phase, recording into `rec` (which it starts and
+ * stops). Resolves when every worker finished or the signal aborted.
+ */
+export async function drive(rec: Recorder, pool: readonly Etcd3[], opts: DriveOptions, op: Op): Promise<void> {
+  if (pool.length === 0) throw new Error('drive: no connections');
+  const slots: Slot[] = Array.from({ length: opts.clients }, () => ({ startMs: 0, reject: undefined }));
+  const timeoutMs = opts.opTimeoutMs ?? 30_000;
+  const onAbort = (): void => {
+    for (const s of slots) s.reject?.(new Abandoned('aborted'));
+  };
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  // One watchdog for all workers instead of a timer per operation.
+  const watchdog = setInterval(() => {
+    const now = performance.now();
+    for (const s of slots) {
+      if (s.reject && now - s.startMs > timeoutMs) s.reject(new OpTimeoutError('operation', timeoutMs));
+    }
+  }, Math.min(250, timeoutMs));
+  watchdog.unref?.();
+  try {
+    if ((opts.warmupMs ?? 0) > 0 && !opts.signal.aborted) {
+      await phase(rec, pool, slots, opts, op, true);
+    }
+    rec.start();
+    try {
+      await phase(rec, pool, slots, opts, op, false);
+    } finally {
+      rec.stop();
+    }
+  } finally {
+    clearInterval(watchdog);
+    opts.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function guarded<T>(slot: Slot, p: Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    slot.startMs = performance.now();
+    slot.reject = reject;
+    p.then(resolve, reject);
+  }).finally(() => {
+    slot.reject = undefined;
+  });
+}
+
+async function phase(rec: Recorder, pool: readonly Etcd3[], slots: Slot[], opts: DriveOptions, op: Op, warmup: boolean): Promise<void> {
+  const startUs = nowUs();
+  const limitUs = warmup ? (opts.warmupMs ?? 0) * 1000 : opts.durationMs !== undefined ? opts.durationMs * 1000 : Infinity;
+  const maxOps = warmup ? Infinity : (opts.opsPerClient ?? Infinity);
+  const intervalUs = opts.rate ? 1e6 / opts.rate : 0;
+  const lateUs = (opts.lateThresholdMs ?? 1) * 1000;
+  const { signal, clients } = opts;
+
+  const worker = async (index: number): Promise<void> => {
+    // Warm-up draws from its own streams so the measured stream is the same whatever warm-up did.
+    const w: Worker = { index, client: pool[index % pool.length] as Etcd3, rng: createRng(opts.seed, warmup ? clients + index : index) };
+    const slot = slots[index] as Slot;
+    for (let seq = 0; seq < maxOps; seq++) {
+      if (signal.aborted) return;
+      let fromUs: number;
+      if (intervalUs > 0) {
+        const intendedUs = startUs + (index + seq * clients) * intervalUs;
+        if (intendedUs - startUs >= limitUs) return;
+        const waitMs = (intendedUs - nowUs()) / 1000;
+        if (waitMs > 0.5) await sleep(waitMs, signal);
+        if (signal.aborted) return;
+        if (nowUs() - intendedUs > lateUs && !warmup) rec.lateOps++;
+        fromUs = intendedUs;
+      } else {
+        if (nowUs() - startUs >= limitUs) return;
+        fromUs = nowUs();
+      }
+      rec.started();
+      try {
+        const type = await guarded(slot, op(w, seq, warmup));
+        rec.succeeded(type, nowUs() - fromUs);
+      } catch (err) {
+        if (err instanceof Abandoned || signal.aborted) return;
+        rec.failed(err);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, (_, i) => worker(i)));
+}
+
+/** Resolves after `ms` or when the signal aborts, whichever is first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

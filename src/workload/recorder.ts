@@ -1,0 +1,194 @@
+/**
+ * Measurement for one scenario: HDR histograms per operation type (microsecond resolution,
+ * reported in ms), one-second windows (a `progress` event each), errors by kind, and the
+ * per-second series. Memory is fixed by the number of op types and seconds, never by the number
+ * of operations.
+ */
+import * as hdr from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
+import type { LatencySummary } from '../events/schema.ts';
+import { errorKind } from './errors.ts';
+import type { ScenarioContext } from './types.ts';
+
+/** Options of a {@link Recorder}. */
+export interface RecorderOptions {
+  scenario: string;
+  ctx: Pick<ScenarioContext, 'emit' | 'serverSample'>;
+  /** Planned operations (ops-bounded scenarios), for progress. */
+  totalOps?: number;
+  /** Planned duration in ms (time-bounded scenarios), for progress. */
+  durationMs?: number;
+  /** Progress window in ms. Default 1000. */
+  windowMs?: number;
+}
+
+/** Monotonic clock in microseconds (fractional). */
+export function nowUs(): number {
+  return performance.now() * 1000;
+}
+
+function newHistogram(): Histogram {
+  // 1 µs .. 1 h at 3 significant digits; auto-resize guards against a pathological stall.
+  return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
+}
+
+/** Records operations of one scenario; see the module comment. */
+export class Recorder {
+  private readonly hist = new Map<string, Histogram>();
+  private readonly window = newHistogram();
+  private readonly byKind: Record<string, number> = {};
+  private readonly seriesOps: number[] = [];
+  private ticker: NodeJS.Timeout | undefined;
+  private startUs = 0;
+  private endUs = 0;
+  private windowStartUs = 0;
+  private windowOps = 0;
+  /** Operations started while measuring (the denominator of error rates). */
+  attempted = 0;
+  /** Operations finished (succeeded or failed) while measuring. */
+  done = 0;
+  /** Failed operations while measuring. */
+  errors = 0;
+  /** Open loop: operations that started later than intended. */
+  lateOps = 0;
+  /** False during warm-up: nothing is recorded. */
+  measuring = false;
+
+  constructor(private readonly opts: RecorderOptions) {}
+
+  /** Starts measuring and the one-second progress ticker. */
+  start(): void {
+    this.startUs = nowUs();
+    this.windowStartUs = this.startUs;
+    this.measuring = true;
+    this.ticker = setInterval(() => this.flushWindow(), this.opts.windowMs ?? 1000);
+    this.ticker.unref?.();
+  }
+
+  /** Stops measuring; the partial last window joins the series if it saw any operation. */
+  stop(): void {
+    if (!this.measuring) return;
+    this.endUs = nowUs();
+    this.measuring = false;
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
+    if (this.windowOps > 0) this.seriesOps.push(this.windowOps);
+    this.windowOps = 0;
+    this.window.reset();
+  }
+
+  /** Counts an operation as started. */
+  started(): void {
+    if (this.measuring) this.attempted++;
+  }
+
+  /** A finished operation: counts it and records its latency (µs) under `type`. */
+  succeeded(type: string, latencyUs: number): void {
+    if (!this.measuring) return;
+    this.done++;
+    this.windowOps++;
+    const v = Math.max(1, Math.round(latencyUs));
+    this.histogramOf(type).recordValue(v);
+    this.window.recordValue(v);
+  }
+
+  /** A failed operation: counts it as done and as an error of its kind. */
+  failed(err: unknown): void {
+    if (!this.measuring) return;
+    this.done++;
+    this.windowOps++;
+    this.errors++;
+    const kind = errorKind(err);
+    this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
+  }
+
+  /** Records a latency (µs) without counting an operation (sub-steps such as the Get of a pair). */
+  latency(type: string, latencyUs: number): void {
+    if (this.measuring) this.histogramOf(type).recordValue(Math.max(1, Math.round(latencyUs)));
+  }
+
+  /** Elapsed measuring time in ms. */
+  elapsedMs(): number {
+    return ((this.measuring ? nowUs() : this.endUs) - this.startUs) / 1000;
+  }
+
+  /** Operations completed in each one-second window so far. */
+  series(): number[] {
+    return [...this.seriesOps];
+  }
+
+  /** Per-type latency summaries in ms. */
+  latencies(): Record<string, LatencySummary> {
+    const out: Record<string, LatencySummary> = {};
+    for (const [type, h] of this.hist) out[type] = summarize(h);
+    return out;
+  }
+
+  /** Errors by kind so far. */
+  errorsByKind(): Record<string, number> {
+    return { ...this.byKind };
+  }
+
+  /** Frees the histograms (the WebAssembly variant needs it; harmless for the JS one). */
+  destroy(): void {
+    this.stop();
+    for (const h of this.hist.values()) h.destroy();
+    this.window.destroy();
+  }
+
+  private histogramOf(type: string): Histogram {
+    let h = this.hist.get(type);
+    if (!h) {
+      h = newHistogram();
+      this.hist.set(type, h);
+    }
+    return h;
+  }
+
+  private flushWindow(): void {
+    const now = nowUs();
+    const seconds = (now - this.windowStartUs) / 1e6;
+    const windowEmpty = this.window.totalCount === 0;
+    this.seriesOps.push(this.windowOps);
+    this.opts.ctx.emit({
+      kind: 'progress',
+      scenario: this.opts.scenario,
+      elapsedMs: Math.round((now - this.startUs) / 1000),
+      done: this.done,
+      ...(this.opts.totalOps !== undefined ? { totalOps: this.opts.totalOps } : {}),
+      ...(this.opts.durationMs !== undefined ? { durationMs: this.opts.durationMs } : {}),
+      windowOpsPerSec: seconds > 0 ? round(this.windowOps / seconds, 1) : 0,
+      windowP50Ms: windowEmpty ? 0 : round(this.window.getValueAtPercentile(50) / 1000, 3),
+      windowP99Ms: windowEmpty ? 0 : round(this.window.getValueAtPercentile(99) / 1000, 3),
+      errors: this.errors,
+      ...withServer(this.opts.ctx.serverSample()),
+    });
+    this.windowOps = 0;
+    this.window.reset();
+    this.windowStartUs = now;
+  }
+}
+
+function withServer(s: ReturnType<ScenarioContext['serverSample']>): { server?: NonNullable<typeof s> } {
+  return s ? { server: s } : {};
+}
+
+/** Summary of a histogram of µs values, in ms. */
+export function summarize(h: Histogram): LatencySummary {
+  const ms = (us: number): number => round(us / 1000, 3);
+  return {
+    count: h.totalCount,
+    meanMs: ms(h.mean),
+    p50Ms: ms(h.getValueAtPercentile(50)),
+    p90Ms: ms(h.getValueAtPercentile(90)),
+    p99Ms: ms(h.getValueAtPercentile(99)),
+    p999Ms: ms(h.getValueAtPercentile(99.9)),
+    maxMs: ms(h.maxValue),
+  };
+}
+
+/** Rounds to `digits` decimals. */
+export function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,50 @@
+/**
+ * `mixed` (mixed-workload): one weighted-random choice per operation among PUT/GET/DELETE/RANGE
+ * over a bounded key space; RANGE is limited. Reports the realised mix (attempted operations of
+ * each type) and checks it is within `mixTolerancePoints` of the weights.
+ */
+import { MIX_OPS, type MixOp } from '../../../scenarios/schema.ts';
+import { drive } from '../driver.ts';
+import { check, makeValue, type Workload } from '../kit.ts';
+import { createMix, mixDeviationPoints } from '../mix.ts';
+import { round } from '../recorder.ts';
+
+/** Runs the mixed workload. */
+export const mixed: Workload = async ({ params: p, ctx, rec, pool }) => {
+  const chooser = createMix(p.mix);
+  const counts: Record<MixOp, number> = { put: 0, get: 0, delete: 0, range: 0 };
+  // Keys are zero-padded so that a RANGE from a random key walks the key space in order.
+  const width = String(p.keySpace - 1).length;
+  const keyOf = (i: number, warmup: boolean): string => `${p.keyPrefix}${warmup ? '-warmup' : ''}/key-${String(i).padStart(width, '0')}`;
+  const end = (warmup: boolean): string => `${p.keyPrefix}${warmup ? '-warmup' : ''}0`; // '/' + 1
+  await drive(rec, pool, { ...p, signal: ctx.signal, seed: ctx.seed }, async (w, seq, warmup) => {
+    const type = chooser.choose(w.rng);
+    const key = keyOf(w.rng.int(p.keySpace), warmup);
+    if (!warmup && rec.measuring) counts[type]++;
+    switch (type) {
+      case 'put':
+        await w.client.put(key).value(makeValue(`${w.index}:${seq}:`, p.valueSize)).exec();
+        break;
+      case 'get':
+        await w.client.get(key).exec();
+        break;
+      case 'delete':
+        await w.client.delete().key(key).exec();
+        break;
+      case 'range':
+        await w.client.getAll().inRange({ start: key, end: end(warmup) }).limit(p.rangeLimit).exec();
+        break;
+    }
+    return type;
+  });
+  const total = MIX_OPS.reduce((s, k) => s + counts[k], 0);
+  const mix = Object.fromEntries(MIX_OPS.map((k) => [k, total ? round(counts[k] / total, 4) : 0]));
+  const dev = mixDeviationPoints(counts, chooser.shares);
+  const realised = MIX_OPS.map((k) => `${k} ${((mix[k] ?? 0) * 100).toFixed(1)}`).join(' / ');
+  const wanted = MIX_OPS.map((k) => `${k} ${(chooser.shares[k] * 100).toFixed(1)}`).join(' / ');
+  return {
+    mix,
+    extra: { mixDeviationPoints: round(dev, 3) },
+    checks: [check('realised mix', dev <= p.mixTolerancePoints, `${realised} (weights ${wanted}); worst ${dev.toFixed(2)} points, limit ±${p.mixTolerancePoints}`)],
+  };
+};
