@@ -1,0 +1,161 @@
+/**
+ * Durability of the memory engine: every `CommitBatch` becomes one WAL record, and every
+ * `snapshotCount` requests the engine hands over its whole state as a `MemorySnapshot`, after
+ * which the log segments it covers are deleted. On open, the newest snapshot and the batches
+ * logged after it are handed back for the in-memory index to rebuild from.
+ *
+ * Layout under the data directory: `wal/*.wal` and `snap/*.snap` (see `../../wal/wal.ts`).
+ */
+import type { CommitBatch, SyncPolicy } from '../backend.ts';
+import { Wal } from '../../wal/wal.ts';
+import {
+  createBatchEncoder,
+  decodeBatch,
+  decodeSnapshot,
+  encodeBatch,
+  encodeSnapshot,
+  type MemorySnapshot,
+} from './codec.ts';
+
+export type { MemorySnapshot } from './codec.ts';
+
+/** Options of `MemoryLog.open`. */
+export interface MemoryLogOptions {
+  /** The engine's data directory (`wal/` and `snap/` are created inside). */
+  dataDir: string;
+  /** `always`: fdatasync before `append` resolves; `none`: the OS flushes when it likes. */
+  sync: SyncPolicy;
+  /** Take a snapshot after this many requests (`CommitBatch.requests`); the engine uses 10,000. */
+  snapshotCount: number;
+  /** Receives warnings (a torn tail cut off) and notices. */
+  log: (level: 'info' | 'warn' | 'error', msg: string) => void;
+  /** Segment size in bytes before rolling over (default 64 MiB). Tests use small ones. */
+  segmentBytes?: number;
+}
+
+/** What `MemoryLog.open` recovered. */
+export interface MemoryLogRecovery {
+  log: MemoryLog;
+  /** The newest snapshot, if one was ever taken. */
+  snapshot?: MemorySnapshot;
+  /** Batches logged after the snapshot (or since the start), in revision order. */
+  batches: CommitBatch[];
+}
+
+/** The memory engine's write-ahead log and snapshots. */
+export class MemoryLog {
+  private readonly wal: Wal;
+  private readonly snapshotCount: number;
+  /** Requests logged since the last snapshot. */
+  private pendingRequests: number;
+  /** Revision of the last batch logged (or of the snapshot). */
+  private revision: number;
+  /** WAL index of that batch; set together with `revision` so a snapshot lines up with it. */
+  private index: number;
+  /** Encodes into one reused buffer; safe because the WAL copies it before the next append. */
+  private readonly encode = createBatchEncoder();
+  /** Appends not yet finished; a second concurrent one must not reuse the encoder's buffer. */
+  private inFlight = 0;
+
+  private constructor(wal: Wal, snapshotCount: number, pendingRequests: number, revision: number) {
+    this.wal = wal;
+    this.snapshotCount = snapshotCount;
+    this.pendingRequests = pendingRequests;
+    this.revision = revision;
+    this.index = wal.lastIndex;
+  }
+
+  /**
+   * Opens the log in `opts.dataDir` and recovers. Rejects with `WalCorruptionError` (file and
+   * byte offset in the message) when durable data is damaged; a torn tail is cut off and
+   * reported through `opts.log` at level `warn`.
+   */
+  static async open(opts: MemoryLogOptions): Promise<MemoryLogRecovery> {
+    if (!Number.isInteger(opts.snapshotCount) || opts.snapshotCount < 1) {
+      throw new Error(`memory log: snapshotCount ${opts.snapshotCount} is invalid; expected an integer >= 1`);
+    }
+    const { wal, snapshot: snap, records } = await Wal.open({
+      dir: opts.dataDir,
+      sync: opts.sync,
+      log: opts.log,
+      segmentBytes: opts.segmentBytes,
+    });
+    try {
+      const snapshot = snap ? decodeSnapshot(snap.data, `snapshot at wal index ${snap.index}`) : undefined;
+      const batches: CommitBatch[] = new Array(records.length);
+      let pending = 0;
+      let revision = snapshot?.revision ?? 0;
+      for (let i = 0; i < records.length; i++) {
+        const b = decodeBatch(records[i].data, `wal record ${records[i].index}`);
+        if (b.revision < revision) {
+          throw new Error(
+            `memory log: wal record ${records[i].index} has revision ${b.revision}, below the previous ${revision}; the log is out of order`,
+          );
+        }
+        revision = b.revision;
+        pending += b.requests;
+        batches[i] = b;
+      }
+      return { log: new MemoryLog(wal, opts.snapshotCount, pending, revision), snapshot, batches };
+    } catch (err) {
+      await wal.close();
+      throw err;
+    }
+  }
+
+  /**
+   * Logs `batch`; resolves once it is durable per the sync policy (with `always`: written and
+   * fdatasynced, one write and one sync for the whole batch). Call one at a time, in revision
+   * order.
+   */
+  async append(batch: CommitBatch): Promise<void> {
+    const payload = this.inFlight === 0 ? this.encode(batch) : encodeBatch(batch);
+    this.inFlight++;
+    let index: number;
+    try {
+      index = await this.wal.append([payload]);
+    } finally {
+      this.inFlight--;
+    }
+    this.pendingRequests += batch.requests;
+    this.revision = batch.revision;
+    this.index = index;
+  }
+
+  /** True once at least `snapshotCount` requests were logged since the last snapshot. */
+  get snapshotDue(): boolean {
+    return this.pendingRequests >= this.snapshotCount;
+  }
+
+  /**
+   * Stores `s` as the snapshot covering every batch appended so far, then drops the log
+   * segments it covers. `s.revision` must be the revision of the last appended batch: a
+   * snapshot of any other state would not line up with the log.
+   */
+  async saveSnapshot(s: MemorySnapshot): Promise<void> {
+    if (s.revision !== this.revision) {
+      throw new Error(
+        `memory log: snapshot revision ${s.revision} is invalid; expected ${this.revision}, the revision of the last appended batch`,
+      );
+    }
+    if (this.index === this.wal.snapshotIndex) {
+      // Nothing logged since the last snapshot: it already holds this state.
+      this.pendingRequests = 0;
+      return;
+    }
+    const before = this.pendingRequests;
+    await this.wal.saveSnapshot(encodeSnapshot(s), this.index);
+    // Requests appended while the snapshot was written still count towards the next one.
+    this.pendingRequests -= before;
+  }
+
+  /** Bytes on disk: WAL segments plus snapshots. */
+  diskBytes(): number {
+    return this.wal.diskBytes();
+  }
+
+  /** Syncs and closes the log. */
+  close(): Promise<void> {
+    return this.wal.close();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Segment files: `wal/<first index>.wal`, records back to back (see `framing.ts`). Reading a
+ * segment back tells apart the three outcomes that recovery cares about: every frame valid; a
+ * torn tail (the last write never completed: safe to cut off); damage before the tail (refused).
+ */
+import { readFile } from 'node:fs/promises';
+import { WalCorruptionError } from './errors.ts';
+import { readFrame, scanForValidFrame } from './framing.ts';
+
+/** File name of the segment whose first record is `firstIndex`: 16 zero-padded digits. */
+export function segmentName(firstIndex: number): string {
+  return `${String(firstIndex).padStart(16, '0')}.wal`;
+}
+
+/** Parses a segment file name back to its first index, or undefined for other files. */
+export function parseSegmentName(name: string): number | undefined {
+  const m = /^(\d{16})\.wal$/.exec(name);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** One record recovered from the log; `data` is a view into the segment's buffer. */
+export interface WalRecord {
+  index: number;
+  data: Buffer;
+}
+
+/** What reading one segment found. */
+export interface SegmentScan {
+  /** Records in index order, starting at the segment's first index. */
+  records: WalRecord[];
+  /** Bytes of valid frames from the start of the file. */
+  validBytes: number;
+  /** File size on disk. */
+  fileBytes: number;
+  /** Set when the segment ends in a torn tail at `validBytes` (only for the newest segment). */
+  torn?: { problem: string };
+}
+
+/**
+ * Reads segment `path`, whose name says it starts at record `firstIndex`. `newest` says whether
+ * it is the last segment of the log: only there may an invalid tail be a torn write; anywhere
+ * else, and anywhere a valid frame still follows, it is corruption and this throws
+ * `WalCorruptionError` naming the file and the offset of the first bad frame.
+ */
+export async function readSegment(path: string, firstIndex: number, newest: boolean): Promise<SegmentScan> {
+  const buf = await readFile(path);
+  const records: WalRecord[] = [];
+  let offset = 0;
+  let expected = firstIndex;
+  while (offset < buf.length) {
+    const frame = readFrame(buf, offset, expected);
+    if ('problem' in frame) {
+      const what =
+        frame.problem === 'unexpected index'
+          ? `record has index ${frame.index}, expected ${expected}`
+          : `${frame.problem} in the record expected to be index ${expected}`;
+      if (frame.problem === 'unexpected index') {
+        // A well-formed frame in the wrong place is never a torn write.
+        throw new WalCorruptionError(path, offset, what);
+      }
+      if (!newest) {
+        throw new WalCorruptionError(path, offset, `${what} (in an older segment, which must be complete)`);
+      }
+      const later = scanForValidFrame(buf, offset + 1, expected - 1);
+      if (later >= 0) {
+        throw new WalCorruptionError(path, offset, `${what}, yet a valid record follows at offset ${later}`);
+      }
+      return { records, validBytes: offset, fileBytes: buf.length, torn: { problem: what } };
+    }
+    records.push({ index: frame.index, data: frame.payload });
+    offset = frame.end;
+    expected++;
+  }
+  return { records, validBytes: offset, fileBytes: buf.length };
+}

@@ -1,0 +1,389 @@
+/**
+ * A generic write-ahead log of opaque records, with snapshots.
+ *
+ * On disk, under `dir`:
+ *   wal/<first index>.wal   segments of CRC-framed records (framing.ts); a new one is started
+ *                           when the current one would pass `segmentBytes`
+ *   snap/<index>.snap       the caller's state after record <index> (snapshot-file.ts)
+ *
+ * `append` writes a whole batch of records with one write and, with sync `always`, one
+ * fdatasync shared by the batch (group commit). `saveSnapshot` stores a snapshot and deletes the
+ * segments it makes redundant. `open` recovers: the newest usable snapshot and every record
+ * after it. A torn tail of the newest segment is cut off with a warning; any other damage stops
+ * start-up with a `WalCorruptionError` naming the file and the byte offset.
+ */
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { WalCorruptionError, WalWriteError } from './errors.ts';
+import { frameBytes, writeFrame } from './framing.ts';
+import { closeFd, datasyncFd, openFd, syncDir, truncateFd, writeAll } from './fs-util.ts';
+import { parseSegmentName, readSegment, segmentName, type WalRecord } from './segment.ts';
+import { parseSnapshotName, readSnapshotFile, snapshotName, writeSnapshotFile } from './snapshot-file.ts';
+
+export type { WalRecord } from './segment.ts';
+
+/** Where the log reports what it did on its own (torn tails cut off, fallbacks). */
+export type WalLogger = (level: 'info' | 'warn' | 'error', message: string) => void;
+
+/** Options of `Wal.open`. */
+export interface WalOptions {
+  /** Directory holding `wal/` and `snap/` (created if missing). */
+  dir: string;
+  /** `always`: fdatasync before `append` resolves (default). `none`: leave it to the OS. */
+  sync?: 'always' | 'none';
+  /** Start a new segment once the current one would exceed this many bytes (default 64 MiB). */
+  segmentBytes?: number;
+  /** Receives warnings such as a truncated torn tail; default: stderr. */
+  log?: WalLogger;
+}
+
+/** What `Wal.open` recovered. */
+export interface WalRecovery {
+  wal: Wal;
+  /** The newest usable snapshot, if any. */
+  snapshot?: { index: number; data: Buffer };
+  /** Every record after the snapshot (or all of them), in index order. */
+  records: WalRecord[];
+}
+
+interface SegmentInfo {
+  firstIndex: number;
+  path: string;
+  bytes: number;
+}
+
+interface SnapshotInfo {
+  index: number;
+  path: string;
+  bytes: number;
+}
+
+/** Default segment size: 64 MiB, as etcd's WAL. */
+export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
+
+const defaultLog: WalLogger = (level, message) => process.stderr.write(`[${level}] ${message}\n`);
+
+/** The write-ahead log. Obtain one with `Wal.open`. */
+export class Wal {
+  private readonly walDir: string;
+  private readonly snapDir: string;
+  private readonly sync: 'always' | 'none';
+  private readonly segmentBytes: number;
+  private readonly segments: SegmentInfo[];
+  private snapshots: SnapshotInfo[];
+  private fd: number;
+  /** Last record index written (0 when the log is empty and has no snapshot). */
+  private last: number;
+  /** Reused frame buffer: the batch is assembled here so it goes out in one write. */
+  private buf = Buffer.allocUnsafe(1 << 20);
+  /** Serialises appends, snapshots and close. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private failed: Error | undefined;
+  private closed = false;
+
+  private constructor(init: {
+    walDir: string;
+    snapDir: string;
+    sync: 'always' | 'none';
+    segmentBytes: number;
+    segments: SegmentInfo[];
+    snapshots: SnapshotInfo[];
+    fd: number;
+    last: number;
+  }) {
+    this.walDir = init.walDir;
+    this.snapDir = init.snapDir;
+    this.sync = init.sync;
+    this.segmentBytes = init.segmentBytes;
+    this.segments = init.segments;
+    this.snapshots = init.snapshots;
+    this.fd = init.fd;
+    this.last = init.last;
+  }
+
+  /** Opens (creating if needed) the log under `opts.dir` and recovers its content. */
+  static async open(opts: WalOptions): Promise<WalRecovery> {
+    const sync = opts.sync ?? 'always';
+    if (sync !== 'always' && sync !== 'none') {
+      throw new Error(`wal: sync policy ${JSON.stringify(sync)} is invalid; expected "always" or "none"`);
+    }
+    const segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES;
+    if (!Number.isInteger(segmentBytes) || segmentBytes < 4096) {
+      throw new Error(`wal: segmentBytes ${segmentBytes} is invalid; expected an integer >= 4096`);
+    }
+    const log = opts.log ?? defaultLog;
+    const walDir = join(opts.dir, 'wal');
+    const snapDir = join(opts.dir, 'snap');
+    await mkdir(walDir, { recursive: true });
+    await mkdir(snapDir, { recursive: true });
+
+    const segments = await listSegments(walDir, log);
+    const { snapshot, snapshots } = await loadSnapshot(snapDir, segments, log);
+    const snapIndex = snapshot?.index ?? 0;
+
+    // Segments whose records the snapshot wholly covers are not needed (an interrupted clean-up
+    // after the last snapshot, or records lost with sync `none` that the snapshot still has).
+    while (segments.length > 1 && segments[1].firstIndex <= snapIndex + 1) {
+      await rm(segments.shift()!.path, { force: true });
+    }
+
+    const records: WalRecord[] = [];
+    let last = snapIndex;
+    let newestCount = 0;
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i];
+      const newest = i === segments.length - 1;
+      if (seg.firstIndex > last + 1) {
+        const prev = segments[i - 1];
+        throw prev
+          ? new WalCorruptionError(prev.path, prev.bytes, `log ends at record ${last} but the next segment ${seg.path} starts at ${seg.firstIndex}`)
+          : new WalCorruptionError(seg.path, 0, `segment starts at record ${seg.firstIndex} but nothing covers records ${last + 1}..${seg.firstIndex - 1}${snapshot ? ` (snapshot is at ${snapIndex})` : ' (no snapshot)'}`);
+      }
+      const scan = await readSegment(seg.path, seg.firstIndex, newest);
+      const segLast = seg.firstIndex + scan.records.length - 1;
+      if (!newest && segLast + 1 !== segments[i + 1].firstIndex) {
+        throw new WalCorruptionError(
+          seg.path,
+          scan.validBytes,
+          `segment ends at record ${segLast} but the next segment starts at ${segments[i + 1].firstIndex}`,
+        );
+      }
+      for (const r of scan.records) if (r.index > snapIndex) records.push(r);
+      if (scan.records.length > 0) last = Math.max(last, segLast);
+      seg.bytes = scan.validBytes;
+      newestCount = scan.records.length;
+      if (scan.torn) {
+        const fd = await openFd(seg.path, 'r+');
+        try {
+          await truncateFd(fd, scan.validBytes);
+          await datasyncFd(fd);
+        } finally {
+          await closeFd(fd);
+        }
+        log(
+          'warn',
+          `wal: torn tail in ${seg.path} at byte offset ${scan.validBytes} (${scan.torn.problem}); ` +
+            `truncated ${scan.fileBytes - scan.validBytes} bytes, recovered up to record ${last}`,
+        );
+      }
+    }
+
+    // Append to the newest segment when the next record continues it; otherwise (no segment, or
+    // one that ends before the snapshot) it is covered by the snapshot and a fresh one starts.
+    let fd: number;
+    const newest = segments.at(-1);
+    if (newest && newest.firstIndex + newestCount - 1 === last) {
+      fd = await openFd(newest.path, 'r+');
+    } else {
+      if (newest) {
+        await rm(newest.path, { force: true });
+        segments.pop();
+      }
+      const path = join(walDir, segmentName(last + 1));
+      fd = await openFd(path, 'w');
+      await syncDir(walDir);
+      segments.push({ firstIndex: last + 1, path, bytes: 0 });
+    }
+
+    const wal = new Wal({ walDir, snapDir, sync, segmentBytes, segments, snapshots, fd, last });
+    return { wal, snapshot, records };
+  }
+
+  /** Index of the last record appended (0 for an empty log). */
+  get lastIndex(): number {
+    return this.last;
+  }
+
+  /** Index covered by the newest snapshot on disk (0 when there is none). */
+  get snapshotIndex(): number {
+    return this.snapshots.at(-1)?.index ?? 0;
+  }
+
+  /**
+   * Appends `records` (indexes lastIndex+1, +2, ...) with one write and, with sync `always`,
+   * one fdatasync. Resolves with the index of the last one once they are durable per the sync
+   * policy. After a failed write or sync every later call rejects: what reached the disk is
+   * unknown, so the only safe continuation is a restart and recovery.
+   */
+  append(records: readonly Uint8Array[]): Promise<number> {
+    return this.enqueue(() => this.appendNow(records));
+  }
+
+  /**
+   * Stores `data` as the snapshot covering records up to `index` (default: the last appended),
+   * then deletes older snapshots and the segments wholly covered by it.
+   */
+  saveSnapshot(data: Uint8Array, index?: number): Promise<void> {
+    return this.enqueue(() => this.saveSnapshotNow(data, index ?? this.last));
+  }
+
+  /** Bytes on disk: every segment plus every snapshot. */
+  diskBytes(): number {
+    let total = 0;
+    for (const s of this.segments) total += s.bytes;
+    for (const s of this.snapshots) total += s.bytes;
+    return total;
+  }
+
+  /** Waits for pending work, syncs and closes the current segment. Safe to call twice. */
+  close(): Promise<void> {
+    if (this.closed) return this.queue.then(() => undefined);
+    this.closed = true;
+    const done = this.queue.then(async () => {
+      if (!this.failed) await datasyncFd(this.fd);
+      await closeFd(this.fd);
+    });
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('wal: the log is closed'));
+    const run = this.queue.then(() => {
+      if (this.failed) throw new WalWriteError(`wal: an earlier write failed; the log must be reopened`, { cause: this.failed });
+      return fn();
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async appendNow(records: readonly Uint8Array[]): Promise<number> {
+    if (records.length === 0) return this.last;
+    let total = 0;
+    for (const r of records) total += frameBytes(r.length);
+    let seg = this.segments.at(-1)!;
+    try {
+      if (seg.bytes > 0 && seg.bytes + total > this.segmentBytes) seg = await this.roll();
+      if (this.buf.length < total) this.buf = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(total)));
+      let offset = 0;
+      let index = this.last;
+      for (const r of records) offset = writeFrame(this.buf, offset, ++index, r);
+      await writeAll(this.fd, this.buf, total, seg.bytes);
+      if (this.sync === 'always') await datasyncFd(this.fd);
+      seg.bytes += total;
+      this.last = index;
+      return index;
+    } catch (err) {
+      this.failed = err as Error;
+      throw new WalWriteError(`wal: appending records ${this.last + 1}..${this.last + records.length} to ${seg.path} failed: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** Closes the current segment and starts the next one at lastIndex+1. */
+  private async roll(): Promise<SegmentInfo> {
+    await datasyncFd(this.fd);
+    await closeFd(this.fd);
+    const path = join(this.walDir, segmentName(this.last + 1));
+    this.fd = await openFd(path, 'wx');
+    // The new file's directory entry must be durable before records in it are acknowledged.
+    await syncDir(this.walDir);
+    const seg = { firstIndex: this.last + 1, path, bytes: 0 };
+    this.segments.push(seg);
+    return seg;
+  }
+
+  private async saveSnapshotNow(data: Uint8Array, index: number): Promise<void> {
+    if (!Number.isInteger(index) || index < 1 || index > this.last) {
+      throw new Error(`wal: snapshot index ${index} is invalid; expected an integer in 1..${this.last} (records appended)`);
+    }
+    if (index <= this.snapshotIndex) {
+      throw new Error(`wal: snapshot index ${index} is invalid; expected more than the current snapshot's ${this.snapshotIndex}`);
+    }
+    if (this.sync === 'none') await datasyncFd(this.fd); // the records the snapshot follows must not be lost behind it
+    const bytes = await writeSnapshotFile(this.snapDir, index, data);
+    const older = this.snapshots;
+    this.snapshots = [{ index, path: join(this.snapDir, snapshotName(index)), bytes }];
+    for (const s of older) await rm(s.path, { force: true });
+    // Delete segments whose every record is <= index: all but the current one, each only if
+    // the next segment starts at or before index+1.
+    while (this.segments.length > 1 && this.segments[1].firstIndex <= index + 1) {
+      await rm(this.segments.shift()!.path, { force: true });
+    }
+  }
+}
+
+async function listSegments(walDir: string, log: WalLogger): Promise<SegmentInfo[]> {
+  const segments: SegmentInfo[] = [];
+  for (const name of await readdir(walDir)) {
+    const firstIndex = parseSegmentName(name);
+    if (firstIndex === undefined) {
+      log('warn', `wal: ignoring unexpected file ${join(walDir, name)}`);
+      continue;
+    }
+    segments.push({ firstIndex, path: join(walDir, name), bytes: 0 });
+  }
+  return segments.sort((a, b) => a.firstIndex - b.firstIndex);
+}
+
+/**
+ * Picks the newest snapshot that reads back intact and from which the log continues. A damaged
+ * snapshot is skipped with a warning only when an older one (or the log from record 1) still
+ * recovers everything; otherwise its error stops start-up.
+ */
+async function loadSnapshot(
+  snapDir: string,
+  segments: SegmentInfo[],
+  log: WalLogger,
+): Promise<{ snapshot?: { index: number; data: Buffer }; snapshots: SnapshotInfo[] }> {
+  const found: SnapshotInfo[] = [];
+  for (const name of await readdir(snapDir)) {
+    const path = join(snapDir, name);
+    if (name.endsWith('.broken')) continue; // set aside by an earlier start (see renameAside)
+    if (name.endsWith('.tmp')) {
+      // A snapshot that was being written when the process died; never renamed, never used.
+      await rm(path, { force: true });
+      log('info', `wal: removed unfinished snapshot ${path}`);
+      continue;
+    }
+    const index = parseSnapshotName(name);
+    if (index === undefined) {
+      log('warn', `wal: ignoring unexpected file ${path}`);
+      continue;
+    }
+    found.push({ index, path, bytes: 0 });
+  }
+  found.sort((a, b) => b.index - a.index);
+  const firstRecord = segments[0]?.firstIndex ?? Infinity;
+
+  let firstError: WalCorruptionError | undefined;
+  for (const snap of found) {
+    let read: { payload: Buffer; bytes: number };
+    try {
+      read = await readSnapshotFile(snap.path, snap.index);
+    } catch (err) {
+      if (!(err instanceof WalCorruptionError)) throw err;
+      firstError ??= err;
+      continue;
+    }
+    if (segments.length > 0 && firstRecord > snap.index + 1) {
+      // Intact, but the records right after it are gone: it cannot be brought up to date.
+      firstError ??= new WalCorruptionError(snap.path, 0, `snapshot covers records up to ${snap.index} but the log starts at ${firstRecord}`);
+      continue;
+    }
+    if (firstError) log('warn', `${firstError.message}; recovering from the older snapshot ${snap.path} and the log instead`);
+    snap.bytes = read.bytes;
+    // Snapshots older than the one used are redundant.
+    for (const older of found) if (older.index < snap.index) await rm(older.path, { force: true });
+    // A damaged newer snapshot would be tried again at every start: move it aside, keeping it
+    // for inspection.
+    for (const newer of found) {
+      if (newer.index > snap.index) await renameAside(newer.path, log);
+    }
+    return { snapshot: { index: snap.index, data: read.payload }, snapshots: [snap] };
+  }
+  if (firstError) {
+    if (firstRecord === 1) {
+      log('warn', `${firstError.message}; recovering from the whole log instead`);
+      for (const s of found) await renameAside(s.path, log);
+      return { snapshots: [] };
+    }
+    throw firstError;
+  }
+  return { snapshots: [] };
+}
+
+async function renameAside(path: string, log: WalLogger): Promise<void> {
+  const aside = `${path}.broken`;
+  await rename(path, aside);
+  log('warn', `wal: moved unusable snapshot ${path} to ${aside}`);
+}
