@@ -2,6 +2,7 @@
  * The subcommands. Each lives in `src/commands/<name>.ts` and exports `register(program, setExit)`.
  */
 import type { Command } from 'commander';
+import { register as registerServe } from '../commands/serve.ts';
 
 /** Sets the process exit code a command finished with. */
 export type SetExit = (code: number) => void;
@@ -9,4 +10,5 @@ export type SetExit = (code: number) => void;
 export function registerCommands(program: Command, setExit: SetExit): void {
   void program;
   void setExit;
+  registerServe(program, setExit);
 }

@@ -1,0 +1,147 @@
+/**
+ * `metabench serve`: MetaStore-TS over the etcd v3 gRPC API, as a foreground process.
+ *
+ *   metabench serve --engine memory --data-dir /tmp/ms --listen 127.0.0.1:0
+ *   {"ready":true,"address":"127.0.0.1:40123","engine":"memory","pid":1234}     (stdout)
+ *
+ * stdout carries only that one readiness line (for the process that started us); logs go to
+ * stderr. SIGTERM or SIGINT stops it: no new calls, in-flight calls answered, store flushed
+ * and closed, exit 0, within 5 s (after which the process exits 1 regardless).
+ */
+import type { Command } from 'commander';
+import { openStore, type EngineName, type MetaStore } from '../../engine/index.ts';
+import type { SyncPolicy } from '../../engine/backend/backend.ts';
+import type { SetExit } from '../cli/commands.ts';
+import { UsageError } from '../cli/errors.ts';
+import type { Logger } from '../server/context.ts';
+import { DEFAULT_LISTEN, isLoopback, parseListen, type ListenAddress } from '../server/listen.ts';
+
+/** Validated `serve` flags. */
+export interface ServeOptions {
+  engine: EngineName;
+  dataDir: string;
+  listen: ListenAddress;
+  /** Default `always` (fsync before acknowledging). */
+  sync: SyncPolicy;
+  /** Memory engine: snapshot every this many requests; default 10,000. */
+  snapshotCount: number;
+}
+
+/** The whole shutdown, signal to exit, must fit in this many ms. */
+export const SHUTDOWN_DEADLINE_MS = 5000;
+/** Part of the deadline given to in-flight calls; the rest is for closing the store. */
+const CALLS_GRACE_MS = 3000;
+
+interface RawServeFlags {
+  engine?: string;
+  dataDir?: string;
+  listen: string;
+  sync: string;
+  snapshotCount: string;
+}
+
+/** Validates the raw flags; throws a one-line `UsageError` naming the flag and the bad value. */
+export function parseServeOptions(raw: RawServeFlags): ServeOptions {
+  if (raw.engine === undefined) throw new UsageError('serve: --engine is required (memory or rocksdb)');
+  if (raw.engine !== 'memory' && raw.engine !== 'rocksdb') {
+    throw new UsageError(`serve: --engine must be memory or rocksdb, got '${raw.engine}'`);
+  }
+  if (raw.dataDir === undefined || raw.dataDir.trim() === '') {
+    throw new UsageError('serve: --data-dir is required (the directory the store keeps its data in)');
+  }
+  const listen = parseListen(raw.listen);
+  if (typeof listen === 'string') throw new UsageError(`serve: ${listen}`);
+  if (raw.sync !== 'always' && raw.sync !== 'none') {
+    throw new UsageError(`serve: --sync must be always or none, got '${raw.sync}'`);
+  }
+  const snapshotCount = /^\d+$/.test(raw.snapshotCount) ? Number(raw.snapshotCount) : NaN;
+  if (!Number.isSafeInteger(snapshotCount) || snapshotCount < 1) {
+    throw new UsageError(`serve: --snapshot-count must be a positive integer, got '${raw.snapshotCount}'`);
+  }
+  return { engine: raw.engine, dataDir: raw.dataDir, listen, sync: raw.sync, snapshotCount };
+}
+
+const log: Logger = (level, message) => {
+  process.stderr.write(`metabench serve: ${level}: ${message}\n`);
+};
+
+function oneLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0];
+}
+
+async function open(opts: ServeOptions): Promise<MetaStore> {
+  try {
+    return await openStore({ engine: opts.engine, dataDir: opts.dataDir, sync: opts.sync, snapshotCount: opts.snapshotCount, log });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
+      throw new Error(`serve: the ${opts.engine} engine is not available in this build (${oneLine(err)})`, { cause: err });
+    }
+    throw new Error(`serve: cannot open the ${opts.engine} store in ${opts.dataDir}: ${oneLine(err)}`, { cause: err });
+  }
+}
+
+function nextSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (signal: NodeJS.Signals): void => {
+      resolve(signal);
+      // A second signal (Ctrl-C in the terminal while the runner also sends SIGTERM) must not
+      // cut the flush short: it is noted and ignored; the deadline below is the safety net.
+      process.removeListener('SIGTERM', on);
+      process.removeListener('SIGINT', on);
+      const ignore = (s: NodeJS.Signals): void => log('info', `${s} ignored: already stopping`);
+      process.on('SIGTERM', ignore);
+      process.on('SIGINT', ignore);
+    };
+    process.on('SIGTERM', on);
+    process.on('SIGINT', on);
+  });
+}
+
+/** Runs the server until SIGTERM/SIGINT; resolves with the exit code. */
+export async function serve(opts: ServeOptions): Promise<number> {
+  if (!isLoopback(opts.listen.host)) {
+    log('warn', `listening on ${opts.listen.host}, reachable from other machines: this server has no authentication and no TLS`);
+  }
+  const signal = nextSignal();
+  const store = await open(opts);
+  // Loaded here, not at the top: every other subcommand would pay for gRPC's start-up.
+  const { startEtcdServer } = await import('../server/server.ts');
+  let server;
+  try {
+    server = await startEtcdServer({ store, listen: opts.listen, log });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  process.stdout.write(JSON.stringify({ ready: true, address: server.address, engine: opts.engine, pid: process.pid }) + '\n');
+  log('info', `serving the ${opts.engine} engine (data ${opts.dataDir}, sync ${opts.sync}) on ${server.address}`);
+
+  const received = await signal;
+  log('info', `${received}: stopping`);
+  let closed = false;
+  setTimeout(() => {
+    log('error', closed ? 'event loop still busy after close; exiting' : `not stopped within ${SHUTDOWN_DEADLINE_MS} ms; exiting without a clean close`);
+    process.exit(closed ? 0 : 1);
+  }, SHUTDOWN_DEADLINE_MS).unref();
+  const graceful = await server.stop(CALLS_GRACE_MS);
+  if (!graceful) log('warn', `calls still running after ${CALLS_GRACE_MS} ms were cut off`);
+  await store.close();
+  closed = true;
+  log('info', 'stopped');
+  return 0;
+}
+
+/** Registers `metabench serve`. */
+export function register(program: Command, setExit: SetExit): void {
+  program
+    .command('serve')
+    .description('Serve MetaStore-TS over the etcd v3 gRPC API (prints one JSON line when ready)')
+    .option('--engine <name>', 'storage engine: memory or rocksdb')
+    .option('--data-dir <dir>', 'data directory (created if missing; locked while serving)')
+    .option('--listen <host:port>', 'client address; port 0 picks a free port', DEFAULT_LISTEN)
+    .option('--sync <policy>', 'always: fsync before acknowledging a write; none: leave it to the OS', 'always')
+    .option('--snapshot-count <n>', 'memory engine: snapshot every n requests', '10000')
+    .action(async (flags: RawServeFlags) => {
+      setExit(await serve(parseServeOptions(flags)));
+    });
+}
