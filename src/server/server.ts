@@ -1,0 +1,126 @@
+/**
+ * The etcd v3 gRPC server in front of a MetaStore: binds, serves, and stops gracefully.
+ *
+ * Stopping (`stop`): the listener closes and connections are told to go away (no new calls),
+ * open watch and keep-alive streams are ended with `etcdserver: server stopped` (clients
+ * reconnect elsewhere or retry), in-flight unary calls are answered, then the caller closes the
+ * store. Calls still running after the grace period are cut off.
+ */
+import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Limits } from '../../engine/mvcc/errors.ts';
+import type { MetaStore } from '../../engine/mvcc/kv.ts';
+import type { Logger, ServiceContext } from './context.ts';
+import { kvService } from './kv-service.ts';
+import { leaseService } from './lease-service.ts';
+import { formatAddress, type ListenAddress } from './listen.ts';
+import { clusterService, maintenanceService } from './maintenance-service.ts';
+import { loadEtcdServices } from './proto.ts';
+import type { RequestLimits } from './validate.ts';
+import { watchService } from './watch-service.ts';
+
+/**
+ * etcd's allowance on top of `--max-request-bytes` for gRPC framing (grpcOverheadBytes): the
+ * transport accepts messages up to limit + overhead and the server answers
+ * `request is too large` for writes above the limit itself.
+ */
+export const GRPC_OVERHEAD_BYTES = 512 * 1024;
+/** etcd's default progress-notify interval: 10 minutes, in ms. */
+export const DEFAULT_PROGRESS_NOTIFY_MS = 10 * 60 * 1000;
+
+/** Options of `startEtcdServer`. */
+export interface EtcdServerOptions {
+  store: MetaStore;
+  listen: ListenAddress;
+  /** Defaults: etcd's (128 ops per txn, 1.5 MiB per request). */
+  limits?: Partial<RequestLimits>;
+  /** Default: lines on stderr. */
+  log?: Logger;
+  /** Default 10 minutes (etcd's). */
+  progressNotifyIntervalMs?: number;
+}
+
+/** A bound, serving server. */
+export interface RunningEtcdServer {
+  /** `host:port` actually bound (the real port when 0 was asked). */
+  readonly address: string;
+  readonly port: number;
+  /**
+   * Stops serving (see the file comment). Resolves `true` when every call finished within
+   * `graceMs` (default 4,000), `false` when some were cut off. Does not close the store.
+   */
+  stop(graceMs?: number): Promise<boolean>;
+}
+
+/** A listen address that could not be bound (busy port, unknown host, no permission). */
+export class BindError extends Error {
+  override readonly name = 'BindError';
+}
+
+function stderrLog(level: string, message: string): void {
+  process.stderr.write(`metabench serve: ${level}: ${message}\n`);
+}
+
+function describeBindError(address: string, err: Error): string {
+  const m = err.message;
+  if (/EADDRINUSE/.test(m)) return `cannot listen on ${address}: address already in use (is another server running there?)`;
+  if (/EACCES/.test(m)) return `cannot listen on ${address}: permission denied`;
+  if (/EADDRNOTAVAIL|ENOTFOUND|EAI_AGAIN/.test(m)) return `cannot listen on ${address}: no such local address`;
+  return `cannot listen on ${address}: ${m}`;
+}
+
+/** Starts serving `store` on `listen`; rejects with a `BindError` when the address is unusable. */
+export async function startEtcdServer(opts: EtcdServerOptions): Promise<RunningEtcdServer> {
+  const limits: RequestLimits = {
+    maxTxnOps: opts.limits?.maxTxnOps ?? Limits.maxTxnOps,
+    maxRequestBytes: opts.limits?.maxRequestBytes ?? Limits.maxRequestBytes,
+  };
+  const services = loadEtcdServices();
+  const server = new Server({
+    'grpc.max_receive_message_length': limits.maxRequestBytes + GRPC_OVERHEAD_BYTES,
+    'grpc.max_send_message_length': -1,
+  });
+  let address = formatAddress(opts.listen.host, opts.listen.port);
+  const ctx: ServiceContext = {
+    store: opts.store,
+    limits,
+    log: opts.log ?? stderrLog,
+    streams: new Set(),
+    clientUrl: () => `http://${address}`,
+    progressNotifyIntervalMs: opts.progressNotifyIntervalMs ?? DEFAULT_PROGRESS_NOTIFY_MS,
+  };
+  server.addService(services.KV, kvService(ctx));
+  server.addService(services.Watch, watchService(ctx));
+  server.addService(services.Lease, leaseService(ctx));
+  server.addService(services.Maintenance, maintenanceService(ctx));
+  server.addService(services.Cluster, clusterService(ctx));
+
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(address, ServerCredentials.createInsecure(), (err, boundPort) => {
+      if (err) reject(new BindError(describeBindError(address, err), { cause: err }));
+      else resolve(boundPort);
+    });
+  }).catch((err: unknown) => {
+    server.forceShutdown();
+    throw err;
+  });
+  address = formatAddress(opts.listen.host, port);
+
+  let stopping: Promise<boolean> | undefined;
+  const stop = (graceMs = 4000): Promise<boolean> => {
+    stopping ??= new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        server.forceShutdown();
+        resolve(false);
+      }, graceMs);
+      server.tryShutdown((err) => {
+        if (err) ctx.log('warn', `graceful shutdown: ${err.message}`);
+        clearTimeout(timer);
+        resolve(true);
+      });
+      // Long-lived streams would hold tryShutdown forever: end them now.
+      for (const s of [...ctx.streams]) s.stop();
+    });
+    return stopping;
+  };
+  return { address, port, stop };
+}

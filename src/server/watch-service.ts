@@ -1,0 +1,199 @@
+/**
+ * etcd's Watch service: one bidirectional stream carries many watches. Requests create a watch
+ * (key or range, start revision, prev_kv, filters, client-chosen or server-chosen ID), cancel
+ * one, or ask for a progress report; responses carry a watch's events in revision order.
+ *
+ * Response order per watch, as etcd sends it:
+ *   {watchId: 3, created: true}                       always first
+ *   {watchId: 3, events: [...]}                       zero or more
+ *   {watchId: 3, canceled: true[, compactRevision]}  last: cancel request, or start revision
+ *                                                     below the compaction (then compactRevision
+ *                                                     is the compacted revision)
+ *
+ * Backpressure: when the gRPC stream's buffer is full (`write` returns false) the listener
+ * returns false; the store then stops pushing that watch and replays it from history after
+ * `resume()`, which this stream calls on 'drain'. A slow client thus neither blocks writers
+ * nor loses events, and the server's memory stays bounded.
+ */
+import { status, type ServerDuplexStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import { ErrorMessages } from '../../engine/mvcc/errors.ts';
+import type { WatchHandle } from '../../engine/mvcc/kv.ts';
+import type { ResponseHeader, WatchNotification } from '../../engine/mvcc/types.ts';
+import type { OpenStream, ServiceContext } from './context.ts';
+import { toWatchCreateRequest, toWireEvents, type WireEvent, type WireWatchCreateRequest } from './convert.ts';
+
+/** A WatchRequest as decoded from the wire (one of the three is set). */
+interface WireWatchRequest {
+  createRequest?: WireWatchCreateRequest | null;
+  cancelRequest?: { watchId: number } | null;
+  progressRequest?: object | null;
+}
+
+/** A WatchResponse as encoded on the wire. */
+interface WireWatchResponse {
+  header: ResponseHeader;
+  watchId: number;
+  created?: boolean;
+  canceled?: boolean;
+  compactRevision?: number;
+  cancelReason?: string;
+  events?: WireEvent[];
+}
+
+/** etcd's watch ID for responses that concern every watch on the stream (progress reports). */
+const ALL_WATCHES = -1;
+const DUPLICATE_ID = 'mvcc: duplicate watch ID provided on the WatchStream';
+
+interface ActiveWatch {
+  readonly id: number;
+  handle: WatchHandle | undefined;
+  /** The listener returned false; waiting for 'drain' to resume. */
+  paused: boolean;
+  readonly progressNotify: boolean;
+  /** Events were sent since the last progress tick (etcd then skips the progress response). */
+  sentSinceTick: boolean;
+}
+
+class WatchStream implements OpenStream {
+  private readonly watches = new Map<number, ActiveWatch>();
+  private nextId = 0;
+  private closed = false;
+  private progressTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly call: ServerDuplexStream<WireWatchRequest, WireWatchResponse>,
+    private readonly ctx: ServiceContext,
+  ) {
+    ctx.streams.add(this);
+    call.on('data', (req: WireWatchRequest) => this.onRequest(req));
+    // The client half-closed: etcd ends the stream too.
+    call.on('end', () => this.finish(() => call.end()));
+    call.on('cancelled', () => this.finish(() => undefined));
+    call.on('drain', () => this.resumePaused());
+  }
+
+  stop(): void {
+    this.finish(() => this.call.emit('error', { code: status.UNAVAILABLE, details: ErrorMessages.stopped }));
+  }
+
+  private finish(end: () => void): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.ctx.streams.delete(this);
+    clearInterval(this.progressTimer);
+    for (const w of this.watches.values()) w.handle?.cancel();
+    this.watches.clear();
+    end();
+  }
+
+  private send(res: WireWatchResponse): boolean {
+    if (this.closed) return true;
+    return this.call.write(res);
+  }
+
+  private onRequest(req: WireWatchRequest): void {
+    if (this.closed) return;
+    if (req.createRequest) this.create(req.createRequest);
+    else if (req.cancelRequest) this.cancel(req.cancelRequest.watchId);
+    else if (req.progressRequest) this.progress();
+  }
+
+  private create(c: WireWatchCreateRequest): void {
+    const header = this.ctx.store.header();
+    let id = c.watchId ?? 0;
+    if (id !== 0 && this.watches.has(id)) {
+      this.send({ header, watchId: ALL_WATCHES, created: true, canceled: true, cancelReason: DUPLICATE_ID });
+      return;
+    }
+    if (id === 0) {
+      // etcd numbers watches from 0 per stream, skipping IDs the client chose itself.
+      while (this.watches.has(this.nextId)) this.nextId++;
+      id = this.nextId++;
+    }
+    const req = toWatchCreateRequest({
+      ...c,
+      // etcd: an empty key means "from the smallest key", i.e. \0.
+      key: c.key.length === 0 ? Buffer.from([0]) : c.key,
+      // The server sends progress notifications itself (see startProgressTimer).
+      progressNotify: false,
+    });
+    const w: ActiveWatch = { id, handle: undefined, paused: false, progressNotify: c.progressNotify === true, sentSinceTick: false };
+    this.watches.set(id, w);
+    // Written before the store can deliver anything, so `created` always comes first.
+    this.send({ header, watchId: id, created: true });
+    try {
+      w.handle = this.ctx.store.watch(req, (n) => this.deliver(w, n));
+    } catch (err) {
+      this.watches.delete(id);
+      const reason = err instanceof Error ? err.message : String(err);
+      this.send({ header: this.ctx.store.header(), watchId: id, canceled: true, cancelReason: reason });
+      return;
+    }
+    if (w.progressNotify) this.startProgressTimer();
+  }
+
+  private deliver(w: ActiveWatch, n: WatchNotification): boolean {
+    if (this.closed || this.watches.get(w.id) !== w) return true;
+    if (n.canceled || (n.compactRevision !== undefined && n.compactRevision > 0)) {
+      this.watches.delete(w.id);
+      this.send({
+        header: n.header,
+        watchId: w.id,
+        canceled: true,
+        compactRevision: n.compactRevision ?? 0,
+        cancelReason: n.cancelReason ?? '',
+      });
+      return true;
+    }
+    w.sentSinceTick = true;
+    if (this.send({ header: n.header, watchId: w.id, events: toWireEvents(n.events) })) return true;
+    w.paused = true;
+    return false;
+  }
+
+  private resumePaused(): void {
+    for (const w of [...this.watches.values()]) {
+      if (!w.paused || this.closed) continue;
+      w.paused = false;
+      w.handle?.resume();
+    }
+  }
+
+  private cancel(id: number): void {
+    const w = this.watches.get(id);
+    // etcd (3.4) answers nothing for an unknown ID.
+    if (!w) return;
+    this.watches.delete(id);
+    w.handle?.cancel();
+    this.send({ header: this.ctx.store.header(), watchId: id, canceled: true });
+  }
+
+  private progress(): void {
+    // As etcd: no report while a watch lags behind (its events at or below the reported
+    // revision are not all sent yet), and none on a stream without watches.
+    if (this.watches.size === 0) return;
+    for (const w of this.watches.values()) if (w.paused) return;
+    this.send({ header: this.ctx.store.header(), watchId: ALL_WATCHES });
+  }
+
+  private startProgressTimer(): void {
+    if (this.progressTimer) return;
+    this.progressTimer = setInterval(() => {
+      for (const w of this.watches.values()) {
+        if (!w.progressNotify) continue;
+        if (!w.sentSinceTick && !w.paused) this.send({ header: this.ctx.store.header(), watchId: w.id, events: [] });
+        w.sentSinceTick = false;
+      }
+    }, this.ctx.progressNotifyIntervalMs);
+    this.progressTimer.unref();
+  }
+}
+
+/** Handlers for `etcdserverpb.Watch`. */
+export function watchService(ctx: ServiceContext): UntypedServiceImplementation {
+  return {
+    Watch: (call: ServerDuplexStream<WireWatchRequest, WireWatchResponse>) => {
+      new WatchStream(call, ctx);
+    },
+  };
+}
