@@ -1,0 +1,99 @@
+/**
+ * Run folders for tests: a manifest and one NDJSON file per target, written into a temp folder
+ * (results are never committed). Built on the event builders of `src/state/fixtures.ts`.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RunnerEvent, ScenarioEndEvent } from '../events/schema.ts';
+import { ev, latency, T0 } from '../state/fixtures.ts';
+
+/** Options of {@link fixtureRun}. */
+export interface FixtureRunOptions {
+  runId: string;
+  targets?: string[];
+  /** Throughput factor per target (applied to every scenario's opsPerSec). */
+  speed?: Record<string, number>;
+  /** p99 factor per target. */
+  slowness?: Record<string, number>;
+  /** Resolved parameters of each scenario (default: clients 10, opsPerClient 100). */
+  params?: Record<string, Record<string, unknown>>;
+  mode?: 'sequential' | 'parallel';
+  /** Targets that stop without a run-end after their first scenario. */
+  unfinished?: string[];
+  /** Targets interrupted during their second scenario (run-end `interrupted`). */
+  interrupted?: string[];
+  /** Extra scenario-end fields per `target/scenario`. */
+  endOver?: Record<string, Partial<ScenarioEndEvent>>;
+  micro?: boolean;
+}
+
+/** Scenarios of fixture runs, with their base throughput (ops/s) and p99 (ms). */
+export const FIXTURE_BASE: Record<string, { opsPerSec: number; p99Ms: number }> = {
+  'large-scale-load': { opsPerSec: 2000, p99Ms: 40 },
+  'txn-throughput': { opsPerSec: 1000, p99Ms: 20 },
+};
+
+/** Events of one fixture run, per target. */
+export function fixtureEvents(o: FixtureRunOptions): Record<string, RunnerEvent[]> {
+  const targets = o.targets ?? ['memory', 'etcd'];
+  const scenarios = Object.keys(FIXTURE_BASE);
+  const out: Record<string, RunnerEvent[]> = {};
+  targets.forEach((target, ti) => {
+    let t = T0 + ti * 100_000;
+    const list: RunnerEvent[] = [ev.runStart(target, t, { runId: o.runId, scenarios, server: { address: '127.0.0.1:2379', pid: 1, ...(target === 'etcd' ? { version: '3.4.23' } : {}) } })];
+    for (const [i, sc] of scenarios.entries()) {
+      if (o.interrupted?.includes(target) && i === 1) {
+        list.push(ev.scenarioStart(target, (t += 1000), sc, { params: o.params?.[sc] ?? { clients: 10, opsPerClient: 100 } }));
+        list.push(ev.runEnd(target, (t += 1000), 'interrupted', { error: 'interrupted by SIGINT' }));
+        break;
+      }
+      const base = FIXTURE_BASE[sc];
+      const ops = base.opsPerSec * (o.speed?.[target] ?? 1);
+      const p99 = base.p99Ms * (o.slowness?.[target] ?? 1);
+      list.push(ev.scenarioStart(target, (t += 1000), sc, { params: o.params?.[sc] ?? { clients: 10, opsPerClient: 100 } }));
+      list.push(
+        ev.scenarioEnd(target, (t += 4000), sc, {
+          ops: 1000,
+          opsPerSec: ops,
+          latency: { put: latency(p99 / 4, p99), get: latency(p99 / 8, p99 / 2) },
+          slo: { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 500 },
+          grade: undefined,
+          ...o.endOver?.[`${target}/${sc}`],
+        }),
+      );
+      if (o.unfinished?.includes(target)) break;
+    }
+    if (o.micro && target === targets[0]) {
+      list.push(ev.micro(target, (t += 10), 'memory', 'put', 200_000), ev.micro(target, (t += 10), 'rocksdb', 'put', 50_000), ev.micro(target, (t += 10), 'memory', 'get-hit', 1_000_000));
+    }
+    if (!o.unfinished?.includes(target) && !o.interrupted?.includes(target)) list.push(ev.runEnd(target, (t += 10), 'completed'));
+    out[target] = list;
+  });
+  return out;
+}
+
+/** Writes a fixture run into `<root>/<runId>` and returns that folder. */
+export async function fixtureRun(root: string, o: FixtureRunOptions): Promise<string> {
+  const dir = join(root, o.runId);
+  await mkdir(dir, { recursive: true });
+  const events = fixtureEvents(o);
+  const targets = Object.keys(events);
+  const manifest = {
+    v: 1,
+    runId: o.runId,
+    startedAt: new Date(T0).toISOString(),
+    host: { cpus: 2, cpuModel: 'Fixture CPU', memoryBytes: 8 * 2 ** 30, freeMemoryBytes: 2 ** 30, os: 'linux 6.1.0', arch: 'x64' },
+    nodeVersion: 'v20.0.0',
+    metabenchVersion: '0.1.0',
+    gitCommit: '0123456789abcdef0123456789abcdef01234567',
+    targets: targets.map((name) => ({ name, kind: name })),
+    profile: 'quick',
+    scenarios: Object.keys(FIXTURE_BASE).map((name) => ({ name, params: o.params?.[name] ?? { clients: 10, opsPerClient: 100 } })),
+    seed: 42,
+    mode: o.mode ?? 'sequential',
+    orchestratorPid: 1,
+  };
+  await writeFile(join(dir, 'run.json'), JSON.stringify(manifest, null, 2));
+  for (const t of targets) await writeFile(join(dir, `${t}.ndjson`), events[t].map((e) => JSON.stringify(e) + '\n').join(''));
+  return dir;
+}
