@@ -1,0 +1,91 @@
+/**
+ * After a runner exits: make its file end well and leave no server behind.
+ * - A partial last line (the runner died mid-write) is cut off, so the file stays valid NDJSON.
+ * - A file without a run-end gets one with status `crashed` (or `interrupted` when the run was
+ *   being stopped), so readers (`tail`, the dashboard) stop waiting for it.
+ * - A server the runner started and did not stop (the runner was SIGKILLed) is killed by pid.
+ */
+import { readFileSync, truncateSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { EventWriter } from '../results/event-writer.ts';
+import { eventFilePath, type RunTailer } from '../results/run-tailer.ts';
+import type { RunnerExit } from './runner-process.ts';
+
+/** Milliseconds an orphaned server gets between SIGTERM and SIGKILL. */
+const ORPHAN_GRACE_MS = 3000;
+
+/** What the orchestrator knows about a runner it is reaping. */
+export interface ReapInput {
+  readonly runDir: string;
+  readonly target: string;
+  readonly tailer: RunTailer;
+  readonly exit: RunnerExit;
+  /** The run was being stopped (Ctrl-C, SIGTERM) when the runner exited. */
+  readonly stopping: boolean;
+  /** ms since the epoch when the runner was started. */
+  readonly startedAt: number;
+  /** The server pid from the target's run-start, if any. */
+  readonly serverPid?: number;
+  diagnostic(message: string): void;
+}
+
+/** Finishes a target's file after its runner exited; returns the run-end status written, if any. */
+export async function reapRunner(r: ReapInput): Promise<'crashed' | 'interrupted' | undefined> {
+  const { completeBytes, truncated } = r.tailer.finishTarget(r.target);
+  const path = eventFilePath(r.runDir, r.target);
+  if (truncated !== undefined) {
+    truncateSync(path, completeBytes);
+    r.diagnostic(`${r.target}: runner left a truncated last line (${Buffer.byteLength(truncated)} bytes); removed it`);
+  }
+  if (r.serverPid !== undefined) await killOrphan(r.serverPid, r.diagnostic);
+  if (r.tailer.ended.has(r.target)) return undefined;
+  const status = r.stopping && r.exit.exitCode !== 1 ? 'interrupted' : 'crashed';
+  const writer = new EventWriter(path, r.target);
+  try {
+    writer.emit({ kind: 'log', level: 'error', message: `runner exited (${r.exit.description}) without a run-end; see ${r.target}.stderr.log` });
+    writer.emit({ kind: 'run-end', status, durationMs: Date.now() - r.startedAt, error: `runner ${r.exit.description}` });
+  } finally {
+    writer.close();
+  }
+  r.tailer.pollTarget(r.target);
+  return status;
+}
+
+/** Kills `pid` if it still runs and is a server metabench starts (etcd or `metabench serve`). */
+async function killOrphan(pid: number, diagnostic: (m: string) => void): Promise<void> {
+  if (!isServerProcess(pid)) return;
+  diagnostic(`server pid ${pid} outlived its runner; stopping it`);
+  signal(pid, 'SIGTERM');
+  const deadline = Date.now() + ORPHAN_GRACE_MS;
+  while (Date.now() < deadline && isServerProcess(pid)) await sleep(50);
+  if (isServerProcess(pid)) signal(pid, 'SIGKILL');
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
+}
+
+/** True when `pid` is alive and its command line is etcd's or `metabench … serve`'s. */
+export function isServerProcess(pid: number): boolean {
+  let cmdline: string;
+  try {
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch (err) {
+    void err; // Gone (or not Linux): nothing to kill.
+    return false;
+  }
+  try {
+    // A zombie still has a /proc entry but an empty cmdline; it needs no killing.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    if (/\) Z /.test(stat)) return false;
+  } catch (err) {
+    void err;
+    return false;
+  }
+  const args = cmdline.split('\0');
+  return args.some((a) => /(^|\/)etcd$/.test(a)) || (args.some((a) => a.endsWith('metabench.js')) && args.includes('serve'));
+}

@@ -1,0 +1,69 @@
+/**
+ * One runner child process: `node src/runner/entry.js` with its config in the environment, its
+ * stdout and stderr appended to `<runDir>/<target>.stderr.log` (never read by the parent: the
+ * events come through the NDJSON file). Started with execa so it has a cancel signal (SIGTERM),
+ * a force-kill delay (SIGKILL) and cleanup when the orchestrator exits.
+ */
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { encodeRunnerConfig, type RunnerConfig } from '../runner/config.ts';
+
+/** The production runner's entry script. */
+export const RUNNER_ENTRY = fileURLToPath(new URL('../runner/entry.js', import.meta.url));
+
+/** Default milliseconds a runner gets between SIGTERM and SIGKILL. */
+export const DEFAULT_RUNNER_KILL_GRACE_MS = 15_000;
+
+/** How a runner process ended. */
+export interface RunnerExit {
+  readonly exitCode?: number;
+  readonly signal?: string;
+  /** `exit code 1`, `signal SIGKILL`, or why it could not start. */
+  readonly description: string;
+}
+
+/** A started runner. */
+export interface RunnerProcess {
+  readonly pid: number | undefined;
+  readonly exited: Promise<RunnerExit>;
+  /** Sends a signal now (the cancel signal handles the ordinary SIGTERM path). */
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Options of `spawnRunner`. */
+export interface SpawnRunnerOptions {
+  readonly entry?: string;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Aborting it sends SIGTERM, then SIGKILL after `killGraceMs`. */
+  readonly cancelSignal: AbortSignal;
+  readonly killGraceMs?: number;
+}
+
+/** Path of a target's runner log inside a run folder. */
+export function stderrLogPath(runDir: string, target: string): string {
+  return join(runDir, `${target}.stderr.log`);
+}
+
+/** Starts the runner of one target. */
+export function spawnRunner(cfg: RunnerConfig, opts: SpawnRunnerOptions): RunnerProcess {
+  const log = { file: stderrLogPath(cfg.runDir, cfg.target.name), append: true } as const;
+  const sub = execa(process.execPath, [opts.entry ?? RUNNER_ENTRY], {
+    env: { ...opts.env, ...encodeRunnerConfig(cfg) },
+    stdin: 'ignore',
+    stdout: log,
+    stderr: log,
+    reject: false,
+    cleanup: true,
+    cancelSignal: opts.cancelSignal,
+    forceKillAfterDelay: opts.killGraceMs ?? DEFAULT_RUNNER_KILL_GRACE_MS,
+  });
+  const exited = sub.then(
+    (res): RunnerExit => ({
+      exitCode: res.exitCode,
+      signal: res.signal,
+      description: res.signal ? `signal ${res.signal}` : res.exitCode !== undefined ? `exit code ${res.exitCode}` : (res.shortMessage ?? 'did not start'),
+    }),
+  );
+  return { pid: sub.pid, exited, kill: (signal) => void sub.kill(signal) };
+}

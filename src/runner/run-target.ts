@@ -1,0 +1,107 @@
+/**
+ * One runner's whole life for one target: start (or connect to) the target, run the scenarios in
+ * order, write every event to the target's file, and let go of the target. Every path ends with
+ * exactly one run-end event: `completed`, `interrupted` (signal aborted) or `crashed`.
+ */
+import type { EventBody, RunEndEvent } from '../events/schema.ts';
+import type { EventWriter } from '../results/event-writer.ts';
+import type { RunManifest } from '../results/manifest.ts';
+import type { ResolvedScenario } from '../../scenarios/schema.ts';
+import { sampleProcess, type ProcessSampler } from '../targets/sampler.ts';
+import { startTarget, TargetUnavailableError, type StartedTarget } from '../targets/index.ts';
+import type { RunnerConfig } from './config.ts';
+import { runOneScenario, type ScenarioRunner } from './scenario-exec.ts';
+
+/** Name of the in-process engine benchmark pseudo-scenario. */
+export const MICRO = 'micro';
+
+/** Runs the in-process engine benchmarks (`src/micro`), or a stub in tests. */
+export type MicroRunner = (opts: { engine: 'memory' | 'rocksdb'; emit(event: EventBody): void; signal: AbortSignal; profile: string }) => Promise<void>;
+
+/** The workloads a runner drives (injected so tests can run the runner without load). */
+export interface RunnerWorkloads {
+  readonly runScenario: ScenarioRunner;
+  readonly runMicro: MicroRunner;
+}
+
+/** Runs a target to its run-end and returns the run-end status. Never throws. */
+export async function runTarget(
+  cfg: RunnerConfig,
+  manifest: RunManifest,
+  writer: EventWriter,
+  signal: AbortSignal,
+  workloads: RunnerWorkloads,
+): Promise<RunEndEvent['status']> {
+  const startedAt = Date.now();
+  const emit = (e: EventBody) => writer.emit(e);
+  const log = (level: 'info' | 'warn' | 'error', message: string) => emit({ kind: 'log', level, message });
+  const scenarios = manifest.scenarios as unknown as ResolvedScenario[];
+  const runStart = {
+    kind: 'run-start' as const,
+    runId: manifest.runId,
+    targetKind: cfg.target.kind,
+    profile: manifest.profile,
+    seed: manifest.seed,
+    scenarios: scenarios.map((s) => s.name),
+  };
+  const end = (status: RunEndEvent['status'], error?: string): RunEndEvent['status'] => {
+    emit({ kind: 'run-end', status, durationMs: Date.now() - startedAt, ...(error ? { error } : {}) });
+    return status;
+  };
+
+  let target: StartedTarget;
+  log('info', `starting target ${cfg.target.name} (${cfg.target.kind})`);
+  try {
+    target = await startTarget(cfg.target, { keepData: cfg.keepData, signal, log, stopGraceMs: cfg.stopGraceMs });
+  } catch (err) {
+    emit(runStart);
+    if (err instanceof TargetUnavailableError) {
+      emit({ kind: 'target-unavailable', reason: err.message, ...(err.hint ? { hint: err.hint } : {}) });
+      return end('completed');
+    }
+    if (signal.aborted) return end('interrupted', 'interrupted while the target was starting');
+    return end('crashed', `target did not start: ${(err as Error).message}`);
+  }
+
+  emit({ ...runStart, server: target.server });
+  const sampler: ProcessSampler | undefined = target.server?.pid !== undefined ? sampleProcess(target.server.pid) : undefined;
+  let failure: string | undefined;
+  try {
+    for (const scenario of scenarios) {
+      if (signal.aborted) break;
+      await runOneScenario(scenario, { target, seed: manifest.seed, signal, emit, serverSample: () => sampler?.latest() }, workloads.runScenario);
+    }
+    if (manifest.micro && !signal.aborted) await runMicroFor(target, manifest.profile, workloads.runMicro, emit, log, signal);
+  } catch (err) {
+    failure = `runner error: ${(err as Error).stack ?? String(err)}`;
+  } finally {
+    sampler?.stop();
+    try {
+      await target.stop();
+    } catch (err) {
+      log('error', `could not stop ${target.name}: ${(err as Error).message}`);
+    }
+  }
+  if (failure) return end('crashed', failure);
+  return end(signal.aborted ? 'interrupted' : 'completed');
+}
+
+async function runMicroFor(
+  target: StartedTarget,
+  profile: string,
+  runMicro: MicroRunner,
+  emit: (e: EventBody) => void,
+  log: (level: 'info' | 'warn' | 'error', message: string) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  if (target.kind !== 'memory' && target.kind !== 'rocksdb') {
+    log('info', `${MICRO}: skipped on ${target.kind} (in-process engine benchmarks exist only for memory and rocksdb)`);
+    return;
+  }
+  try {
+    await runMicro({ engine: target.kind, emit, signal, profile });
+  } catch (err) {
+    // The engine micro-benchmarks are informational; their failure must not lose the load results.
+    log('error', `${MICRO} failed: ${(err as Error).message}`);
+  }
+}

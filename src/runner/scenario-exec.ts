@@ -1,0 +1,86 @@
+/**
+ * Runs one scenario on a started target and turns the workload's outcome into the scenario-end
+ * event body: the grade from the rubric, the SLOs judged, and a failed/aborted outcome when the
+ * workload throws.
+ */
+import { Etcd3 } from 'etcd3';
+import type { EventBody, ScenarioEndEvent, ScenarioStartEvent } from '../events/schema.ts';
+import { gradeScenario } from '../grades/index.ts';
+import { headlineP99Ms } from '../state/selectors.ts';
+import type { ScenarioContext, ScenarioOutcome } from '../workload/types.ts';
+import type { ResolvedScenario } from '../../scenarios/schema.ts';
+import { resolveSlo } from '../../scenarios/loader.ts';
+import type { StartedTarget } from '../targets/types.ts';
+
+/** Runs a workload; `src/workload/index.ts`'s `runScenario` in production, a stub in tests. */
+export type ScenarioRunner = (scenario: ResolvedScenario, ctx: ScenarioContext) => Promise<ScenarioOutcome>;
+
+/** What `runOneScenario` needs from the runner around it. */
+export interface ScenarioEnv {
+  readonly target: StartedTarget;
+  readonly seed: number;
+  readonly signal: AbortSignal;
+  emit(event: EventBody): void;
+  serverSample: ScenarioContext['serverSample'];
+}
+
+/** The planned size shown by progress bars before the first progress event. */
+export function plannedSize(s: ResolvedScenario): Pick<ScenarioStartEvent, 'totalOps' | 'durationMs'> {
+  const p = s.params;
+  if (p.durationMs !== undefined) return { durationMs: p.durationMs };
+  if (p.opsPerClient !== undefined) return { totalOps: p.clients * p.opsPerClient };
+  if (s.workload === 'watch') return { totalOps: p.events };
+  return {};
+}
+
+/** Emits scenario-start, runs the workload, emits the graded scenario-end; returns the latter. */
+export async function runOneScenario(scenario: ResolvedScenario, env: ScenarioEnv, run: ScenarioRunner): Promise<Omit<ScenarioEndEvent, 'v' | 't' | 'target'>> {
+  const startedAt = Date.now();
+  env.emit({ kind: 'scenario-start', scenario: scenario.name, params: { workload: scenario.workload, ...scenario.params }, ...plannedSize(scenario) });
+  const ctx: ScenarioContext = {
+    target: env.target.name,
+    targetKind: env.target.kind,
+    clientOptions: env.target.clientOptions,
+    connect: () => new Etcd3(env.target.clientOptions),
+    seed: env.seed,
+    emit: env.emit,
+    signal: env.signal,
+    serverSample: env.serverSample,
+  };
+  let outcome: ScenarioOutcome;
+  try {
+    outcome = await run(scenario, ctx);
+  } catch (err) {
+    outcome = thrownOutcome(scenario.name, err, Date.now() - startedAt, env.signal.aborted);
+  }
+  const slo = outcome.slo ?? resolveSlo(scenario, env.target.kind);
+  const grade = gradeScenario({
+    status: outcome.status,
+    ops: outcome.ops,
+    errors: outcome.errors.total,
+    opsPerSec: outcome.opsPerSec,
+    p99Ms: headlineP99Ms({ ...outcome, v: 1, t: 0, target: env.target.name, kind: 'scenario-end' }) ?? 0,
+    checks: outcome.checks,
+    slo,
+    error: outcome.error,
+  });
+  const end = { kind: 'scenario-end' as const, ...outcome, slo, grade };
+  env.emit(end);
+  return end;
+}
+
+/** The outcome of a workload that threw instead of returning. */
+function thrownOutcome(scenario: string, err: unknown, durationMs: number, aborted: boolean): ScenarioOutcome {
+  return {
+    scenario,
+    status: aborted ? 'aborted' : 'failed',
+    durationMs,
+    ops: 0,
+    opsPerSec: 0,
+    errors: { total: 0, byKind: {} },
+    latency: {},
+    series: [],
+    checks: [],
+    error: aborted ? 'interrupted' : `workload error: ${err instanceof Error ? err.message : String(err)}`,
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Starts (or connects to) a target by kind. The runner calls `startTarget` once per run and
+ * `stop()` on what it returns at the end or on interrupt.
+ */
+import type { TargetSpec } from '../orchestrator/types.ts';
+import { startEtcd } from './etcd.ts';
+import { connectEndpoint } from './endpoint.ts';
+import { startMetaStore } from './metastore.ts';
+import type { StartOptions, StartedTarget } from './types.ts';
+
+export { TargetStartError, TargetUnavailableError, type StartOptions, type StartedTarget } from './types.ts';
+export { findEtcd, ETCD_INSTALL_HINT } from './etcd.ts';
+
+/** Starts the server of `spec` (memory, rocksdb, etcd) or connects to it (endpoint). */
+export function startTarget(spec: TargetSpec, opts: StartOptions): Promise<StartedTarget> {
+  switch (spec.kind) {
+    case 'memory':
+    case 'rocksdb':
+      return startMetaStore(spec.name, spec.kind, opts);
+    case 'etcd':
+      return startEtcd(spec.name, opts);
+    case 'endpoint':
+      if (!spec.endpoints?.length) throw new Error(`target ${spec.name}: endpoint target without --endpoints`);
+      return connectEndpoint(spec.name, { endpoints: spec.endpoints, tls: spec.tls, auth: spec.auth }, opts);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * A server process the runner owns (`metabench serve`, `etcd`): spawned with execa so it has a
+ * cancel signal, a force-kill delay and cleanup on the runner's exit; stopped with SIGTERM, then
+ * SIGKILL after a grace period; its temporary data directory removed unless kept.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+
+/** Default milliseconds between SIGTERM and SIGKILL. */
+export const DEFAULT_STOP_GRACE_MS = 10_000;
+
+/** Options of `spawnServer`. */
+export interface SpawnServerOptions {
+  /** Milliseconds between SIGTERM and SIGKILL (default 10000). */
+  readonly stopGraceMs?: number;
+  /** Pipe stdout to the caller (to read a ready line); otherwise it joins the runner's stderr. */
+  readonly pipeStdout?: boolean;
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** A running server process. */
+export interface ServerProcess {
+  readonly pid: number;
+  readonly subprocess: ResultPromise<{ stdout: 'pipe' | 'inherit'; buffer: false; reject: false }>;
+  /** Settles when the process has exited, with how it ended (`exit code 1`, `signal SIGKILL`). */
+  readonly exited: Promise<string>;
+  /** SIGTERM, SIGKILL after the grace period, and waits for the exit; idempotent. */
+  stop(): Promise<string>;
+}
+
+/** Starts `file args…` as a server process. Its stderr joins the runner's stderr (the log file). */
+export function spawnServer(file: string, args: readonly string[], opts: SpawnServerOptions = {}): ServerProcess {
+  const cancel = new AbortController();
+  const subprocess = execa(file, args, {
+    stdin: 'ignore',
+    stdout: opts.pipeStdout ? 'pipe' : 'inherit',
+    stderr: 'inherit',
+    buffer: false,
+    reject: false,
+    cleanup: true,
+    cancelSignal: cancel.signal,
+    forceKillAfterDelay: opts.stopGraceMs ?? DEFAULT_STOP_GRACE_MS,
+    env: opts.env,
+  }) as ServerProcess['subprocess'];
+  const exited: Promise<string> = subprocess.then((res) => {
+    if (res.signal) return `signal ${res.signal}`;
+    if (res.exitCode !== undefined) return `exit code ${res.exitCode}`;
+    return res.shortMessage ?? 'failed to start';
+  });
+  return {
+    pid: subprocess.pid ?? -1,
+    subprocess,
+    exited,
+    stop: () => {
+      cancel.abort();
+      return exited;
+    },
+  };
+}
+
+/** Makes a temporary data directory `<tmp>/metabench-<label>-XXXXXX`. */
+export function makeDataDir(label: string): string {
+  return mkdtempSync(join(tmpdir(), `metabench-${label}-`));
+}
+
+/** Removes a data directory, or tells the log where it was kept. */
+export function disposeDataDir(dir: string, keep: boolean, log: (level: 'info' | 'warn', msg: string) => void): void {
+  if (keep) {
+    log('info', `kept data directory ${dir}`);
+    return;
+  }
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch (err) {
+    log('warn', `could not remove data directory ${dir}: ${(err as Error).message}`);
+  }
+}

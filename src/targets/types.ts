@@ -1,0 +1,51 @@
+/**
+ * What a started (or connected) target offers the runner: how to reach it, which process serves
+ * it, and how to let go of it. Implementations: `metastore.ts` (memory, rocksdb), `etcd.ts`,
+ * `endpoint.ts`; `index.ts` picks one.
+ */
+import type { IOptions } from 'etcd3';
+import type { TargetKind } from '../events/schema.ts';
+
+/** A target ready to take requests. */
+export interface StartedTarget {
+  readonly name: string;
+  readonly kind: TargetKind;
+  /** Options for `new Etcd3(...)` clients to this target. */
+  readonly clientOptions: IOptions;
+  /** Address and process of the server (absent for `endpoint`, which runs elsewhere). */
+  readonly server?: { readonly address: string; readonly pid?: number; readonly version?: string };
+  /** Stops the server the runner started (SIGTERM, then SIGKILL) and removes its data. */
+  stop(): Promise<void>;
+}
+
+/** Options every target starter takes. */
+export interface StartOptions {
+  /** Keep the temporary data directory after the run (default false). */
+  readonly keepData: boolean;
+  /** Aborts a start in progress (Ctrl-C while waiting for readiness). */
+  readonly signal: AbortSignal;
+  /** Where diagnostics go (the runner turns them into log events). */
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** Milliseconds to wait for the server's readiness (default 30000). */
+  readonly readyTimeoutMs?: number;
+  /** Milliseconds between SIGTERM and SIGKILL when stopping (default 10000). */
+  readonly stopGraceMs?: number;
+}
+
+/** The target cannot run on this machine (binary missing); the other targets go on. */
+export class TargetUnavailableError extends Error {
+  override readonly name = 'TargetUnavailableError';
+  constructor(
+    message: string,
+    /** What the user can do about it, e.g. `apt-get install etcd-server`. */
+    readonly hint?: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The server did not come up (exited early, timed out, refused requests). */
+export class TargetStartError extends Error {
+  override readonly name = 'TargetStartError';
+}
