@@ -36,6 +36,11 @@ export interface DriveOptions {
   clients: number;
   /** Operations per client (ops-bounded); exclusive with `durationMs`. */
   opsPerClient?: number;
+  /**
+   * Operations in total, shared by the workers (each takes the next index); `seq` is then that
+   * global index. Exclusive with `opsPerClient`.
+   */
+  totalOps?: number;
   /** Measured duration in ms (time-bounded). */
   durationMs?: number;
   /** Warm-up duration in ms, not recorded. Default 0. */
@@ -62,8 +67,10 @@ interface Slot {
 }
 
 /**
- * Runs warm-up (unrecorded) then the measured phase, recording into `rec` (which it starts and
- * stops). Resolves when every worker finished or the signal aborted.
+ * Runs warm-up (unrecorded) then the measured phase, recording into `rec`, which it starts (or
+ * keeps running, for a scenario's second phase); the caller stops it when its load is over, so
+ * that verification reads are not measured. Resolves when every worker finished or the signal
+ * aborted.
  */
 export async function drive(rec: Recorder, pool: readonly Etcd3[], opts: DriveOptions, op: Op): Promise<void> {
   if (pool.length === 0) throw new Error('drive: no connections');
@@ -86,11 +93,7 @@ export async function drive(rec: Recorder, pool: readonly Etcd3[], opts: DriveOp
       await phase(rec, pool, slots, opts, op, true);
     }
     rec.start();
-    try {
-      await phase(rec, pool, slots, opts, op, false);
-    } finally {
-      rec.stop();
-    }
+    await phase(rec, pool, slots, opts, op, false);
   } finally {
     clearInterval(watchdog);
     opts.signal.removeEventListener('abort', onAbort);
@@ -111,6 +114,8 @@ async function phase(rec: Recorder, pool: readonly Etcd3[], slots: Slot[], opts:
   const startUs = nowUs();
   const limitUs = warmup ? (opts.warmupMs ?? 0) * 1000 : opts.durationMs !== undefined ? opts.durationMs * 1000 : Infinity;
   const maxOps = warmup ? Infinity : (opts.opsPerClient ?? Infinity);
+  const shared = !warmup && opts.totalOps !== undefined;
+  let nextIndex = 0;
   const intervalUs = opts.rate ? 1e6 / opts.rate : 0;
   const lateUs = (opts.lateThresholdMs ?? 1) * 1000;
   const { signal, clients } = opts;
@@ -119,11 +124,14 @@ async function phase(rec: Recorder, pool: readonly Etcd3[], slots: Slot[], opts:
     // Warm-up draws from its own streams so the measured stream is the same whatever warm-up did.
     const w: Worker = { index, client: pool[index % pool.length] as Etcd3, rng: createRng(opts.seed, warmup ? clients + index : index) };
     const slot = slots[index] as Slot;
-    for (let seq = 0; seq < maxOps; seq++) {
+    for (let own = 0; own < maxOps; own++) {
       if (signal.aborted) return;
+      const seq = shared ? nextIndex++ : own;
+      if (shared && seq >= (opts.totalOps as number)) return;
       let fromUs: number;
       if (intervalUs > 0) {
-        const intendedUs = startUs + (index + seq * clients) * intervalUs;
+        const slotNo = shared ? seq : index + seq * clients;
+        const intendedUs = startUs + slotNo * intervalUs;
         if (intendedUs - startUs >= limitUs) return;
         const waitMs = (intendedUs - nowUs()) / 1000;
         if (waitMs > 0.5) await sleep(waitMs, signal);

@@ -28,7 +28,7 @@ const WORKLOADS: Record<WorkloadName, Workload> = {
 /**
  * The planned size of a scenario, for `scenario-start` and progress bars: total operations when
  * it is bounded by operations, else its duration in ms. Watch counts events, compaction counts
- * its load + overwrite + read operations.
+ * its load + overwrite + compact + read operations.
  */
 export function plannedSize(s: ResolvedScenario): { totalOps?: number; durationMs?: number } {
   const p = s.params;
@@ -36,7 +36,7 @@ export function plannedSize(s: ResolvedScenario): { totalOps?: number; durationM
     case 'watch':
       return { totalOps: p.events };
     case 'compaction':
-      return { totalOps: 2 * p.keys + p.readKeys };
+      return { totalOps: 2 * p.keys + 1 + p.readKeys };
     case 'txn':
       if (p.durationMs !== undefined) return { durationMs: p.durationMs };
       return { totalOps: p.clients * (p.opsPerClient ?? 0) + (p.counters > 0 ? p.contendedClients * p.contendedOpsPerClient : 0) };

@@ -56,10 +56,16 @@ export class Recorder {
 
   constructor(private readonly opts: RecorderOptions) {}
 
-  /** Starts measuring and the one-second progress ticker. */
+  /**
+   * Starts measuring and the one-second progress ticker. A second `start` (a scenario's next
+   * phase) resumes: elapsed time, totals and the series go on from where `stop` left them.
+   */
   start(): void {
-    this.startUs = nowUs();
-    this.windowStartUs = this.startUs;
+    if (this.measuring) return;
+    const now = nowUs();
+    if (this.startUs === 0) this.startUs = now;
+    else this.startUs += now - this.endUs; // the pause between phases is not measured time
+    this.windowStartUs = now;
     this.measuring = true;
     this.ticker = setInterval(() => this.flushWindow(), this.opts.windowMs ?? 1000);
     this.ticker.unref?.();

@@ -37,6 +37,7 @@ export const mixed: Workload = async ({ params: p, ctx, rec, pool }) => {
     }
     return type;
   });
+  rec.stop();
   const total = MIX_OPS.reduce((s, k) => s + counts[k], 0);
   const mix = Object.fromEntries(MIX_OPS.map((k) => [k, total ? round(counts[k] / total, 4) : 0]));
   const dev = mixDeviationPoints(counts, chooser.shares);

@@ -31,6 +31,7 @@ export const putGet: Workload = async ({ params: p, ctx, rec, pool }) => {
     }
     return 'put-get';
   });
+  rec.stop();
   const unverified = rec.attempted - verified - mismatched;
   return {
     checks: [

@@ -14,6 +14,7 @@ export const put: Workload = async ({ params: p, ctx, rec, pool, slo }) => {
     await w.client.put(key).value(makeValue(`${w.index}:${seq}:`, p.valueSize)).exec();
     return 'put';
   });
+  rec.stop();
   const { cv, mean, min, max, windows } = spread(rec.series());
   const maxCv = slo.maxThroughputCv;
   const extra = { throughputCv: round(cv, 4), windowMeanOpsPerSec: round(mean, 1), windowMinOpsPerSec: min, windowMaxOpsPerSec: max, stableWindows: windows };

@@ -1,7 +1,121 @@
-/** Placeholder until the txn workload lands. */
-import type { Workload } from '../kit.ts';
+/**
+ * `txn` (txn-throughput): each operation is `If(Version(k) = 0) Then Put(k) Else Get(k)` on the
+ * client's own keys under a fresh per-run prefix, so the first visit of a key must take Then and
+ * a revisit (after `keySpace` operations) must take Else and find the value.
+ *
+ * Contended phase (when `counters` > 0): `contendedClients` workers each make
+ * `contendedOpsPerClient` increments of randomly chosen shared counters with a compare-and-swap
+ * retry loop (read value and mod revision; `If(Mod(k) = m) Then Put(k, v+1)`; retry on conflict).
+ * Check: every counter's final value equals the successful CAS transactions on it.
+ */
+import { drive } from '../driver.ts';
+import { check, makeValue, n, type Workload, type WorkloadRun } from '../kit.ts';
+import { nowUs, round } from '../recorder.ts';
+
+/** Retries of one increment before it counts as an error (a livelock guard, not a tuning knob). */
+const MAX_CAS_ATTEMPTS = 10_000;
 
 /** Runs the txn workload. */
-export const txn: Workload = async () => {
-  throw new Error('workload txn: not implemented yet');
+export const txn: Workload = async (run) => {
+  const { params: p, ctx, rec, pool, runTag } = run;
+  let thenOk = 0;
+  let elseOk = 0;
+  let wrongBranch = 0;
+  let firstWrong = '';
+  const t0 = nowUs();
+  await drive(rec, pool, { ...p, signal: ctx.signal, seed: ctx.seed }, async (w, seq, warmup) => {
+    const fresh = seq < p.keySpace;
+    const key = `${p.keyPrefix}/${runTag}${warmup ? '-warmup' : ''}/client-${w.index}/key-${seq % p.keySpace}`;
+    const res = await w.client
+      .if(key, 'Version', '==', 0)
+      .then(w.client.put(key).value(makeValue(`${w.index}:${seq}:`, p.valueSize)))
+      .else(w.client.get(key))
+      .commit();
+    if (!warmup) {
+      const found = res.succeeded ? true : (res.responses[0]?.response_range?.kvs?.length ?? 0) === 1;
+      if (res.succeeded === fresh && found) {
+        if (res.succeeded) thenOk++;
+        else elseOk++;
+      } else {
+        wrongBranch++;
+        firstWrong ||= `${key}: ${res.succeeded ? 'Then' : 'Else'} on a ${fresh ? 'first' : 'repeat'} visit${found ? '' : ', Get found nothing'}`;
+      }
+    }
+    return 'txn';
+  });
+  const txnMs = (nowUs() - t0) / 1000;
+  if (p.counters === 0) rec.stop();
+  const checks = [
+    check(
+      'txn branches',
+      wrongBranch === 0,
+      wrongBranch === 0
+        ? `${n(thenOk)} first visits took Then (Put), ${n(elseOk)} repeat visits took Else (Get) and found the value`
+        : `${n(wrongBranch)} transactions took the wrong branch; first ${firstWrong}`,
+    ),
+  ];
+  const extra: Record<string, number> = { txnPhaseMs: round(txnMs, 1), txnThen: thenOk, txnElse: elseOk };
+  if (p.counters > 0 && !ctx.signal.aborted) {
+    const contended = await contendedPhase(run);
+    checks.push(contended.check);
+    Object.assign(extra, contended.extra);
+  }
+  return { checks, extra };
 };
+
+async function contendedPhase({ params: p, ctx, rec, pool, runTag }: WorkloadRun): Promise<{ check: ReturnType<typeof check>; extra: Record<string, number> }> {
+  const keyOf = (i: number): string => `${p.keyPrefix}/${runTag}/counter-${i}`;
+  const successes = new Float64Array(p.counters);
+  let conflicts = 0;
+  let succeeded = 0;
+  const t0 = nowUs();
+  await drive(
+    rec,
+    pool,
+    { clients: p.contendedClients, opsPerClient: p.contendedOpsPerClient, opTimeoutMs: p.opTimeoutMs, signal: ctx.signal, seed: ctx.seed + 1 },
+    async (w) => {
+      const i = w.rng.int(p.counters);
+      const key = keyOf(i);
+      for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+        const t = nowUs();
+        const cur = (await w.client.get(key).exec()).kvs[0];
+        const value = cur ? Number(cur.value.toString()) : 0;
+        const res = await w.client
+          .if(key, 'Mod', '==', cur ? Number(cur.mod_revision) : 0)
+          .then(w.client.put(key).value(String(value + 1)))
+          .commit();
+        rec.latency('cas-attempt', nowUs() - t);
+        if (res.succeeded) {
+          if (rec.measuring) {
+            successes[i]++;
+            succeeded++;
+          }
+          return 'cas';
+        }
+        if (rec.measuring) conflicts++;
+      }
+      throw new Error(`${key}: no successful compare-and-swap in ${MAX_CAS_ATTEMPTS} attempts`);
+    },
+  );
+  rec.stop();
+  const casMs = (nowUs() - t0) / 1000;
+  const mismatches: string[] = [];
+  if (!ctx.signal.aborted) {
+    const kvs = await (pool[0] ?? ctx.connect()).getAll().prefix(`${p.keyPrefix}/${runTag}/counter-`).strings();
+    for (let i = 0; i < p.counters; i++) {
+      const got = Number(kvs[keyOf(i)] ?? 0);
+      if (got !== successes[i]) mismatches.push(`counter-${i} = ${got}, ${successes[i]} successful txns`);
+    }
+  }
+  const total = successes.reduce((a, b) => a + b, 0);
+  return {
+    check: check(
+      'contended counters',
+      mismatches.length === 0,
+      mismatches.length === 0
+        ? `${p.counters} counters sum to ${n(total)} = successful CAS txns (${n(conflicts)} conflicts retried)`
+        : `${mismatches.length} of ${p.counters} counters disagree: ${mismatches.slice(0, 3).join('; ')}`,
+    ),
+    extra: { casPhaseMs: round(casMs, 1), casSucceeded: succeeded, casConflicts: conflicts, casOpsPerSec: casMs > 0 ? round(succeeded / (casMs / 1000), 1) : 0 },
+  };
+}
