@@ -3,6 +3,8 @@
  */
 import type { Command } from 'commander';
 import { register as registerServe } from '../commands/serve.ts';
+import { register as registerReport } from '../commands/report.ts';
+import { register as registerCompare } from '../commands/compare.ts';
 
 /** Sets the process exit code a command finished with. */
 export type SetExit = (code: number) => void;
@@ -11,4 +13,6 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   void program;
   void setExit;
   registerServe(program, setExit);
+  registerReport(program, setExit);
+  registerCompare(program, setExit);
 }

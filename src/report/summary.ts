@@ -282,7 +282,10 @@ function paramsOf(run: LoadedRun, name: string): Record<string, unknown> | undef
   const m = run.manifest.scenarios?.find((s) => s.name === name);
   if (m) {
     const params = m.params;
-    return params !== null && typeof params === 'object' ? (params as Record<string, unknown>) : m;
+    if (params !== null && typeof params === 'object') return params as Record<string, unknown>;
+    // Where the file came from and its prose are not part of the experiment.
+    const { source: _source, description: _description, ...rest } = m;
+    return rest;
   }
   for (const t of run.state.targetOrder) {
     const s = run.state.targets[t].scenarios.find((x) => x.name === name);

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { compareRuns, firstDifference, ParamMismatchError, renderComparison } from './compare.ts';
+import { loadFinishedRun } from './resolve-run.ts';
+import type { RunSummary } from './summary.ts';
+import { fixtureRun, type FixtureRunOptions } from './test-fixtures.ts';
+
+let root: string;
+before(async () => {
+  root = await mkdtemp(join(tmpdir(), 'metabench-compare-'));
+});
+after(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+async function summary(o: FixtureRunOptions): Promise<RunSummary> {
+  return (await loadFinishedRun(await fixtureRun(root, o))).summary;
+}
+
+describe('compareRuns', () => {
+  it('calls changes beyond the threshold regressions or improvements, and the rest noise', async () => {
+    const a = await summary({ runId: 'base', targets: ['memory', 'etcd'] });
+    // memory: ops/s -10% (regression); etcd: ops/s +4% and p99 -20% (improvement).
+    const b = await summary({ runId: 'next', targets: ['memory', 'etcd'], speed: { memory: 0.9, etcd: 1.04 }, slowness: { etcd: 0.8 } });
+    const c = compareRuns(a, b);
+    assert.deepEqual(
+      c.rows.map((r) => [r.scenario, r.target, r.verdict, r.note]),
+      [
+        ['large-scale-load', 'memory', 'regression', 'ops/s worse'],
+        ['large-scale-load', 'etcd', 'improvement', undefined],
+        ['txn-throughput', 'memory', 'regression', 'ops/s worse'],
+        ['txn-throughput', 'etcd', 'improvement', undefined],
+      ],
+    );
+    assert.equal(c.regressions, 2);
+    assert.equal(c.improvements, 2);
+    const mem = c.rows[0];
+    assert.equal(mem.opsPerSec?.a, 2000);
+    assert.equal(mem.opsPerSec?.b, 1800);
+    assert.ok(Math.abs((mem.opsPerSec?.change ?? 0) + 0.1) < 1e-12);
+    assert.equal(mem.p99Ms?.verdict, 'within noise');
+    assert.equal(c.rows[1].opsPerSec?.verdict, 'within noise');
+    assert.equal(c.rows[1].p99Ms?.verdict, 'improvement');
+    assert.deepEqual(c.warnings, []);
+
+    const text = renderComparison(c);
+    assert.match(text, /^metabench compare base → next \(noise threshold ±5%\)\n/);
+    assert.match(text, /large-scale-load\s+memory\s+2,000 → 1,800\s+-10\.0%\s+40 → 40\s+\+0\.0%\s+A → B\s+regression \(ops\/s worse\)/);
+    assert.match(text, /\n2 regressions, 2 improvements, 0 within noise\n$/);
+  });
+
+  it('treats changes within the threshold as noise, with the threshold configurable', async () => {
+    const a = await summary({ runId: 'n1' });
+    const b = await summary({ runId: 'n2', speed: { memory: 0.96 }, slowness: { memory: 1.05 } });
+    const c5 = compareRuns(a, b);
+    assert.deepEqual(new Set(c5.rows.map((r) => r.verdict)), new Set(['within noise']));
+    assert.equal(c5.regressions, 0);
+    const c3 = compareRuns(a, b, 3);
+    assert.equal(c3.rows[0].verdict, 'regression');
+    assert.equal(c3.rows[0].note, 'ops/s and p99 worse');
+  });
+
+  it('counts a scenario that stopped passing as a regression', async () => {
+    const a = await summary({ runId: 'p1' });
+    const b = await summary({ runId: 'p2', endOver: { 'memory/txn-throughput': { status: 'failed', checks: [{ name: 'counters', ok: false, detail: 'off by one' }] } } });
+    const row = compareRuns(a, b).rows.find((r) => r.scenario === 'txn-throughput' && r.target === 'memory');
+    assert.deepEqual([row?.verdict, row?.note, row?.gradeB], ['regression', 'passed in p1, failed in p2', 'F']);
+  });
+
+  it('refuses runs whose scenario parameters differ, naming the difference', async () => {
+    const a = await summary({ runId: 'm1' });
+    const b = await summary({ runId: 'm2', params: { 'txn-throughput': { clients: 50, opsPerClient: 100 } } });
+    assert.throws(
+      () => compareRuns(a, b),
+      (e: unknown) =>
+        e instanceof ParamMismatchError &&
+        e.message === 'runs differ in scenario txn-throughput: clients is 10 in m1 but 50 in m2; refusing to compare different experiments',
+    );
+  });
+
+  it('marks rows present in one run only and warns about context differences', async () => {
+    const a = await summary({ runId: 'o1', targets: ['memory'] });
+    const b = await summary({ runId: 'o2', targets: ['memory', 'rocksdb'], mode: 'parallel' });
+    const c = compareRuns(a, b);
+    assert.deepEqual(
+      c.rows.filter((r) => r.target === 'rocksdb').map((r) => [r.verdict, r.note]),
+      [
+        ['not comparable', 'only in o2'],
+        ['not comparable', 'only in o2'],
+      ],
+    );
+    assert.deepEqual(c.warnings, ['modes differ (sequential vs parallel): parallel runs skew each other']);
+  });
+
+  it('rejects a bad threshold', async () => {
+    const a = await summary({ runId: 't1' });
+    assert.throws(() => compareRuns(a, a, -1), /threshold '-1' is not a percentage/);
+    assert.throws(() => compareRuns(a, a, Number.NaN), /threshold 'NaN' is not a percentage/);
+  });
+});
+
+describe('firstDifference', () => {
+  it('finds the first differing path in sorted key order', () => {
+    assert.equal(firstDifference({ a: 1, mix: { put: 40 } }, { a: 1, mix: { put: 40 } }), undefined);
+    assert.deepEqual(firstDifference({ b: 1, mix: { put: 40, get: 40 } }, { b: 1, mix: { put: 40, get: 30 } }), { path: 'mix.get', a: 40, b: 30 });
+    assert.deepEqual(firstDifference({ durationMs: 1000 }, { opsPerClient: 10 }), { path: 'durationMs', a: 1000, b: undefined });
+  });
+});

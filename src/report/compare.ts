@@ -1,0 +1,191 @@
+/**
+ * `metabench compare RUN_A RUN_B`: per scenario and target, the change in throughput and p99
+ * from run A to run B, called a regression or an improvement only beyond a noise threshold.
+ * Runs are compared only when every shared scenario ran with the same parameters: a different
+ * client count or profile is a different experiment, not a regression.
+ *
+ * Worked example, threshold 5%: ops/s 4,000 → 3,700 is -7.5% (regression); p99 20 → 20.8 ms is
+ * +4% (within noise); so the row is a regression, on ops/s.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { UsageError } from '../cli/errors.ts';
+import type { GradeLetter } from '../grades/letters.ts';
+import { fmtChange, fmtMs, fmtOps } from '../grades/format.ts';
+import type { RunSummary, ScenarioCell } from './summary.ts';
+
+/** Default noise threshold, percent. */
+export const DEFAULT_THRESHOLD_PCT = 5;
+
+/** How a figure moved: beyond the threshold for better or worse, or within noise. */
+export type Verdict = 'regression' | 'improvement' | 'within noise';
+
+/** One figure in both runs. `change` is (b − a) / a. */
+export interface MetricChange {
+  a: number;
+  b: number;
+  change: number;
+  verdict: Verdict;
+}
+
+/** One scenario on one target. Figures are absent when either run lacks them. */
+export interface CompareRow {
+  scenario: string;
+  target: string;
+  opsPerSec?: MetricChange;
+  p99Ms?: MetricChange;
+  gradeA?: GradeLetter;
+  gradeB?: GradeLetter;
+  /** Worst of the row: a regression on any figure (or a scenario that stopped passing) wins. */
+  verdict: Verdict | 'not comparable';
+  /** Why the row is not comparable, or which figure regressed. */
+  note?: string;
+}
+
+/** The comparison of two runs. */
+export interface Comparison {
+  runA: string;
+  runB: string;
+  thresholdPct: number;
+  rows: CompareRow[];
+  regressions: number;
+  improvements: number;
+  /** Differences that do not block the comparison but weaken it (seed, host, mode). */
+  warnings: string[];
+}
+
+/** The two runs did not run the same experiment. Exit code 2 (bad usage). */
+export class ParamMismatchError extends UsageError {}
+
+/** Compares run B against run A. Throws ParamMismatchError naming the first parameter that differs. */
+export function compareRuns(a: RunSummary, b: RunSummary, thresholdPct: number = DEFAULT_THRESHOLD_PCT): Comparison {
+  if (!(Number.isFinite(thresholdPct) && thresholdPct >= 0)) {
+    throw new UsageError(`threshold '${thresholdPct}' is not a percentage; expected a number ≥ 0 (default ${DEFAULT_THRESHOLD_PCT})`);
+  }
+  const shared = a.scenarios.filter((s) => b.scenarios.some((x) => x.name === s.name));
+  if (shared.length === 0) {
+    throw new ParamMismatchError(`runs ${a.runId} and ${b.runId} share no scenario; nothing to compare`);
+  }
+  for (const sa of shared) {
+    const sb = b.scenarios.find((x) => x.name === sa.name);
+    const diff = firstDifference(sa.params ?? {}, sb?.params ?? {});
+    if (diff !== undefined) {
+      throw new ParamMismatchError(
+        `runs differ in scenario ${sa.name}: ${diff.path} is ${show(diff.a)} in ${a.runId} but ${show(diff.b)} in ${b.runId}; refusing to compare different experiments`,
+      );
+    }
+  }
+
+  const threshold = thresholdPct / 100;
+  const rows: CompareRow[] = [];
+  const scenarioNames = [...a.scenarios.map((s) => s.name), ...b.scenarios.map((s) => s.name).filter((n) => !a.scenarios.some((s) => s.name === n))];
+  const targetNames = [...a.targets.map((t) => t.name), ...b.targets.map((t) => t.name).filter((n) => !a.targets.some((t) => t.name === n))];
+  for (const scenario of scenarioNames) {
+    for (const target of targetNames) {
+      const ca = a.scenarios.find((s) => s.name === scenario)?.results[target];
+      const cb = b.scenarios.find((s) => s.name === scenario)?.results[target];
+      if (ca === undefined && cb === undefined) continue;
+      rows.push(compareCells(scenario, target, ca, cb, threshold, a.runId, b.runId));
+    }
+  }
+  return {
+    runA: a.runId,
+    runB: b.runId,
+    thresholdPct,
+    rows,
+    regressions: rows.filter((r) => r.verdict === 'regression').length,
+    improvements: rows.filter((r) => r.verdict === 'improvement').length,
+    warnings: contextWarnings(a, b),
+  };
+}
+
+function compareCells(scenario: string, target: string, ca: ScenarioCell | undefined, cb: ScenarioCell | undefined, threshold: number, runA: string, runB: string): CompareRow {
+  const row: CompareRow = { scenario, target, gradeA: ca?.grade?.grade, gradeB: cb?.grade?.grade, verdict: 'not comparable' };
+  if (ca === undefined || cb === undefined) return { ...row, note: `only in ${ca ? runA : runB}` };
+  if (ca.opsPerSec === undefined || cb.opsPerSec === undefined) {
+    return { ...row, note: `no result in ${ca.opsPerSec === undefined ? runA : runB} (${ca.opsPerSec === undefined ? ca.status : cb.status})` };
+  }
+  row.opsPerSec = change(ca.opsPerSec, cb.opsPerSec, threshold, 'higher');
+  if (ca.p99Ms !== undefined && cb.p99Ms !== undefined) row.p99Ms = change(ca.p99Ms, cb.p99Ms, threshold, 'lower');
+  const figures = [row.opsPerSec, row.p99Ms].filter((m): m is MetricChange => m !== undefined);
+  const regressed = [row.opsPerSec?.verdict === 'regression' ? 'ops/s' : undefined, row.p99Ms?.verdict === 'regression' ? 'p99' : undefined].filter(Boolean);
+  if (ca.status === 'passed' && cb.status !== 'passed') {
+    return { ...row, verdict: 'regression', note: `passed in ${runA}, ${cb.status} in ${runB}` };
+  }
+  if (regressed.length > 0) return { ...row, verdict: 'regression', note: `${regressed.join(' and ')} worse` };
+  if (figures.some((m) => m.verdict === 'improvement')) return { ...row, verdict: 'improvement' };
+  return { ...row, verdict: 'within noise' };
+}
+
+/** (b − a) / a judged against the threshold; `better` says which direction is good. */
+function change(a: number, b: number, threshold: number, better: 'higher' | 'lower'): MetricChange {
+  const rel = a === 0 ? (b === 0 ? 0 : Number.POSITIVE_INFINITY) : (b - a) / a;
+  const good = better === 'higher' ? rel : -rel;
+  // Strictly beyond the threshold: exactly 5% at a 5% threshold is still noise.
+  const verdict: Verdict = good > threshold ? 'improvement' : good < -threshold ? 'regression' : 'within noise';
+  return { a, b, change: rel, verdict };
+}
+
+function contextWarnings(a: RunSummary, b: RunSummary): string[] {
+  const out: string[] = [];
+  const ma = a.manifest;
+  const mb = b.manifest;
+  if (ma.seed !== mb.seed) out.push(`seeds differ (${ma.seed} vs ${mb.seed}): the operation streams are not identical`);
+  if (ma.mode !== mb.mode) out.push(`modes differ (${ma.mode} vs ${mb.mode}): parallel runs skew each other`);
+  else if (ma.mode === 'parallel') out.push('both runs ran targets in parallel: figures skew each other');
+  const host = (m: RunSummary['manifest']) => (m.host ? `${m.host.cpus ?? '?'} CPUs ${m.host.cpuModel ?? ''} ${m.host.os ?? ''}`.trim() : undefined);
+  if (host(ma) !== host(mb)) out.push(`hosts differ (${host(ma) ?? 'unknown'} vs ${host(mb) ?? 'unknown'})`);
+  if (ma.nodeVersion !== mb.nodeVersion) out.push(`Node.js versions differ (${ma.nodeVersion ?? '?'} vs ${mb.nodeVersion ?? '?'})`);
+  for (const [s, name] of [[a, a.runId], [b, b.runId]] as const) {
+    if (s.status !== 'completed') out.push(`run ${name} is ${s.status}: some figures are partial`);
+  }
+  return out;
+}
+
+/** The first path (in sorted key order) where two parameter objects differ. */
+export function firstDifference(a: unknown, b: unknown, path = ''): { path: string; a: unknown; b: unknown } | undefined {
+  if (isDeepStrictEqual(a, b)) return undefined;
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const k of keys) {
+      const d = firstDifference(a[k], b[k], path ? `${path}.${k}` : k);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  return { path: path || '(parameters)', a, b };
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return x !== null && typeof x === 'object' && !Array.isArray(x);
+}
+
+function show(v: unknown): string {
+  return v === undefined ? 'absent' : JSON.stringify(v);
+}
+
+/** The comparison as aligned plain text for a terminal (no escape codes). */
+export function renderComparison(c: Comparison): string {
+  const lines = [`metabench compare ${c.runA} → ${c.runB} (noise threshold ±${c.thresholdPct}%)`];
+  for (const w of c.warnings) lines.push(`warning: ${w}`);
+  const table: string[][] = [['scenario', 'target', 'ops/s', 'change', 'p99 ms', 'change', 'grade', 'verdict']];
+  for (const r of c.rows) {
+    table.push([
+      r.scenario,
+      r.target,
+      r.opsPerSec ? `${fmtOps(r.opsPerSec.a)} → ${fmtOps(r.opsPerSec.b)}` : '—',
+      r.opsPerSec ? fmtChange(r.opsPerSec.change) : '',
+      r.p99Ms ? `${fmtMs(r.p99Ms.a, false)} → ${fmtMs(r.p99Ms.b, false)}` : '—',
+      r.p99Ms ? fmtChange(r.p99Ms.change) : '',
+      r.gradeA || r.gradeB ? `${r.gradeA ?? '—'} → ${r.gradeB ?? '—'}` : '',
+      r.note ? `${r.verdict} (${r.note})` : r.verdict,
+    ]);
+  }
+  const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
+  lines.push('');
+  for (const row of table) lines.push(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
+  const noise = c.rows.filter((r) => r.verdict === 'within noise').length;
+  const other = c.rows.length - c.regressions - c.improvements - noise;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  lines.push('', `${plural(c.regressions, 'regression')}, ${plural(c.improvements, 'improvement')}, ${noise} within noise${other > 0 ? `, ${other} not comparable` : ''}`);
+  return lines.join('\n') + '\n';
+}
