@@ -76,8 +76,13 @@ export class Wal {
   private last: number;
   /** Reused frame buffer: the batch is assembled here so it goes out in one write. */
   private buf = Buffer.allocUnsafe(1 << 20);
-  /** Serialises appends, snapshots and close. */
+  /** Serialises appends and close. */
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * Serialises snapshots. Separate from `queue` so that writing a large snapshot does not hold
+   * up appends: the snapshot file and the current segment never touch each other.
+   */
+  private snapQueue: Promise<unknown> = Promise.resolve();
   private failed: Error | undefined;
   private closed = false;
 
@@ -211,10 +216,15 @@ export class Wal {
 
   /**
    * Stores `data` as the snapshot covering records up to `index` (default: the last appended),
-   * then deletes older snapshots and the segments wholly covered by it.
+   * then deletes older snapshots and the segments wholly covered by it. Appends may run while
+   * the snapshot is written; snapshots run one at a time.
    */
   saveSnapshot(data: Uint8Array, index?: number): Promise<void> {
-    return this.enqueue(() => this.saveSnapshotNow(data, index ?? this.last));
+    if (this.closed) return Promise.reject(new Error('wal: the log is closed'));
+    const at = index ?? this.last;
+    const run = this.snapQueue.then(() => this.saveSnapshotNow(data, at));
+    this.snapQueue = run.catch(() => undefined);
+    return run;
   }
 
   /** Bytes on disk: every segment plus every snapshot. */
@@ -229,7 +239,7 @@ export class Wal {
   close(): Promise<void> {
     if (this.closed) return this.queue.then(() => undefined);
     this.closed = true;
-    const done = this.queue.then(async () => {
+    const done = Promise.all([this.queue, this.snapQueue]).then(async () => {
       if (!this.failed) await datasyncFd(this.fd);
       await closeFd(this.fd);
     });
@@ -289,16 +299,16 @@ export class Wal {
     if (index <= this.snapshotIndex) {
       throw new Error(`wal: snapshot index ${index} is invalid; expected more than the current snapshot's ${this.snapshotIndex}`);
     }
-    if (this.sync === 'none') await datasyncFd(this.fd); // the records the snapshot follows must not be lost behind it
     const bytes = await writeSnapshotFile(this.snapDir, index, data);
     const older = this.snapshots;
     this.snapshots = [{ index, path: join(this.snapDir, snapshotName(index)), bytes }];
     for (const s of older) await rm(s.path, { force: true });
-    // Delete segments whose every record is <= index: all but the current one, each only if
-    // the next segment starts at or before index+1.
-    while (this.segments.length > 1 && this.segments[1].firstIndex <= index + 1) {
-      await rm(this.segments.shift()!.path, { force: true });
-    }
+    // Delete segments whose every record is <= index: never the current one, and each only if
+    // the next segment starts at or before index+1. Taken off the list synchronously, so an
+    // append rolling over meanwhile only ever pushes behind them.
+    const covered: SegmentInfo[] = [];
+    while (this.segments.length > 1 && this.segments[1].firstIndex <= index + 1) covered.push(this.segments.shift()!);
+    for (const seg of covered) await rm(seg.path, { force: true });
   }
 }
 

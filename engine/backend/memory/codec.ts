@@ -1,7 +1,8 @@
 /**
  * Binary encoding of what the memory engine logs: a `CommitBatch` per WAL record, and a
- * `MemorySnapshot` per snapshot file. Integers are unsigned LEB128 varints (lease IDs zig-zag
- * first, since they are signed int64 in etcd); byte strings are a varint length then the bytes.
+ * `MemorySnapshot` per snapshot file. Integers are unsigned LEB128 varints (lease IDs get a
+ * sign bit in their first byte, since they are signed int64 in etcd); byte strings are a varint
+ * length then the bytes.
  *
  * Batch (version 1):
  *   u8 1 | revision | requests | compact+1 (0 = none) | #changes change* |
@@ -73,9 +74,19 @@ class Writer {
     this.buf[this.pos++] = v;
   }
 
-  /** Zig-zag varint: 0, -1, 1, -2, ... -> 0, 1, 2, 3, ... */
+  /**
+   * Signed varint: the first byte holds a continuation bit, 6 bits of magnitude and the sign
+   * in bit 0 (zig-zag style, so small negatives stay short); the rest of the magnitude follows
+   * as an unsigned varint. Unlike plain zig-zag (2|v|+1), this is exact for every safe integer.
+   */
   int(v: number): void {
-    this.uint(v >= 0 ? v * 2 : -v * 2 - 1);
+    const negative = v < 0;
+    let m = negative ? -v : v;
+    let first = ((m % 64) << 1) | (negative ? 1 : 0);
+    m = Math.floor(m / 64);
+    if (m > 0) first |= 0x80;
+    this.u8(first);
+    if (m > 0) this.uint(m);
   }
 
   bytes(b: Uint8Array): void {
@@ -116,8 +127,10 @@ class Reader {
   }
 
   int(): number {
-    const z = this.uint();
-    return z % 2 === 0 ? z / 2 : -(z + 1) / 2;
+    const first = this.u8();
+    let m = (first & 0x7e) >> 1;
+    if (first & 0x80) m += this.uint() * 64;
+    return first & 1 ? -m : m;
   }
 
   /** A copy of the next byte string, so decoded keys do not pin the whole segment in memory. */

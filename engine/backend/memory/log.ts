@@ -56,9 +56,13 @@ export class MemoryLog {
   private readonly encode = createBatchEncoder();
   /** Appends not yet finished; a second concurrent one must not reuse the encoder's buffer. */
   private inFlight = 0;
+  /** The snapshot being written in the background, if any. */
+  private writing: Promise<void> | undefined;
+  private readonly logger: MemoryLogOptions['log'];
 
-  private constructor(wal: Wal, snapshotCount: number, pendingRequests: number, revision: number) {
+  private constructor(wal: Wal, logger: MemoryLogOptions['log'], snapshotCount: number, pendingRequests: number, revision: number) {
     this.wal = wal;
+    this.logger = logger;
     this.snapshotCount = snapshotCount;
     this.pendingRequests = pendingRequests;
     this.revision = revision;
@@ -96,7 +100,7 @@ export class MemoryLog {
         pending += b.requests;
         batches[i] = b;
       }
-      return { log: new MemoryLog(wal, opts.snapshotCount, pending, revision), snapshot, batches };
+      return { log: new MemoryLog(wal, opts.log, opts.snapshotCount, pending, revision), snapshot, batches };
     } catch (err) {
       await wal.close();
       throw err;
@@ -122,31 +126,56 @@ export class MemoryLog {
     this.index = index;
   }
 
-  /** True once at least `snapshotCount` requests were logged since the last snapshot. */
+  /**
+   * True once at least `snapshotCount` requests were logged since the last snapshot, and no
+   * snapshot is being written.
+   */
   get snapshotDue(): boolean {
-    return this.pendingRequests >= this.snapshotCount;
+    return this.writing === undefined && this.pendingRequests >= this.snapshotCount;
   }
 
   /**
-   * Stores `s` as the snapshot covering every batch appended so far, then drops the log
-   * segments it covers. `s.revision` must be the revision of the last appended batch: a
-   * snapshot of any other state would not line up with the log.
+   * Takes `s` as the snapshot covering every batch appended so far. `s.revision` must be the
+   * revision of the last appended batch: a snapshot of any other state would not line up with
+   * the log.
+   *
+   * Resolves once `s` is encoded; the file is written, synced and the covered log segments are
+   * deleted in the background while appends go on, so a large snapshot does not stall the
+   * commit pipeline. Nothing depends on it for durability (the log still holds every batch);
+   * if writing fails, the error is logged and `snapshotDue` turns true again to retry.
+   * `snapshotWritten()` waits for it.
    */
   async saveSnapshot(s: MemorySnapshot): Promise<void> {
+    if (this.index === this.wal.snapshotIndex || this.writing !== undefined) {
+      // Nothing logged since the last snapshot (it already holds this state), or one is
+      // being written: skip rather than queue a second copy of nearly the same state.
+      if (this.index === this.wal.snapshotIndex) this.pendingRequests = 0;
+      return;
+    }
     if (s.revision !== this.revision) {
       throw new Error(
         `memory log: snapshot revision ${s.revision} is invalid; expected ${this.revision}, the revision of the last appended batch`,
       );
     }
-    if (this.index === this.wal.snapshotIndex) {
-      // Nothing logged since the last snapshot: it already holds this state.
-      this.pendingRequests = 0;
-      return;
-    }
-    const before = this.pendingRequests;
-    await this.wal.saveSnapshot(encodeSnapshot(s), this.index);
-    // Requests appended while the snapshot was written still count towards the next one.
-    this.pendingRequests -= before;
+    const data = encodeSnapshot(s);
+    const covered = this.pendingRequests;
+    // Requests appended while the snapshot is written count towards the next one.
+    this.pendingRequests -= covered;
+    this.writing = this.wal.saveSnapshot(data, this.index).then(
+      () => {
+        this.writing = undefined;
+      },
+      (err: unknown) => {
+        this.writing = undefined;
+        this.pendingRequests += covered;
+        this.logger('error', `memory log: writing the snapshot at revision ${s.revision} failed (the log still holds every batch): ${(err as Error).message}`);
+      },
+    );
+  }
+
+  /** Resolves when no snapshot is being written (for tests and orderly shutdown). */
+  async snapshotWritten(): Promise<void> {
+    await this.writing;
   }
 
   /** Bytes on disk: WAL segments plus snapshots. */
@@ -154,8 +183,9 @@ export class MemoryLog {
     return this.wal.diskBytes();
   }
 
-  /** Syncs and closes the log. */
-  close(): Promise<void> {
-    return this.wal.close();
+  /** Waits for a snapshot being written, then syncs and closes the log. */
+  async close(): Promise<void> {
+    await this.writing;
+    await this.wal.close();
   }
 }

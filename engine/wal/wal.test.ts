@@ -1,0 +1,346 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import { WalCorruptionError } from './errors.ts';
+import { HEADER_BYTES } from './framing.ts';
+import { Wal, type WalOptions } from './wal.ts';
+
+interface Logged {
+  level: string;
+  message: string;
+}
+
+function tempDir(t: TestContext): string {
+  const dir = mkdtempSync(join(tmpdir(), 'wal-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function rec(i: number): Buffer {
+  return Buffer.from(`record-${i}`);
+}
+
+async function open(dir: string, extra: Partial<WalOptions> = {}) {
+  const logged: Logged[] = [];
+  const r = await Wal.open({ dir, log: (level, message) => logged.push({ level, message }), ...extra });
+  return { ...r, logged };
+}
+
+/** Appends records from..to, `perBatch` at a time. */
+async function fill(wal: Wal, from: number, to: number, perBatch = 1): Promise<void> {
+  for (let i = from; i <= to; i += perBatch) {
+    const batch: Buffer[] = [];
+    for (let j = i; j <= Math.min(to, i + perBatch - 1); j++) batch.push(rec(j));
+    await wal.append(batch);
+  }
+}
+
+function texts(records: { data: Buffer }[]): string[] {
+  return records.map((r) => r.data.toString());
+}
+
+function range(from: number, to: number): string[] {
+  const out: string[] = [];
+  for (let i = from; i <= to; i++) out.push(`record-${i}`);
+  return out;
+}
+
+function segmentFiles(dir: string): string[] {
+  return readdirSync(join(dir, 'wal')).sort();
+}
+
+test('a fresh log is empty; appended batches come back in order after reopening', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  assert.equal(a.snapshot, undefined);
+  assert.deepEqual(a.records, []);
+  assert.equal(await a.wal.append([rec(1), rec(2), rec(3)]), 3);
+  assert.equal(await a.wal.append([rec(4)]), 4);
+  assert.equal(await a.wal.append([]), 4);
+  assert.equal(a.wal.diskBytes(), statSync(join(dir, 'wal', '0000000000000001.wal')).size);
+  await a.wal.close();
+  await a.wal.close(); // idempotent
+
+  const b = await open(dir);
+  assert.deepEqual(texts(b.records), range(1, 4));
+  assert.deepEqual(
+    b.records.map((r) => r.index),
+    [1, 2, 3, 4],
+  );
+  assert.deepEqual(b.logged, []);
+  await b.wal.close();
+});
+
+test('a batch goes out as one contiguous write: the segment is exactly the frames back to back', async (t) => {
+  const dir = tempDir(t);
+  const { wal } = await open(dir);
+  await wal.append([Buffer.from('a'), Buffer.from('bc')]);
+  await wal.close();
+  const bytes = readFileSync(join(dir, 'wal', '0000000000000001.wal'));
+  assert.equal(bytes.length, HEADER_BYTES * 2 + 3);
+});
+
+test('segments roll over at segmentBytes and recovery reads across them', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir, { segmentBytes: 4096 });
+  await fill(a.wal, 1, 400, 7);
+  await a.wal.close();
+  const files = segmentFiles(dir);
+  assert.ok(files.length >= 3, `expected several segments, got ${files.join(', ')}`);
+  assert.equal(files[0], '0000000000000001.wal');
+  for (const f of files) assert.ok(statSync(join(dir, 'wal', f)).size <= 4096 + 7 * 40);
+
+  const b = await open(dir, { segmentBytes: 4096 });
+  assert.deepEqual(texts(b.records), range(1, 400));
+  await fill(b.wal, 401, 420);
+  await b.wal.close();
+  const c = await open(dir, { segmentBytes: 4096 });
+  assert.deepEqual(texts(c.records), range(1, 420));
+  await c.wal.close();
+});
+
+test('a snapshot deletes the segments it covers; recovery is the snapshot plus later records', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir, { segmentBytes: 4096 });
+  await fill(a.wal, 1, 300, 5);
+  const before = segmentFiles(dir).length;
+  await a.wal.saveSnapshot(Buffer.from('state@300'));
+  assert.equal(a.wal.snapshotIndex, 300);
+  assert.ok(segmentFiles(dir).length < before);
+  await fill(a.wal, 301, 310);
+  await assert.rejects(a.wal.saveSnapshot(Buffer.from('x'), 299), /snapshot index 299 is invalid; expected more than the current snapshot's 300/);
+  await assert.rejects(a.wal.saveSnapshot(Buffer.from('x'), 311), /snapshot index 311 is invalid; expected an integer in 1\.\.310/);
+  await a.wal.close();
+
+  const b = await open(dir, { segmentBytes: 4096 });
+  assert.equal(b.snapshot?.index, 300);
+  assert.equal(b.snapshot?.data.toString(), 'state@300');
+  assert.deepEqual(texts(b.records), range(301, 310));
+  await b.wal.saveSnapshot(Buffer.from('state@310'));
+  assert.deepEqual(readdirSync(join(dir, 'snap')), ['0000000000000310.snap']);
+  await fill(b.wal, 311, 312);
+  await b.wal.close();
+
+  const c = await open(dir, { segmentBytes: 4096 });
+  assert.equal(c.snapshot?.data.toString(), 'state@310');
+  assert.deepEqual(texts(c.records), range(311, 312));
+  assert.equal(c.wal.lastIndex, 312);
+  await c.wal.close();
+});
+
+test('a snapshot at the very end leaves an empty log that continues after it', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir, { segmentBytes: 4096 });
+  await fill(a.wal, 1, 200, 10);
+  await a.wal.saveSnapshot(Buffer.from('s'));
+  await a.wal.close();
+  const b = await open(dir, { segmentBytes: 4096 });
+  assert.deepEqual(b.records, []);
+  assert.equal(b.wal.lastIndex, 200);
+  assert.equal(await b.wal.append([rec(201)]), 201);
+  await b.wal.close();
+  const c = await open(dir, { segmentBytes: 4096 });
+  assert.deepEqual(texts(c.records), ['record-201']);
+  await c.wal.close();
+});
+
+test('a torn tail is truncated with a warning naming file and offset, and appends continue cleanly', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  await fill(a.wal, 1, 10);
+  await a.wal.close();
+  const seg = join(dir, 'wal', '0000000000000001.wal');
+  const size = statSync(seg).size;
+  // The last record lost its final 3 bytes (a write cut short by the crash).
+  truncateSync(seg, size - 3);
+
+  const b = await open(dir);
+  assert.deepEqual(texts(b.records), range(1, 9));
+  const lastStart = size - (HEADER_BYTES + 'record-10'.length);
+  assert.equal(b.logged.length, 1);
+  assert.equal(b.logged[0].level, 'warn');
+  assert.ok(b.logged[0].message.includes(seg), b.logged[0].message);
+  assert.ok(b.logged[0].message.includes(`byte offset ${lastStart}`), b.logged[0].message);
+  assert.equal(statSync(seg).size, lastStart);
+  assert.equal(await b.wal.append([rec(10), rec(11)]), 11);
+  await b.wal.close();
+
+  const c = await open(dir);
+  assert.deepEqual(texts(c.records), range(1, 11));
+  assert.deepEqual(c.logged, []);
+  await c.wal.close();
+});
+
+test('a zero-filled or garbage tail is a torn tail too', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  await fill(a.wal, 1, 5);
+  await a.wal.close();
+  const seg = join(dir, 'wal', '0000000000000001.wal');
+  appendFileSync(seg, Buffer.alloc(4096));
+  const b = await open(dir);
+  assert.deepEqual(texts(b.records), range(1, 5));
+  assert.match(b.logged[0].message, /torn tail/);
+  await b.wal.close();
+});
+
+test('a last record whose CRC is bad at the very end is treated as torn', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  await fill(a.wal, 1, 5);
+  await a.wal.close();
+  const seg = join(dir, 'wal', '0000000000000001.wal');
+  const bytes = readFileSync(seg);
+  bytes[bytes.length - 1] ^= 0x40;
+  writeFileSync(seg, bytes);
+  const b = await open(dir);
+  assert.deepEqual(texts(b.records), range(1, 4));
+  assert.match(b.logged[0].message, /bad crc/);
+  await b.wal.close();
+});
+
+test('a flipped byte before the tail stops start-up with an error naming file and offset', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  await fill(a.wal, 1, 10);
+  await a.wal.close();
+  const seg = join(dir, 'wal', '0000000000000001.wal');
+  const bytes = readFileSync(seg);
+  const frame = HEADER_BYTES + 'record-1'.length;
+  const fourth = 3 * frame; // records 1..3 are 'record-N' (8 bytes of payload each)
+  bytes[fourth + HEADER_BYTES + 2] ^= 0x01;
+  writeFileSync(seg, bytes);
+
+  await assert.rejects(open(dir), (err: unknown) => {
+    assert.ok(err instanceof WalCorruptionError);
+    assert.equal(err.file, seg);
+    assert.equal(err.offset, fourth);
+    assert.ok(err.message.includes(seg) && err.message.includes(`byte offset ${fourth}`), err.message);
+    return true;
+  });
+  // Refusing must not have touched the file.
+  assert.deepEqual(readFileSync(seg), bytes);
+});
+
+test('a damaged length field before the tail is corruption, not a torn tail', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  await fill(a.wal, 1, 10);
+  await a.wal.close();
+  const seg = join(dir, 'wal', '0000000000000001.wal');
+  const bytes = readFileSync(seg);
+  bytes.writeUInt32LE(1_000_000, 4); // record 1 now claims to run past the end of the file
+  writeFileSync(seg, bytes);
+  await assert.rejects(open(dir), /0000000000000001\.wal is corrupt at byte offset 0: short payload.*valid record follows/);
+});
+
+test('damage anywhere in an older segment is refused, even at its end', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir, { segmentBytes: 4096 });
+  await fill(a.wal, 1, 300, 3);
+  await a.wal.close();
+  const first = join(dir, 'wal', segmentFiles(dir)[0]);
+  const bytes = readFileSync(first);
+  bytes[bytes.length - 1] ^= 0x01;
+  writeFileSync(first, bytes);
+  await assert.rejects(open(dir, { segmentBytes: 4096 }), (err: unknown) => {
+    assert.ok(err instanceof WalCorruptionError);
+    assert.equal(err.file, first);
+    assert.match(err.message, /older segment/);
+    return true;
+  });
+});
+
+test('a missing middle segment is a gap, refused', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir, { segmentBytes: 4096 });
+  await fill(a.wal, 1, 400, 4);
+  await a.wal.close();
+  const files = segmentFiles(dir);
+  assert.ok(files.length >= 3);
+  rmSync(join(dir, 'wal', files[1]));
+  await assert.rejects(open(dir, { segmentBytes: 4096 }), /segment ends at record \d+ but the next segment starts at \d+/);
+});
+
+test('a log that starts after record 1 with no snapshot is refused', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir, { segmentBytes: 4096 });
+  await fill(a.wal, 1, 400, 4);
+  await a.wal.close();
+  rmSync(join(dir, 'wal', segmentFiles(dir)[0]));
+  await assert.rejects(open(dir, { segmentBytes: 4096 }), /nothing covers records 1\.\.\d+ \(no snapshot\)/);
+});
+
+test('a corrupt snapshot with no usable older state stops start-up naming the file', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir, { segmentBytes: 4096 });
+  await fill(a.wal, 1, 300, 5);
+  await a.wal.saveSnapshot(Buffer.from('state@300'));
+  await fill(a.wal, 301, 305);
+  await a.wal.close();
+  const snap = join(dir, 'snap', '0000000000000300.snap');
+  const bytes = readFileSync(snap);
+  bytes[bytes.length - 2] ^= 0x10;
+  writeFileSync(snap, bytes);
+  await assert.rejects(open(dir, { segmentBytes: 4096 }), (err: unknown) => {
+    assert.ok(err instanceof WalCorruptionError);
+    assert.equal(err.file, snap);
+    assert.match(err.message, /corrupt at byte offset 12: checksum/);
+    return true;
+  });
+  // A truncated snapshot names the offset where it ends.
+  writeFileSync(snap, bytes.subarray(0, 20));
+  await assert.rejects(open(dir, { segmentBytes: 4096 }), /0000000000000300\.snap is corrupt at byte offset 20/);
+});
+
+test('a corrupt snapshot is skipped with a warning when the whole log is still there', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  await fill(a.wal, 1, 20);
+  await a.wal.saveSnapshot(Buffer.from('state@20')); // one segment: nothing to delete
+  await fill(a.wal, 21, 22);
+  await a.wal.close();
+  const snap = join(dir, 'snap', '0000000000000020.snap');
+  writeFileSync(snap, Buffer.from('not a snapshot at all, sorry'));
+  const b = await open(dir);
+  assert.equal(b.snapshot, undefined);
+  assert.deepEqual(texts(b.records), range(1, 22));
+  assert.ok(b.logged.some((l) => l.level === 'warn' && l.message.includes(snap)));
+  assert.deepEqual(readdirSync(join(dir, 'snap')), ['0000000000000020.snap.broken']);
+  await b.wal.close();
+});
+
+test('a snapshot left half-written (.tmp) by a crash is removed and the previous state is used', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  await fill(a.wal, 1, 3);
+  await a.wal.close();
+  writeFileSync(join(dir, 'snap', '0000000000000003.snap.tmp'), 'partial');
+  const b = await open(dir);
+  assert.deepEqual(texts(b.records), range(1, 3));
+  assert.deepEqual(readdirSync(join(dir, 'snap')), []);
+  await b.wal.close();
+});
+
+test('sync none still writes every record (only the fdatasync is skipped)', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir, { sync: 'none', segmentBytes: 4096 });
+  await fill(a.wal, 1, 500, 64);
+  await a.wal.saveSnapshot(Buffer.from('s'), 256);
+  await a.wal.close();
+  const b = await open(dir, { sync: 'none', segmentBytes: 4096 });
+  assert.equal(b.snapshot?.index, 256);
+  assert.deepEqual(texts(b.records), range(257, 500));
+  await b.wal.close();
+});
+
+test('bad options and use after close are refused with clear messages', async (t) => {
+  const dir = tempDir(t);
+  await assert.rejects(Wal.open({ dir, sync: 'sometimes' as 'none' }), /sync policy "sometimes" is invalid; expected "always" or "none"/);
+  await assert.rejects(Wal.open({ dir, segmentBytes: 10 }), /segmentBytes 10 is invalid; expected an integer >= 4096/);
+  const { wal } = await open(dir);
+  await wal.close();
+  await assert.rejects(wal.append([rec(1)]), /the log is closed/);
+});
