@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Backend } from '../backend.ts';
+import { createRocksdbBackend } from './index.ts';
+import { MiniStore, str, tempDir } from './test-support.ts';
+
+const b = (s: string) => Buffer.from(s);
+const keysOf = (r: { kvs: { key: Buffer }[] }) => r.kvs.map((kv) => kv.key.toString());
+
+describe('rocksdb backend: reads as of a revision', () => {
+  let dir: { dir: string; cleanup: () => Promise<void> };
+  let be: Backend;
+  let s: MiniStore;
+  before(async () => {
+    dir = await tempDir();
+    be = createRocksdbBackend({ dataDir: dir.dir, sync: 'always', log: () => {} });
+    const rec = await be.open();
+    assert.deepEqual(rec, { revision: 1, compactRevision: 0, leases: [] });
+    s = new MiniStore(be);
+    // The worked example of backend.ts plus neighbours: put a@2, a@3, del a@4, put a@5.
+    await s.txn([{ put: 'a' }, { put: 'b' }]); // 2
+    await s.txn([{ put: 'a' }]); // 3
+    await s.txn([{ del: 'a' }, { put: 'a\0' }]); // 4
+    await s.txn([{ put: 'a' }, { put: 'ab' }, { del: 'b' }]); // 5
+  });
+  after(async () => {
+    await be.close();
+    await dir.cleanup();
+  });
+
+  it('get answers with the newest version at each revision', async () => {
+    assert.equal(str(await be.get(b('a'), 2)), 'a=a@2 c2 m2 v1');
+    assert.equal(str(await be.get(b('a'), 3)), 'a=a@3 c2 m3 v2');
+    assert.equal(await be.get(b('a'), 4), undefined);
+    assert.equal(str(await be.get(b('a'), 5)), 'a=a@5 c5 m5 v1');
+    assert.equal(str(await be.get(b('b'), 4)), 'b=b@2 c2 m2 v1');
+    assert.equal(await be.get(b('b'), 5), undefined);
+    assert.equal(await be.get(b('zz'), 5), undefined);
+  });
+
+  it('ranges at the current and at past revisions, with limit and count', async () => {
+    const all = { key: b('\0'), rangeEnd: b('\0'), limit: 0 };
+    assert.deepEqual(keysOf(await be.range({ ...all, revision: 5 })), ['a', 'a\0', 'ab']);
+    assert.deepEqual(keysOf(await be.range({ ...all, revision: 4 })), ['a\0', 'b']);
+    assert.deepEqual(keysOf(await be.range({ ...all, revision: 3 })), ['a', 'b']);
+    const limited = await be.range({ key: b('a'), rangeEnd: b('b'), limit: 2, revision: 5 });
+    assert.deepEqual(keysOf(limited), ['a', 'a\0']);
+    assert.equal(limited.count, 3);
+    const counted = await be.range({ key: b('a'), rangeEnd: b('c'), limit: 0, revision: 4, countOnly: true });
+    assert.deepEqual(counted, { kvs: [], count: 2 });
+    const fromKey = await be.range({ key: b('ab'), rangeEnd: b('\0'), limit: 0, revision: 5 });
+    assert.deepEqual(keysOf(fromKey), ['ab']);
+    const single = await be.range({ key: b('a'), limit: 0, revision: 3 });
+    assert.deepEqual(single.kvs.map(str), ['a=a@3 c2 m3 v2']);
+  });
+
+  it('history replays changes in revision order, filtered by key range and limited', async () => {
+    const h = await be.history(3, b('a'), b('b'), 0);
+    assert.deepEqual(
+      h.map((c) => `${c.type} ${(c.type === 'put' ? c.kv.key : c.key).toString()} ${c.main}.${c.sub}`),
+      ['put a 3.0', 'delete a 4.0', 'put a\0 4.1', 'put a 5.0', 'put ab 5.1'],
+    );
+    const one = await be.history(2, b('b'), undefined, 1);
+    assert.equal(one.length, 1);
+    assert.equal(one[0].type === 'put' && one[0].kv.key.toString(), 'b');
+    const put = h[0];
+    assert.equal(put.type === 'put' && str(put.kv), 'a=a@3 c2 m3 v2');
+  });
+
+  it('reports stats from its counters', async () => {
+    const st = await be.stats();
+    assert.equal(st.engine, 'rocksdb');
+    assert.equal(st.keyCount, 3);
+    assert.equal(st.revision, 5);
+    assert.equal(st.compactRevision, 0);
+    assert.ok(st.diskBytes > 0, `diskBytes ${st.diskBytes}`);
+  });
+});
+
+describe('rocksdb backend: compaction', () => {
+  it('drops history below the compact revision, keeps what reads at or above it need', async () => {
+    const dir = await tempDir();
+    const be = createRocksdbBackend({ dataDir: dir.dir, sync: 'none', log: () => {} });
+    try {
+      await be.open();
+      const s = new MiniStore(be);
+      for (let i = 0; i < 50; i++) await s.txn([{ put: 'k1' }, { put: `gone${i % 5}` }]); // 2..51
+      await s.txn(['gone0', 'gone1', 'gone2', 'gone3', 'gone4'].map((k) => ({ del: k }))); // 52
+      await s.txn([{ put: 'k2' }]); // 53
+      await s.txn([{ put: 'gone0' }]); // 54: recreated after the compact revision
+      await s.meta({ compact: 53 });
+      const { beforeBytes, afterBytes } = await be.defragment(); // waits for the sweep
+      assert.ok(beforeBytes > 0 && afterBytes > 0, `${beforeBytes} -> ${afterBytes}`);
+
+      assert.equal(str(await be.get(b('k1'), 53)), 'k1=k1@51 c2 m51 v50');
+      assert.equal(str(await be.get(b('gone0'), 54)), 'gone0=gone0@54 c54 m54 v1');
+      assert.equal(await be.get(b('gone1'), 53), undefined);
+      assert.deepEqual(keysOf(await be.range({ key: b('\0'), rangeEnd: b('\0'), limit: 0, revision: 53 })), ['k1', 'k2']);
+      // The backend itself still answers below 53 (the store refuses first): the versions are gone.
+      assert.equal(await be.get(b('k1'), 10), undefined);
+      assert.equal(await be.get(b('gone1'), 30), undefined);
+      // Changes below 53 are gone; 53 and later remain for watchers.
+      const h = await be.history(1, b('\0'), b('\0'), 0);
+      assert.deepEqual(h.map((c) => c.main), [53, 54]);
+      const st = await be.stats();
+      assert.equal(st.compactRevision, 53);
+      assert.equal(st.keyCount, 3);
+    } finally {
+      await be.close();
+      await dir.cleanup();
+    }
+  });
+});
+
+describe('rocksdb backend: leases and reopening', () => {
+  it('tracks lease keys, survives close and reopen with revision, leases and counts', async () => {
+    const dir = await tempDir();
+    let be = createRocksdbBackend({ dataDir: dir.dir, sync: 'always', log: () => {} });
+    await be.open();
+    const s = new MiniStore(be);
+    await s.meta({ leaseGrants: [{ id: 7, ttlSec: 30 }, { id: 8, ttlSec: 60 }] });
+    await s.txn([{ put: 'x', lease: 7 }, { put: 'y', lease: 7 }, { put: 'z', lease: 8 }]); // 2
+    await s.txn([{ put: 'y', lease: 8 }, { del: 'x' }]); // 3: y moves to lease 8, x goes
+    assert.deepEqual((await be.leaseKeys(7)).map(String), []);
+    assert.deepEqual((await be.leaseKeys(8)).map(String).sort(), ['y', 'z']);
+    await s.meta({ leaseRevokes: [7] });
+    await be.close();
+
+    be = createRocksdbBackend({ dataDir: dir.dir, sync: 'always', log: () => {} });
+    try {
+      const rec = await be.open();
+      assert.deepEqual(rec, { revision: 3, compactRevision: 0, leases: [{ id: 8, ttlSec: 60 }] });
+      assert.equal((await be.stats()).keyCount, 2);
+      assert.equal(str(await be.get(b('y'), 3)), 'y=y@3 c2 m3 v2');
+      assert.equal(str(await be.get(b('x'), 2)), 'x=x@2 c2 m2 v1');
+      assert.deepEqual((await be.leaseKeys(8)).map(String).sort(), ['y', 'z']);
+    } finally {
+      await be.close();
+      await dir.cleanup();
+    }
+  });
+});

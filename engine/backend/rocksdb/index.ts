@@ -1,0 +1,330 @@
+/**
+ * The RocksDB engine: revisions and the key index live in RocksDB (layout in `keys.ts`), so the
+ * dataset need not fit in memory and opening reads a handful of metadata keys, never the data.
+ *
+ * Where a Put becomes durable: `commit()` turns one batch from the store's group-commit pipeline
+ * into one RocksDB WriteBatch (k/, h/, r/, l/ and m/ together, atomically), then fdatasyncs
+ * RocksDB's own WAL when `sync` is `always` (`wal-sync.ts`). No second log is kept.
+ *
+ * Files: `<dataDir>/metastore.json` and the lock (`../data-dir.ts`), `<dataDir>/rocksdb/` (the
+ * RocksDB database).
+ */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KeyValue } from '../../mvcc/types.ts';
+import type {
+  Backend,
+  BackendOptions,
+  Change,
+  CommitBatch,
+  EngineStats,
+  LeaseRecord,
+  RangeQuery,
+  RecoveredState,
+} from '../backend.ts';
+import { claimDataDir } from '../data-dir.ts';
+import { RocksDB, collect, getMany, type NativeDb } from './binding.ts';
+import { decodeLive, encodeChange, encodePut, encodeTombstone } from './codec.ts';
+import { sweep, type SweepHost } from './compaction.ts';
+import { GetBatcher } from './get-batcher.ts';
+import {
+  META_COMPACT,
+  META_KEY_COUNT,
+  META_REVISION,
+  META_SWEPT,
+  PREFIX_LEASE_KEYS,
+  PREFIX_META_LEASE,
+  changeKey,
+  currentKey,
+  historyKey,
+  leaseKey,
+  metaLeaseKey,
+  prefixEnd,
+  readU64,
+  u64,
+} from './keys.ts';
+import { rangeCurrent, rangeHistorical, readHistory, resolveCurrent } from './reads.ts';
+import { RowCache } from './row-cache.ts';
+import { WalSyncer } from './wal-sync.ts';
+
+/** Options of the RocksDB engine beyond the common ones. */
+export interface RocksdbBackendOptions extends BackendOptions {
+  /** Bound of the in-process cache of current records, in bytes (default 32 MiB; 0 = none). */
+  rowCacheBytes?: number;
+  /** RocksDB memtable size in bytes (default 32 MiB; RocksDB keeps up to two). */
+  writeBufferBytes?: number;
+}
+
+/** The RocksDB database could not be opened (corrupt, locked by another process, unreadable). */
+export class RocksdbOpenError extends Error {
+  override readonly name = 'RocksdbOpenError';
+}
+
+/** Subdirectory of the data directory that holds the RocksDB database. */
+export const ROCKSDB_SUBDIR = 'rocksdb';
+
+const DEFAULT_ROW_CACHE_BYTES = 32 * 2 ** 20;
+const DEFAULT_WRITE_BUFFER_BYTES = 32 * 2 ** 20;
+
+function firstLine(err: unknown): string {
+  return String((err as Error)?.message ?? err).split('\n')[0];
+}
+
+class RocksdbBackend implements Backend {
+  readonly kind = 'rocksdb' as const;
+  private readonly dbDir: string;
+  private db!: NativeDb;
+  private wal!: WalSyncer;
+  private gets!: GetBatcher;
+  private release: (() => Promise<void>) | undefined;
+  private readonly cache: RowCache;
+  /** Newest revision whose commit has completed (reads at or above it use k/). */
+  private revision = 1;
+  private compactRevision = 0;
+  private keyCount = 0;
+  /** Bumped when a commit starts and when it ends: a read that saw it move may be stale. */
+  private epoch = 0;
+  private committing = false;
+  /** The write lane: commits and compaction chunks run one at a time, in order. */
+  private lane: Promise<unknown> = Promise.resolve();
+  private sweeping: Promise<void> = Promise.resolve();
+  private sweepTarget = 0;
+  private closingFlag = false;
+  private opened = false;
+
+  constructor(private readonly opts: RocksdbBackendOptions) {
+    this.dbDir = join(opts.dataDir, ROCKSDB_SUBDIR);
+    this.cache = new RowCache(opts.rowCacheBytes ?? DEFAULT_ROW_CACHE_BYTES);
+  }
+
+  private log(level: 'info' | 'warn' | 'error', message: string): void {
+    if (this.opts.log) this.opts.log(level, message);
+    else process.stderr.write(`[rocksdb] ${level}: ${message}\n`);
+  }
+
+  async open(): Promise<RecoveredState> {
+    this.release = await claimDataDir(this.opts.dataDir, 'rocksdb');
+    try {
+      await this.checkDir();
+      const db = new RocksDB(this.dbDir, {
+        createIfMissing: true,
+        writeBufferSize: this.opts.writeBufferBytes ?? DEFAULT_WRITE_BUFFER_BYTES,
+      });
+      try {
+        await db.ready();
+      } catch (err) {
+        throw new RocksdbOpenError(`cannot open RocksDB database ${this.dbDir}: ${firstLine(err)}`, { cause: err });
+      }
+      this.db = db;
+      this.wal = new WalSyncer(db, this.dbDir);
+      this.gets = new GetBatcher(db);
+      const [rev, compact, swept, keys] = await getMany(db, [META_REVISION, META_COMPACT, META_SWEPT, META_KEY_COUNT]);
+      this.revision = rev === null ? 1 : readU64(rev, 0);
+      this.compactRevision = compact === null ? 0 : readU64(compact, 0);
+      this.keyCount = keys === null ? 0 : readU64(keys, 0);
+      const leases: LeaseRecord[] = (await collect(db, { gte: PREFIX_META_LEASE, lt: prefixEnd(PREFIX_META_LEASE) })).map((r) => ({
+        id: readU64(r.key, PREFIX_META_LEASE.length),
+        ttlSec: readU64(r.value, 0),
+      }));
+      this.opened = true;
+      const sweptRev = swept === null ? 0 : readU64(swept, 0);
+      if (sweptRev < this.compactRevision) this.startSweep(this.compactRevision);
+      return { revision: this.revision, compactRevision: this.compactRevision, leases };
+    } catch (err) {
+      await this.release();
+      this.release = undefined;
+      throw err;
+    }
+  }
+
+  /**
+   * Refuses a database directory RocksDB would re-create over existing files: with
+   * create_if_missing, a directory that lost CURRENT would get a fresh, empty database.
+   */
+  private async checkDir(): Promise<void> {
+    let names: string[];
+    try {
+      names = await readdir(this.dbDir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw new RocksdbOpenError(`cannot read RocksDB database directory ${this.dbDir}: ${firstLine(err)}`, { cause: err });
+    }
+    if (names.length > 0 && !names.includes('CURRENT')) {
+      throw new RocksdbOpenError(
+        `RocksDB database directory ${this.dbDir} has files but no CURRENT file; refusing to create a new database over them`,
+      );
+    }
+  }
+
+  /** A k/ record: from the cache, or RocksDB (filling the cache if no commit ran meanwhile). */
+  private async currentRecord(key: Buffer): Promise<Buffer | null> {
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const epoch = this.epoch;
+    const busy = this.committing;
+    const rec = await this.gets.get(currentKey(key));
+    if (rec !== null && !busy && epoch === this.epoch) this.cache.set(key, rec);
+    return rec;
+  }
+
+  async get(key: Buffer, revision: number): Promise<KeyValue | undefined> {
+    // Also for past revisions: k/ answers whenever the key has not changed since `revision`.
+    return resolveCurrent(this.db, key, await this.currentRecord(key), revision);
+  }
+
+  async range(q: RangeQuery): Promise<{ kvs: KeyValue[]; count: number }> {
+    if (q.rangeEnd === undefined || q.rangeEnd.length === 0) {
+      const kv = await this.get(q.key, q.revision);
+      if (kv === undefined) return { kvs: [], count: 0 };
+      return { kvs: q.countOnly ? [] : [kv], count: 1 };
+    }
+    if (q.revision >= this.revision) {
+      const r = await rangeCurrent(this.db, q);
+      if (r !== undefined) return r;
+    }
+    return rangeHistorical(this.db, q);
+  }
+
+  history(fromRevision: number, key: Buffer, rangeEnd: Buffer | undefined, limit: number): Promise<Change[]> {
+    return readHistory(this.db, fromRevision, this.revision, key, rangeEnd, limit);
+  }
+
+  async leaseKeys(id: number): Promise<Buffer[]> {
+    // l/ entries are added on attach and removed only on revoke: check each against k/.
+    const prefix = leaseKey(id);
+    const keys = (await collect(this.db, { gte: prefix, lt: prefixEnd(prefix), values: false, capacity: 256 })).map((r) =>
+      r.key.subarray(PREFIX_LEASE_KEYS.length + 8),
+    );
+    const recs = await Promise.all(keys.map((k) => this.currentRecord(k)));
+    const out: Buffer[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const rec = recs[i];
+      if (rec === null) continue;
+      const kv = decodeLive(keys[i], rec);
+      if (kv !== undefined && kv.lease === id) out.push(keys[i]);
+    }
+    return out;
+  }
+
+  /** Runs `fn` on the write lane after everything queued before it. */
+  private exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lane.then(fn);
+    this.lane = run.catch(() => undefined);
+    return run;
+  }
+
+  commit(batch: CommitBatch): Promise<void> {
+    return this.exclusive(() => this.write(batch));
+  }
+
+  private async write(batch: CommitBatch): Promise<void> {
+    const w = this.db.write({ autoDestroy: true, capacity: batch.changes.length * 4 + 8 });
+    const current: { key: Buffer; rec: Buffer }[] = [];
+    let keyCount = this.keyCount;
+    for (const c of batch.changes) {
+      const key = c.type === 'put' ? c.kv.key : c.key;
+      const rec = c.type === 'put' ? encodePut(c.kv) : encodeTombstone(c.main);
+      w.tryPut(currentKey(key), rec);
+      w.tryPut(historyKey(key, c.main, c.sub), rec);
+      w.tryPut(changeKey(c.main, c.sub), encodeChange(key, rec));
+      if (c.type === 'put') {
+        if (c.kv.version === 1) keyCount++;
+        if (c.kv.lease !== 0) w.tryPut(leaseKey(c.kv.lease, key), Buffer.alloc(0));
+      } else {
+        keyCount--;
+      }
+      current.push({ key, rec });
+    }
+    for (const l of batch.leaseGrants) w.tryPut(metaLeaseKey(l.id), u64(l.ttlSec));
+    for (const id of batch.leaseRevokes) {
+      w.tryDelete(metaLeaseKey(id));
+      w.tryDeleteRange(leaseKey(id), prefixEnd(leaseKey(id)));
+    }
+    const compact = batch.compact !== undefined && batch.compact > this.compactRevision ? batch.compact : undefined;
+    if (compact !== undefined) w.tryPut(META_COMPACT, u64(compact));
+    w.tryPut(META_REVISION, u64(batch.revision));
+    w.tryPut(META_KEY_COUNT, u64(keyCount));
+
+    this.epoch++;
+    this.committing = true;
+    try {
+      await w.flush();
+      if (this.opts.sync === 'always') await this.wal.sync();
+    } finally {
+      // Whatever happened, k/ may now hold this batch: the cache must follow it.
+      for (const { key, rec } of current) this.cache.set(key, rec);
+      this.committing = false;
+      this.epoch++;
+    }
+    this.revision = batch.revision;
+    this.keyCount = keyCount;
+    if (compact !== undefined) {
+      this.compactRevision = compact;
+      this.startSweep(compact);
+    }
+  }
+
+  private startSweep(rev: number): void {
+    if (rev <= this.sweepTarget) return;
+    this.sweepTarget = rev;
+    const host: SweepHost = {
+      db: this.db,
+      exclusive: (fn) => this.exclusive(fn),
+      forget: (key) => this.cache.delete(key),
+      closing: () => this.closingFlag,
+    };
+    // Sweeps run one after another; a later target covers an earlier one.
+    this.sweeping = this.sweeping.then(async () => {
+      if (this.closingFlag || rev < this.sweepTarget) return;
+      try {
+        await sweep(host, rev);
+      } catch (err) {
+        this.log('error', `compaction sweep to revision ${rev} failed: ${firstLine(err)} (it runs again on the next open)`);
+      }
+    });
+  }
+
+  /** RocksDB's live table files plus the live WAL, in bytes. */
+  private async diskBytes(): Promise<number> {
+    const sst = Number(await this.db.getProperty('rocksdb.live-sst-files-size'));
+    const wal = await this.db.currentWalFile();
+    return (Number.isFinite(sst) ? sst : 0) + wal.size;
+  }
+
+  async defragment(): Promise<{ beforeBytes: number; afterBytes: number }> {
+    await this.sweeping;
+    const beforeBytes = await this.diskBytes();
+    await this.db.flush();
+    await this.db.compact({ bottommostLevelCompaction: RocksDB.constants.bottommostLevelCompaction.FORCE });
+    const afterBytes = await this.diskBytes();
+    return { beforeBytes, afterBytes };
+  }
+
+  async stats(): Promise<EngineStats> {
+    return {
+      engine: 'rocksdb',
+      diskBytes: await this.diskBytes(),
+      keyCount: this.keyCount,
+      revision: this.revision,
+      compactRevision: this.compactRevision,
+    };
+  }
+
+  async close(): Promise<void> {
+    if (!this.opened) return;
+    this.opened = false;
+    this.closingFlag = true;
+    await this.lane;
+    await this.sweeping;
+    await this.wal.close();
+    await this.db.close();
+    this.cache.clear();
+    await this.release?.();
+    this.release = undefined;
+  }
+}
+
+/** Creates the RocksDB engine on `opts.dataDir` (opened by `open()`). */
+export function createRocksdbBackend(opts: RocksdbBackendOptions): Backend {
+  return new RocksdbBackend(opts);
+}

@@ -1,0 +1,135 @@
+/**
+ * Reads "as of revision rev" against the layout in `keys.ts`.
+ *
+ * The current view (k/) may run ahead of `rev`: a commit's write becomes visible in RocksDB
+ * before its callback tells the backend (and before the store answers at the new revision).
+ * So every k/ record is checked: modRevision <= rev is the answer; a newer record sends that key
+ * to h/ (`historicalRecord`). A key absent from k/ has no version at any revision the store may
+ * still read (tombstones stay in k/ until compaction drops them).
+ */
+import type { KeyValue } from '../../mvcc/types.ts';
+import type { Change, RangeQuery } from '../backend.ts';
+import type { NativeDb } from './binding.ts';
+import { changeKeyOf, decodeChange, decodeLive, isTombstone, recordRevision } from './codec.ts';
+import {
+  PREFIX_CURRENT,
+  changeKey,
+  currentBounds,
+  historyBounds,
+  historyKey,
+  historyKeyGroup,
+  historyKeyPrefix,
+  inRange,
+  parseHistoryKey,
+  readU64,
+  PREFIX_CHANGES,
+} from './keys.ts';
+
+/** Rows fetched per trip to RocksDB's thread when scanning. */
+const SCAN_CAPACITY = 256;
+
+/** The newest h/ record of `key` with main revision <= `rev`, or null. */
+export async function historicalRecord(db: NativeDb, key: Buffer, rev: number): Promise<Buffer | null> {
+  for await (const row of db.iterator({ gte: historyKeyPrefix(key), lt: historyKey(key, rev + 1, 0), reverse: true, limit: 1, capacity: 1 })) {
+    return row.value;
+  }
+  return null;
+}
+
+/** The live KeyValue of `key` at `rev` given its k/ record (null = absent). */
+export async function resolveCurrent(db: NativeDb, key: Buffer, rec: Buffer | null, rev: number): Promise<KeyValue | undefined> {
+  if (rec === null) return undefined;
+  if (recordRevision(rec) <= rev) return decodeLive(key, rec);
+  const old = await historicalRecord(db, key, rev);
+  return old === null ? undefined : decodeLive(key, old);
+}
+
+/**
+ * Range over k/ at `rev`, for `rev` at (or, by a commit in flight, just behind) the newest
+ * revision. Returns undefined when a key had to be looked up in h/, turned out absent, and the
+ * limit was reached: the caller then answers from h/ alone.
+ */
+export async function rangeCurrent(db: NativeDb, q: RangeQuery): Promise<{ kvs: KeyValue[]; count: number } | undefined> {
+  const { gte, lt } = currentBounds(q.key, q.rangeEnd);
+  const wanted = q.countOnly ? 0 : q.limit === 0 ? Infinity : q.limit;
+  const out: (KeyValue | Promise<KeyValue | undefined>)[] = [];
+  const beyond: Promise<KeyValue | undefined>[] = [];
+  let count = 0;
+  for await (const row of db.iterator({ gte, lt, capacity: SCAN_CAPACITY })) {
+    const rec = row.value!;
+    if (recordRevision(rec) <= q.revision) {
+      if (isTombstone(rec)) continue;
+      count++;
+      if (out.length < wanted) out.push(decodeLive(row.key.subarray(PREFIX_CURRENT.length), rec)!);
+    } else {
+      const key = row.key.subarray(PREFIX_CURRENT.length);
+      const p = resolveCurrent(db, key, rec, q.revision);
+      if (out.length < wanted) out.push(p);
+      else beyond.push(p);
+    }
+  }
+  const resolved = await Promise.all(out);
+  const kvs: KeyValue[] = [];
+  let lostInside = false;
+  for (let i = 0; i < resolved.length; i++) {
+    const r = resolved[i];
+    if (out[i] instanceof Promise) {
+      if (r === undefined) lostInside = true;
+      else count++;
+    }
+    if (r !== undefined) kvs.push(r);
+  }
+  for (const r of await Promise.all(beyond)) if (r !== undefined) count++;
+  if (lostInside && out.length >= wanted && wanted !== Infinity) return undefined;
+  return { kvs, count };
+}
+
+/** Range over h/ at any revision >= the compacted one: the newest record <= rev of each key. */
+export async function rangeHistorical(db: NativeDb, q: RangeQuery): Promise<{ kvs: KeyValue[]; count: number }> {
+  const { gte, lt } = historyBounds(q.key, q.rangeEnd);
+  const wanted = q.countOnly ? 0 : q.limit === 0 ? Infinity : q.limit;
+  const kvs: KeyValue[] = [];
+  let count = 0;
+  let group: Buffer | undefined;
+  let best: { hk: Buffer; rec: Buffer } | undefined;
+  const emit = (): void => {
+    if (best === undefined || isTombstone(best.rec)) return;
+    count++;
+    if (kvs.length < wanted) kvs.push(decodeLive(parseHistoryKey(best.hk).key, best.rec)!);
+  };
+  for await (const row of db.iterator({ gte, lt, capacity: SCAN_CAPACITY })) {
+    const g = historyKeyGroup(row.key);
+    if (group === undefined || !g.equals(group)) {
+      emit();
+      group = Buffer.from(g);
+      best = undefined;
+    }
+    if (readU64(row.key, row.key.length - 16) <= q.revision) best = { hk: row.key, rec: row.value! };
+  }
+  emit();
+  return { kvs, count };
+}
+
+/**
+ * Changes with main revision in [fromRevision, upTo] to keys in the range, in revision order,
+ * at most `limit` (0 = all).
+ */
+export async function readHistory(
+  db: NativeDb,
+  fromRevision: number,
+  upTo: number,
+  key: Buffer,
+  rangeEnd: Buffer | undefined,
+  limit: number,
+): Promise<Change[]> {
+  const out: Change[] = [];
+  if (fromRevision > upTo) return out;
+  const iter = db.iterator({ gte: changeKey(fromRevision, 0), lt: changeKey(upTo + 1, 0), capacity: SCAN_CAPACITY });
+  for await (const row of iter) {
+    if (!inRange(changeKeyOf(row.value!), key, rangeEnd)) continue;
+    const at = PREFIX_CHANGES.length;
+    out.push(decodeChange(readU64(row.key, at), readU64(row.key, at + 8), row.value!));
+    if (limit > 0 && out.length >= limit) break;
+  }
+  return out;
+}
