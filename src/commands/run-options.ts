@@ -1,0 +1,166 @@
+/**
+ * Validates `metabench run`'s flags at the edge: every bad value becomes one UsageError line
+ * (exit 2) before anything is written. Returns complete `RunOptions` for the orchestrator.
+ */
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { randomInt } from 'node:crypto';
+import { dirname, resolve } from 'node:path';
+import { UsageError } from '../cli/errors.ts';
+import { TargetKind } from '../events/schema.ts';
+import type { RunOptions, TargetSpec } from '../orchestrator/types.ts';
+import { loadScenarios, PROFILES } from '../../scenarios/loader.ts';
+import type { Profile } from '../../scenarios/schema.ts';
+import { findEtcd } from '../targets/etcd.ts';
+import { waitReady } from '../targets/readiness.ts';
+import { endpointClientOptions } from '../targets/endpoint.ts';
+import { MICRO } from '../runner/run-target.ts';
+
+/** Environment variable read for the endpoint password when `--user` has no `:password`. */
+export const PASSWORD_ENV = 'METABENCH_ENDPOINT_PASSWORD';
+
+/** Milliseconds an `--endpoints` target gets to answer before the run is refused (default). */
+export const ENDPOINT_CHECK_MS = 5000;
+
+/** The flags as commander hands them over. */
+export interface RunFlags {
+  targets?: string;
+  endpoints?: string;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  user?: string;
+  scenarios?: string;
+  scenarioFile?: string[];
+  profile: string;
+  seed?: string;
+  parallel?: boolean;
+  results: string;
+  keepData?: boolean;
+  json?: boolean;
+}
+
+/** Turns flags into run options, or throws a UsageError naming the flag and the bad value. */
+export async function resolveRunOptions(flags: RunFlags, opts: { endpointCheckMs?: number } = {}): Promise<RunOptions> {
+  const profile = parseProfile(flags.profile);
+  const seed = flags.seed === undefined ? randomInt(0, 2 ** 31 - 1) : parseSeed(flags.seed);
+  const targets = parseTargets(flags);
+  const { scenarios, micro } = await parseScenarios(flags, profile);
+  const resultsDir = checkResultsDir(flags.results);
+  const endpoint = targets.find((t) => t.kind === 'endpoint');
+  if (endpoint) await checkEndpoint(endpoint, opts.endpointCheckMs ?? ENDPOINT_CHECK_MS);
+  return { targets, scenarios, micro, profile, seed, parallel: flags.parallel ?? false, resultsDir, keepData: flags.keepData ?? false };
+}
+
+function parseProfile(value: string): Profile {
+  if (!(PROFILES as readonly string[]).includes(value)) throw new UsageError(`--profile: unknown profile '${value}' (expected one of ${PROFILES.join(', ')})`);
+  return value as Profile;
+}
+
+function parseSeed(value: string): number {
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(Number(value))) throw new UsageError(`--seed: '${value}' is not a non-negative integer`);
+  return Number(value);
+}
+
+function splitList(flag: string, value: string): string[] {
+  const items = value.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw new UsageError(`${flag}: empty item in '${value}' (expected a comma-separated list)`);
+  const dup = items.find((s, i) => items.indexOf(s) !== i);
+  if (dup) throw new UsageError(`${flag}: '${dup}' is listed twice`);
+  return items;
+}
+
+/** Default targets: memory and rocksdb, plus etcd when its binary is installed. */
+export function defaultTargetKinds(): TargetKind[] {
+  return findEtcd() ? ['memory', 'rocksdb', 'etcd'] : ['memory', 'rocksdb'];
+}
+
+function parseTargets(flags: RunFlags): TargetSpec[] {
+  let kinds: TargetKind[];
+  if (flags.targets !== undefined) {
+    kinds = splitList('--targets', flags.targets).map((k) => {
+      const res = TargetKind.safeParse(k);
+      if (!res.success) throw new UsageError(`--targets: unknown target '${k}' (expected ${TargetKind.options.join(', ')})`);
+      return res.data;
+    });
+  } else {
+    // `--endpoints` alone means: benchmark that endpoint only.
+    kinds = flags.endpoints !== undefined ? ['endpoint'] : defaultTargetKinds();
+  }
+  const wantsEndpoint = kinds.includes('endpoint');
+  const endpointFlags = (['endpoints', 'cacert', 'cert', 'key', 'user'] as const).filter((f) => flags[f] !== undefined);
+  if (!wantsEndpoint && endpointFlags.length > 0) throw new UsageError(`--${endpointFlags[0]}: only for the endpoint target, which is not in --targets (${kinds.join(',')})`);
+  return kinds.map((kind): TargetSpec => (kind === 'endpoint' ? endpointSpec(flags) : { name: kind, kind }));
+}
+
+function endpointSpec(flags: RunFlags): TargetSpec {
+  if (flags.endpoints === undefined) throw new UsageError('--targets: endpoint needs --endpoints host:port[,host:port…]');
+  const endpoints = splitList('--endpoints', flags.endpoints);
+  for (const e of endpoints) {
+    const m = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(e);
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) throw new UsageError(`--endpoints: '${e}' is not host:port (e.g. 127.0.0.1:2379)`);
+  }
+  const tls: { cacert?: string; cert?: string; key?: string } = {};
+  for (const f of ['cacert', 'cert', 'key'] as const) {
+    const path = flags[f];
+    if (path === undefined) continue;
+    try {
+      accessSync(path, constants.R_OK);
+    } catch (cause) {
+      throw new UsageError(`--${f}: cannot read '${path}': ${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message}`, { cause });
+    }
+    tls[f] = resolve(path);
+  }
+  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new UsageError(`--${tls.cert ? 'cert' : 'key'}: --cert and --key go together`);
+  let auth: TargetSpec['auth'];
+  if (flags.user !== undefined) {
+    const i = flags.user.indexOf(':');
+    const user = i < 0 ? flags.user : flags.user.slice(0, i);
+    if (user === '') throw new UsageError(`--user: '${flags.user}' has no user name (expected user[:password])`);
+    auth = { user, password: i < 0 ? (process.env[PASSWORD_ENV] ?? '') : flags.user.slice(i + 1) };
+  }
+  return { name: 'endpoint', kind: 'endpoint', endpoints, ...(Object.keys(tls).length ? { tls } : {}), ...(auth ? { auth } : {}) };
+}
+
+async function parseScenarios(flags: RunFlags, profile: Profile): Promise<{ scenarios: RunOptions['scenarios']; micro: boolean }> {
+  let names = flags.scenarios !== undefined ? splitList('--scenarios', flags.scenarios) : undefined;
+  const micro = names?.includes(MICRO) ?? false;
+  if (names) names = names.filter((n) => n !== MICRO);
+  const files = flags.scenarioFile ?? [];
+  if (micro && names?.length === 0 && files.length === 0) return { scenarios: [], micro };
+  try {
+    return { scenarios: await loadScenarios({ names, profile, files }), micro };
+  } catch (cause) {
+    throw new UsageError((cause as Error).message, { cause });
+  }
+}
+
+/** The results folder, absolute; it or its nearest existing parent must be a writable folder. */
+function checkResultsDir(dir: string): string {
+  const abs = resolve(dir);
+  let probe = abs;
+  while (!existsSync(probe)) {
+    const up = dirname(probe);
+    if (up === probe) break;
+    probe = up;
+  }
+  try {
+    if (!statSync(probe).isDirectory()) throw new UsageError(`--results: '${dir}' is not a folder ('${probe}' is a file)`);
+    accessSync(probe, constants.W_OK | constants.X_OK);
+  } catch (cause) {
+    if (cause instanceof UsageError) throw cause;
+    throw new UsageError(`--results: '${dir}' is not writable (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message} on '${probe}')`, { cause });
+  }
+  return abs;
+}
+
+async function checkEndpoint(spec: TargetSpec, timeoutMs: number): Promise<void> {
+  try {
+    await waitReady(endpointClientOptions({ endpoints: spec.endpoints ?? [], tls: spec.tls, auth: spec.auth }), {
+      what: `--endpoints ${spec.endpoints?.join(',')}`,
+      timeoutMs,
+      intervalMs: 250,
+    });
+  } catch (cause) {
+    throw new UsageError(`--endpoints: ${spec.endpoints?.join(',')} unreachable: ${((cause as Error).message.split('(last error: ')[1] ?? (cause as Error).message).replace(/\)$/, '')}`, { cause });
+  }
+}

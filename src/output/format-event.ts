@@ -1,0 +1,78 @@
+/**
+ * One event as one human-readable line (no colours, no escape codes): what `metabench tail` and
+ * the plain non-TTY output print. Figures use the same formatting as grades and reports.
+ */
+import type { RunnerEvent } from '../events/schema.ts';
+import { fmtCount, fmtMs, fmtOps } from '../grades/format.ts';
+import { headlineP99Ms } from '../state/selectors.ts';
+
+/** `19:27:25` in UTC (results are compared across machines; local time would differ). */
+export function clock(t: number): string {
+  return new Date(t).toISOString().slice(11, 19);
+}
+
+/** A duration as `850 ms`, `12.3 s`, `4m 05s`. */
+export function fmtDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const s = Math.round(ms / 1000);
+  return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
+}
+
+/** Bytes as `512 KiB`, `120.5 MiB`. */
+export function fmtBytes(n: number): string {
+  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KiB`;
+  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
+}
+
+/** The event's text, without time or target. */
+export function describeEvent(e: RunnerEvent): string {
+  switch (e.kind) {
+    case 'run-start': {
+      const where = e.server ? ` at ${e.server.address}${e.server.pid !== undefined ? ` (pid ${e.server.pid})` : ''}${e.server.version ? `, version ${e.server.version}` : ''}` : '';
+      return `run ${e.runId} started: ${e.targetKind}${where}; profile ${e.profile}, seed ${e.seed}, scenarios ${e.scenarios.join(', ') || '(none)'}`;
+    }
+    case 'target-unavailable':
+      return `target unavailable: ${e.reason}${e.hint ? ` (hint: ${e.hint})` : ''}`;
+    case 'scenario-start': {
+      const size = e.totalOps !== undefined ? `${fmtCount(e.totalOps)} ops` : e.durationMs !== undefined ? fmtDuration(e.durationMs) : '';
+      return `${e.scenario}: started${size ? ` (${size})` : ''}`;
+    }
+    case 'progress': {
+      const pct = e.totalOps ? ` ${Math.min(100, Math.floor((e.done / e.totalOps) * 100))}%` : e.durationMs ? ` ${Math.min(100, Math.floor((e.elapsedMs / e.durationMs) * 100))}%` : '';
+      const server = e.server ? `, server cpu ${Math.round(e.server.cpuPercent)}% rss ${fmtBytes(e.server.rssBytes)}` : '';
+      return `${e.scenario}:${pct} ${fmtCount(e.done)} ops, ${fmtOps(e.windowOpsPerSec)} ops/s, p50 ${fmtMs(e.windowP50Ms)}, p99 ${fmtMs(e.windowP99Ms)}, ${fmtCount(e.errors)} errors${server}`;
+    }
+    case 'scenario-end': {
+      const p99 = headlineP99Ms(e);
+      const failedChecks = e.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
+      const parts = [
+        `${e.scenario}: ${e.status} in ${fmtDuration(e.durationMs)}`,
+        `${fmtOps(e.opsPerSec)} ops/s`,
+        ...(p99 !== undefined ? [`p99 ${fmtMs(p99)}`] : []),
+        `${fmtCount(e.errors.total)}/${fmtCount(e.ops)} errors`,
+        ...(e.grade ? [`grade ${e.grade.grade}`] : []),
+      ];
+      const tail = [...(e.error ? [e.error] : []), ...failedChecks.map((c) => `check failed: ${c}`)];
+      return parts.join(', ') + (tail.length ? ` — ${tail.join('; ')}` : '');
+    }
+    case 'micro':
+      return `micro ${e.engine} ${e.case}: ${fmtOps(e.opsPerSec)} ops/s, mean ${fmtNs(e.meanNs)}, p99 ${fmtNs(e.p99Ns)}`;
+    case 'log':
+      return `${e.level}: ${e.message}`;
+    case 'run-end':
+      return `run ${e.status} after ${fmtDuration(e.durationMs)}${e.error ? `: ${e.error}` : ''}`;
+  }
+}
+
+/** `19:27:25 memory   large-scale-load: started (50,000 ops)`; `width` pads the target name. */
+export function formatEventLine(e: RunnerEvent, width = 8): string {
+  return `${clock(e.t)} ${e.target.padEnd(width)} ${describeEvent(e)}`;
+}
+
+function fmtNs(ns: number): string {
+  if (ns < 1000) return `${Math.round(ns)} ns`;
+  if (ns < 1_000_000) return `${(ns / 1000).toFixed(1)} µs`;
+  return fmtMs(ns / 1_000_000);
+}

@@ -1,0 +1,63 @@
+/**
+ * The last line of `metabench run --json`: the run's outcome in one object, built from the
+ * reducer's state. `kind: 'summary'` tells it apart from the event lines before it.
+ */
+import { z } from 'zod';
+import { SCHEMA_VERSION } from '../events/schema.ts';
+import { isScenarioFinal, type RunState } from '../state/run-state.ts';
+import { headlineP99Ms } from '../state/selectors.ts';
+
+export const SummaryLine = z.object({
+  v: z.literal(SCHEMA_VERSION),
+  kind: z.literal('summary'),
+  runId: z.string(),
+  runDir: z.string(),
+  /** The process exit code: 0 completed, 1 failed/crashed, 130 interrupted. */
+  exitCode: z.number().int(),
+  targets: z.array(
+    z.object({
+      target: z.string(),
+      /** completed, interrupted, crashed, unavailable (or waiting/starting/running if cut short). */
+      status: z.string(),
+      error: z.string().optional(),
+      scenarios: z.array(
+        z.object({
+          scenario: z.string(),
+          status: z.string(),
+          opsPerSec: z.number().optional(),
+          p99Ms: z.number().optional(),
+          errors: z.number().optional(),
+          grade: z.string().optional(),
+        }),
+      ),
+    }),
+  ),
+});
+export type SummaryLine = z.infer<typeof SummaryLine>;
+
+/** Builds the summary line of a finished run. */
+export function summaryLine(state: RunState, runId: string, runDir: string, exitCode: number): SummaryLine {
+  return {
+    v: SCHEMA_VERSION,
+    kind: 'summary',
+    runId,
+    runDir,
+    exitCode,
+    targets: state.targetOrder.map((name) => {
+      const t = state.targets[name];
+      const st = t.status;
+      const error = st.state === 'crashed' || st.state === 'interrupted' ? st.error : st.state === 'unavailable' ? st.reason : undefined;
+      return {
+        target: name,
+        status: st.state,
+        ...(error ? { error } : {}),
+        scenarios: t.scenarios.map((s) => {
+          const end = isScenarioFinal(s) ? s.end : undefined;
+          return end
+            ? { scenario: s.name, status: s.state, opsPerSec: end.opsPerSec, p99Ms: headlineP99Ms(end), errors: end.errors.total, grade: end.grade?.grade }
+            : { scenario: s.name, status: s.state };
+        }),
+      };
+    }),
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The final results table of the plain output: one row per scenario, one column per target,
+ * each cell `ops/s · p99 · grade`, then a status line per target. Plain text, no escape codes.
+ */
+import { fmtMs, fmtOps } from '../grades/format.ts';
+import type { RunState } from '../state/run-state.ts';
+import { resultsTable, type ResultCell } from '../state/selectors.ts';
+import { fmtDuration } from './format-event.ts';
+
+/** Renders the table for a (finished) run state. */
+export function renderResultsTable(state: RunState): string {
+  const targets = state.targetOrder;
+  const rows = resultsTable(state);
+  const header = ['scenario', ...targets];
+  const body = rows.map((r) => [r.scenario, ...targets.map((t) => cellText(r.cells[t]))]);
+  const status = ['status', ...targets.map((t) => statusText(state, t))];
+  const all = [header, ...body, status];
+  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
+  const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [line(header), rule, ...body.map(line), rule, line(status)].join('\n') + '\n';
+}
+
+function cellText(cell: ResultCell | undefined): string {
+  if (!cell) return '-';
+  if (!cell.end) return cell.state;
+  const parts = [`${fmtOps(cell.opsPerSec ?? 0)} ops/s`];
+  if (cell.p99Ms !== undefined) parts.push(`p99 ${fmtMs(cell.p99Ms)}`);
+  if (cell.grade) parts.push(cell.grade);
+  if (cell.state !== 'passed') parts.push(cell.state.toUpperCase());
+  return parts.join(' · ');
+}
+
+function statusText(state: RunState, target: string): string {
+  const st = state.targets[target].status;
+  switch (st.state) {
+    case 'completed':
+      return `completed in ${fmtDuration(st.durationMs)}`;
+    case 'interrupted':
+    case 'crashed':
+      return `${st.state}${st.error ? `: ${st.error.split('\n')[0].slice(0, 60)}` : ''}`;
+    case 'unavailable':
+      return `unavailable${st.hint ? ` (${st.hint})` : ''}`;
+    case 'waiting':
+    case 'starting':
+    case 'running':
+      return st.state;
+  }
+}
