@@ -3,6 +3,8 @@
  */
 import type { Command } from 'commander';
 import { register as registerServe } from '../commands/serve.ts';
+import { register as registerRun } from '../commands/run.ts';
+import { register as registerTail } from '../commands/tail.ts';
 import { register as registerReport } from '../commands/report.ts';
 import { register as registerCompare } from '../commands/compare.ts';
 
@@ -13,6 +15,8 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   void program;
   void setExit;
   registerServe(program, setExit);
+  registerRun(program, setExit);
+  registerTail(program, setExit);
   registerReport(program, setExit);
   registerCompare(program, setExit);
 }
