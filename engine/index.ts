@@ -4,14 +4,17 @@
  */
 import type { BackendOptions } from './backend/backend.ts';
 import type { MetaStore } from './mvcc/kv.ts';
+import type { MvccOptions } from './mvcc/store.ts';
 
 export type EngineName = 'memory' | 'rocksdb';
 
-export interface OpenStoreOptions extends BackendOptions {
+/** Engine choice, data directory and sync policy, plus optional MVCC tuning (lease timing). */
+export interface OpenStoreOptions extends BackendOptions, MvccOptions {
   engine: EngineName;
 }
 
 export type { MetaStore } from './mvcc/kv.ts';
+export type { MvccOptions } from './mvcc/store.ts';
 export type { OpenStoreOptions as StoreOptions };
 
 /** Opens (creating if needed) a store. Rejects with a clear error on a foreign or locked dir. */

@@ -38,6 +38,7 @@ export const ErrorMessages = {
   leaseProvided: 'etcdserver: lease is provided',
   requestTooLarge: 'etcdserver: request is too large',
   stopped: 'etcdserver: server stopped',
+  keyNotFound: 'etcdserver: key not found',
 } as const;
 
 export const errEmptyKey = () => new EtcdError('INVALID_ARGUMENT', ErrorMessages.emptyKey);
@@ -50,6 +51,12 @@ export const errLeaseExists = () => new EtcdError('FAILED_PRECONDITION', ErrorMe
 export const errValueProvided = () => new EtcdError('INVALID_ARGUMENT', ErrorMessages.valueProvided);
 export const errLeaseProvided = () => new EtcdError('INVALID_ARGUMENT', ErrorMessages.leaseProvided);
 export const errStopped = () => new EtcdError('UNAVAILABLE', ErrorMessages.stopped);
+/** Put with ignore_value/ignore_lease on a key that does not exist. */
+export const errKeyNotFound = () => new EtcdError('INVALID_ARGUMENT', ErrorMessages.keyNotFound);
+/** Lease TTL above etcd's MaxLeaseTTL (9,000,000,000 s). */
+export const errLeaseTtlTooLarge = () => new EtcdError('OUT_OF_RANGE', ErrorMessages.leaseTtlTooLarge);
+/** A request above etcd's default request size limit. */
+export const errRequestTooLarge = () => new EtcdError('INVALID_ARGUMENT', ErrorMessages.requestTooLarge);
 
 /** etcd's default limits (embed.DefaultMaxTxnOps, embed.DefaultMaxRequestBytes). */
 export const Limits = {

@@ -1,0 +1,25 @@
+/**
+ * The engines every contract test runs against. Adding an engine to the suite is one entry
+ * here: a name and a function that opens a store on a (possibly existing) data directory.
+ */
+import { openStore, type MvccOptions } from '../index.ts';
+import type { MetaStore } from '../mvcc/kv.ts';
+
+/** An engine under test. */
+export interface TestEngine {
+  /** Shown in test names. */
+  name: string;
+  /**
+   * Opens a store on `dataDir` (created if missing; reopening an existing one recovers it).
+   * `tuning` shortens lease timing for expiry tests.
+   */
+  open(dataDir: string, tuning?: MvccOptions): Promise<MetaStore>;
+}
+
+/** Every engine the contract suite covers. */
+export const engines: TestEngine[] = [
+  {
+    name: 'memory',
+    open: (dataDir, tuning) => openStore({ engine: 'memory', dataDir, sync: 'always', ...tuning }),
+  },
+];
