@@ -22,4 +22,8 @@ export const engines: TestEngine[] = [
     name: 'memory',
     open: (dataDir, tuning) => openStore({ engine: 'memory', dataDir, sync: 'always', ...tuning }),
   },
+  {
+    name: 'rocksdb',
+    open: (dataDir, tuning) => openStore({ engine: 'rocksdb', dataDir, sync: 'always', ...tuning }),
+  },
 ];
