@@ -7,6 +7,7 @@ import { register as registerRun } from '../commands/run.ts';
 import { register as registerTail } from '../commands/tail.ts';
 import { register as registerReport } from '../commands/report.ts';
 import { register as registerCompare } from '../commands/compare.ts';
+import { register as registerMonitor } from '../commands/monitor.ts';
 
 /** Sets the process exit code a command finished with. */
 export type SetExit = (code: number) => void;
@@ -19,4 +20,5 @@ export function registerCommands(program: Command, setExit: SetExit): void {
   registerTail(program, setExit);
   registerReport(program, setExit);
   registerCompare(program, setExit);
+  registerMonitor(program, setExit);
 }

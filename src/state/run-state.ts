@@ -189,6 +189,8 @@ export interface RunManifestLike {
   readonly targets?: readonly (string | { readonly name: string })[];
   readonly scenarios?: readonly (string | { readonly name: string })[];
   readonly parallel?: boolean;
+  /** As written in `run.json`; `parallel` wins when both are given. */
+  readonly mode?: 'sequential' | 'parallel';
 }
 
 const FINAL_TARGET_STATES: ReadonlySet<TargetStatus['state']> = new Set(['completed', 'interrupted', 'crashed', 'unavailable']);
@@ -231,7 +233,7 @@ export function initialRunState(manifest?: RunManifestLike): RunState {
     targetOrder: order,
     targets,
     plannedScenarios: planned,
-    parallel: manifest?.parallel ?? false,
+    parallel: manifest?.parallel ?? manifest?.mode === 'parallel',
     finished: false,
     progress: { perTarget: [], total: 0 },
   };

@@ -1,0 +1,77 @@
+/**
+ * The interactive dashboard: reads the store, the terminal size and the keys, and renders
+ * `Dashboard`. Quitting is reported through `onQuit`; the caller (`runDashboard`) decides what
+ * that means (stop the run, or just leave the monitor).
+ */
+import { useInput } from 'ink';
+import { useState, useSyncExternalStore } from 'react';
+import { Dashboard } from './Dashboard.tsx';
+import type { RunStore } from './run-store.ts';
+import { clampUi, INITIAL_UI, reduceUi } from './ui-state.ts';
+import type { UiKey, UiState } from './ui-state.ts';
+import { useNow } from './use-now.ts';
+import { useStderrTails } from './use-stderr-tails.ts';
+import { useTerminalSize } from './use-terminal-size.ts';
+
+/** Props of `App`. */
+export interface AppProps {
+  readonly store: RunStore;
+  /** Folder of the run, for the stderr logs of crashed targets. */
+  readonly runDir?: string;
+  /** Called on `q` or Ctrl-C. */
+  readonly onQuit: () => void;
+  /** Read keys (stdin is a terminal). Default true. */
+  readonly interactive?: boolean;
+  /** Quitting stops the run (`metabench run`) rather than leaving a monitor. */
+  readonly ownsRun: boolean;
+  /** Clock, ms since the epoch (tests pass a fixed one). */
+  readonly clock?: () => number;
+}
+
+/** The dashboard with its state and keys. */
+export function App({ store, runDir, onQuit, interactive = true, ownsRun, clock }: AppProps) {
+  const model = useSyncExternalStore(store.subscribe, store.getSnapshot);
+  const size = useTerminalSize();
+  const nowMs = useNow(!model.run.finished, 1000, clock);
+  const [rawUi, setUi] = useState<UiState>(INITIAL_UI);
+  const ui = clampUi(rawUi, model.run);
+  const crashed = model.run.targetOrder.filter((n) => model.run.targets[n].status.state === 'crashed');
+  const stderrTails = useStderrTails(runDir, crashed);
+
+  useInput(
+    (input, key) => {
+      if (input === 'q' || (key.ctrl && input === 'c')) {
+        onQuit();
+        return;
+      }
+      const k = toUiKey(input, key);
+      if (k) setUi((prev) => reduceUi(clampUi(prev, store.getSnapshot().run), k, store.getSnapshot().run));
+    },
+    { isActive: interactive },
+  );
+
+  return <Dashboard model={model} ui={ui} size={size} nowMs={nowMs} interactive={interactive} ownsRun={ownsRun} stderrTails={stderrTails} />;
+}
+
+interface InkKey {
+  leftArrow: boolean;
+  rightArrow: boolean;
+  upArrow: boolean;
+  downArrow: boolean;
+  return: boolean;
+  escape: boolean;
+  tab: boolean;
+  shift: boolean;
+}
+
+function toUiKey(input: string, key: InkKey): UiKey | undefined {
+  if (key.leftArrow) return 'left';
+  if (key.rightArrow) return 'right';
+  if (key.tab) return key.shift ? 'shift-tab' : 'tab';
+  if (key.upArrow) return 'up';
+  if (key.downArrow) return 'down';
+  if (key.return) return 'enter';
+  if (key.escape) return 'escape';
+  if (input === '?') return 'help';
+  return undefined;
+}

@@ -1,0 +1,53 @@
+/** The running scenario's progress bar with its share and ETA, or what the target is doing instead. */
+import { Text } from 'ink';
+import type { TargetState } from '../state/run-state.ts';
+import { runningScenario } from '../state/run-state.ts';
+import { etaAt } from '../state/progress.ts';
+import { bar, fmtDuration, fmtPct } from './format.ts';
+
+/** Props of `ProgressLine`. */
+export interface ProgressLineProps {
+  readonly target: TargetState;
+  /** Inner width, columns. */
+  readonly width: number;
+  /** Wall clock, ms since the epoch (the ETA counts down between events). */
+  readonly nowMs: number;
+}
+
+/** One row: `███████░░░░ 62%  1,240/2,000  ETA 12s`. */
+export function ProgressLine({ target, width, nowMs }: ProgressLineProps) {
+  const s = runningScenario(target);
+  if (!s) return <Text dimColor wrap="truncate">{idleText(target)}</Text>;
+  const p = s.progress;
+  const fraction = p?.fraction ?? 0;
+  const eta = etaAt(p?.etaMs, p?.t, nowMs);
+  const amount =
+    p === undefined ? '' : p.totalOps !== undefined ? `${p.done}/${p.totalOps}` : p.durationMs !== undefined ? `${fmtDuration(p.elapsedMs)}/${fmtDuration(p.durationMs)}` : `${p.done} ops`;
+  const tail = ` ${fmtPct(fraction).padStart(4)} ${amount} ETA ${fmtDuration(eta)}`;
+  const barWidth = Math.max(4, width - tail.length);
+  return (
+    <Text wrap="truncate">
+      <Text color="cyan">{bar(fraction, barWidth)}</Text>
+      {tail}
+    </Text>
+  );
+}
+
+function idleText(t: TargetState): string {
+  switch (t.status.state) {
+    case 'waiting':
+      return 'waiting for its turn';
+    case 'starting':
+      return 'starting the server…';
+    case 'running':
+      return 'between scenarios…';
+    case 'completed':
+      return `done in ${fmtDuration(t.status.durationMs)}`;
+    case 'interrupted':
+      return `interrupted after ${fmtDuration(t.status.durationMs)}`;
+    case 'crashed':
+      return `crashed after ${fmtDuration(t.status.durationMs)}`;
+    case 'unavailable':
+      return 'not run';
+  }
+}

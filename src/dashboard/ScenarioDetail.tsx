@@ -1,0 +1,167 @@
+/**
+ * Detail of one scenario on one target (Enter on a scenario): grade and reason, totals and
+ * errors by kind, percentiles per operation type with percentile bars, the realised mix against
+ * the configured one, the checks, and scenario-specific figures.
+ */
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+import type { LatencySummary, ScenarioEndEvent } from '../events/schema.ts';
+import type { ScenarioRun } from '../state/run-state.ts';
+import { fmtPercent } from '../grades/format.ts';
+import { bar, fit, fmtDuration, fmtMs, fmtOps, fmtPct } from './format.ts';
+import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
+
+/** Props of `ScenarioDetail`. */
+export interface ScenarioDetailProps {
+  readonly target: string;
+  readonly scenario: ScenarioRun;
+  readonly width: number;
+  /** Rows available; lines beyond are cut with a note. */
+  readonly rows: number;
+}
+
+/** The detail view, cut to `rows`. */
+export function ScenarioDetail({ target, scenario, width, rows }: ScenarioDetailProps) {
+  const lines = detailLines(scenario, Math.max(40, width - 2));
+  const room = Math.max(1, rows - 2);
+  const shown = lines.length > room ? [...lines.slice(0, room - 1), <Text dimColor>… {lines.length - room + 1} more lines (enlarge the terminal)</Text>] : lines;
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={width}>
+      <Text wrap="truncate">
+        {scenarioIcon(scenario.state)} <Text bold>{target}</Text> · <Text bold>{scenario.name}</Text> ·{' '}
+        <Text color={scenarioColour(scenario.state)}>{scenario.state}</Text>
+        <Text dimColor> (Esc closes)</Text>
+      </Text>
+      {shown.map((l, i) => (
+        <Box key={i}>{l}</Box>
+      ))}
+    </Box>
+  );
+}
+
+const PERCENTILES: readonly [string, keyof LatencySummary][] = [
+  ['p50', 'p50Ms'],
+  ['p90', 'p90Ms'],
+  ['p99', 'p99Ms'],
+  ['p99.9', 'p999Ms'],
+  ['max', 'maxMs'],
+];
+
+function detailLines(s: ScenarioRun, width: number): ReactNode[] {
+  switch (s.state) {
+    case 'queued':
+      return [<Text dimColor>not started yet</Text>];
+    case 'running': {
+      const p = s.progress;
+      return [
+        <Text>
+          running: {fmtPct(p?.fraction ?? 0)} · {p ? `${fmtOps(p.opsPerSec)} ops/s · p50 ${fmtMs(p.p50Ms)} · p99 ${fmtMs(p.p99Ms)} · ${p.errors} errors` : 'no progress yet'}
+        </Text>,
+        <Text dimColor>final percentiles, mix and checks appear when it ends</Text>,
+        ...paramLines(s.params),
+      ];
+    }
+    case 'passed':
+    case 'failed':
+    case 'aborted':
+      if (!s.end) return [<Text color="yellow">ended without a result: {s.state === 'aborted' ? (s.reason ?? 'aborted') : s.state}</Text>];
+      return endLines(s.end, s.params, width);
+  }
+}
+
+function endLines(e: ScenarioEndEvent, params: Readonly<Record<string, unknown>> | undefined, width: number): ReactNode[] {
+  const out: ReactNode[] = [];
+  if (e.grade) {
+    out.push(
+      <Text wrap="truncate">
+        grade{' '}
+        <Text bold color={gradeColour(e.grade.grade)}>
+          {e.grade.grade}
+        </Text>{' '}
+        — {e.grade.reason}
+      </Text>,
+    );
+  }
+  if (e.error) out.push(<Text color="red" wrap="truncate">error: {e.error}</Text>);
+  const errRate = e.ops > 0 ? e.errors.total / e.ops : 0;
+  const kinds = Object.entries(e.errors.byKind).map(([k, n]) => `${k} ${n}`).join(', ');
+  out.push(
+    <Text wrap="truncate">
+      {fmtDuration(e.durationMs)} · {fmtOps(e.ops)} ops · <Text bold>{fmtOps(e.opsPerSec)} ops/s</Text> · errors {e.errors.total} ({fmtPercent(errRate)})
+      {kinds ? ` — ${kinds}` : ''}
+      {e.lateOps !== undefined ? ` · late ${e.lateOps}` : ''}
+    </Text>,
+  );
+  const ops = Object.entries(e.latency);
+  if (ops.length > 0) {
+    out.push(<Text bold>latency (ms)</Text>);
+    out.push(<Text dimColor>{fit('op', 16) + fit('count', 10) + PERCENTILES.map(([n]) => fit(n, 10)).join('')}</Text>);
+    for (const [op, l] of ops) out.push(<Text wrap="truncate">{fit(op, 16) + fit(fmtOps(l.count), 10) + PERCENTILES.map(([, k]) => fit(fmtMs(l[k], false), 10)).join('')}</Text>);
+    // Percentile bars on a log scale: p50 and max can be orders of magnitude apart.
+    const top = Math.max(...ops.map(([, l]) => l.maxMs), 0.001);
+    const barW = Math.max(10, width - 16 - 12);
+    for (const [op, l] of ops) {
+      out.push(<Text dimColor>{op} percentiles (log scale, up to {fmtMs(top)})</Text>);
+      for (const [name, k] of PERCENTILES) {
+        out.push(
+          <Text wrap="truncate">
+            {fit(`  ${name}`, 16)}
+            <Text color="cyan">{bar(logShare(l[k], top), barW)}</Text> {fmtMs(l[k])}
+          </Text>,
+        );
+      }
+    }
+  }
+  if (e.mix) out.push(...mixLines(e.mix, params));
+  if (e.checks.length > 0) {
+    out.push(<Text bold>checks</Text>);
+    for (const c of e.checks)
+      out.push(
+        <Text wrap="truncate">
+          {c.ok ? '✅' : '❌'} <Text color={c.ok ? 'green' : 'red'}>{c.name}</Text> — {c.detail}
+        </Text>,
+      );
+  }
+  const extra = { ...(e.extra ?? {}) };
+  if (Object.keys(extra).length > 0) out.push(<Text wrap="truncate">figures: {Object.entries(extra).map(([k, v]) => `${k} ${fmtOps(v)}`).join(' · ')}</Text>);
+  if (e.slo) out.push(<Text dimColor wrap="truncate">SLO: {Object.entries(e.slo).map(([k, v]) => `${k} ${v}`).join(' · ')}</Text>);
+  return out;
+}
+
+/** Share of `top` on a log scale from 1 µs, 0..1. */
+function logShare(v: number, top: number): number {
+  const lo = Math.log10(0.001);
+  return v <= 0.001 ? 0 : (Math.log10(v) - lo) / (Math.log10(top) - lo || 1);
+}
+
+function mixLines(mix: Readonly<Record<string, number>>, params: Readonly<Record<string, unknown>> | undefined): ReactNode[] {
+  const configured = configuredMix(params?.mix);
+  const out: ReactNode[] = [<Text bold>operation mix (realised{configured ? ' vs configured' : ''})</Text>];
+  for (const [op, share] of Object.entries(mix)) {
+    const want = configured?.[op];
+    const off = want !== undefined && Math.abs(share - want) > 0.02;
+    out.push(
+      <Text wrap="truncate">
+        {fit(`  ${op}`, 16)}
+        <Text color="cyan">{bar(share, 20)}</Text> {fmtPercent(share).padEnd(7)}
+        {want !== undefined ? <Text color={off ? 'red' : 'green'}> (configured {fmtPercent(want)})</Text> : null}
+      </Text>,
+    );
+  }
+  return out;
+}
+
+/** The configured mix from params (weights in any unit), normalised to shares; else undefined. */
+export function configuredMix(raw: unknown): Record<string, number> | undefined {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+  const entries = Object.entries(raw as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number' && e[1] >= 0);
+  const sum = entries.reduce((a, [, v]) => a + v, 0);
+  if (entries.length === 0 || sum <= 0) return undefined;
+  return Object.fromEntries(entries.map(([k, v]) => [k.toLowerCase(), v / sum]));
+}
+
+function paramLines(params: Readonly<Record<string, unknown>>): ReactNode[] {
+  const entries = Object.entries(params).filter(([, v]) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean');
+  if (entries.length === 0) return [];
+  return [<Text dimColor wrap="truncate">parameters: {entries.map(([k, v]) => `${k} ${String(v)}`).join(' · ')}</Text>];
+}

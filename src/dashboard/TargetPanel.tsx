@@ -1,0 +1,104 @@
+/**
+ * One target's panel: status, server, CPU/RSS, scenarios, the running scenario's progress, live
+ * figures and the throughput chart. A crashed target shows the tail of its stderr instead of the
+ * chart; an unavailable one says why and how to fix it.
+ */
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import type { TargetState } from '../state/run-state.ts';
+import { fmtBytes, fmtMs, fmtOps, fmtPct } from './format.ts';
+import { ProgressLine } from './ProgressLine.tsx';
+import { ScenarioList } from './ScenarioList.tsx';
+import { targetColour, targetIcon } from './status-style.ts';
+import { ThroughputChart } from './ThroughputChart.tsx';
+
+/** Props of `TargetPanel`. */
+export interface TargetPanelProps {
+  readonly target: TargetState;
+  readonly selected: boolean;
+  /** Highlighted scenario index (only drawn when `selected`). */
+  readonly selectedScenario: number;
+  /** Outer width, columns. */
+  readonly width: number;
+  /** Chart plot rows; 0 hides the chart. */
+  readonly chartRows: number;
+  /** Wall clock, ms since the epoch. */
+  readonly nowMs: number;
+  /** Last lines of `<target>.stderr.log`, shown when the target crashed. */
+  readonly stderrTail?: readonly string[];
+}
+
+/** A bordered panel for one target; the selected one has a bold cyan border. */
+export const TargetPanel = memo(function TargetPanel(props: TargetPanelProps) {
+  const { target, selected, width, chartRows, nowMs } = props;
+  const inner = Math.max(10, width - 4);
+  const state = target.status.state;
+  return (
+    <Box flexDirection="column" width={width} borderStyle="round" borderColor={selected ? 'cyan' : 'gray'} paddingX={1}>
+      <Text wrap="truncate">
+        {targetIcon(state)}{' '}
+        <Text bold color={selected ? 'cyan' : undefined}>
+          {target.name}
+        </Text>{' '}
+        <Text color={targetColour(state)}>{state}</Text> <Text dimColor>{fmtPct(target.progress)}</Text>
+      </Text>
+      <Text wrap="truncate" dimColor>
+        {serverLine(target)}
+      </Text>
+      <Text wrap="truncate">
+        CPU {target.sample ? `${Math.round(target.sample.cpuPercent)}%` : '—'} · RSS {fmtBytes(target.sample?.rssBytes)}
+      </Text>
+      <ScenarioList scenarios={target.scenarios} selected={selected ? props.selectedScenario : undefined} width={inner} />
+      <ProgressLine target={target} width={inner} nowMs={nowMs} />
+      <LiveLine target={target} />
+      <Bottom {...props} inner={inner} />
+    </Box>
+  );
+});
+
+function serverLine(t: TargetState): string {
+  if (t.status.state === 'unavailable') return t.status.reason;
+  if (!t.server) return t.targetKind ? `${t.targetKind} · no server yet` : 'no server yet';
+  const pid = t.server.pid !== undefined ? `pid ${t.server.pid} · ` : '';
+  return `${pid}${t.server.address}${t.server.version ? ` · ${t.server.version}` : ''}`;
+}
+
+function LiveLine({ target }: { readonly target: TargetState }) {
+  const l = target.live;
+  if (!l) return <Text dimColor>— ops/s · p50 — · p99 — · 0 err</Text>;
+  return (
+    <Text wrap="truncate">
+      <Text bold>{fmtOps(l.opsPerSec)}</Text> ops/s · p50 {fmtMs(l.p50Ms)} · p99 {fmtMs(l.p99Ms)} ·{' '}
+      <Text color={l.errors > 0 ? 'red' : undefined}>{l.errors} err</Text>
+    </Text>
+  );
+}
+
+function Bottom({ target, chartRows, stderrTail, inner }: TargetPanelProps & { readonly inner: number }) {
+  switch (target.status.state) {
+    case 'crashed': {
+      const lines = (stderrTail ?? []).slice(-Math.max(2, chartRows));
+      return (
+        <Box flexDirection="column">
+          <Text color="red" wrap="truncate">
+            ❌ {target.status.error ?? 'runner crashed'}
+          </Text>
+          {lines.length === 0 ? <Text dimColor>(stderr is empty)</Text> : null}
+          {lines.map((l, i) => (
+            <Text key={i} dimColor wrap="truncate">
+              {l}
+            </Text>
+          ))}
+        </Box>
+      );
+    }
+    case 'unavailable':
+      return <Text color="magenta" wrap="wrap">{target.status.hint ? `hint: ${target.status.hint}` : ''}</Text>;
+    case 'waiting':
+    case 'starting':
+    case 'running':
+    case 'completed':
+    case 'interrupted':
+      return chartRows > 0 ? <ThroughputChart points={target.throughput} width={inner} rows={chartRows} /> : null;
+  }
+}
