@@ -1,9 +1,13 @@
 /**
- * Entry of a real runner child: the production workloads (`src/workload`, `src/micro`) wired
- * into `runnerMain`.
+ * Entry of a real runner child: the production workloads wired into `runnerMain`. The engine
+ * micro-benchmarks (`src/micro`) load only when the run asks for them.
  */
 import { runScenario } from '../workload/index.ts';
-import { runMicro } from '../micro/index.ts';
 import { exitSoon, runnerMain } from './main.ts';
 
-exitSoon(await runnerMain({ runScenario, runMicro }));
+exitSoon(
+  await runnerMain({
+    runScenario,
+    runMicro: async (opts) => (await import('../micro/index.ts')).runMicro(opts),
+  }),
+);

@@ -6,7 +6,7 @@
 import type { EventBody, RunEndEvent } from '../events/schema.ts';
 import type { EventWriter } from '../results/event-writer.ts';
 import type { RunManifest } from '../results/manifest.ts';
-import type { ResolvedScenario } from '../../scenarios/schema.ts';
+import type { Profile, ResolvedScenario } from '../../scenarios/schema.ts';
 import { sampleProcess, type ProcessSampler } from '../targets/sampler.ts';
 import { startTarget, TargetUnavailableError, type StartedTarget } from '../targets/index.ts';
 import type { RunnerConfig } from './config.ts';
@@ -16,7 +16,7 @@ import { runOneScenario, type ScenarioRunner } from './scenario-exec.ts';
 export const MICRO = 'micro';
 
 /** Runs the in-process engine benchmarks (`src/micro`), or a stub in tests. */
-export type MicroRunner = (opts: { engine: 'memory' | 'rocksdb'; emit(event: EventBody): void; signal: AbortSignal; profile: string }) => Promise<void>;
+export type MicroRunner = (opts: { engine: 'memory' | 'rocksdb'; emit(event: EventBody): void; signal: AbortSignal; profile: Profile }) => Promise<unknown>;
 
 /** The workloads a runner drives (injected so tests can run the runner without load). */
 export interface RunnerWorkloads {
@@ -71,7 +71,7 @@ export async function runTarget(
       if (signal.aborted) break;
       await runOneScenario(scenario, { target, seed: manifest.seed, signal, emit, serverSample: () => sampler?.latest() }, workloads.runScenario);
     }
-    if (manifest.micro && !signal.aborted) await runMicroFor(target, manifest.profile, workloads.runMicro, emit, log, signal);
+    if (manifest.micro && !signal.aborted) await runMicroFor(target, manifest.profile as Profile, workloads.runMicro, emit, log, signal);
   } catch (err) {
     failure = `runner error: ${(err as Error).stack ?? String(err)}`;
   } finally {
@@ -88,7 +88,7 @@ export async function runTarget(
 
 async function runMicroFor(
   target: StartedTarget,
-  profile: string,
+  profile: Profile,
   runMicro: MicroRunner,
   emit: (e: EventBody) => void,
   log: (level: 'info' | 'warn' | 'error', message: string) => void,

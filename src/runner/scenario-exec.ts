@@ -4,7 +4,8 @@
  * workload throws.
  */
 import { Etcd3 } from 'etcd3';
-import type { EventBody, ScenarioEndEvent, ScenarioStartEvent } from '../events/schema.ts';
+import type { EventBody, ScenarioEndEvent } from '../events/schema.ts';
+import { plannedSize } from '../workload/index.ts';
 import { gradeScenario } from '../grades/index.ts';
 import { headlineP99Ms } from '../state/selectors.ts';
 import type { ScenarioContext, ScenarioOutcome } from '../workload/types.ts';
@@ -22,15 +23,6 @@ export interface ScenarioEnv {
   readonly signal: AbortSignal;
   emit(event: EventBody): void;
   serverSample: ScenarioContext['serverSample'];
-}
-
-/** The planned size shown by progress bars before the first progress event. */
-export function plannedSize(s: ResolvedScenario): Pick<ScenarioStartEvent, 'totalOps' | 'durationMs'> {
-  const p = s.params;
-  if (p.durationMs !== undefined) return { durationMs: p.durationMs };
-  if (p.opsPerClient !== undefined) return { totalOps: p.clients * p.opsPerClient };
-  if (s.workload === 'watch') return { totalOps: p.events };
-  return {};
 }
 
 /** Emits scenario-start, runs the workload, emits the graded scenario-end; returns the latter. */
