@@ -112,7 +112,7 @@ export function resolveScenario(raw: unknown, profile: Profile, source: string):
     else merged[k] = v;
   }
   const p = merged as ParamsInput;
-  const where = profile === 'standard' ? 'params' : `params (with profiles.${profile})`;
+  const where = Object.keys(override).length === 0 ? 'params' : `params (with profiles.${profile})`;
   if (p.opsPerClient !== undefined && p.durationMs !== undefined) {
     throw new Error(`${source}: ${where}: opsPerClient (${p.opsPerClient}) and durationMs (${p.durationMs}) are exclusive; expected one`);
   }

@@ -87,7 +87,7 @@ export async function drive(rec: Recorder, pool: readonly Etcd3[], opts: DriveOp
       if (s.reject && now - s.startMs > timeoutMs) s.reject(new OpTimeoutError('operation', timeoutMs));
     }
   }, Math.min(250, timeoutMs));
-  watchdog.unref?.();
+  // Kept referenced on purpose: a hung operation may be the only thing left on the event loop.
   try {
     if ((opts.warmupMs ?? 0) > 0 && !opts.signal.aborted) {
       await phase(rec, pool, slots, opts, op, true);

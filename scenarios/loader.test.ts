@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { BUILTIN_SCENARIOS, loadScenarios, PROFILES, resolveScenario, resolveSlo } from './loader.ts';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'metabench-scenarios-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const f = path.join(dir, name);
+  writeFileSync(f, text);
+  return f;
+}
+
+const valid = { name: 'mine', workload: 'put', params: { clients: 2, opsPerClient: 10 } };
+
+describe('built-in scenarios', () => {
+  for (const profile of PROFILES) {
+    it(`all load and resolve in the ${profile} profile`, async () => {
+      const all = await loadScenarios({ profile });
+      assert.deepEqual(
+        all.map((s) => s.name),
+        BUILTIN_SCENARIOS,
+      );
+      for (const s of all) {
+        assert.equal(s.profile, profile);
+        assert.ok(s.params.clients >= 1);
+        assert.ok(resolveSlo(s, 'memory').maxErrorRate! <= 0.02, s.name);
+      }
+    });
+  }
+
+  it('standard keeps the seed parameters; quick shrinks them; soak runs for minutes', async () => {
+    const [std] = await loadScenarios({ profile: 'standard', names: ['large-scale-load'] });
+    assert.equal(std!.params.clients, 50);
+    assert.equal(std!.params.opsPerClient, 1000);
+    const [quick] = await loadScenarios({ profile: 'quick', names: ['large-scale-load'] });
+    assert.ok(quick!.params.clients * quick!.params.opsPerClient! < 50_000);
+    const [soak] = await loadScenarios({ profile: 'soak', names: ['large-scale-load'] });
+    assert.equal(soak!.params.opsPerClient, undefined, 'a profile that sets durationMs replaces opsPerClient');
+    assert.ok(soak!.params.durationMs! >= 300_000);
+  });
+
+  it('the mixed workload keeps the 40/40/10/10 weights and a RANGE limit', async () => {
+    const [s] = await loadScenarios({ profile: 'standard', names: ['mixed-workload'] });
+    assert.deepEqual(s!.params.mix, { put: 40, get: 40, delete: 10, range: 10 });
+    assert.equal(s!.params.rangeLimit, 10);
+    assert.equal(s!.params.mixTolerancePoints, 2);
+  });
+
+  it('SLOs: per-target overrides win, other keys come from the scenario', async () => {
+    const [s] = await loadScenarios({ profile: 'standard', names: ['large-scale-load'] });
+    assert.deepEqual(resolveSlo(s!, 'memory'), { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 500 });
+    assert.deepEqual(resolveSlo(s!, 'rocksdb'), { maxErrorRate: 0.01, maxP99Ms: 300, minOpsPerSec: 200 });
+    const [mixed] = await loadScenarios({ profile: 'standard', names: ['mixed-workload'] });
+    assert.equal(resolveSlo(mixed!, 'etcd').maxErrorRate, 0.02);
+  });
+});
+
+describe('user scenario files', () => {
+  it('loads YAML and JSON files, and only those when no names are given', async () => {
+    const y = file('mine.yaml', 'name: mine\nworkload: put\nparams: { clients: 2, opsPerClient: 10 }\nprofiles:\n  quick: { opsPerClient: 3 }\n');
+    const j = file('other.json', JSON.stringify({ ...valid, name: 'other', params: { clients: 1, durationMs: 500 } }));
+    const got = await loadScenarios({ profile: 'quick', files: [y, j] });
+    assert.deepEqual(
+      got.map((s) => [s.name, s.params.opsPerClient, s.params.durationMs]),
+      [
+        ['mine', 3, undefined],
+        ['other', undefined, 500],
+      ],
+    );
+    assert.equal(got[0]!.params.keyPrefix, '/sustained-test', 'workload default prefix');
+    assert.equal(got[0]!.source, y);
+  });
+
+  it('null in a profile removes a standard parameter', () => {
+    const s = resolveScenario({ ...valid, params: { ...valid.params, rate: 100 }, profiles: { soak: { rate: null } } }, 'soak', 'x.yaml');
+    assert.equal(s.params.rate, undefined);
+  });
+
+  const bad: [string, unknown, RegExp][] = [
+    ['an unknown field', { ...valid, params: { ...valid.params, clinets: 5 } }, /^bad\.yaml: params\.clinets: unknown field \(value 5\)$/],
+    ['a negative count', { ...valid, params: { clients: -3, opsPerClient: 10 } }, /^bad\.yaml: params\.clients: .*; got -3$/],
+    ['a string for a number', { ...valid, params: { clients: 'ten', opsPerClient: 10 } }, /^bad\.yaml: params\.clients: expected number.*; got "ten"$/],
+    ['an unknown workload', { ...valid, workload: 'puts' }, /^bad\.yaml: workload: .*; got "puts"$/],
+    ['an unknown mix op', { ...valid, workload: 'mixed', params: { ...valid.params, mix: { put: 1, scan: 2 } } }, /^bad\.yaml: params\.mix\.scan: unknown field \(value 2\)$/],
+    ['a bad profile override', { ...valid, profiles: { quick: { clients: 0 } } }, /^bad\.yaml: profiles\.quick\.clients: .*; got 0$/],
+    ['an unknown profile', { ...valid, profiles: { fast: {} } }, /^bad\.yaml: profiles\.fast: unknown field/],
+    ['an error rate above 1', { ...valid, slo: { maxErrorRate: 5 } }, /^bad\.yaml: slo\.maxErrorRate: .*; got 5$/],
+    ['an unknown target kind', { ...valid, sloByTarget: { mongo: {} } }, /^bad\.yaml: sloByTarget\.mongo: unknown field/],
+    ['a bad name', { ...valid, name: 'My Scenario' }, /^bad\.yaml: name: .*lower-case.*; got "My Scenario"$/],
+    ['both bounds', { ...valid, params: { clients: 1, opsPerClient: 1, durationMs: 5 } }, /^bad\.yaml: params: opsPerClient \(1\) and durationMs \(5\) are exclusive/],
+    ['no bound', { ...valid, params: { clients: 1 } }, /^bad\.yaml: params: workload 'put' needs opsPerClient or durationMs; got neither$/],
+    ['all-zero weights', { ...valid, workload: 'mixed', params: { ...valid.params, mix: { put: 0 } } }, /^bad\.yaml: params\.mix: all weights are 0/],
+    ['more connections than clients', { ...valid, params: { ...valid.params, connections: 3 } }, /^bad\.yaml: params\.connections: 3 is more than clients \(2\)/],
+    ['not an object', 'just text', /^bad\.yaml: \(root\): expected object.*; got "just text"$/],
+  ];
+  for (const [what, doc, message] of bad) {
+    it(`refuses ${what} with file, field and value`, () => {
+      assert.throws(() => resolveScenario(doc, 'quick', 'bad.yaml'), (err: Error) => {
+        assert.match(err.message, message);
+        assert.ok(!err.message.includes('\n'), 'one line');
+        return true;
+      });
+    });
+  }
+
+  it('refuses invalid YAML, a missing file, an unknown name or profile in one line', async () => {
+    const broken = file('broken.yaml', 'name: [unclosed\n');
+    await assert.rejects(loadScenarios({ profile: 'quick', files: [broken] }), (e: Error) => e.message.startsWith(`${broken}: not valid YAML:`) && !e.message.includes('\n'));
+    await assert.rejects(loadScenarios({ profile: 'quick', files: [path.join(dir, 'nope.yaml')] }), /nope\.yaml: cannot read scenario file/);
+    await assert.rejects(loadScenarios({ profile: 'quick', names: ['large-scale'] }), /^Error: unknown scenario 'large-scale' \(expected one of large-scale-load, /);
+    await assert.rejects(loadScenarios({ profile: 'fast' as 'quick' }), /^Error: unknown profile 'fast' \(expected one of quick, standard, soak\)$/);
+  });
+
+  it('refuses two files with the same scenario name', async () => {
+    const a = file('a.yaml', 'name: dup\nworkload: put\nparams: { opsPerClient: 1 }\n');
+    const b = file('b.yaml', 'name: dup\nworkload: put\nparams: { opsPerClient: 1 }\n');
+    await assert.rejects(loadScenarios({ profile: 'quick', files: [a, b] }), /b\.yaml: name: scenario 'dup' is defined twice/);
+  });
+});
