@@ -3,7 +3,7 @@
  * `FileHandle` because they allocate less per call, which matters at tens of thousands of
  * appends per second.
  */
-import { close, fdatasync, fsync, ftruncate, open, write } from 'node:fs';
+import { close, fdatasync, fsync, ftruncate, open, write, writeSync } from 'node:fs';
 
 /** Opens `path` with `flags` (as `fs.open`) and resolves with the descriptor. */
 export function openFd(path: string, flags: string): Promise<number> {
@@ -19,6 +19,16 @@ export async function writeAll(fd: number, buf: Buffer, length: number, position
     );
     done += n;
   }
+}
+
+/**
+ * Writes all of `buf[0, length)` at `position` synchronously, looping over short writes. A
+ * write of a few KB into the page cache takes microseconds, less than the thread-pool round
+ * trip of an asynchronous write, so the append path uses this and keeps the pool for fdatasync.
+ */
+export function writeAllSync(fd: number, buf: Buffer, length: number, position: number): void {
+  let done = 0;
+  while (done < length) done += writeSync(fd, buf, done, length - done, position + done);
 }
 
 /** fdatasync: file data (and the size) reach the disk; cheaper than fsync on most filesystems. */

@@ -16,7 +16,7 @@ import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WalCorruptionError, WalWriteError } from './errors.ts';
 import { frameBytes, writeFrame } from './framing.ts';
-import { closeFd, datasyncFd, openFd, syncDir, truncateFd, writeAll } from './fs-util.ts';
+import { closeFd, datasyncFd, openFd, syncDir, truncateFd, writeAllSync } from './fs-util.ts';
 import { parseSegmentName, readSegment, segmentName, type WalRecord } from './segment.ts';
 import { parseSnapshotName, readSnapshotFile, snapshotName, writeSnapshotFile } from './snapshot-file.ts';
 
@@ -268,7 +268,9 @@ export class Wal {
       let offset = 0;
       let index = this.last;
       for (const r of records) offset = writeFrame(this.buf, offset, ++index, r);
-      await writeAll(this.fd, this.buf, total, seg.bytes);
+      // A synchronous write: microseconds into the page cache, cheaper than a thread-pool hop
+      // (measured: about twice the appends/s with sync none); fdatasync stays asynchronous.
+      writeAllSync(this.fd, this.buf, total, seg.bytes);
       if (this.sync === 'always') await datasyncFd(this.fd);
       seg.bytes += total;
       this.last = index;
