@@ -1,7 +1,9 @@
 /**
- * Store errors to gRPC statuses. An `EtcdError` keeps its etcd message unchanged (clients match
- * on it: etcdctl, clientv3 and the etcd3 npm package all turn `etcdserver: …` / `mvcc: …`
- * messages back into typed errors) and maps its `code` to the status etcd answers with.
+ * Store errors to gRPC statuses. An `EtcdError` maps its `code` to the status etcd answers with
+ * and keeps etcd's message, which clients match on (etcdctl/clientv3 and the etcd3 npm package
+ * turn `etcdserver: …` messages back into typed errors). As etcd's own gRPC layer does
+ * (`v3rpc.togRPCError`), the storage layer's `mvcc: …` messages go out prefixed with
+ * `etcdserver: ` (`etcdserver: mvcc: required revision has been compacted`).
  * Anything else is a bug or an I/O failure: it is logged and answered as INTERNAL.
  */
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
@@ -26,13 +28,19 @@ export function grpcCode(name: GrpcStatusName): status {
   return CODES[name];
 }
 
+/** The message etcd's gRPC layer sends for a store error message. */
+export function grpcMessage(message: string): string {
+  return message.startsWith('mvcc: ') ? `etcdserver: ${message}` : message;
+}
+
 /**
  * Converts any thrown value to a gRPC status. `log` receives the errors that are not
  * `EtcdError`s (unexpected failures) so they are never lost silently.
  */
 export function toGrpcError(err: unknown, log: (message: string) => void): GrpcStatusError {
   if (err instanceof EtcdError) {
-    return { code: grpcCode(err.code), details: err.message, message: err.message, metadata: new Metadata() };
+    const details = grpcMessage(err.message);
+    return { code: grpcCode(err.code), details, message: details, metadata: new Metadata() };
   }
   const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
   log(`internal error: ${text}`);

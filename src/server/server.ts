@@ -31,7 +31,7 @@ export const DEFAULT_PROGRESS_NOTIFY_MS = 10 * 60 * 1000;
 export interface EtcdServerOptions {
   store: MetaStore;
   listen: ListenAddress;
-  /** Defaults: etcd's (128 ops per txn, 1.5 MiB per request). */
+  /** Default: etcd's 1.5 MiB per write request. */
   limits?: Partial<RequestLimits>;
   /** Default: lines on stderr. */
   log?: Logger;
@@ -71,7 +71,6 @@ function describeBindError(address: string, err: Error): string {
 /** Starts serving `store` on `listen`; rejects with a `BindError` when the address is unusable. */
 export async function startEtcdServer(opts: EtcdServerOptions): Promise<RunningEtcdServer> {
   const limits: RequestLimits = {
-    maxTxnOps: opts.limits?.maxTxnOps ?? Limits.maxTxnOps,
     maxRequestBytes: opts.limits?.maxRequestBytes ?? Limits.maxRequestBytes,
   };
   const services = loadEtcdServices();
