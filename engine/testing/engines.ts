@@ -3,7 +3,11 @@
  * here: a name and a function that opens a store on a (possibly existing) data directory.
  */
 import { openStore, type MvccOptions } from '../index.ts';
+import type { BackendOptions } from '../backend/backend.ts';
 import type { MetaStore } from '../mvcc/kv.ts';
+
+/** Timing and cadence overrides a test may ask for (engines ignore what they do not use). */
+export type StoreTuning = MvccOptions & Pick<BackendOptions, 'snapshotCount'>;
 
 /** An engine under test. */
 export interface TestEngine {
@@ -11,9 +15,9 @@ export interface TestEngine {
   name: string;
   /**
    * Opens a store on `dataDir` (created if missing; reopening an existing one recovers it).
-   * `tuning` shortens lease timing for expiry tests.
+   * `tuning` shortens lease timing and the memory engine's snapshot cadence for tests.
    */
-  open(dataDir: string, tuning?: MvccOptions): Promise<MetaStore>;
+  open(dataDir: string, tuning?: StoreTuning): Promise<MetaStore>;
 }
 
 /** Every engine the contract suite covers. */

@@ -6,9 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetaStore, WatchHandle } from '../mvcc/kv.ts';
-import type { MvccOptions } from '../mvcc/store.ts';
 import type { KeyValue, WatchCreateRequest, WatchNotification } from '../mvcc/types.ts';
-import type { TestEngine } from './engines.ts';
+import type { StoreTuning, TestEngine } from './engines.ts';
 
 /** A Buffer from a string (keys and values in tests). */
 export const b = (s: string): Buffer => Buffer.from(s);
@@ -40,7 +39,7 @@ export async function tempDir(label: string): Promise<{ dir: string; remove: () 
 export async function withStore(
   engine: TestEngine,
   body: (s: MetaStore, ctx: { dir: string; reopen: () => Promise<MetaStore> }) => Promise<void>,
-  tuning?: MvccOptions,
+  tuning?: StoreTuning,
 ): Promise<void> {
   const { dir, remove } = await tempDir(engine.name);
   let store = await engine.open(dir, tuning);
