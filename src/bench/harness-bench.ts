@@ -1,0 +1,113 @@
+/**
+ * `npm run bench:harness`: the load generator's own ceiling. Starts the near no-op etcd v3 server
+ * (`noop-server.ts`) in a child process, runs each scenario shape through the real workload code
+ * (`runScenario`) and reports operations per second, with a bare etcd3 Put loop (no recorder, no
+ * driver) measured in the same run as the baseline. Then shows the harness's memory stays flat:
+ * peak RSS and retained heap after N and after 10×N operations.
+ *
+ *   npm run bench:harness                 # default sizes
+ *   BENCH_SCALE=0.2 npm run bench:harness # smaller, for a quick look
+ */
+import { once } from 'node:events';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Etcd3 } from 'etcd3';
+import { execa } from 'execa';
+import { resolveScenario } from '../../scenarios/loader.ts';
+import { runScenario } from '../workload/index.ts';
+import { makeContext } from '../workload/test-support.ts';
+
+const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const sized = (x: number): number => Math.max(1, Math.round(x * SCALE));
+const MiB = 1024 * 1024;
+
+async function startChild(signal: AbortSignal): Promise<{ address: string; stop: () => Promise<void> }> {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'noop-server.ts');
+  const child = execa(process.execPath, ['--import', 'tsx', file], { cancelSignal: signal, forceKillAfterDelay: 3000, cleanup: true, stdout: 'pipe', stderr: 'inherit', reject: false });
+  const lines = createInterface({ input: child.stdout });
+  const [line] = (await Promise.race([once(lines, 'line'), child.then((r) => Promise.reject(new Error(`noop server exited before it was ready (${r.exitCode ?? r.signal})`)))])) as [string];
+  lines.close();
+  const ready = JSON.parse(line) as { address: string };
+  return {
+    address: ready.address,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await child;
+    },
+  };
+}
+
+/** Ops/s of a bare etcd3 Put loop: `workers` concurrent awaits, no measurement at all. */
+async function barePuts(client: Etcd3, workers: number, perWorker: number): Promise<number> {
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: workers }, async (_, w) => {
+      for (let j = 0; j < perWorker; j++) await client.put(`/bare/${w}/${j % 1000}`).value('x'.repeat(64)).exec();
+    }),
+  );
+  return (workers * perWorker) / ((performance.now() - t) / 1000);
+}
+
+interface Shape {
+  label: string;
+  doc: Record<string, unknown>;
+}
+
+const shapes: Shape[] = [
+  { label: '50 clients × Put+Get pairs', doc: { workload: 'put-get', params: { clients: 50, opsPerClient: sized(200) } } },
+  { label: '50 clients × Put', doc: { workload: 'put', params: { clients: 50, opsPerClient: sized(400) } } },
+  { label: '30 clients, 40/40/10/10 mix', doc: { workload: 'mixed', params: { clients: 30, opsPerClient: sized(500) } } },
+  { label: '10 clients × Txn', doc: { workload: 'txn', params: { clients: 10, opsPerClient: sized(1000) } } },
+  { label: '100 watchers × events, 50 in flight', doc: { workload: 'watch', params: { watchers: 100, events: sized(1000), inFlight: 50 } } },
+];
+
+async function main(): Promise<void> {
+  const ac = new AbortController();
+  process.once('SIGINT', () => ac.abort());
+  const server = await startChild(ac.signal);
+  const clientOptions = { hosts: `http://${server.address}` };
+  const client = new Etcd3(clientOptions);
+  const run = async (name: string, doc: Record<string, unknown>) => runScenario(resolveScenario({ name, ...doc }, 'standard', 'bench'), makeContext({ clientOptions, signal: ac.signal }));
+  try {
+    console.log(`metabench harness ceiling against a no-op etcd v3 server at ${server.address} (one connection; scale ${SCALE})`);
+    await barePuts(client, 50, sized(100)); // JIT warm-up of the client path
+    await run('warm', { workload: 'put', params: { clients: 50, opsPerClient: sized(100) } });
+    const bare = await barePuts(client, 50, sized(400));
+    console.log(`\nbaseline: bare etcd3 Put loop, 50 workers: ${fmt(bare)} ops/s\n`);
+    console.log(pad('shape', 38) + pad('ops/s', 10) + pad('× bare Put', 12) + pad('p50 ms', 9) + pad('p99 ms', 9) + 'status');
+    for (const s of shapes) {
+      const o = await run(s.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-|-$/g, ''), s.doc);
+      const main = Object.entries(o.latency).sort((a, b) => b[1].count - a[1].count)[0]?.[1];
+      const extra = s.doc.workload === 'watch' ? `  (delivery p50 ${o.latency['watch-delivery']?.p50Ms} / p99 ${o.latency['watch-delivery']?.p99Ms} ms)` : '';
+      console.log(pad(s.label, 38) + pad(fmt(o.opsPerSec), 10) + pad((o.opsPerSec / bare).toFixed(2), 12) + pad(String(main?.p50Ms ?? '-'), 9) + pad(String(main?.p99Ms ?? '-'), 9) + o.status + extra);
+    }
+
+    console.log('\nmemory of the harness process (50 clients × Put): peak RSS while running, heap retained after GC');
+    const gc = (globalThis as { gc?: () => void }).gc;
+    for (const perClient of [sized(200), sized(2000)]) {
+      gc?.();
+      let peak = process.memoryUsage().rss;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+      const o = await run('memory', { workload: 'put', params: { clients: 50, opsPerClient: perClient } });
+      clearInterval(sampler);
+      gc?.();
+      const heap = process.memoryUsage().heapUsed;
+      console.log(`  ${pad(fmt(o.ops) + ' ops', 14)} peak RSS ${(peak / MiB).toFixed(1)} MiB   heap after GC ${(heap / MiB).toFixed(1)} MiB   ${fmt(o.opsPerSec)} ops/s`);
+    }
+    if (!gc) console.log('  (run with --expose-gc for the heap figure after a full GC)');
+  } finally {
+    client.close();
+    await server.stop();
+  }
+}
+
+function fmt(x: number): string {
+  return Math.round(x).toLocaleString('en-US');
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? `${s} ` : s + ' '.repeat(n - s.length);
+}
+
+await main();
