@@ -312,6 +312,30 @@ test('a corrupt snapshot is skipped with a warning when the whole log is still t
   await b.wal.close();
 });
 
+test('a corrupt newest snapshot falls back to an older one when the log still continues from it', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  await fill(a.wal, 1, 10);
+  await a.wal.saveSnapshot(Buffer.from('state@10'));
+  const older = readFileSync(join(dir, 'snap', '0000000000000010.snap'));
+  await fill(a.wal, 11, 20);
+  await a.wal.saveSnapshot(Buffer.from('state@20'));
+  await fill(a.wal, 21, 21);
+  await a.wal.close();
+  // As if the process died after renaming the new snapshot, before deleting the old one.
+  writeFileSync(join(dir, 'snap', '0000000000000010.snap'), older);
+  const newer = join(dir, 'snap', '0000000000000020.snap');
+  const bytes = readFileSync(newer);
+  bytes[bytes.length - 1] ^= 0x01;
+  writeFileSync(newer, bytes);
+
+  const b = await open(dir);
+  assert.equal(b.snapshot?.data.toString(), 'state@10');
+  assert.deepEqual(texts(b.records), range(11, 21));
+  assert.ok(b.logged.some((l) => l.level === 'warn' && l.message.includes(newer) && l.message.includes('older snapshot')), JSON.stringify(b.logged));
+  await b.wal.close();
+});
+
 test('a snapshot left half-written (.tmp) by a crash is removed and the previous state is used', async (t) => {
   const dir = tempDir(t);
   const a = await open(dir);
@@ -340,7 +364,20 @@ test('bad options and use after close are refused with clear messages', async (t
   const dir = tempDir(t);
   await assert.rejects(Wal.open({ dir, sync: 'sometimes' as 'none' }), /sync policy "sometimes" is invalid; expected "always" or "none"/);
   await assert.rejects(Wal.open({ dir, segmentBytes: 10 }), /segmentBytes 10 is invalid; expected an integer >= 4096/);
+  writeFileSync(join(dir, 'not-a-dir'), '');
+  await assert.rejects(Wal.open({ dir: join(dir, 'not-a-dir') }), /wal: cannot create .*not-a-dir\/wal and .*: /);
   const { wal } = await open(dir);
   await wal.close();
   await assert.rejects(wal.append([rec(1)]), /the log is closed/);
+  await assert.rejects(wal.saveSnapshot(Buffer.from('s')), /the log is closed/);
+});
+
+test('a record too large to read back is refused before anything is written', async (t) => {
+  const dir = tempDir(t);
+  const { wal } = await open(dir);
+  // A view with a huge length: no need to allocate 256 MiB to test the check.
+  const huge = { length: 256 * 1024 * 1024 + 1 } as Uint8Array;
+  await assert.rejects(wal.append([rec(1), huge]), /record of 268435457 bytes is too large; expected at most 268435456 bytes/);
+  assert.equal(await wal.append([rec(1)]), 1); // the log is still usable
+  await wal.close();
 });

@@ -15,7 +15,7 @@
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WalCorruptionError, WalWriteError } from './errors.ts';
-import { frameBytes, writeFrame } from './framing.ts';
+import { MAX_RECORD_BYTES, frameBytes, writeFrame } from './framing.ts';
 import { closeFd, datasyncFd, openFd, syncDir, truncateFd, writeAllSync } from './fs-util.ts';
 import { parseSegmentName, readSegment, segmentName, type WalRecord } from './segment.ts';
 import { parseSnapshotName, readSnapshotFile, snapshotName, writeSnapshotFile } from './snapshot-file.ts';
@@ -119,8 +119,12 @@ export class Wal {
     const log = opts.log ?? defaultLog;
     const walDir = join(opts.dir, 'wal');
     const snapDir = join(opts.dir, 'snap');
-    await mkdir(walDir, { recursive: true });
-    await mkdir(snapDir, { recursive: true });
+    try {
+      await mkdir(walDir, { recursive: true });
+      await mkdir(snapDir, { recursive: true });
+    } catch (err) {
+      throw new Error(`wal: cannot create ${walDir} and ${snapDir}: ${(err as Error).message}`, { cause: err });
+    }
 
     const segments = await listSegments(walDir, log);
     const { snapshot, snapshots } = await loadSnapshot(snapDir, segments, log);
@@ -260,7 +264,13 @@ export class Wal {
   private async appendNow(records: readonly Uint8Array[]): Promise<number> {
     if (records.length === 0) return this.last;
     let total = 0;
-    for (const r of records) total += frameBytes(r.length);
+    for (const r of records) {
+      if (r.length > MAX_RECORD_BYTES) {
+        // Checked before writing: recovery would take such a frame for damage.
+        throw new Error(`wal: record of ${r.length} bytes is too large; expected at most ${MAX_RECORD_BYTES} bytes`);
+      }
+      total += frameBytes(r.length);
+    }
     let seg = this.segments.at(-1)!;
     try {
       if (seg.bytes > 0 && seg.bytes + total > this.segmentBytes) seg = await this.roll();
