@@ -95,7 +95,8 @@ export class CommitPipeline {
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
-  private async exec(v: BatchView, w: WriteRequest): Promise<unknown> {
+  /** Applies one request to the batch; synchronous where the request and engine allow. */
+  private exec(v: BatchView, w: WriteRequest): unknown {
     const h = this.host;
     switch (w.kind) {
       case 'put':
@@ -125,7 +126,8 @@ export class CommitPipeline {
           const job = taken[n];
           if (n > 0 && (job.w.kind === 'compact' || v.compact !== undefined || (job.barrier && v.changes.length > 0))) break;
           try {
-            job.result = await this.exec(v, job.w);
+            const r = this.exec(v, job.w);
+            job.result = r instanceof Promise ? await r : r;
           } catch (err) {
             job.failed = true;
             job.error = err;
