@@ -1,11 +1,16 @@
 /**
  * `put` (sustained-load): a steady stream of Puts over each client's bounded key space. Reports
  * the per-second series' spread (coefficient of variation) and checks it against the SLO's
- * `maxThroughputCv`; the first and last windows are left out (ramp-up and partial window).
+ * `maxThroughputCv`; the first and last windows are left out (ramp-up and partial window), and a
+ * run with fewer than {@link MIN_WINDOWS} full windows is too short to judge (one GC pause or
+ * fsync stall would decide it).
  */
 import { drive } from '../driver.ts';
 import { check, makeValue, type Workload } from '../kit.ts';
 import { round } from '../recorder.ts';
+
+/** Fewest full one-second windows the stability check judges. */
+export const MIN_WINDOWS = 5;
 
 /** Runs the put workload. */
 export const put: Workload = async ({ params: p, ctx, rec, pool, slo }) => {
@@ -22,8 +27,8 @@ export const put: Workload = async ({ params: p, ctx, rec, pool, slo }) => {
     maxCv === undefined
       ? []
       : [
-          windows < 2
-            ? check('throughput stable', true, `only ${windows} full one-second windows: too short to judge the spread`)
+          windows < MIN_WINDOWS
+            ? check('throughput stable', true, `CV ${cv.toFixed(3)} over only ${windows} full one-second windows (< ${MIN_WINDOWS}): too short to judge the spread`)
             : check('throughput stable', cv <= maxCv, `per-second throughput CV ${cv.toFixed(3)} (limit ${maxCv}) over ${windows} windows, min ${min} / mean ${Math.round(mean)} / max ${max} ops/s`),
         ];
   return { checks, extra };
