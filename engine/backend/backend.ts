@@ -86,6 +86,13 @@ export interface Backend {
    * replay history to watchers.
    */
   history(fromRevision: number, key: Buffer, rangeEnd: Buffer | undefined, limit: number): Promise<Change[]>;
+  /**
+   * Optional hint from the commit pipeline: a batch is about to read these keys one by one at
+   * `revision` (its puts' previous values, its txns' compares). An engine whose point reads are
+   * a trip to another thread (RocksDB) fetches them all in one trip first. Engines without it
+   * are read as before.
+   */
+  prefetch?(keys: Buffer[], revision: number): Promise<void>;
   /** Keys currently attached to a lease. */
   leaseKeys(id: number): Promise<Buffer[]>;
   /** Makes a batch durable and visible to reads. Batches arrive strictly in revision order. */

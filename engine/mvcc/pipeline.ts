@@ -64,6 +64,27 @@ export interface PipelineHost {
   committed(view: BatchView, batch: CommitBatch): void;
 }
 
+/** Keys a batch will read one at a time: puts, single-key deletes, txn compares and ops. */
+function pointReads(jobs: Job[]): Buffer[] {
+  const keys: Buffer[] = [];
+  const single = (r: { key: Buffer; rangeEnd?: Buffer }): void => {
+    if (r.rangeEnd === undefined || r.rangeEnd.length === 0) keys.push(r.key);
+  };
+  for (const { w } of jobs) {
+    if (w.kind === 'put') keys.push(w.req.key);
+    else if (w.kind === 'delete') single(w.req);
+    else if (w.kind === 'txn') {
+      for (const c of w.req.compare ?? []) single(c);
+      for (const op of [...(w.req.success ?? []), ...(w.req.failure ?? [])]) {
+        if (op.requestPut) keys.push(op.requestPut.key);
+        else if (op.requestRange) single(op.requestRange);
+        else if (op.requestDeleteRange) single(op.requestDeleteRange);
+      }
+    }
+  }
+  return keys;
+}
+
 export class CommitPipeline {
   private queue: Job[] = [];
   private running = false;
@@ -121,6 +142,7 @@ export class CommitPipeline {
         const taken = this.queue;
         this.queue = [];
         const v = new BatchView(h.backend, h.revision(), h.compactRevision(), h.leases);
+        if (h.backend.prefetch !== undefined) await h.backend.prefetch(pointReads(taken), v.baseRev);
         let n = 0;
         for (; n < taken.length; n++) {
           const job = taken[n];
