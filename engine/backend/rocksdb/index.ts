@@ -90,6 +90,8 @@ class RocksdbBackend implements Backend {
   private sweeping: Promise<void> = Promise.resolve();
   private sweepTarget = 0;
   private closingFlag = false;
+  /** k/ records fetched for the batch being applied (see `prefetch`). */
+  private prefetched: { revision: number; records: Map<string, Buffer | null> } | undefined;
   private opened = false;
 
   constructor(private readonly opts: RocksdbBackendOptions) {
@@ -168,8 +170,44 @@ class RocksdbBackend implements Backend {
   }
 
   async get(key: Buffer, revision: number): Promise<KeyValue | undefined> {
+    const p = this.prefetched;
+    if (p !== undefined && p.revision === revision && this.cache.get(key) === undefined) {
+      const rec = p.records.get(key.toString('latin1'));
+      if (rec !== undefined) return resolveCurrent(this.db, key, rec, revision);
+    }
     // Also for past revisions: k/ answers whenever the key has not changed since `revision`.
     return resolveCurrent(this.db, key, await this.currentRecord(key), revision);
+  }
+
+  /**
+   * Reads the k/ records of `keys` the cache lacks in one trip, for the batch about to read
+   * them at `revision`. A record read now is right for `revision` whatever commits later: it is
+   * either <= revision (the answer) or newer (resolveCurrent then asks h/); an absent key stays
+   * absent at `revision`.
+   */
+  async prefetch(keys: Buffer[], revision: number): Promise<void> {
+    const missing: Buffer[] = [];
+    const seen = new Set<string>();
+    for (const k of keys) {
+      const id = k.toString('latin1');
+      if (seen.has(id) || this.cache.get(k) !== undefined) continue;
+      seen.add(id);
+      missing.push(k);
+    }
+    if (missing.length === 0) {
+      this.prefetched = undefined;
+      return;
+    }
+    const epoch = this.epoch;
+    const busy = this.committing;
+    const recs = await getMany(this.db, missing.map(currentKey));
+    const records = new Map<string, Buffer | null>();
+    const fill = !busy && epoch === this.epoch;
+    for (let i = 0; i < missing.length; i++) {
+      records.set(missing[i].toString('latin1'), recs[i]);
+      if (fill && recs[i] !== null) this.cache.set(missing[i], recs[i]!);
+    }
+    this.prefetched = { revision, records };
   }
 
   async range(q: RangeQuery): Promise<{ kvs: KeyValue[]; count: number }> {
