@@ -141,6 +141,48 @@ for (const engine of engines) {
       });
     });
 
+    it('stays exact when a replaying, often backed-up watcher races concurrent writers', async () => {
+      await withStore(engine, async (s) => {
+        const writers = (from: number): Promise<unknown> =>
+          Promise.all(
+            Array.from({ length: 6 }, async (_, w) => {
+              for (let i = 0; i < 30; i++) await s.put({ key: b(`race/${w}`), value: b(String(from + i)) });
+            }),
+          );
+        await writers(0); // revisions 2..181
+        const events: number[] = [];
+        let seed = 1;
+        let handle: { resume(): void; cancel(): void } | undefined = undefined;
+        let done!: () => void;
+        const finished = new Promise<void>((r) => (done = r));
+        handle = s.watch({ key: b('race/'), rangeEnd: b('race0'), startRevision: 2 }, (n) => {
+          for (const e of n.events) events.push(e.kv.modRevision);
+          if (events.length >= 360) done();
+          seed = (seed * 48271) % 2147483647;
+          if (seed % 3 === 0) {
+            // Backed up: resume a little later, while the writers keep going.
+            setImmediate(() => handle?.resume());
+            return false;
+          }
+          return true;
+        });
+        await writers(100); // revisions 182..361, racing the replay
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          await Promise.race([
+            finished,
+            new Promise((_, reject) => {
+              timer = setTimeout(() => reject(new Error(`waited 10 s for 360 events, got ${events.length}`)), 10_000);
+            }),
+          ]);
+        } finally {
+          clearTimeout(timer);
+        }
+        assert.deepEqual(events, Array.from({ length: 360 }, (_, i) => i + 2));
+        handle.cancel();
+      });
+    });
+
     it('keeps many concurrent watchers exact under concurrent writers', async () => {
       await withStore(engine, async (s) => {
         const watchers = Array.from({ length: 10 }, () => WatchRecorder.start(s, { key: b('m/'), rangeEnd: b('m0') }));
