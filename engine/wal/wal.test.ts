@@ -270,7 +270,7 @@ test('a log that starts after record 1 with no snapshot is refused', async (t) =
   await fill(a.wal, 1, 400, 4);
   await a.wal.close();
   rmSync(join(dir, 'wal', segmentFiles(dir)[0]));
-  await assert.rejects(open(dir, { segmentBytes: 4096 }), /nothing covers records 1\.\.\d+ \(no snapshot\)/);
+  await assert.rejects(open(dir, { segmentBytes: 4096 }), /nothing covers records 1\.\.\d+ \(there is no snapshot\)/);
 });
 
 test('a corrupt snapshot with no usable older state stops start-up naming the file', async (t) => {
