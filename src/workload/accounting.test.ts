@@ -10,7 +10,7 @@ import { runScenario } from './index.ts';
 import { makeContext } from './test-support.ts';
 
 function ctxWith(b: FakeBehaviour, signal?: AbortSignal) {
-  return { ...makeContext({ clientOptions: {}, signal }), connect: fakeClientFactory(b) };
+  return { ...makeContext({ clientOptions: { hosts: 'fake' }, signal }), connect: fakeClientFactory(b) };
 }
 
 const watchDoc = { name: 'w', workload: 'watch', params: { watchers: 3, events: 20, inFlight: 4, eventTimeoutMs: 200 } };
