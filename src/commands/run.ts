@@ -11,6 +11,8 @@ import { streamJson } from '../output/json.ts';
 import { streamPlain } from '../output/plain.ts';
 import { PROFILES } from '../../scenarios/loader.ts';
 import { PASSWORD_ENV, resolveRunOptions, type RunFlags } from './run-options.ts';
+import { parseGrade, type GradeLetter } from '../grades/letters.ts';
+import { applyFailUnder } from '../report/fail-under.ts';
 
 /** Default folder of the run folders. */
 export const DEFAULT_RESULTS_DIR = 'results';
@@ -37,14 +39,15 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--results <dir>', 'folder for run folders', DEFAULT_RESULTS_DIR)
     .option('--keep-data', "keep the servers' temporary data directories")
     .option('--json', 'no dashboard: every event as one JSON line on stdout, then a summary line')
-    .action(async (flags: RunFlags) => {
+    .option('--fail-under <grade>', "exit 1 when a target's overall grade is below this (A+, A, B, C, D)", (v: string) => parseGrade(v, '--fail-under'))
+    .action(async (flags: RunFlags & { failUnder?: GradeLetter }) => {
       const options = await resolveRunOptions(flags);
       const run = await startRun(options);
       let code: number;
       if (flags.json) code = await streamJson(run, process.stdout);
       else if (process.stdout.isTTY) code = await showDashboard(run);
       else code = await streamPlain(run, process.stdout);
-      setExit(code);
+      setExit(await applyFailUnder(code, run.runDir, flags.failUnder, (line) => process.stderr.write(`metabench: ${line}\n`)));
     });
 }
 

@@ -11,9 +11,13 @@ describe('parseGrade', () => {
   }
   for (const bad of ['', 'E', 'A-', 'B+', 'AA', '1']) {
     it(`refuses '${bad}' with a usage error naming it`, () => {
-      assert.throws(() => parseGrade(bad), (e: unknown) => e instanceof UsageError && e.message === `grade '${bad}' is not a grade; expected one of A+, A, B, C, D, F`);
+      assert.throws(() => parseGrade(bad), (e: unknown) => e instanceof UsageError && e.message === `'${bad}' is not a grade; expected one of A+, A, B, C, D, F`);
     });
   }
+});
+
+it('names the flag when given one', () => {
+  assert.throws(() => parseGrade('Q', '--fail-under'), { message: "--fail-under: 'Q' is not a grade; expected one of A+, A, B, C, D, F" });
 });
 
 describe('gradeBelow', () => {

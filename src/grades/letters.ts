@@ -28,13 +28,14 @@ export function worseGrade(a: GradeLetter, b: GradeLetter): GradeLetter {
 
 /**
  * Parses a grade letter as a user types it: case-insensitive, surrounding spaces ignored
- * (`a+`, `B`, ` c `). Throws a UsageError (exit code 2) naming the bad value otherwise.
+ * (`a+`, `B`, ` c `). Throws a UsageError (exit code 2) naming the bad value otherwise;
+ * `flag` (e.g. `--fail-under`) prefixes the message.
  */
-export function parseGrade(s: string): GradeLetter {
+export function parseGrade(s: string, flag?: string): GradeLetter {
   const letter = s.trim().toUpperCase();
   const found = GRADE_LETTERS.find((g) => g === letter);
   if (found === undefined) {
-    throw new UsageError(`grade '${s}' is not a grade; expected one of ${GRADE_LETTERS.join(', ')}`);
+    throw new UsageError(`${flag ? `${flag}: ` : ''}'${s}' is not a grade; expected one of ${GRADE_LETTERS.join(', ')}`);
   }
   return found;
 }

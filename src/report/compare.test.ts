@@ -95,6 +95,20 @@ describe('compareRuns', () => {
     assert.deepEqual(c.warnings, ['modes differ (sequential vs parallel): parallel runs skew each other']);
   });
 
+  it('compares micro-benchmark cases per engine', async () => {
+    const a = await summary({ runId: 'mi1', micro: true });
+    const b = await summary({ runId: 'mi2', micro: true, microSpeed: 0.5 });
+    const micro = compareRuns(a, b).rows.filter((r) => r.scenario.startsWith('micro/'));
+    assert.deepEqual(
+      micro.map((r) => [r.scenario, r.target, r.verdict, r.note, r.opsPerSec?.change, r.p99Ms?.change]),
+      [
+        ['micro/put', 'memory', 'regression', 'ops/s and p99 worse', -0.5, 1],
+        ['micro/put', 'rocksdb', 'regression', 'ops/s and p99 worse', -0.5, 1],
+        ['micro/get-hit', 'memory', 'regression', 'ops/s and p99 worse', -0.5, 1],
+      ],
+    );
+  });
+
   it('rejects a bad threshold', async () => {
     const a = await summary({ runId: 't1' });
     assert.throws(() => compareRuns(a, a, -1), /threshold '-1' is not a percentage/);

@@ -87,6 +87,7 @@ export function compareRuns(a: RunSummary, b: RunSummary, thresholdPct: number =
       rows.push(compareCells(scenario, target, ca, cb, threshold, a.runId, b.runId));
     }
   }
+  rows.push(...microRows(a, b, threshold));
   return {
     runA: a.runId,
     runB: b.runId,
@@ -106,14 +107,46 @@ function compareCells(scenario: string, target: string, ca: ScenarioCell | undef
   }
   row.opsPerSec = change(ca.opsPerSec, cb.opsPerSec, threshold, 'higher');
   if (ca.p99Ms !== undefined && cb.p99Ms !== undefined) row.p99Ms = change(ca.p99Ms, cb.p99Ms, threshold, 'lower');
-  const figures = [row.opsPerSec, row.p99Ms].filter((m): m is MetricChange => m !== undefined);
-  const regressed = [row.opsPerSec?.verdict === 'regression' ? 'ops/s' : undefined, row.p99Ms?.verdict === 'regression' ? 'p99' : undefined].filter(Boolean);
   if (ca.status === 'passed' && cb.status !== 'passed') {
     return { ...row, verdict: 'regression', note: `passed in ${runA}, ${cb.status} in ${runB}` };
   }
+  return judge(row);
+}
+
+/** The row's verdict from its figures: any regression wins over any improvement. */
+function judge(row: CompareRow): CompareRow {
+  const regressed = [row.opsPerSec?.verdict === 'regression' ? 'ops/s' : undefined, row.p99Ms?.verdict === 'regression' ? 'p99' : undefined].filter(Boolean);
   if (regressed.length > 0) return { ...row, verdict: 'regression', note: `${regressed.join(' and ')} worse` };
-  if (figures.some((m) => m.verdict === 'improvement')) return { ...row, verdict: 'improvement' };
+  if (row.opsPerSec?.verdict === 'improvement' || row.p99Ms?.verdict === 'improvement') return { ...row, verdict: 'improvement' };
   return { ...row, verdict: 'within noise' };
+}
+
+/**
+ * Micro-benchmark cases present in both runs, as rows `micro/<case>` with the engine as target.
+ * Their budgets follow the profile, but each figure is per operation, so runs of different
+ * profiles still compare (more samples only make the figure steadier).
+ */
+function microRows(a: RunSummary, b: RunSummary, threshold: number): CompareRow[] {
+  const rows: CompareRow[] = [];
+  for (const ra of a.micro.rows) {
+    const rb = b.micro.rows.find((r) => r.case === ra.case);
+    if (rb === undefined) continue;
+    for (const engine of a.micro.engines) {
+      const ma = ra.results[engine];
+      const mb = rb.results[engine];
+      if (ma === undefined || mb === undefined) continue;
+      rows.push(
+        judge({
+          scenario: `micro/${ra.case}`,
+          target: engine,
+          opsPerSec: change(ma.opsPerSec, mb.opsPerSec, threshold, 'higher'),
+          p99Ms: change(ma.p99Ns / 1e6, mb.p99Ns / 1e6, threshold, 'lower'),
+          verdict: 'within noise',
+        }),
+      );
+    }
+  }
+  return rows;
 }
 
 /** (b − a) / a judged against the threshold; `better` says which direction is good. */

@@ -25,6 +25,8 @@ export interface FixtureRunOptions {
   /** Extra scenario-end fields per `target/scenario`. */
   endOver?: Record<string, Partial<ScenarioEndEvent>>;
   micro?: boolean;
+  /** Throughput factor of the micro results (default 1). */
+  microSpeed?: number;
 }
 
 /** Scenarios of fixture runs, with their base throughput (ops/s) and p99 (ms). */
@@ -64,7 +66,8 @@ export function fixtureEvents(o: FixtureRunOptions): Record<string, RunnerEvent[
       if (o.unfinished?.includes(target)) break;
     }
     if (o.micro && target === targets[0]) {
-      list.push(ev.micro(target, (t += 10), 'memory', 'put', 200_000), ev.micro(target, (t += 10), 'rocksdb', 'put', 50_000), ev.micro(target, (t += 10), 'memory', 'get-hit', 1_000_000));
+      const k = o.microSpeed ?? 1;
+      list.push(ev.micro(target, (t += 10), 'memory', 'put', 200_000 * k), ev.micro(target, (t += 10), 'rocksdb', 'put', 50_000 * k), ev.micro(target, (t += 10), 'memory', 'get-hit', 1_000_000 * k));
     }
     if (!o.unfinished?.includes(target) && !o.interrupted?.includes(target)) list.push(ev.runEnd(target, (t += 10), 'completed'));
     out[target] = list;
