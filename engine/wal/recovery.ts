@@ -35,6 +35,16 @@ export interface SnapshotInfo {
   bytes: number;
 }
 
+/** The snapshot recovery starts from. */
+export interface RecoveredSnapshot {
+  /** Last record it covers. */
+  index: number;
+  /** The caller's payload. */
+  data: Buffer;
+  /** Its file, for error messages. */
+  file: string;
+}
+
 /** What recovery found and left open for appending. */
 export interface RecoveredLog {
   walDir: string;
@@ -45,7 +55,7 @@ export interface RecoveredLog {
   fd: number;
   /** Index of the last record (or of the snapshot, when it is newer). */
   last: number;
-  snapshot?: { index: number; data: Buffer };
+  snapshot?: RecoveredSnapshot;
   /** Records after the snapshot, in index order. */
   records: WalRecord[];
 }
@@ -160,7 +170,7 @@ async function loadSnapshot(
   snapDir: string,
   segments: SegmentInfo[],
   log: WalLogger,
-): Promise<{ snapshot?: { index: number; data: Buffer }; snapshots: SnapshotInfo[] }> {
+): Promise<{ snapshot?: RecoveredSnapshot; snapshots: SnapshotInfo[] }> {
   const found: SnapshotInfo[] = [];
   for (const name of await readdir(snapDir)) {
     const path = join(snapDir, name);
@@ -205,7 +215,7 @@ async function loadSnapshot(
     for (const newer of found) {
       if (newer.index > snap.index) await renameAside(newer.path, log);
     }
-    return { snapshot: { index: snap.index, data: read.payload }, snapshots: [snap] };
+    return { snapshot: { index: snap.index, data: read.payload, file: snap.path }, snapshots: [snap] };
   }
   if (firstError) {
     if (firstRecord === 1) {

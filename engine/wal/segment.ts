@@ -22,6 +22,9 @@ export function parseSegmentName(name: string): number | undefined {
 export interface WalRecord {
   index: number;
   data: Buffer;
+  /** Segment file and byte offset of the record's frame, for error messages. */
+  file: string;
+  offset: number;
 }
 
 /** What reading one segment found. */
@@ -67,7 +70,7 @@ export async function readSegment(path: string, firstIndex: number, newest: bool
       }
       return { records, validBytes: offset, fileBytes: buf.length, torn: { problem: what } };
     }
-    records.push({ index: frame.index, data: frame.payload });
+    records.push({ index: frame.index, data: frame.payload, file: path, offset });
     offset = frame.end;
     expected++;
   }

@@ -17,12 +17,12 @@ import { join } from 'node:path';
 import { WalWriteError } from './errors.ts';
 import { MAX_RECORD_BYTES, frameBytes, writeFrame } from './framing.ts';
 import { closeFd, datasyncFd, openFd, syncDir, writeAllSync } from './fs-util.ts';
-import { recover, type SegmentInfo, type SnapshotInfo, type WalLogger } from './recovery.ts';
+import { recover, type RecoveredSnapshot, type SegmentInfo, type SnapshotInfo, type WalLogger } from './recovery.ts';
 import { segmentName, type WalRecord } from './segment.ts';
 import { snapshotName, writeSnapshotFile } from './snapshot-file.ts';
 
 export type { WalRecord } from './segment.ts';
-export type { WalLogger } from './recovery.ts';
+export type { RecoveredSnapshot, WalLogger } from './recovery.ts';
 
 /** Options of `Wal.open`. */
 export interface WalOptions {
@@ -40,7 +40,7 @@ export interface WalOptions {
 export interface WalRecovery {
   wal: Wal;
   /** The newest usable snapshot, if any. */
-  snapshot?: { index: number; data: Buffer };
+  snapshot?: RecoveredSnapshot;
   /** Every record after the snapshot (or all of them), in index order. */
   records: WalRecord[];
 }

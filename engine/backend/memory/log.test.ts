@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { Change, CommitBatch } from '../backend.ts';
+import { Wal } from '../../wal/wal.ts';
+import { encodeBatch } from './codec.ts';
 import { MemoryLog, type MemoryLogOptions, type MemorySnapshot } from './log.ts';
 
 function tempDir(t: TestContext): string {
@@ -151,4 +153,25 @@ test('a torn tail is reported through the log callback and the batch before it s
 test('a bad snapshotCount is refused', async (t) => {
   const dir = tempDir(t);
   await assert.rejects(open(dir, { snapshotCount: 0 }), /snapshotCount 0 is invalid; expected an integer >= 1/);
+});
+
+test('a record that passes its CRC but does not decode is refused, naming file and offset', async (t) => {
+  const dir = tempDir(t);
+  const { wal } = await Wal.open({ dir });
+  await wal.append([encodeBatch(putBatch(2)), Buffer.from([0x07, 0x01])]);
+  await wal.close();
+  const seg = join(dir, 'wal', '0000000000000001.wal');
+  const second = 16 + encodeBatch(putBatch(2)).length;
+  await assert.rejects(open(dir), (err: Error) => {
+    assert.equal(err.message, `wal record 2 (${seg} at byte offset ${second}): format version 7 is unknown; expected 1`);
+    return true;
+  });
+});
+
+test('batches out of revision order are refused', async (t) => {
+  const dir = tempDir(t);
+  const { wal } = await Wal.open({ dir });
+  await wal.append([encodeBatch(putBatch(5)), encodeBatch(putBatch(4))]);
+  await wal.close();
+  await assert.rejects(open(dir), /wal record 2 \(.* at byte offset \d+\) has revision 4, below the previous 5; the log is out of order/);
 });

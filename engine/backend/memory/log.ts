@@ -85,16 +85,16 @@ export class MemoryLog {
       segmentBytes: opts.segmentBytes,
     });
     try {
-      const snapshot = snap ? decodeSnapshot(snap.data, `snapshot at wal index ${snap.index}`) : undefined;
+      const snapshot = snap ? decodeSnapshot(snap.data, `snapshot ${snap.file}`) : undefined;
       const batches: CommitBatch[] = new Array(records.length);
       let pending = 0;
       let revision = snapshot?.revision ?? 0;
       for (let i = 0; i < records.length; i++) {
-        const b = decodeBatch(records[i].data, `wal record ${records[i].index}`);
+        const r = records[i];
+        const what = `wal record ${r.index} (${r.file} at byte offset ${r.offset})`;
+        const b = decodeBatch(r.data, what);
         if (b.revision < revision) {
-          throw new Error(
-            `memory log: wal record ${records[i].index} has revision ${b.revision}, below the previous ${revision}; the log is out of order`,
-          );
+          throw new Error(`memory log: ${what} has revision ${b.revision}, below the previous ${revision}; the log is out of order`);
         }
         revision = b.revision;
         pending += b.requests;
