@@ -8,7 +8,8 @@
  *   const unsubscribe = run.subscribe((event) => …);   // every event of every target, in order
  *   const { exitCode } = await run.done;
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { RunnerEvent } from '../events/schema.ts';
 import { buildManifest, writeManifest, type RunManifest } from '../results/manifest.ts';
@@ -167,8 +168,9 @@ class Run implements OrchestratedRun {
       return;
     }
     const startedAt = Date.now();
+    const tmpRoot = mkdtempSync(join(tmpdir(), `metabench-${spec.name}-`));
     const runner = spawnRunner(
-      { runDir: this.runDir, target: cloneSpec(spec), keepData: this.options.keepData },
+      { runDir: this.runDir, target: cloneSpec(spec), keepData: this.options.keepData, tmpRoot },
       { entry: this.options.runnerEntry, env: this.options.runnerEnv, cancelSignal: this.#stopController.signal, killGraceMs: this.options.runnerKillGraceMs },
     );
     this.#live.set(spec.name, runner);
@@ -189,6 +191,8 @@ class Run implements OrchestratedRun {
       diagnostic: (m) => this.#diagnostic(m),
     });
     if (status) this.#diagnostic(`${spec.name}: runner ${exit.description} without a run-end; marked ${status}`);
+    if (this.options.keepData) this.#diagnostic(`${spec.name}: data kept in ${tmpRoot}`);
+    else rmSync(tmpRoot, { recursive: true, force: true });
   }
 
   #appendEnd(target: string, body: { kind: 'run-end'; status: 'interrupted' | 'crashed'; durationMs: number; error: string }): void {

@@ -4,6 +4,7 @@
  * events come through the NDJSON file). Started with execa so it has a cancel signal (SIGTERM),
  * a force-kill delay (SIGKILL) and cleanup when the orchestrator exits.
  */
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
@@ -47,17 +48,27 @@ export function stderrLogPath(runDir: string, target: string): string {
 
 /** Starts the runner of one target. */
 export function spawnRunner(cfg: RunnerConfig, opts: SpawnRunnerOptions): RunnerProcess {
-  const log = { file: stderrLogPath(cfg.runDir, cfg.target.name), append: true } as const;
-  const sub = execa(process.execPath, [opts.entry ?? RUNNER_ENTRY], {
-    env: { ...opts.env, ...encodeRunnerConfig(cfg) },
-    stdin: 'ignore',
-    stdout: log,
-    stderr: log,
-    reject: false,
-    cleanup: true,
-    cancelSignal: opts.cancelSignal,
-    forceKillAfterDelay: opts.killGraceMs ?? DEFAULT_RUNNER_KILL_GRACE_MS,
-  });
+  // The log file's descriptor goes to the child as is: with execa's `{file}` the parent would
+  // pipe it, and a server the runner started (which inherits that pipe) would keep the parent
+  // waiting for end-of-stream after a runner crash.
+  const logFd = openSync(stderrLogPath(cfg.runDir, cfg.target.name), 'a');
+  let sub;
+  try {
+    sub = execa(process.execPath, [opts.entry ?? RUNNER_ENTRY], {
+      env: { ...opts.env, ...encodeRunnerConfig(cfg) },
+      stdin: 'ignore',
+      // execa's types only name descriptors 3–9; any open descriptor is passed to spawn natively.
+      stdout: logFd as 3,
+      stderr: logFd as 3,
+      reject: false,
+      cleanup: true,
+      cancelSignal: opts.cancelSignal,
+      forceKillAfterDelay: opts.killGraceMs ?? DEFAULT_RUNNER_KILL_GRACE_MS,
+    });
+  } finally {
+    // The child holds its own copy now.
+    closeSync(logFd);
+  }
   const exited = sub.then(
     (res): RunnerExit => ({
       exitCode: res.exitCode,

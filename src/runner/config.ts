@@ -20,6 +20,9 @@ export const RunnerConfig = z.object({
     auth: z.object({ user: z.string(), password: z.string() }).optional(),
   }),
   keepData: z.boolean(),
+  /** Folder for the target's temporary data (server data dir, micro stores); the orchestrator
+   *  removes it after the runner exits, crashed or not, unless `keepData`. */
+  tmpRoot: z.string(),
   /** Milliseconds a server gets between SIGTERM and SIGKILL. */
   stopGraceMs: z.number().int().positive().optional(),
 });

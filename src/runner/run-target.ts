@@ -16,7 +16,7 @@ import { runOneScenario, type ScenarioRunner } from './scenario-exec.ts';
 export const MICRO = 'micro';
 
 /** Runs the in-process engine benchmarks (`src/micro`), or a stub in tests. */
-export type MicroRunner = (opts: { engine: 'memory' | 'rocksdb'; emit(event: EventBody): void; signal: AbortSignal; profile: Profile }) => Promise<unknown>;
+export type MicroRunner = (opts: { engine: 'memory' | 'rocksdb'; emit(event: EventBody): void; signal: AbortSignal; profile: Profile; tmpDir: string }) => Promise<unknown>;
 
 /** The workloads a runner drives (injected so tests can run the runner without load). */
 export interface RunnerWorkloads {
@@ -52,7 +52,7 @@ export async function runTarget(
   let target: StartedTarget;
   log('info', `starting target ${cfg.target.name} (${cfg.target.kind})`);
   try {
-    target = await startTarget(cfg.target, { keepData: cfg.keepData, signal, log, stopGraceMs: cfg.stopGraceMs });
+    target = await startTarget(cfg.target, { keepData: cfg.keepData, tmpRoot: cfg.tmpRoot, signal, log, stopGraceMs: cfg.stopGraceMs });
   } catch (err) {
     emit(runStart);
     if (err instanceof TargetUnavailableError) {
@@ -71,7 +71,6 @@ export async function runTarget(
       if (signal.aborted) break;
       await runOneScenario(scenario, { target, seed: manifest.seed, signal, emit, serverSample: () => sampler?.latest() }, workloads.runScenario);
     }
-    if (manifest.micro && !signal.aborted) await runMicroFor(target, manifest.profile as Profile, workloads.runMicro, emit, log, signal);
   } catch (err) {
     failure = `runner error: ${(err as Error).stack ?? String(err)}`;
   } finally {
@@ -83,12 +82,14 @@ export async function runTarget(
     }
   }
   if (failure) return end('crashed', failure);
+  // After the server is stopped: the in-process engine benchmarks get the machine to themselves.
+  if (manifest.micro && !signal.aborted) await runMicroFor(target, { profile: manifest.profile as Profile, tmpDir: cfg.tmpRoot }, workloads.runMicro, emit, log, signal);
   return end(signal.aborted ? 'interrupted' : 'completed');
 }
 
 async function runMicroFor(
   target: StartedTarget,
-  profile: Profile,
+  where: { profile: Profile; tmpDir: string },
   runMicro: MicroRunner,
   emit: (e: EventBody) => void,
   log: (level: 'info' | 'warn' | 'error', message: string) => void,
@@ -99,7 +100,7 @@ async function runMicroFor(
     return;
   }
   try {
-    await runMicro({ engine: target.kind, emit, signal, profile });
+    await runMicro({ engine: target.kind, emit, signal, ...where });
   } catch (err) {
     // The engine micro-benchmarks are informational; their failure must not lose the load results.
     log('error', `${MICRO} failed: ${(err as Error).message}`);

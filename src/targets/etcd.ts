@@ -42,7 +42,7 @@ export function etcdMemberArgs(m: { name: string; dataDir: string; clientPort: n
 export async function startEtcd(name: string, opts: StartOptions): Promise<StartedTarget> {
   const bin = findEtcd();
   if (!bin) throw new TargetUnavailableError('etcd is not installed (no `etcd` on PATH)', ETCD_INSTALL_HINT);
-  const dataDir = makeDataDir(name);
+  const dataDir = makeDataDir(name, opts.tmpRoot);
   const log = (level: 'info' | 'warn', msg: string) => opts.log(level, msg);
   let lastError: unknown;
   for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {

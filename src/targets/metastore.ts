@@ -17,7 +17,7 @@ export const METABENCH_BIN = join(PACKAGE_ROOT, 'src', 'bin', 'metabench.js');
 
 /** Starts `metabench serve --engine <engine>` and waits until it answers. */
 export async function startMetaStore(name: string, engine: 'memory' | 'rocksdb', opts: StartOptions): Promise<StartedTarget> {
-  const dataDir = makeDataDir(name);
+  const dataDir = makeDataDir(name, opts.tmpRoot);
   const log = (level: 'info' | 'warn', msg: string) => opts.log(level, msg);
   const proc = spawnServer(process.execPath, [METABENCH_BIN, 'serve', '--engine', engine, '--listen', '127.0.0.1:0', '--data-dir', join(dataDir, 'data')], {
     stopGraceMs: opts.stopGraceMs,

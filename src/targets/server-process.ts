@@ -60,9 +60,9 @@ export function spawnServer(file: string, args: readonly string[], opts: SpawnSe
   };
 }
 
-/** Makes a temporary data directory `<tmp>/metabench-<label>-XXXXXX`. */
-export function makeDataDir(label: string): string {
-  return mkdtempSync(join(tmpdir(), `metabench-${label}-`));
+/** Makes a temporary data directory `<root>/metabench-<label>-XXXXXX` (root: the OS temp dir). */
+export function makeDataDir(label: string, root: string = tmpdir()): string {
+  return mkdtempSync(join(root, `metabench-${label}-`));
 }
 
 /** Removes a data directory, or tells the log where it was kept. */

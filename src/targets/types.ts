@@ -22,6 +22,8 @@ export interface StartedTarget {
 export interface StartOptions {
   /** Keep the temporary data directory after the run (default false). */
   readonly keepData: boolean;
+  /** Parent folder of the temporary data directory (default the OS temp dir). */
+  readonly tmpRoot?: string;
   /** Aborts a start in progress (Ctrl-C while waiting for readiness). */
   readonly signal: AbortSignal;
   /** Where diagnostics go (the runner turns them into log events). */
