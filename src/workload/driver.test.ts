@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Etcd3 } from 'etcd3';
 import type { EventBody } from '../events/schema.ts';
-import { drive, sleep } from './driver.ts';
+import { bounded, drive, sleep } from './driver.ts';
 import { Recorder } from './recorder.ts';
 
 // The driver never touches the client itself; ops do. A placeholder stands in for a connection.
@@ -143,5 +143,15 @@ describe('drive: open loop', () => {
     // (an op may start up to 0.5 ms early rather than sleep for less than that).
     assert.equal(starts.length, 10);
     assert.ok(Math.max(...starts) - t0 >= 45 - 1, `last start after ${Math.max(...starts) - t0} ms`);
+  });
+});
+
+describe('bounded', () => {
+  it('passes a result through, times out, and gives up on abort', async () => {
+    assert.equal(await bounded('x', Promise.resolve(7), 1000, never), 7);
+    await assert.rejects(bounded('watch: create watcher 3', new Promise(() => undefined), 20, never), { name: 'OpTimeoutError', message: 'watch: create watcher 3: no answer within 20 ms' });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 10);
+    await assert.rejects(bounded('compaction: compact', new Promise(() => undefined), 60_000, ac.signal), /^Error: compaction: compact: aborted$/);
   });
 });

@@ -168,3 +168,26 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', done, { once: true });
   });
 }
+
+/**
+ * A single call outside the load loop (watch creation, Compact, Status) with the same deadline
+ * and abort behaviour as loop operations: rejects with OpTimeoutError after `timeoutMs`, or with
+ * an Error `<what>: aborted` when the signal aborts.
+ */
+export function bounded<T>(what: string, p: Promise<T>, timeoutMs: number, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => finish(() => reject(new Error(`${what}: aborted`)));
+    const timer = setTimeout(() => finish(() => reject(new OpTimeoutError(what, timeoutMs))), timeoutMs);
+    const finish = (settle: () => void): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      settle();
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => finish(() => resolve(v)),
+      (e: unknown) => finish(() => reject(e)),
+    );
+  });
+}

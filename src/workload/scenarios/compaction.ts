@@ -6,7 +6,7 @@
  * and after compaction + defragment, where the server reports it.
  */
 import type { Etcd3 } from 'etcd3';
-import { drive } from '../driver.ts';
+import { bounded, drive } from '../driver.ts';
 import { errorKind, isCompactedError } from '../errors.ts';
 import { check, makeValue, n, type Workload, type WorkloadRun } from '../kit.ts';
 import { nowUs, round } from '../recorder.ts';
@@ -21,6 +21,7 @@ export const compaction: Workload = async (run) => {
   const keyOf = (i: number): string => `${p.keyPrefix}/${runTag}/key-${i}`;
   const opts = { clients: p.clients, totalOps: p.keys, opTimeoutMs: p.opTimeoutMs, rate: p.rate, lateThresholdMs: p.lateThresholdMs, signal: ctx.signal, seed: ctx.seed };
   const extra: Record<string, number> = {};
+  const call = <T>(what: string, q: Promise<T>): Promise<T> => bounded(`compaction: ${what}`, q, p.opTimeoutMs, ctx.signal);
   const phase = async (name: string, body: () => Promise<void>): Promise<void> => {
     const t = nowUs();
     await body();
@@ -31,19 +32,19 @@ export const compaction: Workload = async (run) => {
     await w.client.put(keyOf(i)).value(makeValue(`v1:${i}:`, p.valueSize)).exec();
     return 'put';
   }));
-  const loadedRevision = Number((await admin.get(keyOf(0)).exec()).header.revision);
+  const loadedRevision = Number((await call('read revision', admin.get(keyOf(0)).exec())).header.revision);
   await phase('overwrite', () => drive(rec, pool, opts, async (w, i) => {
     await w.client.put(keyOf(i)).value(makeValue(`v2:${i}:`, p.valueSize)).exec();
     return 'overwrite';
   }));
   if (ctx.signal.aborted) return { checks: [], extra };
-  const compactRevision = Number((await admin.get(keyOf(0)).exec()).header.revision);
-  const dbBefore = await dbSize(run);
+  const compactRevision = Number((await call('read revision', admin.get(keyOf(0)).exec())).header.revision);
+  const dbBefore = await dbSize(run, call);
   await phase('compact', async () => {
     rec.started();
     const t = nowUs();
     try {
-      await admin.kv.compact({ revision: compactRevision, physical: true });
+      await call('compact', admin.kv.compact({ revision: compactRevision, physical: true }));
       rec.succeeded('compact', nowUs() - t);
     } catch (err) {
       rec.failed(err);
@@ -52,12 +53,12 @@ export const compaction: Workload = async (run) => {
   });
   await phase('defragment', async () => {
     try {
-      await admin.maintenance.defragment();
+      await call('defragment', admin.maintenance.defragment());
     } catch (err) {
       ctx.emit({ kind: 'log', level: 'warn', message: `compaction: defragment not available: ${errorKind(err)}` });
     }
   });
-  const dbAfter = await dbSize(run);
+  const dbAfter = await dbSize(run, call);
   if (dbBefore !== undefined && dbAfter !== undefined) {
     Object.assign(extra, { dbSizeBeforeBytes: dbBefore, dbSizeAfterBytes: dbAfter, bytesReclaimed: dbBefore - dbAfter });
   }
@@ -84,7 +85,7 @@ export const compaction: Workload = async (run) => {
   const probes = Math.min(HISTORIC_PROBES, p.keys);
   for (let i = 0; i < probes && !ctx.signal.aborted; i++) {
     try {
-      await admin.get(keyOf(i)).revision(loadedRevision).exec();
+      await call('historic read', admin.get(keyOf(i)).revision(loadedRevision).exec());
       answered++;
     } catch (err) {
       if (isCompactedError(err)) refused++;
@@ -112,9 +113,9 @@ export const compaction: Workload = async (run) => {
 };
 
 /** The server's backend size in bytes from Maintenance Status, or undefined when it cannot say. */
-async function dbSize({ pool, ctx }: WorkloadRun): Promise<number | undefined> {
+async function dbSize({ pool, ctx }: WorkloadRun, call: <T>(what: string, q: Promise<T>) => Promise<T>): Promise<number | undefined> {
   try {
-    const size = Number((await (pool[0] as Etcd3).maintenance.status()).dbSize);
+    const size = Number((await call('status', (pool[0] as Etcd3).maintenance.status())).dbSize);
     return Number.isFinite(size) && size > 0 ? size : undefined;
   } catch (err) {
     ctx.emit({ kind: 'log', level: 'warn', message: `compaction: Maintenance Status failed: ${errorKind(err)}` });

@@ -8,7 +8,8 @@
  * retry loop (read value and mod revision; `If(Mod(k) = m) Then Put(k, v+1)`; retry on conflict).
  * Check: every counter's final value equals the successful CAS transactions on it.
  */
-import { drive } from '../driver.ts';
+import type { Etcd3 } from 'etcd3';
+import { bounded, drive } from '../driver.ts';
 import { check, makeValue, n, type Workload, type WorkloadRun } from '../kit.ts';
 import { nowUs, round } from '../recorder.ts';
 
@@ -101,7 +102,7 @@ async function contendedPhase({ params: p, ctx, rec, pool, runTag }: WorkloadRun
   const casMs = (nowUs() - t0) / 1000;
   const mismatches: string[] = [];
   if (!ctx.signal.aborted) {
-    const kvs = await (pool[0] ?? ctx.connect()).getAll().prefix(`${p.keyPrefix}/${runTag}/counter-`).strings();
+    const kvs = await bounded('txn: read counters', (pool[0] as Etcd3).getAll().prefix(`${p.keyPrefix}/${runTag}/counter-`).strings(), p.opTimeoutMs, ctx.signal);
     for (let i = 0; i < p.counters; i++) {
       const got = Number(kvs[keyOf(i)] ?? 0);
       if (got !== successes[i]) mismatches.push(`counter-${i} = ${got}, ${successes[i]} successful txns`);

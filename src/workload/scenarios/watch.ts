@@ -7,7 +7,7 @@
  * Delivery latency (Put issued → event received) is recorded as op type `watch-delivery`.
  */
 import type { Watcher } from 'etcd3';
-import { drive, sleep } from '../driver.ts';
+import { bounded, drive, sleep } from '../driver.ts';
 import { errorKind } from '../errors.ts';
 import { check, makeValue, n, type Workload } from '../kit.ts';
 import { nowUs } from '../recorder.ts';
@@ -62,7 +62,7 @@ export const watch: Workload = async ({ params: p, ctx, rec, pool, runTag }) => 
       Array.from({ length: p.watchers }, async (_, i) => {
         const tally: Tally = { seen: new Uint8Array((p.events + 7) >> 3), distinct: 0, duplicates: 0, outOfOrder: 0, lastRevision: 0, foreign: 0 };
         tallies.push(tally);
-        const w = await pool[i % pool.length]!.watch().prefix(prefix).create();
+        const w = await bounded(`watch: create watcher ${i}`, pool[i % pool.length]!.watch().prefix(prefix).create(), p.opTimeoutMs, ctx.signal);
         watchers.push(w);
         w.on('put', (kv) => onPut(tally, kv.key, kv.mod_revision));
         w.on('error', (err) => {
