@@ -123,15 +123,14 @@ describe('orchestrator with the fake runner', () => {
 /** Resolves once an event satisfies `pred` (checked on every event, past ones included). */
 function untilEvent(run: Awaited<ReturnType<typeof startRun>>, pred: (e: RunnerEvent) => boolean): Promise<void> {
   return new Promise((resolve) => {
-    let off: (() => void) | undefined;
     let done = false;
-    off = run.subscribe((e) => {
+    // Unsubscribed in a microtask: `off` does not exist yet while past events are replayed.
+    const off = run.subscribe((e) => {
       if (!done && pred(e)) {
         done = true;
-        queueMicrotask(() => off?.());
+        queueMicrotask(() => off());
         resolve();
       }
     });
-    if (done) off();
   });
 }
