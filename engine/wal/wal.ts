@@ -203,12 +203,23 @@ export class Wal {
 
   /** Closes the current segment and starts the next one at lastIndex+1. */
   private async roll(): Promise<SegmentInfo> {
-    await datasyncFd(this.fd);
-    await closeFd(this.fd);
     const path = join(this.walDir, segmentName(this.last + 1));
-    this.fd = await openFd(path, 'wx');
-    // The new file's directory entry must be durable before records in it are acknowledged.
-    await syncDir(this.walDir);
+    // Open the new segment before letting go of the old one, so that `this.fd` is always a
+    // descriptor this log owns, even when a step fails half-way.
+    const fd = await openFd(path, 'wx');
+    try {
+      // The new file's directory entry must be durable before records in it are acknowledged.
+      await syncDir(this.walDir);
+      // With sync `none` the old segment's tail may still be in the page cache; recovery only
+      // tolerates damage at the end of the newest segment, so the old one is completed now.
+      await datasyncFd(this.fd);
+    } catch (err) {
+      await closeFd(fd);
+      throw err;
+    }
+    const old = this.fd;
+    this.fd = fd;
+    await closeFd(old);
     const seg = { firstIndex: this.last + 1, path, bytes: 0 };
     this.segments.push(seg);
     return seg;
