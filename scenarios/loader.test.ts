@@ -95,6 +95,8 @@ describe('user scenario files', () => {
     ['no bound', { ...valid, params: { clients: 1 } }, /^bad\.yaml: params: workload 'put' needs opsPerClient or durationMs; got neither$/],
     ['all-zero weights', { ...valid, workload: 'mixed', params: { ...valid.params, mix: { put: 0 } } }, /^bad\.yaml: params\.mix: all weights are 0/],
     ['more connections than clients', { ...valid, params: { ...valid.params, connections: 3 } }, /^bad\.yaml: params\.connections: 3 is more than clients \(2\)/],
+    ['a parameter the workload ignores', { ...valid, params: { ...valid.params, watchers: 5 } }, /^bad\.yaml: params\.watchers: not used by workload 'put' \(value 5\); it takes connections, rate, /],
+    ['a profile parameter the workload ignores', { ...valid, workload: 'watch', params: {}, profiles: { quick: { durationMs: 9 } } }, /^bad\.yaml: profiles\.quick\.durationMs: not used by workload 'watch' \(value 9\)/],
     ['not an object', 'just text', /^bad\.yaml: \(root\): expected object.*; got "just text"$/],
   ];
   for (const [what, doc, message] of bad) {

@@ -15,6 +15,7 @@ import {
   PROFILES,
   ScenarioFile,
   SLO_DEFAULTS,
+  WORKLOAD_PARAMS,
   type ParamsInput,
   type Profile,
   type ResolvedParams,
@@ -112,6 +113,13 @@ export function resolveScenario(raw: unknown, profile: Profile, source: string):
     else merged[k] = v;
   }
   const p = merged as ParamsInput;
+  const used: readonly string[] = WORKLOAD_PARAMS[doc.workload];
+  for (const k of Object.keys(p)) {
+    if (!used.includes(k)) {
+      const from = k in override ? `profiles.${profile}.${k}` : `params.${k}`;
+      throw new Error(`${source}: ${from}: not used by workload '${doc.workload}' (value ${show(p[k as keyof ParamsInput])}); it takes ${used.join(', ')}`);
+    }
+  }
   const where = Object.keys(override).length === 0 ? 'params' : `params (with profiles.${profile})`;
   if (p.opsPerClient !== undefined && p.durationMs !== undefined) {
     throw new Error(`${source}: ${where}: opsPerClient (${p.opsPerClient}) and durationMs (${p.durationMs}) are exclusive; expected one`);

@@ -202,6 +202,19 @@ export const PARAM_DEFAULTS: Omit<ResolvedParams, 'clients' | 'keyPrefix' | 'con
   opTimeoutMs: 30_000,
 };
 
+const COMMON = ['connections', 'rate', 'lateThresholdMs', 'keyPrefix', 'valueSize', 'opTimeoutMs'] as const;
+const LOOP = [...COMMON, 'clients', 'warmupMs', 'opsPerClient', 'durationMs', 'keySpace'] as const;
+
+/** The parameters each workload reads; a file setting any other is refused (it would be ignored). */
+export const WORKLOAD_PARAMS: Record<WorkloadName, readonly (keyof ParamsInput)[]> = {
+  'put-get': LOOP,
+  put: LOOP,
+  mixed: [...LOOP, 'mix', 'mixTolerancePoints', 'rangeLimit'],
+  watch: [...COMMON, 'warmupMs', 'watchers', 'events', 'inFlight', 'eventTimeoutMs'],
+  txn: [...LOOP, 'counters', 'contendedClients', 'contendedOpsPerClient'],
+  compaction: [...COMMON, 'clients', 'keys', 'readKeys'],
+};
+
 /** Default key prefix of each workload (the seed's names where it had them). */
 export const KEY_PREFIX_DEFAULTS: Record<WorkloadName, string> = {
   'put-get': '/load-test',
