@@ -136,7 +136,10 @@ export function buildSummary(run: LoadedRun, opts: SummaryOptions = {}): RunSumm
       const g = s.results[name]?.grade;
       if (g) graded.push({ scenario: s.name, grade: g });
     }
-    return { name, kind: kindOf(name), ...statusFields(t, opts), serverVersion: t.server?.version, overall: overallGrade(graded) };
+    const kind = kindOf(name);
+    // MetaStore-TS reports the etcd API version it speaks, not a product version: not shown.
+    const serverVersion = kind === 'memory' || kind === 'rocksdb' ? undefined : t.server?.version;
+    return { name, kind, ...statusFields(t, opts), serverVersion, overall: overallGrade(graded) };
   });
 
   const mode = manifest.mode ?? (state.parallel ? 'parallel' : 'sequential');
@@ -282,7 +285,8 @@ function paramsOf(run: LoadedRun, name: string): Record<string, unknown> | undef
   const m = run.manifest.scenarios?.find((s) => s.name === name);
   if (m) {
     const params = m.params;
-    if (params !== null && typeof params === 'object') return params as Record<string, unknown>;
+    // Same shape as the runner's scenario-start params: the workload, then its parameters.
+    if (params !== null && typeof params === 'object') return { ...(typeof m.workload === 'string' ? { workload: m.workload } : {}), ...(params as Record<string, unknown>) };
     // Where the file came from and its prose are not part of the experiment.
     const { source: _source, description: _description, ...rest } = m;
     return rest;

@@ -91,7 +91,7 @@ export async function fixtureRun(root: string, o: FixtureRunOptions): Promise<st
     gitCommit: '0123456789abcdef0123456789abcdef01234567',
     targets: targets.map((name) => ({ name, kind: name })),
     profile: 'quick',
-    scenarios: Object.keys(FIXTURE_BASE).map((name) => ({ name, params: o.params?.[name] ?? { clients: 10, opsPerClient: 100 } })),
+    scenarios: Object.keys(FIXTURE_BASE).map((name) => ({ name, workload: name === 'txn-throughput' ? 'txn' : 'put-get', source: `/somewhere/${o.runId}/${name}.yaml`, params: o.params?.[name] ?? { clients: 10, opsPerClient: 100 } })),
     seed: 42,
     mode: o.mode ?? 'sequential',
     orchestratorPid: 1,

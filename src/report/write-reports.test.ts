@@ -31,7 +31,7 @@ describe('writeReports', () => {
     ]);
     const large = summary.scenarios.find((s) => s.name === 'large-scale-load');
     assert.ok(large);
-    assert.deepEqual(large.params, { clients: 10, opsPerClient: 100 });
+    assert.deepEqual(large.params, { workload: 'put-get', clients: 10, opsPerClient: 100 });
     const mem = large.results.memory;
     assert.equal(mem.opsPerSec, 4000);
     assert.equal(mem.p99Ms, 20);
