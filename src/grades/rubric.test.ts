@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import type { Check } from '../events/schema.ts';
+import { gradeRank } from './letters.ts';
 import { gradeScenario, type GradeInput } from './rubric.ts';
 
 const SLO = { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 500 };
@@ -129,5 +131,39 @@ describe('gradeScenario reasons', () => {
     const a = gradeScenario(input({ p99Ms: 77.7, opsPerSec: 1234.5, errors: 17 }));
     const b = gradeScenario(input({ p99Ms: 77.7, opsPerSec: 1234.5, errors: 17 }));
     assert.deepEqual(a, b);
+  });
+});
+
+describe('gradeScenario properties', () => {
+  // Improving any one figure (fewer errors, lower p99, more ops/s) never lowers the grade.
+  it('is monotonic in every judged figure', () => {
+    const figures = fc.record({
+      errors: fc.integer({ min: 0, max: 5000 }),
+      p99Ms: fc.double({ min: 0, max: 1000, noNaN: true }),
+      opsPerSec: fc.double({ min: 0, max: 20_000, noNaN: true }),
+    });
+    fc.assert(
+      fc.property(figures, fc.double({ min: 0, max: 1, noNaN: true }), (f, k) => {
+        const base = gradeScenario(input(f));
+        const better = [
+          input({ ...f, errors: Math.floor(f.errors * k) }),
+          input({ ...f, p99Ms: f.p99Ms * k }),
+          input({ ...f, opsPerSec: f.opsPerSec / Math.max(k, 1e-9) }),
+        ];
+        for (const b of better) assert.ok(gradeRank(gradeScenario(b).grade) <= gradeRank(base.grade), `${JSON.stringify(b)} vs ${base.reason}`);
+      }),
+      { seed: 20261125, numRuns: 500 },
+    );
+  });
+
+  it('starts every reason with its letter and keeps it on one line', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100_000 }), fc.double({ min: 0, max: 1e4, noNaN: true }), fc.double({ min: 0, max: 1e6, noNaN: true }), (errors, p99Ms, opsPerSec) => {
+        const g = gradeScenario(input({ errors, p99Ms, opsPerSec }));
+        assert.ok(g.reason.startsWith(`${g.grade}: `));
+        assert.ok(!g.reason.includes('\n'));
+      }),
+      { seed: 7, numRuns: 300 },
+    );
   });
 });
