@@ -116,8 +116,8 @@ export function buildSummary(run: LoadedRun, opts: SummaryOptions = {}): RunSumm
   const scenarios: ScenarioSummary[] = scenarioNames.map((name) => {
     const results: Record<string, ScenarioCell> = {};
     for (const t of targetNames) {
-      const run = state.targets[t].scenarios.find((s) => s.name === name);
-      if (run) results[t] = cellOf(run);
+      const scenarioRun = state.targets[t].scenarios.find((s) => s.name === name);
+      if (scenarioRun) results[t] = cellOf(scenarioRun);
     }
     const etcdCell = baseline !== undefined ? results[baseline] : undefined;
     const etcdFigures = etcdCell?.status === 'passed' ? etcdCell : undefined;
