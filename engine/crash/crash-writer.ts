@@ -6,13 +6,15 @@
  *   ready <revision>                  recovery finished; the store is at <revision>
  *   ack <key> <value> <modRevision>   this put was acknowledged (so it must survive kill -9)
  *
- * Acks are written with a synchronous write to the pipe (Node's stdout on a Linux pipe is
- * synchronous, and each line is far below PIPE_BUF), so a line is never half-written and an ack
- * the parent read was printed only after the put resolved.
+ * An ack line is printed only after its put resolved, so any ack the parent reads is a promise
+ * the store made. Lines still buffered when the kill lands are simply never seen (fewer acks,
+ * still all true); the parent ignores a trailing partial line for the same reason.
  *
- *   node --import tsx engine/crash/crash-writer.ts --engine memory --data-dir DIR --round 3
+ * The writer exits on its own when its stdin closes (the parent is gone), so a dead test run
+ * leaves no orphan behind.
+ *
+ *   node --import tsx engine/crash/crash-writer.ts --engine memory --data-dir DIR --round 3 < /dev/null
  */
-import { writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openStore, type EngineName } from '../index.ts';
 
@@ -36,8 +38,15 @@ const snapshotCount = Number(values['snapshot-count']);
 const round = values.round;
 
 function line(text: string): void {
-  writeSync(1, `${text}\n`);
+  // Not fs.writeSync(1): the pipe is non-blocking and a full pipe would throw EAGAIN.
+  process.stdout.write(`${text}\n`);
 }
+
+// The parent holds our stdin open; when it goes away (the test died or timed out) so do we,
+// rather than writing forever as an orphan.
+process.stdin.on('close', () => process.exit(3));
+process.stdin.on('end', () => process.exit(3));
+process.stdin.resume();
 
 const store = await openStore({
   engine: engine as EngineName,
