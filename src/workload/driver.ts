@@ -9,6 +9,7 @@
  * If client 1's previous op is still running at that time, the next one starts late and its
  * latency includes the wait.
  */
+import { setMaxListeners } from 'node:events';
 import type { Etcd3 } from 'etcd3';
 import { OpTimeoutError } from './errors.ts';
 import { createRng, type Rng } from './prng.ts';
@@ -76,9 +77,14 @@ export async function drive(rec: Recorder, pool: readonly Etcd3[], opts: DriveOp
   if (pool.length === 0) throw new Error('drive: no connections');
   const slots: Slot[] = Array.from({ length: opts.clients }, () => ({ startMs: 0, reject: undefined }));
   const timeoutMs = opts.opTimeoutMs ?? 30_000;
+  // One listener on the caller's signal; the many sleeping open-loop workers listen to ours.
+  const inner = new AbortController();
+  setMaxListeners(0, inner.signal);
   const onAbort = (): void => {
+    inner.abort();
     for (const s of slots) s.reject?.(new Abandoned('aborted'));
   };
+  if (opts.signal.aborted) inner.abort();
   opts.signal.addEventListener('abort', onAbort, { once: true });
   // One watchdog for all workers instead of a timer per operation.
   const watchdog = setInterval(() => {
@@ -89,11 +95,12 @@ export async function drive(rec: Recorder, pool: readonly Etcd3[], opts: DriveOp
   }, Math.min(250, timeoutMs));
   // Kept referenced on purpose: a hung operation may be the only thing left on the event loop.
   try {
-    if ((opts.warmupMs ?? 0) > 0 && !opts.signal.aborted) {
-      await phase(rec, pool, slots, opts, op, true);
+    const own = { ...opts, signal: inner.signal };
+    if ((opts.warmupMs ?? 0) > 0 && !inner.signal.aborted) {
+      await phase(rec, pool, slots, own, op, true);
     }
     rec.start();
-    await phase(rec, pool, slots, opts, op, false);
+    await phase(rec, pool, slots, own, op, false);
   } finally {
     clearInterval(watchdog);
     opts.signal.removeEventListener('abort', onAbort);

@@ -58,11 +58,11 @@ export const watch: Workload = async ({ params: p, ctx, rec, pool, runTag }) => 
   };
 
   try {
-    const created = await Promise.all(
+    const creating = Promise.all(
       Array.from({ length: p.watchers }, async (_, i) => {
         const tally: Tally = { seen: new Uint8Array((p.events + 7) >> 3), distinct: 0, duplicates: 0, outOfOrder: 0, lastRevision: 0, foreign: 0 };
         tallies.push(tally);
-        const w = await bounded(`watch: create watcher ${i}`, pool[i % pool.length]!.watch().prefix(prefix).create(), p.opTimeoutMs, ctx.signal);
+        const w = await pool[i % pool.length]!.watch().prefix(prefix).create();
         watchers.push(w);
         w.on('put', (kv) => onPut(tally, kv.key, kv.mod_revision));
         w.on('error', (err) => {
@@ -73,6 +73,7 @@ export const watch: Workload = async ({ params: p, ctx, rec, pool, runTag }) => 
         return w;
       }),
     );
+    const created = await bounded(`watch: create ${p.watchers} watchers`, creating, p.opTimeoutMs, ctx.signal);
     if (created.length !== p.watchers) throw new Error(`watch: ${created.length} of ${p.watchers} watchers created`);
 
     await drive(rec, pool, { clients: p.inFlight, totalOps: p.events, warmupMs: p.warmupMs, rate: p.rate, lateThresholdMs: p.lateThresholdMs, opTimeoutMs: p.opTimeoutMs, signal: ctx.signal, seed: ctx.seed }, async (w, seq, warmup) => {
