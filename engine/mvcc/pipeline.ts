@@ -31,6 +31,11 @@ import { EtcdError } from './errors.ts';
 import type { LeaseTable } from './lessor.ts';
 import type { DeleteRangeRequest, PutRequest, TxnRequest } from './types.ts';
 
+/** Engines that take the latin1 key of each change along with the batch (the memory engine). */
+interface KeyedCommit {
+  commitKeyed(batch: CommitBatch, keys: readonly string[]): Promise<void>;
+}
+
 /** A queued write request. */
 export type WriteRequest =
   | { kind: 'put'; req: PutRequest }
@@ -94,7 +99,12 @@ export class CommitPipeline {
     void this.run();
   };
 
-  constructor(private readonly host: PipelineHost) {}
+  private readonly keyed: KeyedCommit | undefined;
+
+  constructor(private readonly host: PipelineHost) {
+    const candidate = host.backend as Partial<KeyedCommit>;
+    this.keyed = typeof candidate.commitKeyed === 'function' ? (host.backend as unknown as KeyedCommit) : undefined;
+  }
 
   /** Queues a write; resolves with its response once the batch holding it is durable. */
   submit<T>(w: WriteRequest, barrier: boolean): Promise<T> {
@@ -167,7 +177,8 @@ export class CommitPipeline {
           };
           if (v.compact !== undefined) batch.compact = v.compact;
           try {
-            await h.backend.commit(batch);
+            if (this.keyed !== undefined) await this.keyed.commitKeyed(batch, v.keys);
+            else await h.backend.commit(batch);
           } catch (err) {
             this.fail(err, done);
             return;
