@@ -46,7 +46,7 @@ function manifestSection(s: RunSummary): string[] {
 
 function overallSection(s: RunSummary): string[] {
   const lines = ['## Overall', '', '| target | status | grade | why |', '|---|---|---|---|'];
-  for (const t of s.targets) lines.push(`| ${cell(t.name)} | ${cell(statusText(t))} | ${t.overall?.grade ?? '—'} | ${cell(t.overall?.reason ?? '')} |`);
+  for (const t of s.targets) lines.push(`| ${cell(t.name)} | ${cell(statusText(t))} | ${t.overall?.grade ?? '—'} | ${cell(t.overall?.reason ?? 'no scenario finished')} |`);
   return lines;
 }
 
@@ -99,12 +99,13 @@ function figuresCell(c: ScenarioCell | undefined, baseline: string | undefined):
 /** `**A+** · 0 errors · checks 2/2 ✓` */
 function verdictCell(c: ScenarioCell | undefined): string {
   if (c === undefined) return '—';
+  if (c.grade === undefined && c.opsPerSec === undefined) return c.status === 'queued' ? 'not run' : c.status === 'running' ? 'unfinished' : c.status;
   const parts = [c.grade ? `**${c.grade.grade}**` : '—'];
+  if (c.status === 'failed' || c.status === 'aborted') parts.push(c.status);
   if (c.errors !== undefined) parts.push(c.errors === 0 ? '0 errors' : `${fmtCount(c.errors)} errors (${fmtPercent(c.errorRate ?? 0)})`);
   if (c.checks !== undefined && c.checks.total > 0) {
     parts.push(`checks ${c.checks.passed}/${c.checks.total}${c.checks.failed.length > 0 ? ` ✗ ${c.checks.failed.join(', ')}` : ' ✓'}`);
   }
-  if (c.opsPerSec === undefined) parts.push(c.status === 'queued' ? 'not run' : c.status === 'running' ? 'unfinished' : c.status);
   return parts.join(' · ');
 }
 

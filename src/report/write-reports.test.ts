@@ -111,7 +111,7 @@ describe('writeReports', () => {
     assert.match(s.warnings[1], /rocksdb\.ndjson: last line is incomplete \(17 bytes\), skipped/);
     const md = await readFile(join(dir, 'report.md'), 'utf8');
     assert.match(md, /\| txn-throughput \| aborted \| not run \|/);
-    assert.match(md, /\| txn-throughput \| \*\*F\*\* · aborted \| — · not run \|/);
+    assert.match(md, /\| txn-throughput \| \*\*F\*\* · aborted \| not run \|/);
   });
 
   it('calls a run without run-end unfinished unless told it was interrupted', async () => {
