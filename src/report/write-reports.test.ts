@@ -85,6 +85,7 @@ describe('writeReports', () => {
     assert.deepEqual(cells[1].checks, { passed: 0, total: 1, failed: ['counters'] });
     assert.equal(s.targets[0].overall?.grade, 'F');
     assert.equal(s.scenarios[1].results.memory.vsEtcd?.opsPerSec, 1);
+    assert.match(await readFile(join(dir, 'report.md'), 'utf8'), /\| txn-throughput \| \*\*F\*\* · failed · 0 errors · checks 0\/1 ✗ counters \|/);
   });
 
   it('marks a parallel run with a warning', async () => {
