@@ -18,11 +18,12 @@ import type { LeaseTable } from './lessor.ts';
 import type { KeyValue } from './types.ts';
 
 /** Engines that can answer a point read synchronously (the memory engine). */
-interface SyncPointReader {
+export interface SyncPointReader {
   getSync(key: string, revision: number): KeyValue | undefined;
 }
 
-function syncReader(backend: Backend): SyncPointReader | undefined {
+/** The engine as a synchronous point reader, if it is one. */
+export function syncReader(backend: Backend): SyncPointReader | undefined {
   const candidate = backend as Partial<SyncPointReader>;
   return typeof candidate.getSync === 'function' ? (backend as unknown as SyncPointReader) : undefined;
 }

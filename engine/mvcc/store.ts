@@ -8,8 +8,7 @@
  * never sees an unacknowledged write and always sees every acknowledged one.
  */
 import type { Backend, CommitBatch, RecoveredState } from '../backend/backend.ts';
-import type { BatchView } from './batch-view.ts';
-import { BatchView as ReadView } from './batch-view.ts';
+import { BatchView as ReadView, syncReader, type BatchView, type SyncPointReader } from './batch-view.ts';
 import { applyTxn } from './apply.ts';
 import {
   EtcdError,
@@ -20,7 +19,7 @@ import {
   errLeaseNotFound,
   errStopped,
 } from './errors.ts';
-import { isMultiKey } from './key-range.ts';
+import { isMultiKey, keyString } from './key-range.ts';
 import type { MetaStore, WatchHandle, WatchListener } from './kv.ts';
 import { DEFAULT_MIN_LEASE_TTL_SEC, LeaseTable } from './lessor.ts';
 import { CommitPipeline, type WriteRequest } from './pipeline.ts';
@@ -84,6 +83,8 @@ export class MvccStore implements MetaStore {
   private readonly pipeline: CommitPipeline;
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly log: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /** The engine's synchronous point read, when it has one (saves a promise per Get). */
+  private readonly sync: SyncPointReader | undefined;
 
   /** Opens the backend (recovering its state) and starts a store over it. */
   static async open(backend: Backend, opts: MvccOptions = {}): Promise<MvccStore> {
@@ -99,6 +100,7 @@ export class MvccStore implements MetaStore {
     this.rev = recovered.revision;
     this.compactRev = recovered.compactRevision;
     this.log = opts.log ?? defaultLog;
+    this.sync = syncReader(backend);
     // etcd gives every lease a fresh full TTL after a restart.
     for (const l of recovered.leases) this.leases.add(l);
     this.hub = new WatchHub({
@@ -155,7 +157,7 @@ export class MvccStore implements MetaStore {
       at = asked;
     }
     if (!isMultiKey(req.rangeEnd)) {
-      const kv = await this.backend.get(req.key, at);
+      const kv = this.sync !== undefined ? this.sync.getSync(keyString(req.key), at) : await this.backend.get(req.key, at);
       return shapeRange(req, kv === undefined ? [] : [kv], kv === undefined ? 0 : 1, header);
     }
     const r = await this.backend.range({
