@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MicroResultEvent, type EventBody } from '../events/schema.ts';
+import { openStore } from '../../engine/index.ts';
+import { compactAll } from './cases.ts';
 import { MICRO_CASES, runMicro } from './index.ts';
 
 let tmp: string;
@@ -68,6 +70,20 @@ describe('runMicro', () => {
       ['put'],
     );
     assert.deepEqual(await readdir(tmp), []);
+  });
+
+  it('compacts to the head twice in a row without the compacted-revision error', async () => {
+    const dir = await mkdtemp(join(tmp, 'store-'));
+    const store = await openStore({ engine: 'memory', dataDir: dir, sync: 'none' });
+    try {
+      await store.put({ key: Buffer.from('k'), value: Buffer.from('v') });
+      await compactAll(store);
+      await compactAll(store);
+      assert.equal((await store.status()).compactRevision, store.header().revision);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses an unknown case by name', async () => {
