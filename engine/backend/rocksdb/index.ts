@@ -60,6 +60,11 @@ export class RocksdbOpenError extends Error {
   override readonly name = 'RocksdbOpenError';
 }
 
+/** A batch could not be written or made durable; the store stops accepting writes. */
+export class RocksdbCommitError extends Error {
+  override readonly name = 'RocksdbCommitError';
+}
+
 /** Subdirectory of the data directory that holds the RocksDB database. */
 export const ROCKSDB_SUBDIR = 'rocksdb';
 
@@ -285,12 +290,17 @@ class RocksdbBackend implements Backend {
 
     this.epoch++;
     this.committing = true;
+    let applied = false;
     try {
       await w.flush();
+      applied = true;
       if (this.opts.sync === 'always') await this.wal.sync();
+    } catch (err) {
+      const step = applied ? 'syncing the WAL' : 'writing the batch';
+      throw new RocksdbCommitError(`RocksDB commit of revision ${batch.revision} in ${this.dbDir} failed while ${step}: ${firstLine(err)}`, { cause: err });
     } finally {
-      // Whatever happened, k/ may now hold this batch: the cache must follow it.
-      for (const { key, rec } of current) this.cache.set(key, rec);
+      // Once RocksDB applied the batch, k/ holds it even if the sync failed: the cache follows.
+      if (applied) for (const { key, rec } of current) this.cache.set(key, rec);
       this.committing = false;
       this.epoch++;
     }
