@@ -3,7 +3,7 @@
  * with sync `always` in a temp directory and runs the same cases; baselines measured in the same
  * run (a bare Map, raw 4 KiB write+fdatasync) let the figures be read as ratios on a loaded box.
  *
- *   npm run bench:engine -- [--seconds 2] [--engines memory,rocksdb]
+ *   npm run bench:engine -- [--seconds 2] [--engines memory,rocksdb]   (default: both)
  *
  * Cases (ops/s):
  *   put x64       64 concurrent writers, distinct keys per writer, 100-byte values (durable)
@@ -36,7 +36,7 @@ function arg(name: string, dflt: string): string {
 
 const seconds = Number(arg('seconds', '2'));
 if (!Number.isFinite(seconds) || seconds <= 0) throw new Error(`--seconds ${arg('seconds', '')}: expected a positive number`);
-const wanted = arg('engines', 'memory').split(',');
+const wanted = arg('engines', 'memory,rocksdb').split(',');
 for (const w of wanted) {
   if (!ENGINES.some((e) => e.name === w)) throw new Error(`--engines: unknown engine "${w}"; expected one of ${ENGINES.map((e) => e.name).join(', ')}`);
 }
