@@ -19,7 +19,7 @@ import { MICRO } from '../runner/run-target.ts';
 export const PASSWORD_ENV = 'METABENCH_ENDPOINT_PASSWORD';
 
 /** Milliseconds an `--endpoints` target gets to answer before the run is refused (default). */
-export const ENDPOINT_CHECK_MS = 5000;
+export const ENDPOINT_CHECK_MS = 3000;
 
 /** The flags as commander hands them over. */
 export interface RunFlags {

@@ -21,7 +21,7 @@ export function findEtcd(): string | undefined {
 }
 
 /** Command-line flags of one etcd member listening on loopback. */
-export function etcdMemberArgs(m: { name: string; dataDir: string; clientPort: number; peerPort: number; initialCluster: string; clusterToken?: string }): string[] {
+export function etcdMemberArgs(m: { name: string; dataDir: string; clientPort: number; peerPort: number; initialCluster: string; clusterToken?: string; logLevel?: 'warn' | 'error' }): string[] {
   return [
     '--name', m.name,
     '--data-dir', m.dataDir,
@@ -34,7 +34,7 @@ export function etcdMemberArgs(m: { name: string; dataDir: string; clientPort: n
     '--initial-cluster-token', m.clusterToken ?? `metabench-${process.pid}`,
     '--logger', 'zap',
     '--log-outputs', 'stderr',
-    '--log-level', 'warn',
+    '--log-level', m.logLevel ?? 'warn',
   ];
 }
 

@@ -1,0 +1,106 @@
+// The tailer follows files by byte offset and hands out complete lines only: partial lines are
+// held back (across UTF-8 characters too), missing files read as empty, invalid lines reported.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, writeFileSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import { LineFollower } from './line-follower.ts';
+import { RunTailer } from './run-tailer.ts';
+import { EventWriter } from './event-writer.ts';
+import type { RunnerEvent } from '../events/schema.ts';
+import { tempDir } from '../testing/run-fixtures.ts';
+
+describe('LineFollower', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  before(() => (tmp = tempDir('tailer')));
+  after(() => tmp.remove());
+
+  it('reads a missing file as empty, then follows it as it grows', () => {
+    const path = join(tmp.dir, 'grow.ndjson');
+    const f = new LineFollower(path);
+    assert.deepEqual(f.readNew(), []);
+    writeFileSync(path, 'a\nb');
+    assert.deepEqual(f.readNew(), ['a']);
+    assert.equal(f.offset, 3);
+    assert.equal(f.pendingBytes, 1);
+    assert.deepEqual(f.readNew(), [], 'nothing new: the partial line stays held back');
+    appendFileSync(path, 'c\n\nd\n');
+    assert.deepEqual(f.readNew(), ['bc', 'd'], 'empty lines are skipped');
+    assert.equal(f.offset, 8);
+    assert.equal(f.pendingBytes, 0);
+  });
+
+  it('holds back a multi-byte UTF-8 character split across writes', () => {
+    const path = join(tmp.dir, 'utf8.ndjson');
+    const bytes = Buffer.from('{"m":"µs → ✓"}\n', 'utf8');
+    const f = new LineFollower(path);
+    // Write byte by byte: every split point, including inside characters.
+    const out: string[] = [];
+    for (let i = 0; i < bytes.length; i++) {
+      appendFileSync(path, bytes.subarray(i, i + 1));
+      out.push(...f.readNew());
+    }
+    assert.deepEqual(out, ['{"m":"µs → ✓"}']);
+  });
+
+  it('reads lines longer than its read chunk', () => {
+    const path = join(tmp.dir, 'long.ndjson');
+    const long = 'x'.repeat(200_000);
+    writeFileSync(path, `${long}\nshort\n`);
+    assert.deepEqual(new LineFollower(path).readNew(), [long, 'short']);
+  });
+
+  it('hands out the pending bytes once the writer is gone', () => {
+    const path = join(tmp.dir, 'partial.ndjson');
+    writeFileSync(path, 'whole\nhal');
+    const f = new LineFollower(path);
+    assert.deepEqual(f.readNew(), ['whole']);
+    assert.equal(f.takePending(), 'hal');
+    assert.equal(f.takePending(), undefined);
+  });
+
+  it('refuses a file that shrank under it', () => {
+    const path = join(tmp.dir, 'shrink.ndjson');
+    writeFileSync(path, 'one\ntwo\n');
+    const f = new LineFollower(path);
+    f.readNew();
+    truncateSync(path, 2);
+    assert.throws(() => f.readNew(), /shrank from 8 to 2 bytes/);
+  });
+});
+
+describe('RunTailer', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  before(() => (tmp = tempDir('run-tailer')));
+  after(() => tmp.remove());
+
+  it('delivers valid events per target, reports invalid lines, and knows when all ended', () => {
+    const a = new EventWriter(join(tmp.dir, 'a.ndjson'), 'a', () => 1000);
+    const events: RunnerEvent[] = [];
+    const invalid: string[] = [];
+    const tailer = new RunTailer(tmp.dir, ['a', 'b'], { onEvent: (e) => events.push(e), onInvalid: (t, _l, err) => invalid.push(`${t}: ${err.message}`) });
+    a.emit({ kind: 'log', level: 'info', message: 'hello' });
+    a.writeLine('{"v":99,"t":1,"target":"a","kind":"log","level":"info","message":"future"}');
+    a.writeLine('not json');
+    tailer.poll();
+    assert.deepEqual(
+      events.map((e) => [e.target, e.kind, e.t]),
+      [['a', 'log', 1000]],
+    );
+    assert.equal(invalid.length, 2);
+    assert.match(invalid[0], /^a: a\.ndjson: invalid event at 'v'/);
+    assert.match(invalid[1], /not JSON/);
+    a.emit({ kind: 'run-end', status: 'completed', durationMs: 5 });
+    tailer.poll();
+    assert.equal(tailer.allEnded, false);
+    appendFileSync(join(tmp.dir, 'b.ndjson'), '{"v":1,"t":2,"target":"b","kind":"run-end","status":"crashed","durationMs":0}\n{"v":1,"t":3,');
+    tailer.poll();
+    assert.equal(tailer.allEnded, true);
+    const { completeBytes, truncated } = tailer.finishTarget('b');
+    assert.equal(truncated, '{"v":1,"t":3,');
+    assert.equal(completeBytes, 78);
+    assert.match(invalid.at(-1) ?? '', /truncated last line \(13 bytes, no newline\)/);
+    a.close();
+    assert.throws(() => a.emit({ kind: 'log', level: 'info', message: 'late' }), /write after close/);
+  });
+});
