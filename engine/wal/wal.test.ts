@@ -381,3 +381,20 @@ test('a record too large to read back is refused before anything is written', as
   assert.equal(await wal.append([rec(1)]), 1); // the log is still usable
   await wal.close();
 });
+
+test('batches larger than the frame buffer round-trip, including one past the kept-buffer limit', async (t) => {
+  const dir = tempDir(t);
+  const { wal } = await open(dir);
+  const big = Buffer.alloc(3 * 1024 * 1024, 0x5a);
+  const huge = Buffer.alloc(9 * 1024 * 1024, 0xa5);
+  await wal.append([rec(1), big]);
+  await wal.append([huge, rec(4)]);
+  await wal.append([rec(5)]);
+  await wal.close();
+  const b = await open(dir);
+  assert.equal(b.records.length, 5);
+  assert.ok(b.records[1].data.equals(big));
+  assert.ok(b.records[2].data.equals(huge));
+  assert.deepEqual(texts([b.records[0], b.records[3], b.records[4]]), ['record-1', 'record-4', 'record-5']);
+  await b.wal.close();
+});

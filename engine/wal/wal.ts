@@ -48,6 +48,9 @@ export interface WalRecovery {
 /** Default segment size: 64 MiB, as etcd's WAL. */
 export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 
+/** Largest frame buffer kept between appends (8 MiB); bigger batches get a one-off buffer. */
+const MAX_KEPT_BUFFER_BYTES = 8 * 1024 * 1024;
+
 const defaultLog: WalLogger = (level, message) => process.stderr.write(`[${level}] ${message}\n`);
 
 /** The write-ahead log. Obtain one with `Wal.open`. */
@@ -184,13 +187,18 @@ export class Wal {
     let seg = this.segments.at(-1)!;
     try {
       if (seg.bytes > 0 && seg.bytes + total > this.segmentBytes) seg = await this.roll();
-      if (this.buf.length < total) this.buf = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(total)));
+      let buf = this.buf;
+      if (buf.length < total) {
+        buf = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(total)));
+        // Keep the grown buffer for the next batches, unless one odd batch was huge.
+        if (total <= MAX_KEPT_BUFFER_BYTES) this.buf = buf;
+      }
       let offset = 0;
       let index = this.last;
-      for (const r of records) offset = writeFrame(this.buf, offset, ++index, r);
+      for (const r of records) offset = writeFrame(buf, offset, ++index, r);
       // A synchronous write: microseconds into the page cache, cheaper than a thread-pool hop
       // (measured: about twice the appends/s with sync none); fdatasync stays asynchronous.
-      writeAllSync(this.fd, this.buf, total, seg.bytes);
+      writeAllSync(this.fd, buf, total, seg.bytes);
       if (this.sync === 'always') await datasyncFd(this.fd);
       seg.bytes += total;
       this.last = index;
