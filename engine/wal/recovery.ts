@@ -65,8 +65,9 @@ export async function recover(dir: string, log: WalLogger): Promise<RecoveredLog
   const walDir = join(dir, 'wal');
   const snapDir = join(dir, 'snap');
   try {
-    await mkdir(walDir, { recursive: true });
-    await mkdir(snapDir, { recursive: true });
+    const created = [await mkdir(walDir, { recursive: true }), await mkdir(snapDir, { recursive: true })];
+    // A new directory's own entry is durable only once its parent is synced.
+    if (created.some((c) => c !== undefined)) await syncDir(dir);
   } catch (err) {
     throw new Error(`wal: cannot create ${walDir} and ${snapDir}: ${(err as Error).message}`, { cause: err });
   }
