@@ -52,10 +52,16 @@ export function register(program: Command, setExit: SetExit): void {
 }
 
 async function showDashboard(run: OrchestratedRun): Promise<number> {
-  const mod = (await import('../dashboard/index.ts')) as { runDashboard: RunDashboard };
-  const code = await mod.runDashboard({ runDir: run.runDir, handle: run });
-  // The dashboard may return before the run is over (q pressed): stop the run, no orphans.
-  await run.stop();
-  const { exitCode } = await run.done;
-  return code === 0 ? exitCode : code;
+  // Diagnostics would tear through the full-screen view: hold them until it is gone.
+  const held: string[] = [];
+  run.onDiagnostic((m) => held.push(m));
+  try {
+    const { runDashboard } = (await import('../dashboard/index.ts')) as { runDashboard: RunDashboard };
+    return await runDashboard({ runDir: run.runDir, handle: run });
+  } finally {
+    // The dashboard returns once the run is over or the user quit (it stops the run then);
+    // stopping again is a no-op that guarantees no runner outlives us.
+    await run.stop();
+    for (const m of held) process.stderr.write(`metabench: ${m}\n`);
+  }
 }
