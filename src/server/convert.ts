@@ -149,3 +149,28 @@ export function toWatchCreateRequest(w: WireWatchCreateRequest): WatchCreateRequ
 export function toWireEvents(events: readonly MvccEvent[]): WireEvent[] {
   return events.map((e) => ({ type: e.type === 'DELETE' ? 1 : 0, kv: e.kv, prevKv: e.prevKv }));
 }
+
+/**
+ * Splits events into consecutive runs of at most about `maxBytes` of keys and values each, cut
+ * only between revisions (a revision's events stay in one response, as etcd keeps them). A
+ * catch-up after a stall can hand the server thousands of events at once, and clients refuse
+ * messages above their receive limit (the etcd3 npm client: grpc-js's default 4 MiB).
+ */
+export function chunkEvents(events: readonly MvccEvent[], maxBytes: number): MvccEvent[][] {
+  const chunks: MvccEvent[][] = [];
+  let current: MvccEvent[] = [];
+  let bytes = 0;
+  for (const e of events) {
+    const size = 32 + e.kv.key.length + e.kv.value.length + (e.prevKv ? 32 + e.prevKv.key.length + e.prevKv.value.length : 0);
+    const last = current[current.length - 1];
+    if (last !== undefined && bytes + size > maxBytes && last.kv.modRevision !== e.kv.modRevision) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(e);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

@@ -20,7 +20,7 @@ import { ErrorMessages } from '../../engine/mvcc/errors.ts';
 import type { WatchHandle } from '../../engine/mvcc/kv.ts';
 import type { ResponseHeader, WatchNotification } from '../../engine/mvcc/types.ts';
 import type { OpenStream, ServiceContext } from './context.ts';
-import { toWatchCreateRequest, toWireEvents, type WireEvent, type WireWatchCreateRequest } from './convert.ts';
+import { chunkEvents, toWatchCreateRequest, toWireEvents, type WireEvent, type WireWatchCreateRequest } from './convert.ts';
 
 /** A WatchRequest as decoded from the wire (one of the three is set). */
 interface WireWatchRequest {
@@ -43,6 +43,8 @@ interface WireWatchResponse {
 /** etcd's watch ID for responses that concern every watch on the stream (progress reports). */
 const ALL_WATCHES = -1;
 const DUPLICATE_ID = 'mvcc: duplicate watch ID provided on the WatchStream';
+/** Events per response are cut at about this many bytes (1 MiB), between revisions. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 interface ActiveWatch {
   readonly id: number;
@@ -146,7 +148,11 @@ class WatchStream implements OpenStream {
       return true;
     }
     w.sentSinceTick = true;
-    if (this.send({ header: n.header, watchId: w.id, events: toWireEvents(n.events) })) return true;
+    let ok = true;
+    for (const events of chunkEvents(n.events, MAX_RESPONSE_BYTES)) {
+      if (!this.send({ header: n.header, watchId: w.id, events: toWireEvents(events) })) ok = false;
+    }
+    if (ok) return true;
     w.paused = true;
     return false;
   }
