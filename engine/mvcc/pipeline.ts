@@ -31,6 +31,12 @@ import { EtcdError } from './errors.ts';
 import type { LeaseTable } from './lessor.ts';
 import type { DeleteRangeRequest, PutRequest, TxnRequest } from './types.ts';
 
+/**
+ * Most requests in one batch: bounds the size of one log record and the wait of the first
+ * request in a very long queue.
+ */
+export const MAX_BATCH_REQUESTS = 10_000;
+
 /** Engines that take the latin1 key of each change along with the batch (the memory engine). */
 interface KeyedCommit {
   commitKeyed(batch: CommitBatch, keys: readonly string[]): Promise<void>;
@@ -70,12 +76,13 @@ export interface PipelineHost {
 }
 
 /** Keys a batch will read one at a time: puts, single-key deletes, txn compares and ops. */
-function pointReads(jobs: Job[]): Buffer[] {
+function pointReads(queue: Job[], from: number, to: number): Buffer[] {
   const keys: Buffer[] = [];
   const single = (r: { key: Buffer; rangeEnd?: Buffer }): void => {
     if (r.rangeEnd === undefined || r.rangeEnd.length === 0) keys.push(r.key);
   };
-  for (const { w } of jobs) {
+  for (let i = from; i < to; i++) {
+    const w = queue[i].w;
     if (w.kind === 'put') keys.push(w.req.key);
     else if (w.kind === 'delete') single(w.req);
     else if (w.kind === 'txn') {
@@ -91,7 +98,9 @@ function pointReads(jobs: Job[]): Buffer[] {
 }
 
 export class CommitPipeline {
+  /** Queued jobs from `head` on (a moving head: taking a batch does not copy the queue). */
   private queue: Job[] = [];
+  private head = 0;
   private running = false;
   private broken: EtcdError | undefined;
   private idle: (() => void)[] = [];
@@ -122,7 +131,7 @@ export class CommitPipeline {
 
   /** Resolves once every queued request has been answered. */
   drain(): Promise<void> {
-    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    if (!this.running && this.queue.length === this.head) return Promise.resolve();
     return new Promise((resolve) => this.idle.push(resolve));
   }
 
@@ -148,15 +157,17 @@ export class CommitPipeline {
   private async run(): Promise<void> {
     const h = this.host;
     try {
-      while (this.queue.length > 0) {
-        const taken = this.queue;
-        this.queue = [];
+      while (this.queue.length > this.head) {
+        const queue = this.queue;
+        const first = this.head;
+        // Requests that arrive while this batch is applied wait for the next one.
+        const end = Math.min(queue.length, first + MAX_BATCH_REQUESTS);
         const v = new BatchView(h.backend, h.revision(), h.compactRevision(), h.leases);
-        if (h.backend.prefetch !== undefined) await h.backend.prefetch(pointReads(taken), v.baseRev);
-        let n = 0;
-        for (; n < taken.length; n++) {
-          const job = taken[n];
-          if (n > 0 && (job.w.kind === 'compact' || v.compact !== undefined || (job.barrier && v.changes.length > 0))) break;
+        if (h.backend.prefetch !== undefined) await h.backend.prefetch(pointReads(queue, first, end), v.baseRev);
+        let n = first;
+        for (; n < end; n++) {
+          const job = queue[n];
+          if (n > first && (job.w.kind === 'compact' || v.compact !== undefined || (job.barrier && v.changes.length > 0))) break;
           try {
             const r = this.exec(v, job.w);
             job.result = r instanceof Promise ? await r : r;
@@ -165,8 +176,15 @@ export class CommitPipeline {
             job.error = err;
           }
         }
-        const done = n === taken.length ? taken : taken.slice(0, n);
-        if (n < taken.length) this.queue = taken.slice(n).concat(this.queue);
+        const done = queue.slice(first, n);
+        this.head = n;
+        if (this.head === queue.length) {
+          this.queue = [];
+          this.head = 0;
+        } else if (this.head > 4096 && this.head * 2 > queue.length) {
+          this.queue = queue.slice(this.head);
+          this.head = 0;
+        }
         if (!v.empty) {
           const batch: CommitBatch = {
             revision: v.rev,
@@ -204,8 +222,9 @@ export class CommitPipeline {
    */
   private fail(cause: unknown, done: Job[]): void {
     this.broken = new EtcdError('INTERNAL', `etcdserver: commit failed: ${(cause as Error).message}`, { cause });
-    const pending = done.concat(this.queue);
+    const pending = done.concat(this.queue.slice(this.head));
     this.queue = [];
+    this.head = 0;
     for (const job of pending) job.reject(this.broken);
   }
 }
