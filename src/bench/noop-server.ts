@@ -1,7 +1,7 @@
 /**
  * A near no-op etcd v3 gRPC server for measuring the load generator's own ceiling: it answers
  * Range, Put, DeleteRange, Txn and Compact at once from a plain Map (no MVCC history, no
- * durability, no limits), and Watch minimally (create, cancel, and Put events to matching
+ * durability, no limits; a range is a linear scan), and Watch minimally (create, cancel, and Put events to matching
  * watchers), so the benchmark workloads run unchanged and their checks still mean something.
  * Protos come from the `etcd3` package at run time.
  *
@@ -68,7 +68,10 @@ export async function startNoopServer(listen = '127.0.0.1:0'): Promise<{ address
       const kv = store.get(r.key.toString('latin1'));
       return { header: header(), kvs: kv ? [kv] : [], count: kv ? 1 : 0, more: false };
     }
-    return { header: header(), kvs: [], count: 0, more: false };
+    // A scan: fine for the bounded key spaces the workloads use.
+    const found = [...store.values()].filter((kv) => inRange(kv.key, r.key, r.range_end)).sort((a, b) => a.key.compare(b.key));
+    const limit = r.limit && r.limit > 0 ? r.limit : found.length;
+    return { header: header(), kvs: found.slice(0, limit), count: found.length, more: found.length > limit };
   };
   const put = (r: { key: Buffer; value: Buffer }): { header: unknown } => {
     revision++;
