@@ -4,6 +4,7 @@
  */
 import { Box, Text } from 'ink';
 import { memo } from 'react';
+import { BASELINE_TARGET } from '../state/selectors.ts';
 import type { ResultCell, ResultRow } from '../state/selectors.ts';
 import { fmtFactor } from '../grades/format.ts';
 import { fit, fmtCompact, fmtMs } from './format.ts';
@@ -21,26 +22,31 @@ export interface ResultsTableProps {
   readonly hasBaseline: boolean;
 }
 
-/** The results table with a title row and a header row. */
+/** The results table with a title row and two header rows (targets, then columns). */
 export const ResultsTable = memo(function ResultsTable({ rows, targets, maxRows, compact, hasBaseline }: ResultsTableProps) {
   if (maxRows <= 0 || rows.length === 0) return null;
   const shown = rows.slice(Math.max(0, rows.length - maxRows));
   const cellW = compact ? TABLE_COMPACT_CELL_COLUMNS : TABLE_CELL_COLUMNS;
   const head = compact ? 'ops/s   grade' : `ops/s   p99       grade${hasBaseline ? ' ×etcd' : ''}`;
+  const baseline = hasBaseline ? BASELINE_TARGET : undefined;
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
         Results{rows.length > shown.length ? <Text dimColor> (last {shown.length} of {rows.length})</Text> : null}
       </Text>
+      <Text wrap="truncate">
+        {fit('', TABLE_NAME_COLUMNS)}
+        {targets.map((t) => fit(t, cellW)).join('')}
+      </Text>
       <Text dimColor wrap="truncate">
         {fit('scenario', TABLE_NAME_COLUMNS)}
-        {targets.map((t) => fit(`${t}: ${head}`, cellW)).join('')}
+        {targets.map((t) => fit(t === baseline ? head.replace(' ×etcd', '') : head, cellW)).join('')}
       </Text>
       {shown.map((r) => (
         <Text key={r.scenario} wrap="truncate">
           {fit(r.scenario, TABLE_NAME_COLUMNS)}
           {targets.map((t) => (
-            <Cell key={t} cell={r.cells[t]} width={cellW} compact={compact} />
+            <Cell key={t} cell={r.cells[t]} width={cellW} compact={compact} isBaseline={t === baseline} />
           ))}
         </Text>
       ))}
@@ -48,7 +54,7 @@ export const ResultsTable = memo(function ResultsTable({ rows, targets, maxRows,
   );
 });
 
-function Cell({ cell, width, compact }: { readonly cell?: ResultCell; readonly width: number; readonly compact: boolean }) {
+function Cell({ cell, width, compact, isBaseline }: { readonly cell?: ResultCell; readonly width: number; readonly compact: boolean; readonly isBaseline: boolean }) {
   if (!cell) return <Text>{' '.repeat(width)}</Text>;
   // Icons are two columns wide whatever their UTF-16 length, so pad by display width.
   if (!cell.end) return <Text color={scenarioColour(cell.state)}>{scenarioIcon(cell.state) + ' '.repeat(width - 2)}</Text>;
@@ -63,7 +69,7 @@ function Cell({ cell, width, compact }: { readonly cell?: ResultCell; readonly w
       </Text>
     );
   const p99 = (cell.p99Ms !== undefined ? fmtMs(cell.p99Ms) : '—').padEnd(10);
-  const ratio = cell.ratioToBaseline !== undefined ? fmtFactor(cell.ratioToBaseline) : '';
+  const ratio = cell.ratioToBaseline !== undefined && !isBaseline ? fmtFactor(cell.ratioToBaseline) : '';
   return (
     <Text>
       {ops}

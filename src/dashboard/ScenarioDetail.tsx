@@ -99,7 +99,7 @@ function endLines(e: ScenarioEndEvent, params: Readonly<Record<string, unknown>>
     for (const [op, l] of ops) out.push(<Text wrap="truncate">{fit(op, 16) + fit(fmtOps(l.count), 10) + PERCENTILES.map(([, k]) => fit(fmtMs(l[k], false), 10)).join('')}</Text>);
     // Percentile bars on a log scale: p50 and max can be orders of magnitude apart.
     const top = Math.max(...ops.map(([, l]) => l.maxMs), 0.001);
-    const barW = Math.max(10, width - 16 - 12);
+    const barW = Math.max(10, Math.min(48, width - 16 - 12));
     for (const [op, l] of ops) {
       out.push(<Text dimColor>{op} percentiles (log scale, up to {fmtMs(top)})</Text>);
       for (const [name, k] of PERCENTILES) {

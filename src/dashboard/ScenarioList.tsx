@@ -15,11 +15,13 @@ export interface ScenarioListProps {
 
 /** One row per scenario: `✅ large-scale-load        A`. */
 export function ScenarioList({ scenarios, selected, width }: ScenarioListProps) {
-  const nameWidth = Math.max(8, width - 3 - 6);
+  const nameWidth = Math.max(8, width - 5 - 6);
   return (
     <Box flexDirection="column">
       {scenarios.map((s, i) => (
         <Text key={s.name} wrap="truncate" inverse={i === selected}>
+          {/* A marker as well as inverse video: readable without colours. */}
+          {i === selected ? '▸' : ' '}
           {scenarioIcon(s.state)} <Text color={scenarioColour(s.state)}>{fit(s.name, nameWidth)}</Text> <Badge s={s} />
         </Text>
       ))}

@@ -5,6 +5,7 @@
  */
 import { Box, Text } from 'ink';
 import { memo } from 'react';
+import { runningScenario } from '../state/run-state.ts';
 import type { TargetState } from '../state/run-state.ts';
 import { fmtBytes, fmtMs, fmtOps, fmtPct } from './format.ts';
 import { ProgressLine } from './ProgressLine.tsx';
@@ -30,7 +31,7 @@ export interface TargetPanelProps {
 
 /** A bordered panel for one target; the selected one has a bold cyan border. */
 export const TargetPanel = memo(function TargetPanel(props: TargetPanelProps) {
-  const { target, selected, width, chartRows, nowMs } = props;
+  const { target, selected, width, nowMs } = props;
   const inner = Math.max(10, width - 4);
   const state = target.status.state;
   return (
@@ -66,8 +67,11 @@ function serverLine(t: TargetState): string {
 function LiveLine({ target }: { readonly target: TargetState }) {
   const l = target.live;
   if (!l) return <Text dimColor>— ops/s · p50 — · p99 — · 0 err</Text>;
+  // Between scenarios and after the end the figures are the last window's, not live.
+  const live = runningScenario(target)?.name === l.scenario;
   return (
-    <Text wrap="truncate">
+    <Text wrap="truncate" dimColor={!live}>
+      {live ? '' : 'last: '}
       <Text bold>{fmtOps(l.opsPerSec)}</Text> ops/s · p50 {fmtMs(l.p50Ms)} · p99 {fmtMs(l.p99Ms)} ·{' '}
       <Text color={l.errors > 0 ? 'red' : undefined}>{l.errors} err</Text>
     </Text>

@@ -62,7 +62,7 @@ export async function runDashboard(opts: DashboardOptions): Promise<number> {
     exitOnCtrlC: false,
     patchConsole: false,
     maxFps: DASHBOARD_MAX_FPS,
-    incrementalRendering: true,
+    incrementalRendering: false,
   });
   try {
     if (!follow) return snapshotExit(store.getSnapshot().run);

@@ -65,7 +65,7 @@ export function planLayout(input: LayoutInput): Layout {
   // Stacked: the selected target gets a full panel, each other target one summary row.
   const panelRows = PANEL_FIXED_ROWS + input.scenarios + (side ? 0 : n - 1);
   const budget = Math.max(1, rows - 1);
-  const tables = (r: number, m: number): number => (r > 0 ? 2 + r : 0) + (m > 0 ? 2 + m : 0);
+  const tables = (r: number, m: number): number => (r > 0 ? 3 + r : 0) + (m > 0 ? 2 + m : 0);
   let resultRows = input.resultRows;
   let microRows = input.microRows;
   const free = budget - CHROME_ROWS - panelRows - tables(resultRows, microRows);
@@ -81,7 +81,7 @@ export function planLayout(input: LayoutInput): Layout {
     }
     while (over > 0 && resultRows > 0) {
       resultRows--;
-      over -= resultRows === 0 ? 3 : 1;
+      over -= resultRows === 0 ? 4 : 1;
     }
   }
   const compactTable = TABLE_NAME_COLUMNS + n * TABLE_CELL_COLUMNS > columns;

@@ -1,0 +1,121 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { UsageError } from '../cli/errors.ts';
+import type { RunHandle, RunResult } from '../orchestrator/types.ts';
+import { readManifest } from '../results/manifest.ts';
+import { ev, runningRun, T0, targetRun } from '../state/fixtures.ts';
+import { appendEvents, writeFixtureRun } from './fixture-run.ts';
+import { runDashboard } from './index.ts';
+import { FakeStdin, FakeStdout, stripAnsi, waitForFrame } from './test-render.ts';
+
+function tmp(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'metabench-dash-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+function io(t: { after(fn: () => void): void }) {
+  const stdout = new FakeStdout(160, 45);
+  const stdin = new FakeStdin();
+  // A failed wait must not leave the dashboard (and its timers) running: quit on the way out.
+  t.after(() => stdin.press('q'));
+  const frame = () => stripAnsi(stdout.lastFrame());
+  return { stdout, stdin, frame, streams: { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream } };
+}
+
+const passedRun = () => [...targetRun('memory', 0, { end: 'completed' }), ...targetRun('etcd', 12, { end: 'completed' })];
+
+test('runDashboard: not a run folder → UsageError', async (t) => {
+  await assert.rejects(runDashboard({ runDir: join(tmp(t), 'missing') }), UsageError);
+});
+
+test('monitor of a finished run: final state, q exits with the run\'s code (0: all passed)', async (t) => {
+  const dir = writeFixtureRun(tmp(t), { targets: ['memory', 'etcd'], events: passedRun() });
+  const { stdin, frame, streams } = io(t);
+  const code = runDashboard({ runDir: dir, ...streams, pollMs: 20 });
+  await waitForFrame(frame, /ETA done[\s\S]*✅ memory completed.*✅ etcd completed/);
+  stdin.press('q');
+  assert.equal(await code, 0);
+});
+
+test('monitor of a finished run with a failed scenario exits 1', async (t) => {
+  const events = [...targetRun('memory', 0, { end: 'completed' }), ...targetRun('rocksdb', 12, { end: 'completed' })];
+  const dir = writeFixtureRun(tmp(t), { targets: ['memory', 'rocksdb'], events });
+  const { stdin, frame, streams } = io(t);
+  const code = runDashboard({ runDir: dir, ...streams, pollMs: 20 });
+  await waitForFrame(frame, /ETA done/);
+  stdin.press('q');
+  assert.equal(await code, 1);
+});
+
+test('monitor follows a live run: appended events show up; q leaves it with 130', async (t) => {
+  const dir = writeFixtureRun(tmp(t), { targets: ['memory', 'rocksdb'], events: targetRun('memory', 0, { stopAfter: 2 }) });
+  const { stdin, frame, streams } = io(t);
+  const code = runDashboard({ runDir: dir, ...streams, pollMs: 20 });
+  await waitForFrame(frame, /🔄 memory running/);
+  appendEvents(dir, runningRun().filter((e) => e.target === 'memory').slice(3));
+  appendEvents(dir, [ev.runStart('rocksdb', T0 + 12_000)]);
+  await waitForFrame(frame, /✅ memory completed[\s\S]*rocksdb starting/);
+  stdin.press('q');
+  assert.equal(await code, 130);
+});
+
+test('follow: false draws once and returns without keys', async (t) => {
+  const dir = writeFixtureRun(tmp(t), { targets: ['memory', 'etcd'], events: passedRun() });
+  const { stdout, streams } = io(t);
+  assert.equal(await runDashboard({ runDir: dir, ...streams, follow: false }), 0);
+  assert.match(stripAnsi(stdout.all()), /etcd completed/);
+});
+
+function fakeHandle(dir: string, finishOn: 'stop' | 'own') {
+  let resolve!: (r: RunResult) => void;
+  const done = new Promise<RunResult>((r) => (resolve = r));
+  let stops = 0;
+  const handle: RunHandle = {
+    runId: 'run-fixture',
+    runDir: dir,
+    targets: ['memory', 'etcd'],
+    manifest: readManifest(dir),
+    stop: async () => {
+      stops++;
+      // As the orchestrator does: the runner records the interruption, then exits.
+      appendEvents(dir, [ev.runEnd('memory', T0 + 3000, 'interrupted')]);
+      resolve({ exitCode: 130 });
+      await done;
+    },
+    done,
+  };
+  return { handle, stops: () => stops, finish: (r: RunResult) => (finishOn === 'own' ? resolve(r) : undefined) };
+}
+
+test('with a run handle: q stops the run, waits for it, returns its exit code (130)', async (t) => {
+  const dir = writeFixtureRun(tmp(t), { targets: ['memory', 'etcd'], events: targetRun('memory', 0, { stopAfter: 2 }) });
+  const { stdin, frame, streams } = io(t);
+  const h = fakeHandle(dir, 'stop');
+  const code = runDashboard({ runDir: dir, handle: h.handle, ...streams, pollMs: 20 });
+  await waitForFrame(frame, /🔄 memory running/);
+  stdin.press('q');
+  assert.equal(await code, 130);
+  assert.equal(h.stops(), 1);
+});
+
+test('with a run handle: a run that completes stays on screen until q, then exits 0', async (t) => {
+  const dir = writeFixtureRun(tmp(t), { targets: ['memory', 'etcd'], events: targetRun('memory', 0, { stopAfter: 2 }) });
+  const { stdin, frame, streams } = io(t);
+  const h = fakeHandle(dir, 'own');
+  const code = runDashboard({ runDir: dir, handle: h.handle, ...streams, pollMs: 20 });
+  await waitForFrame(frame, /🔄 memory running/);
+  appendEvents(dir, passedRun().slice(3));
+  h.finish({ exitCode: 0 });
+  await waitForFrame(frame, /ETA done/);
+  let settled = false;
+  void code.then(() => (settled = true));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(settled, false);
+  stdin.press('q');
+  assert.equal(await code, 0);
+  assert.equal(h.stops(), 0);
+});
