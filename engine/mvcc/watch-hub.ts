@@ -232,6 +232,8 @@ export class WatchHub {
         }
       }
     } catch (err) {
+      // Cancelled meanwhile (or the store is closing): the failed read concerns nobody.
+      if (w.state === 'canceled') return;
       this.src.log('error', `watch ${w.id} catch-up failed, cancelling the watch: ${(err as Error).message}`);
       const n: WatchNotification = { header: this.src.header(), events: [], canceled: true, cancelReason: (err as Error).message };
       this.remove(w);
