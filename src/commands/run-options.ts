@@ -15,8 +15,7 @@ import { waitReady } from '../targets/readiness.ts';
 import { endpointClientOptions } from '../targets/endpoint.ts';
 import { MICRO } from '../runner/run-target.ts';
 
-/** Environment variable read for the endpoint password when `--user` has no `:password`. */
-export const PASSWORD_ENV = 'METABENCH_ENDPOINT_PASSWORD';
+import { PASSWORD_ENV } from './defaults.ts';
 
 /** Milliseconds an `--endpoints` target gets to answer before the run is refused (default). */
 export const ENDPOINT_CHECK_MS = 3000;

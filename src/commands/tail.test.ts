@@ -9,7 +9,7 @@ import { startRun } from '../orchestrator/index.ts';
 import { UsageError } from '../cli/errors.ts';
 import { buildManifest, writeManifest } from '../results/manifest.ts';
 import { fakeRunOptions, tempDir } from '../testing/run-fixtures.ts';
-import { tail } from './tail.ts';
+import { tail } from './tail-action.ts';
 
 describe('metabench tail', () => {
   let tmp: ReturnType<typeof tempDir>;

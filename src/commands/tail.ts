@@ -5,21 +5,8 @@
  */
 import type { Command } from 'commander';
 import type { SetExit } from '../cli/commands.ts';
-import { UsageError } from '../cli/errors.ts';
-import { readManifest } from '../results/manifest.ts';
-import { findRunDir } from '../results/find-run.ts';
-import { RunTailer } from '../results/run-tailer.ts';
-import { formatEventLine } from '../output/format-event.ts';
-import { DEFAULT_RESULTS_DIR } from './run.ts';
-
-/** Milliseconds between polls while following. */
-const FOLLOW_POLL_MS = 200;
-
-interface TailFlags {
-  target?: string;
-  results: string;
-  follow: boolean;
-}
+import { DEFAULT_RESULTS_DIR } from './defaults.ts';
+import type { TailFlags } from './tail-action.ts';
 
 /** Registers `tail`. */
 export function register(program: Command, setExit: SetExit): void {
@@ -31,50 +18,8 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--results <dir>', 'folder of the run folders', DEFAULT_RESULTS_DIR)
     .option('--no-follow', 'print what is there and stop')
     .action(async (run: string | undefined, flags: TailFlags) => {
+      const { tail } = await import('./tail-action.ts');
       setExit(await tail(run, flags, (line) => process.stdout.write(line + '\n')));
     });
 }
 
-/** Prints the run's events through `print`; resolves to the exit code when following ends. */
-export async function tail(run: string | undefined, flags: TailFlags, print: (line: string) => void, signal?: AbortSignal): Promise<number> {
-  let runDir: string;
-  try {
-    runDir = findRunDir(flags.results, run);
-  } catch (cause) {
-    throw new UsageError((cause as Error).message, { cause });
-  }
-  const manifest = readManifest(runDir);
-  const all = manifest.targets.map((t) => t.name);
-  if (flags.target !== undefined && !all.includes(flags.target)) {
-    throw new UsageError(`--target: run ${manifest.runId} has no target '${flags.target}' (it has ${all.join(', ')})`);
-  }
-  const targets = flags.target !== undefined ? [flags.target] : all;
-  const width = Math.max(8, ...targets.map((t) => t.length));
-  const tailer = new RunTailer(runDir, targets, {
-    onEvent: (e) => print(formatEventLine(e, width)),
-    onInvalid: (target, _line, err) => process.stderr.write(`metabench tail: ${target}: ${err.message}\n`),
-  });
-  tailer.poll();
-  while (flags.follow && !tailer.allEnded) {
-    if (signal?.aborted) return 130;
-    if (!isAlive(manifest.orchestratorPid)) {
-      tailer.poll();
-      if (tailer.allEnded) break;
-      process.stderr.write(`metabench tail: run ${manifest.runId} was abandoned (its orchestrator, pid ${manifest.orchestratorPid}, is gone)\n`);
-      return 1;
-    }
-    await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
-    tailer.poll();
-  }
-  return 0;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: alive but someone else's; ESRCH: gone.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

@@ -1,0 +1,10 @@
+/** Defaults shared by `run` and `tail`, in a module light enough to load at every start-up. */
+
+/** Default folder of the run folders (relative to the working directory). */
+export const DEFAULT_RESULTS_DIR = 'results';
+
+/** Environment variable read for the endpoint password when `--user` has no `:password`. */
+export const PASSWORD_ENV = 'METABENCH_ENDPOINT_PASSWORD';
+
+/** Scenario profiles, as `scenarios/schema.ts` defines them (repeated here for `--help`). */
+export const PROFILE_NAMES = 'quick, standard, soak';

@@ -1,0 +1,35 @@
+/**
+ * What `metabench run` does once its flags are parsed: validate them (UsageError, exit 2), start
+ * the run, and show it in the mode the terminal calls for. Resolves to the exit code.
+ */
+import { startRun, type OrchestratedRun } from '../orchestrator/index.ts';
+import { streamJson } from '../output/json.ts';
+import { streamPlain } from '../output/plain.ts';
+import { resolveRunOptions, type RunFlags } from './run-options.ts';
+
+/** How the dashboard module is called (loaded only on a TTY, so headless runs never load Ink). */
+type RunDashboard = (opts: { runDir: string; handle?: OrchestratedRun }) => Promise<number>;
+
+/** Runs the suite: `--json` stream, dashboard on a TTY, plain lines otherwise. */
+export async function runCommand(flags: RunFlags): Promise<number> {
+  const options = await resolveRunOptions(flags);
+  const run = await startRun(options);
+  if (flags.json) return streamJson(run, process.stdout);
+  if (process.stdout.isTTY) return showDashboard(run);
+  return streamPlain(run, process.stdout);
+}
+
+async function showDashboard(run: OrchestratedRun): Promise<number> {
+  // Diagnostics would tear through the full-screen view: hold them until it is gone.
+  const held: string[] = [];
+  run.onDiagnostic((m) => held.push(m));
+  try {
+    const { runDashboard } = (await import('../dashboard/index.ts')) as { runDashboard: RunDashboard };
+    return await runDashboard({ runDir: run.runDir, handle: run });
+  } finally {
+    // The dashboard returns once the run is over or the user quit (it stops the run then);
+    // stopping again is a no-op that guarantees no runner outlives us.
+    await run.stop();
+    for (const m of held) process.stderr.write(`metabench: ${m}\n`);
+  }
+}
