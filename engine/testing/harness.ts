@@ -86,13 +86,13 @@ export class WatchRecorder {
     return this.accept;
   }
 
-  /** Every event so far as "PUT key=value@mod" / "DELETE key@mod". */
+  /** Every event so far as "PUT key=value@mod" / "DELETE key@mod" (bytes shown as latin1). */
   get events(): string[] {
     return this.notifications.flatMap((n) =>
       n.events.map((e) =>
         e.type === 'PUT'
-          ? `PUT ${e.kv.key.toString()}=${e.kv.value.toString()}@${e.kv.modRevision}`
-          : `DELETE ${e.kv.key.toString()}@${e.kv.modRevision}`,
+          ? `PUT ${e.kv.key.toString('latin1')}=${e.kv.value.toString('latin1')}@${e.kv.modRevision}`
+          : `DELETE ${e.kv.key.toString('latin1')}@${e.kv.modRevision}`,
       ),
     );
   }
