@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import type { Change, CommitBatch } from '../backend.ts';
 import { Wal } from '../../wal/wal.ts';
-import { encodeBatch } from './codec.ts';
+import { encodeBatch, encodeSnapshot } from './codec.ts';
 import { MemoryLog, type MemoryLogOptions, type MemorySnapshot } from './log.ts';
 
 function tempDir(t: TestContext): string {
@@ -174,4 +174,54 @@ test('batches out of revision order are refused', async (t) => {
   await wal.append([encodeBatch(putBatch(5)), encodeBatch(putBatch(4))]);
   await wal.close();
   await assert.rejects(open(dir), /wal record 2 \(.* at byte offset \d+\) has revision 4, below the previous 5; the log is out of order/);
+});
+
+test('a snapshot is held back until the log since the last one is as large as that snapshot', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir, { snapshotCount: 2 });
+  // A large state: one big value, so the snapshot is far bigger than a few small batches.
+  const big: CommitBatch = {
+    revision: 2,
+    changes: [{ type: 'put', main: 2, sub: 0, kv: { key: Buffer.from('big'), value: Buffer.alloc(4000), createRevision: 2, modRevision: 2, version: 1, lease: 0 } }],
+    leaseGrants: [],
+    leaseRevokes: [],
+    requests: 2,
+  };
+  await a.log.append(big);
+  assert.equal(a.log.snapshotDue, true);
+  await a.log.saveSnapshot(snapshotOf([big], 2));
+  await a.log.snapshotWritten();
+
+  const sizes: number[] = [];
+  const appendSmall = async (): Promise<void> => {
+    const b = putBatch(3 + sizes.length, 2);
+    sizes.push(16 + encodeBatch(b).length);
+    await a.log.append(b);
+  };
+  await appendSmall();
+  assert.equal(a.log.snapshotDue, false); // enough requests, but far fewer log bytes than the snapshot
+  while (!a.log.snapshotDue) {
+    await appendSmall();
+    assert.ok(sizes.length < 500, 'never became due');
+  }
+  const snapshotBytes = encodeSnapshot(snapshotOf([big], 2)).length;
+  const logged = sizes.reduce((x, y) => x + y, 0);
+  assert.ok(logged >= snapshotBytes, `due after ${logged} log bytes, snapshot is ${snapshotBytes}`);
+  assert.ok(logged - sizes.at(-1)! < snapshotBytes, `due only after ${logged} log bytes, snapshot is ${snapshotBytes}`);
+  await a.log.close();
+});
+
+test('with a small state, a snapshot is due every snapshotCount requests', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir, { snapshotCount: 4 });
+  for (let rev = 2; rev < 20; rev += 2) {
+    await a.log.append(putBatch(rev, 2));
+    await a.log.append(putBatch(rev + 1, 2));
+    assert.equal(a.log.snapshotDue, true, `due at revision ${rev + 1}`);
+    // A compacted store: the snapshot holds only the newest change.
+    await a.log.saveSnapshot({ revision: rev + 1, compactRevision: rev + 1, leases: [], changes: putBatch(rev + 1, 1).changes });
+    await a.log.snapshotWritten();
+    assert.equal(a.log.snapshotDue, false);
+  }
+  await a.log.close();
 });

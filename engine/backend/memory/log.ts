@@ -4,6 +4,15 @@
  * which the log segments it covers are deleted. On open, the newest snapshot and the batches
  * logged after it are handed back for the in-memory index to rebuild from.
  *
+ * Snapshot cadence. A snapshot holds every retained change, so without compaction it grows with
+ * the store; taken every 10,000 requests regardless, the work would grow with the square of the
+ * writes (a store of a million changes would re-encode ~100 MB for every 10,000 new puts). So
+ * a snapshot is also held back until the log written since the last one is at least as large as
+ * that snapshot (`SNAPSHOT_MIN_LOG_RATIO`), the rule Redis uses to rewrite its append-only file
+ * (`auto-aof-rewrite-percentage 100`). Snapshot work then stays proportional to the bytes logged,
+ * and recovery never replays more log than one snapshot's worth. With compaction keeping the
+ * state small, the rule is inert and snapshots come every `snapshotCount` requests.
+ *
  * Layout under the data directory: `wal/*.wal` and `snap/*.snap` (see `../../wal/wal.ts`).
  */
 import type { CommitBatch, SyncPolicy } from '../backend.ts';
@@ -18,6 +27,15 @@ import {
 } from './codec.ts';
 
 export type { MemorySnapshot } from './codec.ts';
+
+/**
+ * A snapshot is due only once the log written since the last snapshot is at least this many
+ * times that snapshot's size (see the file comment).
+ */
+export const SNAPSHOT_MIN_LOG_RATIO = 1;
+
+/** Bytes a WAL record adds in front of its payload (see `../../wal/framing.ts`). */
+const FRAME_OVERHEAD_BYTES = 16;
 
 /** Options of `MemoryLog.open`. */
 export interface MemoryLogOptions {
@@ -48,6 +66,10 @@ export class MemoryLog {
   private readonly snapshotCount: number;
   /** Requests logged since the last snapshot. */
   private pendingRequests: number;
+  /** Log bytes written since the last snapshot. */
+  private pendingBytes: number;
+  /** Size of the last snapshot's payload in bytes (0 when there is none). */
+  private snapshotBytes: number;
   /** Revision of the last batch logged (or of the snapshot). */
   private revision: number;
   /** WAL index of that batch; set together with `revision` so a snapshot lines up with it. */
@@ -60,12 +82,18 @@ export class MemoryLog {
   private writing: Promise<void> | undefined;
   private readonly logger: MemoryLogOptions['log'];
 
-  private constructor(wal: Wal, logger: MemoryLogOptions['log'], snapshotCount: number, pendingRequests: number, revision: number) {
+  private constructor(
+    wal: Wal,
+    opts: MemoryLogOptions,
+    recovered: { pendingRequests: number; pendingBytes: number; snapshotBytes: number; revision: number },
+  ) {
     this.wal = wal;
-    this.logger = logger;
-    this.snapshotCount = snapshotCount;
-    this.pendingRequests = pendingRequests;
-    this.revision = revision;
+    this.logger = opts.log;
+    this.snapshotCount = opts.snapshotCount;
+    this.pendingRequests = recovered.pendingRequests;
+    this.pendingBytes = recovered.pendingBytes;
+    this.snapshotBytes = recovered.snapshotBytes;
+    this.revision = recovered.revision;
     this.index = wal.lastIndex;
   }
 
@@ -87,7 +115,8 @@ export class MemoryLog {
     try {
       const snapshot = snap ? decodeSnapshot(snap.data, `snapshot ${snap.file}`) : undefined;
       const batches: CommitBatch[] = new Array(records.length);
-      let pending = 0;
+      let pendingRequests = 0;
+      let pendingBytes = 0;
       let revision = snapshot?.revision ?? 0;
       for (let i = 0; i < records.length; i++) {
         const r = records[i];
@@ -97,10 +126,13 @@ export class MemoryLog {
           throw new Error(`memory log: ${what} has revision ${b.revision}, below the previous ${revision}; the log is out of order`);
         }
         revision = b.revision;
-        pending += b.requests;
+        pendingRequests += b.requests;
+        pendingBytes += FRAME_OVERHEAD_BYTES + r.data.length;
         batches[i] = b;
       }
-      return { log: new MemoryLog(wal, opts.log, opts.snapshotCount, pending, revision), snapshot, batches };
+      const snapshotBytes = snap?.data.length ?? 0;
+      const log = new MemoryLog(wal, opts, { pendingRequests, pendingBytes, snapshotBytes, revision });
+      return { log, snapshot, batches };
     } catch (err) {
       await wal.close();
       throw err;
@@ -122,16 +154,22 @@ export class MemoryLog {
       this.inFlight--;
     }
     this.pendingRequests += batch.requests;
+    this.pendingBytes += FRAME_OVERHEAD_BYTES + payload.length;
     this.revision = batch.revision;
     this.index = index;
   }
 
   /**
-   * True once at least `snapshotCount` requests were logged since the last snapshot, and no
+   * True once at least `snapshotCount` requests were logged since the last snapshot, the log
+   * written since then is at least `SNAPSHOT_MIN_LOG_RATIO` times that snapshot's size, and no
    * snapshot is being written.
    */
   get snapshotDue(): boolean {
-    return this.writing === undefined && this.pendingRequests >= this.snapshotCount;
+    return (
+      this.writing === undefined &&
+      this.pendingRequests >= this.snapshotCount &&
+      this.pendingBytes >= this.snapshotBytes * SNAPSHOT_MIN_LOG_RATIO
+    );
   }
 
   /**
@@ -149,7 +187,10 @@ export class MemoryLog {
     if (this.index === this.wal.snapshotIndex || this.writing !== undefined) {
       // Nothing logged since the last snapshot (it already holds this state), or one is
       // being written: skip rather than queue a second copy of nearly the same state.
-      if (this.index === this.wal.snapshotIndex) this.pendingRequests = 0;
+      if (this.index === this.wal.snapshotIndex) {
+        this.pendingRequests = 0;
+        this.pendingBytes = 0;
+      }
       return;
     }
     if (s.revision !== this.revision) {
@@ -158,16 +199,22 @@ export class MemoryLog {
       );
     }
     const data = encodeSnapshot(s);
-    const covered = this.pendingRequests;
-    // Requests appended while the snapshot is written count towards the next one.
-    this.pendingRequests -= covered;
+    const coveredRequests = this.pendingRequests;
+    const coveredBytes = this.pendingBytes;
+    const previousBytes = this.snapshotBytes;
+    // What is appended while the snapshot is written counts towards the next one.
+    this.pendingRequests -= coveredRequests;
+    this.pendingBytes -= coveredBytes;
+    this.snapshotBytes = data.length;
     this.writing = this.wal.saveSnapshot(data, this.index).then(
       () => {
         this.writing = undefined;
       },
       (err: unknown) => {
         this.writing = undefined;
-        this.pendingRequests += covered;
+        this.pendingRequests += coveredRequests;
+        this.pendingBytes += coveredBytes;
+        this.snapshotBytes = previousBytes;
         this.logger('error', `memory log: writing the snapshot at revision ${s.revision} failed (the log still holds every batch): ${(err as Error).message}`);
       },
     );
