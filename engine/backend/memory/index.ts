@@ -4,6 +4,13 @@
  * log (fsync per the sync policy), then applies it to the in-memory index; recovery applies the
  * latest snapshot and replays the batches logged after it.
  *
+ * Snapshot cadence: every `snapshotCount` requests (default 10,000, the seed's), but never
+ * sooner than after as many requests as the snapshot would hold retained changes. A snapshot
+ * encodes the whole retained history on the commit path (about 0.4 s for 240,000 changes here),
+ * so without that rule a store that is never compacted would stall longer and longer every
+ * 10,000 requests; with it, a snapshot costs at most about one encoded change per request, and
+ * recovery replays at most as many logged requests as the snapshot holds changes.
+ *
  * In memory:
  *   keys      Map latin1 key -> KeyHistory (point reads)
  *   ordered   the same KeyHistory objects in byte order (range reads)
@@ -56,6 +63,8 @@ export class MemoryBackend implements Backend {
   private compactRevision = 0;
   private liveKeys = 0;
   private durability: MemoryLog | undefined;
+  /** Requests committed since this engine last handed the log a snapshot. */
+  private requestsSinceSnapshot = 0;
   private release: (() => Promise<void>) | undefined;
 
   constructor(private readonly opts: BackendOptions) {}
@@ -169,7 +178,11 @@ export class MemoryBackend implements Backend {
   async commitKeyed(batch: CommitBatch, keys: readonly string[] | undefined): Promise<void> {
     if (this.durability !== undefined) await this.durability.append(batch);
     this.apply(batch, keys);
-    if (this.durability?.snapshotDue) await this.durability.saveSnapshot(this.snapshot());
+    this.requestsSinceSnapshot += batch.requests;
+    if (this.durability?.snapshotDue && this.requestsSinceSnapshot >= this.log.length) {
+      this.requestsSinceSnapshot = 0;
+      await this.durability.saveSnapshot(this.snapshot());
+    }
   }
 
   /** The state a snapshot records. */
