@@ -177,6 +177,9 @@ export class MemoryLog {
    * revision of the last appended batch: a snapshot of any other state would not line up with
    * the log.
    *
+   * `s` is read (encoded) synchronously within this call, before its first await, so the
+   * caller may go on changing the arrays it passed as soon as the call returns.
+   *
    * Resolves once `s` is encoded; the file is written, synced and the covered log segments are
    * deleted in the background while appends go on, so a large snapshot does not stall the
    * commit pipeline. Nothing depends on it for durability (the log still holds every batch);
