@@ -26,7 +26,7 @@ export function Header({ run, nowMs, note }: HeaderProps) {
           metabench
         </Text>{' '}
         run <Text bold>{run.runId ?? '—'}</Text> · profile {run.profile ?? '—'} · seed {run.seed ?? '—'} · elapsed {fmtDuration(elapsed)} · ETA{' '}
-        {run.finished ? 'done' : fmtDuration(eta)}
+        {run.finished ? (allCompleted(run) ? 'done' : 'ended') : fmtDuration(eta)}
         {run.parallel ? <Text color="yellow"> · parallel</Text> : null}
         {note ? <Text color="yellow"> · {note}</Text> : null}
       </Text>
@@ -45,4 +45,11 @@ export function Header({ run, nowMs, note }: HeaderProps) {
       </Text>
     </Box>
   );
+}
+
+function allCompleted(run: RunState): boolean {
+  return run.targetOrder.every((n) => {
+    const st = run.targets[n].status.state;
+    return st === 'completed' || st === 'unavailable';
+  });
 }

@@ -83,6 +83,7 @@ export async function runDashboard(opts: DashboardOptions): Promise<number> {
       }
       const { r } = await done;
       followed.poll();
+      store.setNote(undefined);
       return r.exitCode;
     }
     followed.poll();
