@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Backend } from '../backend.ts';
-import { createRocksdbBackend } from './index.ts';
+import { join } from 'node:path';
+import { RocksDB, collect } from './binding.ts';
+import { ROCKSDB_SUBDIR, createRocksdbBackend } from './index.ts';
+import { PREFIX_LEASE_KEYS, prefixEnd } from './keys.ts';
 import { MiniStore, str, tempDir } from './test-support.ts';
 
 const b = (s: string) => Buffer.from(s);
@@ -136,6 +139,32 @@ describe('rocksdb backend: leases and reopening', () => {
       assert.deepEqual((await be.leaseKeys(8)).map(String).sort(), ['y', 'z']);
     } finally {
       await be.close();
+      await dir.cleanup();
+    }
+  });
+});
+
+describe('rocksdb backend: lease attachments on disk', () => {
+  it('drops a key from its old lease when it moves to another lease or is deleted', async () => {
+    const dir = await tempDir();
+    try {
+      const be = createRocksdbBackend({ dataDir: dir.dir, sync: 'always', log: () => {} });
+      await be.open();
+      const s = new MiniStore(be);
+      await s.meta({ leaseGrants: [{ id: 9, ttlSec: 30 }, { id: 10, ttlSec: 30 }] });
+      await s.txn([{ put: 'p', lease: 9 }, { put: 'q', lease: 9 }, { put: 'r', lease: 9 }]);
+      await s.txn([{ put: 'p', lease: 10 }, { del: 'q' }, { put: 'r' }]);
+      assert.deepEqual((await be.leaseKeys(9)).map(String), []);
+      await be.close();
+      const raw = new RocksDB(join(dir.dir, ROCKSDB_SUBDIR));
+      await raw.ready();
+      try {
+        const rows = await collect(raw, { gte: PREFIX_LEASE_KEYS, lt: prefixEnd(PREFIX_LEASE_KEYS) });
+        assert.deepEqual(rows.map((r) => `${r.key.readUInt32BE(6)}:${r.key.subarray(10).toString()}`), ['10:p']);
+      } finally {
+        await raw.close();
+      }
+    } finally {
       await dir.cleanup();
     }
   });

@@ -48,6 +48,11 @@ export function recordRevision(rec: Buffer): number {
   return rec.readDoubleBE(rec[0] === PUT ? 9 : 1);
 }
 
+/** Lease of a put record (0 for none or for a tombstone). */
+export function recordLease(rec: Buffer): number {
+  return rec[0] === PUT ? rec.readDoubleBE(25) : 0;
+}
+
 export function isTombstone(rec: Buffer): boolean {
   return rec[0] === TOMBSTONE;
 }

@@ -24,7 +24,7 @@ import type {
 } from '../backend.ts';
 import { claimDataDir } from '../data-dir.ts';
 import { RocksDB, collect, getMany, type NativeDb } from './binding.ts';
-import { decodeLive, encodeChange, encodePut, encodeTombstone } from './codec.ts';
+import { decodeLive, encodeChange, encodePut, encodeTombstone, recordLease } from './codec.ts';
 import { sweep, type SweepHost } from './compaction.ts';
 import { GetBatcher } from './get-batcher.ts';
 import {
@@ -263,10 +263,18 @@ class RocksdbBackend implements Backend {
   private async write(batch: CommitBatch): Promise<void> {
     const w = this.db.write({ autoDestroy: true, capacity: batch.changes.length * 4 + 8 });
     const current: { key: Buffer; rec: Buffer }[] = [];
+    const latest = new Map<string, Buffer>();
     let keyCount = this.keyCount;
     for (const c of batch.changes) {
       const key = c.type === 'put' ? c.kv.key : c.key;
       const rec = c.type === 'put' ? encodePut(c.kv) : encodeTombstone(c.main);
+      // Detach from the previous lease when its record is at hand (the batch just read it, so it
+      // is usually cached); leaseKeys() checks k/ anyway, this only keeps l/ from growing.
+      const id = key.toString('latin1');
+      const prev = latest.get(id) ?? this.cache.get(key);
+      const prevLease = prev === undefined ? 0 : recordLease(prev);
+      if (prevLease !== 0 && prevLease !== recordLease(rec)) w.tryDelete(leaseKey(prevLease, key));
+      latest.set(id, rec);
       w.tryPut(currentKey(key), rec);
       w.tryPut(historyKey(key, c.main, c.sub), rec);
       w.tryPut(changeKey(c.main, c.sub), encodeChange(key, rec));
