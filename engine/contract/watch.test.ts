@@ -183,6 +183,27 @@ for (const engine of engines) {
       });
     });
 
+    it('sends empty progress notifications to synced watchers that asked for them', async () => {
+      await withStore(
+        engine,
+        async (s) => {
+          await s.put({ key: b('p'), value: b('1') }); // 2
+          const asked = WatchRecorder.start(s, { key: b('p'), progressNotify: true });
+          const quiet = WatchRecorder.start(s, { key: b('p') });
+          for (let spins = 0; asked.notifications.length === 0; spins++) {
+            assert.ok(spins < 500, 'no progress notification within 5 s');
+            await new Promise((r) => setTimeout(r, 10));
+          }
+          const n = asked.notifications[0];
+          assert.deepEqual([n.events.length, n.header.revision, n.canceled ?? false], [0, 2, false]);
+          assert.equal(quiet.notifications.length, 0);
+          asked.handle.cancel();
+          quiet.handle.cancel();
+        },
+        { progressNotifyIntervalMs: 20 },
+      );
+    });
+
     it('keeps many concurrent watchers exact under concurrent writers', async () => {
       await withStore(engine, async (s) => {
         const watchers = Array.from({ length: 10 }, () => WatchRecorder.start(s, { key: b('m/'), rangeEnd: b('m0') }));
