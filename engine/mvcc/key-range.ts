@@ -44,13 +44,3 @@ export function spanHas(span: KeySpan, key: string): boolean {
 export function isMultiKey(rangeEnd: Buffer | undefined): boolean {
   return rangeEnd !== undefined && rangeEnd.length > 0;
 }
-
-/** True when two spans share at least one key. */
-export function spansOverlap(a: KeySpan, b: KeySpan): boolean {
-  if (a.end === undefined) return spanHas(b, a.start);
-  if (b.end === undefined) return spanHas(a, b.start);
-  // Two half-open intervals [s, e) with null = +infinity.
-  const aBeforeB = a.end !== null && a.end <= b.start;
-  const bBeforeA = b.end !== null && b.end <= a.start;
-  return !aBeforeB && !bBeforeA;
-}

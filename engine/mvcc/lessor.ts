@@ -25,6 +25,7 @@ export interface LeaseEntry {
   revoking: boolean;
 }
 
+/** Committed leases by ID, with their expiry; `now` is injectable for tests (ms since the epoch). */
 export class LeaseTable {
   private readonly leases = new Map<number, LeaseEntry>();
   private nextId: number;

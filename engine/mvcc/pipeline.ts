@@ -97,6 +97,7 @@ function pointReads(queue: Job[], from: number, to: number): Buffer[] {
   return keys;
 }
 
+/** The queue and the batch loop (see the file comment). */
 export class CommitPipeline {
   /** Queued jobs from `head` on (a moving head: taking a batch does not copy the queue). */
   private queue: Job[] = [];

@@ -23,16 +23,19 @@ export interface TxnShape {
   rangeRead: boolean;
 }
 
+/** Range: the key must not be empty. */
 export function checkRange(req: RangeRequest): void {
   if (req.key === undefined || req.key.length === 0) throw errEmptyKey();
 }
 
+/** Put: non-empty key; no value with ignoreValue; no lease with ignoreLease. */
 export function checkPut(req: PutRequest): void {
   if (req.key === undefined || req.key.length === 0) throw errEmptyKey();
   if (req.ignoreValue && req.value !== undefined && req.value.length !== 0) throw errValueProvided();
   if (req.ignoreLease && req.lease) throw errLeaseProvided();
 }
 
+/** DeleteRange: the key must not be empty. */
 export function checkDelete(req: DeleteRangeRequest): void {
   if (req.key === undefined || req.key.length === 0) throw errEmptyKey();
 }

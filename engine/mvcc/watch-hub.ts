@@ -14,7 +14,7 @@
  */
 import type { Change } from '../backend/backend.ts';
 import { ErrorMessages } from './errors.ts';
-import { keyString, spanHas, toSpan, type KeySpan } from './key-range.ts';
+import { spanHas, toSpan, type KeySpan } from './key-range.ts';
 import type { WatchHandle, WatchListener } from './kv.ts';
 import type { KeyValue, MvccEvent, ResponseHeader, WatchCreateRequest, WatchNotification } from './types.ts';
 
@@ -274,9 +274,4 @@ export class WatchHub {
       this.deliver(w, { header, events: [], canceled: true, cancelReason: ErrorMessages.stopped });
     }
   }
-}
-
-/** The latin1 key of a change (exported for the pipeline). */
-export function changeKeyString(c: Change): string {
-  return keyString(c.type === 'put' ? c.kv.key : c.key);
 }
