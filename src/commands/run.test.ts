@@ -160,6 +160,41 @@ describe('metabench run', () => {
     for (const pid of [serverPid, ...runnerPids]) assert.equal(isRunning(pid), false, `pid ${pid} left running`);
   });
 
+  it('an orchestrator killed with SIGKILL: its runner notices, stops etcd and writes run-end interrupted', { skip: noEtcd }, async () => {
+    const results = join(tmp.dir, 'kill9');
+    const child = metabench(['run', '--json', '--targets', 'etcd', '--profile', 'quick', '--scenarios', 'sustained-load', '--results', results]);
+    const { runnerPid, serverPid } = await new Promise<{ runnerPid: number; serverPid: number }>((resolve, reject) => {
+      let buf = '';
+      let serverPid = 0;
+      const onData = (chunk: Buffer) => {
+        buf += chunk.toString();
+        for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+          const e = parseEventLine(buf.slice(0, nl));
+          buf = buf.slice(nl + 1);
+          if (e.kind === 'run-start') serverPid = e.server?.pid ?? 0;
+          if (e.kind === 'progress') {
+            child.stdout!.off('data', onData);
+            resolve({ runnerPid: childrenOf(child.pid!)[0], serverPid });
+            return;
+          }
+        }
+      };
+      child.stdout!.on('data', onData);
+      void child.then((r) => reject(new Error(`ended before any progress: ${r.stderr}`)));
+    });
+    child.kill('SIGKILL');
+    await child;
+    // Not a speed check: a generous deadline for the runner's once-a-second parent check.
+    const deadline = Date.now() + 60_000;
+    while ((isRunning(runnerPid) || isRunning(serverPid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    assert.equal(isRunning(runnerPid), false, `runner ${runnerPid} left running`);
+    assert.equal(isRunning(serverPid), false, `etcd ${serverPid} left running`);
+    const runDir = join(results, readdirSync(results).find((d) => d !== 'latest')!);
+    const events = readEvents(runDir, 'etcd');
+    const end = events.at(-1);
+    assert.equal(end?.kind === 'run-end' && end.status, 'interrupted');
+  });
+
   it('a 3-member etcd cluster as an endpoint target', { skip: noEtcd }, async () => {
     const cluster = await startEtcdCluster(3);
     try {

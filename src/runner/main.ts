@@ -13,6 +13,9 @@ import { runTarget, type RunnerWorkloads } from './run-target.ts';
 /** Exit codes of a runner by run-end status. */
 export const RUNNER_EXIT = { completed: 0, crashed: 1, interrupted: 130 } as const;
 
+/** Milliseconds between checks that the orchestrator is still our parent. */
+const ORPHAN_CHECK_MS = 1000;
+
 /** Milliseconds the runner waits for stray handles (clients a workload left open) before exiting. */
 const EXIT_GRACE_MS = 2000;
 
@@ -29,6 +32,16 @@ export async function runnerMain(workloads: RunnerWorkloads): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
+  // An orchestrator killed with SIGKILL cannot stop us: once we are re-parented, stop on our own
+  // (servers stopped, run-end written) instead of running on unwatched.
+  const parent = process.ppid;
+  const orphanCheck = setInterval(() => {
+    if (process.ppid !== parent && !abort.signal.aborted) {
+      process.stderr.write(`runner ${cfg.target.name}: orchestrator (pid ${parent}) is gone, stopping\n`);
+      abort.abort(new Error('orchestrator gone'));
+    }
+  }, ORPHAN_CHECK_MS);
+  orphanCheck.unref();
   let ended = false;
   process.on('uncaughtException', (err) => {
     // Last resort: the file must still end with a run-end, so readers stop waiting.
@@ -37,6 +50,7 @@ export async function runnerMain(workloads: RunnerWorkloads): Promise<number> {
     process.exit(RUNNER_EXIT.crashed);
   });
   const status = await runTarget(cfg, manifest, writer, abort.signal, workloads);
+  clearInterval(orphanCheck);
   ended = true;
   writer.close();
   return RUNNER_EXIT[status];
