@@ -53,6 +53,11 @@ class Watcher implements WatchHandle {
     this.noDelete = req.filters?.includes('NODELETE') ?? false;
   }
 
+  /** Read through a getter so that type narrowing across awaits does not hide a cancel. */
+  get canceled(): boolean {
+    return this.state === 'canceled';
+  }
+
   cancel(): void {
     this.hub.remove(this);
   }
@@ -233,7 +238,7 @@ export class WatchHub {
       }
     } catch (err) {
       // Cancelled meanwhile (or the store is closing): the failed read concerns nobody.
-      if (w.state === 'canceled') return;
+      if (w.canceled) return;
       this.src.log('error', `watch ${w.id} catch-up failed, cancelling the watch: ${(err as Error).message}`);
       const n: WatchNotification = { header: this.src.header(), events: [], canceled: true, cancelReason: (err as Error).message };
       this.remove(w);
