@@ -89,7 +89,7 @@ class Run implements OrchestratedRun {
     this.#state = initialRunState({ ...manifest, scenarios: manifest.scenarios.map((s) => String(s.name)) });
     this.#tailer = new RunTailer(runDir, this.targets, {
       onEvent: (e) => this.#onEvent(e),
-      onInvalid: (target, line, err) => this.#diagnostic(`${target}: skipped an invalid line: ${err.message}${line ? '' : ''}`),
+      onInvalid: (target, _line, err) => this.#diagnostic(`${target}: skipped an invalid line: ${err.message}`),
     });
     this.done = new Promise((res) => (this.#resolveDone = res));
   }

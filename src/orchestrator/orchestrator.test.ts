@@ -70,6 +70,9 @@ describe('orchestrator with the fake runner', () => {
     assert.deepEqual(kinds(events), ['run-start', 'log', 'run-end']);
     assert.equal(lastEnd(events).status, 'crashed');
     assert.ok(diagnostics.some((d) => /truncated last line/.test(d)), diagnostics.join('\n'));
+    // The orchestrator's own reader went on at the cut: the lines appended after it read whole.
+    assert.deepEqual(diagnostics.filter((d) => /invalid line/.test(d)).length, 1, diagnostics.join('\n'));
+    assert.equal(run.state().targets.memory.status.state, 'crashed');
   });
 
   it('a failed scenario makes exit 1 although the run completed', async () => {

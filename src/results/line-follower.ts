@@ -41,9 +41,7 @@ export class LineFollower {
     const lines: string[] = [];
     try {
       const size = fstatSync(fd).size;
-      if (size < this.#offset) {
-        throw new Error(`${this.path}: file shrank from ${this.#offset} to ${size} bytes while being followed`);
-      }
+      if (size < this.#offset) this.#shrunk(size);
       const buf = Buffer.allocUnsafe(CHUNK_BYTES);
       while (this.#offset < size) {
         const n = readSync(fd, buf, 0, Math.min(CHUNK_BYTES, size - this.#offset), this.#offset);
@@ -57,12 +55,30 @@ export class LineFollower {
     return lines;
   }
 
-  /** Gives up the pending bytes (the writer is known to be gone) and returns them, if any. */
+  /**
+   * Gives up the pending bytes (the writer is known to be gone) and returns them, if any. The
+   * offset moves back to the end of the last complete line, where the caller may cut the file.
+   */
   takePending(): string | undefined {
     if (this.#pending.length === 0) return undefined;
     const rest = this.#pending.toString('utf8');
+    this.#offset -= this.#pending.length;
     this.#pending = Buffer.alloc(0);
     return rest;
+  }
+
+  /**
+   * The file got shorter. Cutting off an unfinished last line is how the orchestrator repairs the
+   * file of a runner that died mid-write: drop those pending bytes and go on. Anything shorter
+   * than the complete lines already handed out is an error.
+   */
+  #shrunk(size: number): void {
+    const completeEnd = this.#offset - this.#pending.length;
+    if (size < completeEnd) {
+      throw new Error(`${this.path}: file shrank from ${this.#offset} to ${size} bytes while being followed`);
+    }
+    this.#pending = this.#pending.subarray(0, size - completeEnd);
+    this.#offset = size;
   }
 
   #split(chunk: Buffer, out: string[]): void {

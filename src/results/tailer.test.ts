@@ -59,13 +59,37 @@ describe('LineFollower', () => {
     assert.equal(f.takePending(), undefined);
   });
 
-  it('refuses a file that shrank under it', () => {
+  it('refuses a file that shrank below the lines it handed out', () => {
     const path = join(tmp.dir, 'shrink.ndjson');
     writeFileSync(path, 'one\ntwo\n');
     const f = new LineFollower(path);
     f.readNew();
     truncateSync(path, 2);
     assert.throws(() => f.readNew(), /shrank from 8 to 2 bytes/);
+  });
+
+  it('accepts a cut-off unfinished last line (a reader beside the orchestrator repairing it)', () => {
+    const path = join(tmp.dir, 'repair.ndjson');
+    writeFileSync(path, 'one\ntw');
+    const f = new LineFollower(path);
+    assert.deepEqual(f.readNew(), ['one']);
+    truncateSync(path, 4);
+    assert.deepEqual(f.readNew(), []);
+    assert.equal(f.pendingBytes, 0);
+    appendFileSync(path, 'end\n');
+    assert.deepEqual(f.readNew(), ['end']);
+  });
+
+  it('takePending rewinds to the last complete line, so appends after the cut are read whole', () => {
+    const path = join(tmp.dir, 'take.ndjson');
+    writeFileSync(path, 'one\nhalf-a-line');
+    const f = new LineFollower(path);
+    f.readNew();
+    assert.equal(f.takePending(), 'half-a-line');
+    assert.equal(f.offset, 4);
+    truncateSync(path, 4);
+    appendFileSync(path, 'a much longer line than the half one\n');
+    assert.deepEqual(f.readNew(), ['a much longer line than the half one']);
   });
 });
 
