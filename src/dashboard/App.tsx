@@ -32,7 +32,10 @@ export interface AppProps {
 export function App({ store, runDir, onQuit, interactive = true, ownsRun, clock }: AppProps) {
   const model = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const size = useTerminalSize();
-  const nowMs = useNow(!model.run.finished, 1000, clock);
+  // The follower ticks the store's clock with each poll (one frame for data and time); the own
+  // clock only runs for stores nobody ticks (tests, embedding).
+  const ownNow = useNow(!model.run.finished && model.nowMs === undefined, 1000, clock);
+  const nowMs = model.nowMs ?? ownNow;
   const [rawUi, setUi] = useState<UiState>(INITIAL_UI);
   const ui = clampUi(rawUi, model.run);
   const crashed = model.run.targetOrder.filter((n) => model.run.targets[n].status.state === 'crashed');

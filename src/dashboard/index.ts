@@ -6,6 +6,8 @@
  * 130 interrupted). Without one (monitor): leaving a run that is still going is 130; on a
  * finished run, the code that run ended with (same rules as `metabench run`).
  */
+// Must stay the first import: it selects React's production build before React loads.
+import './production-react.ts';
 import { createElement } from 'react';
 import { render } from 'ink';
 import { exitCodeOf } from '../orchestrator/exit-code.ts';
@@ -32,7 +34,7 @@ export interface DashboardOptions {
   /** Streams (default the process's); tests and the bench pass their own. */
   readonly stdout?: NodeJS.WriteStream;
   readonly stdin?: NodeJS.ReadStream;
-  /** Poll interval of the files, ms (default 250). */
+  /** Poll interval of the files and clock tick, ms (default 1000: one frame a second). */
   readonly pollMs?: number;
 }
 

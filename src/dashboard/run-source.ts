@@ -14,8 +14,11 @@ import { crashedEvent, initialRunState, isTargetFinal } from '../state/run-state
 import type { RunManifestLike } from '../state/run-state.ts';
 import { RunStore } from './run-store.ts';
 
-/** Default interval between two reads of the event files, ms. */
-export const DEFAULT_FOLLOW_POLL_MS = 250;
+/**
+ * Default interval between two reads of the event files, ms. Runners write one progress line
+ * per target per second, so reading faster only costs frames (each one a full Ink render).
+ */
+export const DEFAULT_FOLLOW_POLL_MS = 1000;
 /** How often a monitor checks that the run's orchestrator is still alive, ms. */
 const ORCHESTRATOR_CHECK_MS = 2000;
 
@@ -97,11 +100,10 @@ export function followRun(run: OpenedRun, opts: FollowOptions = {}): FollowedRun
     } catch (err) {
       store.warn(`reading ${run.runDir}: ${(err as Error).message}`);
     }
-    if (batch.length > 0) {
-      const events = batch;
-      batch = [];
-      store.dispatch(events);
-    }
+    const events = batch;
+    batch = [];
+    // A finished run's clock stands still: no frame unless something changed.
+    if (events.length > 0 || !store.getSnapshot().run.finished) store.dispatch(events, Date.now());
   };
   poll();
   const timers: NodeJS.Timeout[] = [];

@@ -29,6 +29,11 @@ export interface DashboardModel {
   readonly warning?: string;
   /** Set while a stop is in progress, e.g. `stopping the run…`. */
   readonly note?: string;
+  /**
+   * Wall clock of the latest poll, ms since the epoch. Polls tick it even without new lines, so
+   * a live dashboard draws one frame a second for data and clock together.
+   */
+  readonly nowMs?: number;
 }
 
 /** Holds the model; `dispatch` folds events, `subscribe`/`getSnapshot` serve React. */
@@ -40,9 +45,12 @@ export class RunStore {
     this.#model = { run: initial, feed: [] };
   }
 
-  /** Folds a batch of events and notifies once. */
-  dispatch(events: readonly RunnerEvent[]): void {
-    if (events.length === 0) return;
+  /** Folds a batch of events and notifies once; `nowMs` (optional) also moves the clock. */
+  dispatch(events: readonly RunnerEvent[], nowMs?: number): void {
+    if (events.length === 0) {
+      if (nowMs !== undefined) this.tick(nowMs);
+      return;
+    }
     let run = this.#model.run;
     let feed = this.#model.feed;
     const seen = new Set(feed.map((f) => f.key));
@@ -53,7 +61,12 @@ export class RunStore {
         feed = [...feed, { key: `${e.target}/${e.scenario}`, target: e.target, scenario: e.scenario, state: e.status, opsPerSec: e.opsPerSec, p99Ms: headlineP99Ms(e), grade: e.grade?.grade }];
       }
     }
-    this.#set({ ...this.#model, run, feed });
+    this.#set({ ...this.#model, run, feed, nowMs: nowMs ?? this.#model.nowMs });
+  }
+
+  /** Moves the clock (elapsed time, ETA countdowns) without new events. */
+  tick(nowMs: number): void {
+    this.#set({ ...this.#model, nowMs });
   }
 
   /** Records a problem to show in the footer. */
