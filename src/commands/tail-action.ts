@@ -18,7 +18,10 @@ export interface TailFlags {
   follow: boolean;
 }
 
-/** Prints the run's events through `print`; resolves to the exit code when following ends. */
+/**
+ * Prints the run's events through `print`; resolves to the exit code when following ends: 0, or
+ * 1 when the run was abandoned. An aborted `signal` (the reader went away) ends it with 0.
+ */
 export async function tail(run: string | undefined, flags: TailFlags, print: (line: string) => void, signal?: AbortSignal): Promise<number> {
   let runDir: string;
   try {
@@ -39,7 +42,7 @@ export async function tail(run: string | undefined, flags: TailFlags, print: (li
   });
   tailer.poll();
   while (flags.follow && !tailer.allEnded) {
-    if (signal?.aborted) return 130;
+    if (signal?.aborted) return 0;
     if (!isAlive(manifest.orchestratorPid)) {
       tailer.poll();
       if (tailer.allEnded) break;

@@ -19,7 +19,16 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--no-follow', 'print what is there and stop')
     .action(async (run: string | undefined, flags: TailFlags) => {
       const { tail } = await import('./tail-action.ts');
-      setExit(await tail(run, flags, (line) => process.stdout.write(line + '\n')));
+      // `metabench tail | head`: the reader left, so stop quietly rather than die on EPIPE.
+      const readerGone = new AbortController();
+      process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EPIPE') throw err;
+        readerGone.abort();
+      });
+      const print = (line: string) => {
+        if (!readerGone.signal.aborted) process.stdout.write(line + '\n');
+      };
+      setExit(await tail(run, flags, print, readerGone.signal));
     });
 }
 

@@ -5,22 +5,17 @@
 import type { Writable } from 'node:stream';
 import type { OrchestratedRun } from '../orchestrator/index.ts';
 import { summaryLine } from './summary-line.ts';
+import { watchReader } from './reader-gone.ts';
 
 /** Streams a run's events to `out` and writes the summary line when it ends; resolves to the exit code. */
 export async function streamJson(run: OrchestratedRun, out: Writable): Promise<number> {
-  let closed = false;
   // The reader went away (`metabench run --json | head`): nobody is watching, stop the run.
-  const onError = (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    closed = true;
-    void run.stop();
-  };
-  out.on('error', onError);
+  const closed = watchReader(out, () => void run.stop());
   const unsubscribe = run.subscribe((event) => {
-    if (!closed) out.write(JSON.stringify(event) + '\n');
+    if (!closed()) out.write(JSON.stringify(event) + '\n');
   });
   const { exitCode } = await run.done;
   unsubscribe();
-  if (!closed) out.write(JSON.stringify(summaryLine(run.state(), run.runId, run.runDir, exitCode)) + '\n');
+  if (!closed()) out.write(JSON.stringify(summaryLine(run.state(), run.runId, run.runDir, exitCode)) + '\n');
   return exitCode;
 }

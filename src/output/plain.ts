@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import type { OrchestratedRun } from '../orchestrator/index.ts';
 import { formatEventLine } from './format-event.ts';
 import { renderResultsTable } from './table.ts';
+import { watchReader } from './reader-gone.ts';
 
 /** Minimum milliseconds between two printed progress lines of one target (default). */
 export const PROGRESS_EVERY_MS = 5000;
@@ -14,7 +15,12 @@ export const PROGRESS_EVERY_MS = 5000;
 export async function streamPlain(run: OrchestratedRun, out: Writable, progressEveryMs = PROGRESS_EVERY_MS): Promise<number> {
   const width = Math.max(8, ...run.targets.map((t) => t.length));
   const lastProgress = new Map<string, number>();
-  out.write(`metabench run ${run.runId} (${run.manifest.mode}, profile ${run.manifest.profile}, seed ${run.manifest.seed}) -> ${run.runDir}\n`);
+  // The reader went away (`metabench run | head`): nobody is watching, stop the run.
+  const closed = watchReader(out, () => void run.stop());
+  const write = (text: string) => {
+    if (!closed()) out.write(text);
+  };
+  write(`metabench run ${run.runId} (${run.manifest.mode}, profile ${run.manifest.profile}, seed ${run.manifest.seed}) -> ${run.runDir}\n`);
   const unsubscribe = run.subscribe((e) => {
     if (e.kind === 'progress') {
       const last = lastProgress.get(e.target);
@@ -22,11 +28,11 @@ export async function streamPlain(run: OrchestratedRun, out: Writable, progressE
       lastProgress.set(e.target, e.t);
     }
     if (e.kind === 'scenario-start') lastProgress.delete(e.target);
-    out.write(formatEventLine(e, width) + '\n');
+    write(formatEventLine(e, width) + '\n');
   });
   const { exitCode } = await run.done;
   unsubscribe();
-  out.write('\n' + renderResultsTable(run.state()));
-  out.write(`results: ${run.runDir} (exit ${exitCode})\n`);
+  write('\n' + renderResultsTable(run.state()));
+  write(`results: ${run.runDir} (exit ${exitCode})\n`);
   return exitCode;
 }
