@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { render } from 'ink-testing-library';
-import { crashedRun, ev, finishedRun, runningRun, T0 } from '../state/fixtures.ts';
+import { crashedRun, ev, finishedRun, runningRun, T0, targetRun } from '../state/fixtures.ts';
 import { initialRunState, reduceRunEvents } from '../state/run-state.ts';
 import type { RunnerEvent } from '../events/schema.ts';
 import { Dashboard } from './Dashboard.tsx';
@@ -168,4 +168,11 @@ test('a selected scenario is highlighted in the selected panel only', () => {
 test('reduceRunEvents and the store agree', () => {
   const events = crashedRun();
   assert.deepEqual(modelOf(events).run, reduceRunEvents(initialRunState(), events));
+});
+
+test('micro-benchmarks after the scenarios: the panel says so', () => {
+  const events = [...targetRun('memory', 0), ev.micro('memory', T0 + 13_000, 'memory', 'put', 100_000)];
+  const f = frameAt({ model: modelOf(events) });
+  assert.match(f, /micro-benchmarks: 1 cases done/);
+  assert.match(f, /put\s+100k/);
 });

@@ -1,7 +1,7 @@
 /** The running scenario's progress bar with its share and ETA, or what the target is doing instead. */
 import { Text } from 'ink';
 import type { TargetState } from '../state/run-state.ts';
-import { runningScenario } from '../state/run-state.ts';
+import { isScenarioFinal, runningScenario } from '../state/run-state.ts';
 import { etaAt } from '../state/progress.ts';
 import { bar, fmtDuration, fmtPct } from './format.ts';
 
@@ -40,7 +40,9 @@ function idleText(t: TargetState): string {
     case 'starting':
       return 'starting the server…';
     case 'running':
-      return 'between scenarios…';
+      // Micro-benchmarks run after the scenarios, outside the scenario list.
+      if (t.micro.length > 0) return `micro-benchmarks: ${t.micro.length} cases done…`;
+      return t.scenarios.every(isScenarioFinal) ? 'finishing (stopping the server, micro-benchmarks if asked)…' : 'between scenarios…';
     case 'completed':
       return `done in ${fmtDuration(t.status.durationMs)}`;
     case 'interrupted':
