@@ -8,6 +8,7 @@
  * stderr. SIGTERM or SIGINT stops it: no new calls, in-flight calls answered, store flushed
  * and closed, exit 0, within 5 s (after which the process exits 1 regardless).
  */
+import { format } from 'node:util';
 import type { Command } from 'commander';
 import { openStore, type EngineName, type MetaStore } from '../../engine/index.ts';
 import type { SyncPolicy } from '../../engine/backend/backend.ts';
@@ -106,6 +107,14 @@ export async function serve(opts: ServeOptions): Promise<number> {
   const store = await open(opts);
   // Loaded here, not at the top: every other subcommand would pay for gRPC's start-up.
   const { startEtcdServer } = await import('../server/server.ts');
+  const { setLogger } = await import('@grpc/grpc-js');
+  setLogger({
+    error: (...args: unknown[]) => {
+      const text = format(...args);
+      // A failed bind is reported once, by us, with the reason (BindError).
+      if (!text.includes('No address added out of total')) log('warn', `grpc: ${text}`);
+    },
+  });
   let server;
   try {
     server = await startEtcdServer({ store, listen: opts.listen, log });

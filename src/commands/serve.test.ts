@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { UsageError } from '../cli/errors.ts';
+import { parseServeOptions } from './serve.ts';
+
+const base = { engine: 'memory', dataDir: '/tmp/x', listen: '127.0.0.1:2379', sync: 'always', snapshotCount: '10000' };
+
+describe('serve flags', () => {
+  it('accepts good flags and applies the defaults', () => {
+    assert.deepEqual(parseServeOptions(base), {
+      engine: 'memory',
+      dataDir: '/tmp/x',
+      listen: { host: '127.0.0.1', port: 2379 },
+      sync: 'always',
+      snapshotCount: 10000,
+    });
+    assert.equal(parseServeOptions({ ...base, engine: 'rocksdb', sync: 'none', snapshotCount: '5' }).snapshotCount, 5);
+  });
+
+  it('refuses bad flags with a message naming the flag and the value', () => {
+    const cases: [Partial<typeof base> & Record<string, string | undefined>, RegExp][] = [
+      [{ engine: 'leveldb' }, /^serve: --engine must be memory or rocksdb, got 'leveldb'$/],
+      [{ engine: undefined }, /^serve: --engine is required/],
+      [{ dataDir: undefined }, /^serve: --data-dir is required/],
+      [{ dataDir: '  ' }, /^serve: --data-dir is required/],
+      [{ listen: 'localhost' }, /^serve: --listen: expected HOST:PORT .*got 'localhost'$/],
+      [{ listen: '127.0.0.1:99999' }, /^serve: --listen: port must be 0-65535, got 99999/],
+      [{ snapshotCount: 'ten' }, /^serve: --snapshot-count must be a positive integer, got 'ten'$/],
+      [{ snapshotCount: '0' }, /got '0'/],
+      [{ snapshotCount: '1e3' }, /got '1e3'/],
+      [{ sync: 'sometimes' }, /^serve: --sync must be always or none, got 'sometimes'$/],
+    ];
+    for (const [patch, message] of cases) {
+      assert.throws(() => parseServeOptions({ ...base, ...patch } as typeof base), (err: unknown) => err instanceof UsageError && message.test(err.message), JSON.stringify(patch));
+    }
+  });
+});
