@@ -52,8 +52,11 @@ export async function sweep(host: SweepHost, rev: number): Promise<boolean> {
     const tombs = [...tombstones.values()];
     deletes = [];
     tombstones = new Map();
+    if (dels.length === 0 && tombs.length === 0) return;
     await host.exclusive(async () => {
-      const w = host.db.write({ autoDestroy: true, capacity: dels.length + tombs.length });
+      // Never a capacity of 0: the binding grows a batch by doubling its capacity (and pools
+      // small batches for reuse), so a 0 would spin forever on the first operation.
+      const w = host.db.write({ autoDestroy: true, capacity: Math.max(8, dels.length + tombs.length) });
       for (const d of dels) w.tryDelete(d);
       if (tombs.length > 0) await dropTombstones(host, w, tombs);
       await w.flush();

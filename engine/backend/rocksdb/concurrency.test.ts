@@ -75,6 +75,17 @@ describe('rocksdb backend: compaction in chunks', () => {
     });
   });
 
+  it('finishes when the deletions fill the last chunk exactly', async () => {
+    await withBackend(async (be, s) => {
+      const keys = Array.from({ length: 1000 }, (_, i) => ({ put: `e${i}` }));
+      for (let i = 0; i < 3; i++) await s.txn(keys); // 2 old versions per key: 2,000 deletions
+      await s.meta({ compact: s.revision });
+      await be.defragment();
+      assert.equal(await be.get(b('e1'), 2), undefined);
+      assert.equal((await be.range({ ...all, revision: s.revision, countOnly: true })).count, 1000);
+    });
+  });
+
   it('runs an interrupted sweep again on the next open', async () => {
     const d = await tempDir();
     try {
