@@ -4,7 +4,7 @@
 // an aborted signal ends with run-end interrupted; the server is stopped and its data removed.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventWriter } from '../results/event-writer.ts';
 import { buildManifest } from '../results/manifest.ts';
@@ -96,6 +96,32 @@ describe('runTarget', () => {
     assert.ok(pid);
     assert.equal(isRunning(pid), false, 'etcd stopped');
     assert.deepEqual(readdirSync(tmpRoot), [], 'data directory removed');
+  });
+
+  it('a server that dies mid-run ends the run crashed instead of timing out every later scenario', { skip: !findEtcd() && 'etcd not installed' }, async () => {
+    const { runDir, manifest, cfg, writer } = setup('dies', 'etcd');
+    const ran: string[] = [];
+    const status = await runTarget(cfg, manifest, writer, new AbortController().signal, {
+      runScenario: async (s) => {
+        ran.push(s.name);
+        const start = readEvents(runDir, 'etcd').find((e) => e.kind === 'run-start');
+        const pid = start?.kind === 'run-start' ? start.server?.pid : undefined;
+        assert.ok(pid);
+        process.kill(pid, 'SIGKILL');
+        // Gone from /proc means reaped: this process has seen the child's exit (the runner's
+        // server-process handle settles on the next turns of the loop).
+        while (existsSync(`/proc/${pid}`)) await new Promise((r) => setTimeout(r, 20));
+        await new Promise((r) => setTimeout(r, 50));
+        return { ...passed(s.name), status: 'failed', error: 'connection refused' };
+      },
+      runMicro: async () => undefined,
+    });
+    writer.close();
+    assert.equal(status, 'crashed');
+    assert.deepEqual(ran, ['large-scale-load']);
+    const end = readEvents(runDir, 'etcd').at(-1);
+    assert.equal(end?.kind, 'run-end');
+    assert.match(end?.kind === 'run-end' ? (end.error ?? '') : '', /etcd server \(pid \d+\) exited during the run \(signal SIGKILL\)/);
   });
 
   it('an aborted signal ends the run interrupted and stops issuing scenarios', { skip: !findEtcd() && 'etcd not installed' }, async () => {

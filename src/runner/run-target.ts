@@ -69,6 +69,12 @@ export async function runTarget(
   try {
     for (const scenario of scenarios) {
       if (signal.aborted) break;
+      const died = target.exitedEarly?.();
+      if (died !== undefined) {
+        // Every later scenario would only time out against a dead server.
+        failure = `${target.kind} server (pid ${target.server?.pid}) exited during the run (${died}); see ${target.name}.stderr.log`;
+        break;
+      }
       await runOneScenario(scenario, { target, seed: manifest.seed, signal, emit, serverSample: () => sampler?.latest() }, workloads.runScenario);
     }
   } catch (err) {

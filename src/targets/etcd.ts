@@ -62,6 +62,7 @@ export async function startEtcd(name: string, opts: StartOptions): Promise<Start
         kind: 'etcd',
         clientOptions,
         server: { address, pid: proc.pid, version: ready.version },
+        exitedEarly: proc.ended,
         stop: async () => {
           const how = await proc.stop();
           log('info', `etcd (pid ${proc.pid}) stopped: ${how}`);

@@ -32,6 +32,7 @@ export async function startMetaStore(name: string, engine: 'memory' | 'rocksdb',
       kind: engine,
       clientOptions,
       server: { address, pid: proc.pid, version: ready.version },
+      exitedEarly: proc.ended,
       stop: async () => {
         const how = await proc.stop();
         log('info', `metabench serve (pid ${proc.pid}) stopped: ${how}`);

@@ -28,6 +28,8 @@ export interface ServerProcess {
   readonly exited: Promise<string>;
   /** SIGTERM, SIGKILL after the grace period, and waits for the exit; idempotent. */
   stop(): Promise<string>;
+  /** How it ended, once it has; undefined while it runs. */
+  ended(): string | undefined;
 }
 
 /** Starts `file args…` as a server process. Its stderr joins the runner's stderr (the log file). */
@@ -49,7 +51,10 @@ export function spawnServer(file: string, args: readonly string[], opts: SpawnSe
     if (res.exitCode !== undefined) return `exit code ${res.exitCode}`;
     return res.shortMessage ?? 'failed to start';
   });
+  let ended: string | undefined;
+  void exited.then((how) => (ended = how));
   return {
+    ended: () => ended,
     pid: subprocess.pid ?? -1,
     subprocess,
     exited,

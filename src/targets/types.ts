@@ -16,6 +16,8 @@ export interface StartedTarget {
   readonly server?: { readonly address: string; readonly pid?: number; readonly version?: string };
   /** Stops the server the runner started (SIGTERM, then SIGKILL) and removes its data. */
   stop(): Promise<void>;
+  /** How the server process ended (`exit code 1`, `signal SIGKILL`) if it has, before `stop()`. */
+  exitedEarly?(): string | undefined;
 }
 
 /** Options every target starter takes. */
