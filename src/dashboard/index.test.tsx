@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { UsageError } from '../cli/errors.ts';
 import type { RunHandle, RunResult } from '../orchestrator/types.ts';
 import { readManifest } from '../results/manifest.ts';
-import { ev, runningRun, T0, targetRun } from '../state/fixtures.ts';
+import { crashedRun, ev, runningRun, T0, targetRun } from '../state/fixtures.ts';
 import { appendEvents, writeFixtureRun } from './fixture-run.ts';
 import { runDashboard } from './index.ts';
 import { FakeStdin, FakeStdout, stripAnsi, waitForFrame } from './test-render.ts';
@@ -118,4 +118,17 @@ test('with a run handle: a run that completes stays on screen until q, then exit
   stdin.press('q');
   assert.equal(await code, 0);
   assert.equal(h.stops(), 0);
+});
+
+test('monitor: a crashed target shows ❌ and the last lines of <target>.stderr.log; the other goes on', async (t) => {
+  const stderr = 'rocksdb: opening the store\n\x1b[31mError: IO error: No space left on device\x1b[0m\n    at Backend.put (engine/backend/rocksdb/index.ts:120)\n';
+  const dir = writeFixtureRun(tmp(t), { targets: ['memory', 'rocksdb'], events: crashedRun(), mode: 'parallel', stderr: { rocksdb: stderr } });
+  const { stdin, frame, streams } = io(t);
+  const code = runDashboard({ runDir: dir, ...streams, pollMs: 20 });
+  const f = await waitForFrame(frame, /No space left on device/);
+  assert.match(f, /❌ rocksdb crashed/);
+  assert.match(f, /at Backend\.put/);
+  assert.match(f, /🔄 memory running/);
+  stdin.press('q');
+  assert.equal(await code, 130);
 });
