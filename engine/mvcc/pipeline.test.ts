@@ -148,3 +148,20 @@ describe('commit pipeline', () => {
     });
   });
 });
+
+describe('store options', () => {
+  it('refuses bad tuning values before touching the data directory', async () => {
+    const { dir, remove } = await tempDir('options');
+    try {
+      const backend = createMemoryBackend({ dataDir: dir, sync: 'none' });
+      await assert.rejects(MvccStore.open(backend, { leaseCheckIntervalMs: 0 }), {
+        message: 'store option leaseCheckIntervalMs is 0; expected a positive integer',
+      });
+      await assert.rejects(MvccStore.open(backend, { minLeaseTtlSec: 1.5 }), /minLeaseTtlSec is 1.5/);
+      const s = await MvccStore.open(backend, {});
+      await s.close();
+    } finally {
+      await remove();
+    }
+  });
+});

@@ -70,6 +70,20 @@ function invalid(what: string, value: unknown, expected: string): EtcdError {
   return new EtcdError('INVALID_ARGUMENT', `etcdserver: invalid ${what} ${String(value)}; expected ${expected}`);
 }
 
+/** Rejects tuning values that would make the store misbehave, naming the option and value. */
+function checkOptions(opts: MvccOptions): void {
+  const positive: [keyof MvccOptions, unknown][] = [
+    ['minLeaseTtlSec', opts.minLeaseTtlSec],
+    ['leaseCheckIntervalMs', opts.leaseCheckIntervalMs],
+    ['progressNotifyIntervalMs', opts.progressNotifyIntervalMs],
+  ];
+  for (const [name, value] of positive) {
+    if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
+      throw new RangeError(`store option ${name} is ${String(value)}; expected a positive integer`);
+    }
+  }
+}
+
 function defaultLog(level: 'info' | 'warn' | 'error', message: string): void {
   process.stderr.write(`metastore ${level}: ${message}\n`);
 }
@@ -89,6 +103,7 @@ export class MvccStore implements MetaStore {
 
   /** Opens the backend (recovering its state) and starts a store over it. */
   static async open(backend: Backend, opts: MvccOptions = {}): Promise<MvccStore> {
+    checkOptions(opts);
     const recovered = await backend.open();
     return new MvccStore(backend, recovered, opts);
   }
