@@ -109,6 +109,16 @@ describe('compareRuns', () => {
     );
   });
 
+  it('refuses runs with nothing in common', async () => {
+    const a = await summary({ runId: 'x1', targets: ['memory'] });
+    const b: RunSummary = { ...a, runId: 'x2', scenarios: [] };
+    assert.throws(() => compareRuns(a, b), (e: unknown) => e instanceof ParamMismatchError && e.message === 'runs x1 and x2 share no scenario; nothing to compare');
+    // Micro cases alone are something in common.
+    const ma = await summary({ runId: 'x3', targets: ['memory'], micro: true });
+    const mb: RunSummary = { ...ma, runId: 'x4', scenarios: [] };
+    assert.equal(compareRuns({ ...ma, scenarios: [] }, mb).rows.length, 3);
+  });
+
   it('rejects a bad threshold', async () => {
     const a = await summary({ runId: 't1' });
     assert.throws(() => compareRuns(a, a, -1), /threshold '-1' is not a percentage/);

@@ -62,7 +62,8 @@ export function compareRuns(a: RunSummary, b: RunSummary, thresholdPct: number =
     throw new UsageError(`threshold '${thresholdPct}' is not a percentage; expected a number ≥ 0 (default ${DEFAULT_THRESHOLD_PCT})`);
   }
   const shared = a.scenarios.filter((s) => b.scenarios.some((x) => x.name === s.name));
-  if (shared.length === 0) {
+  const sharedMicro = a.micro.rows.some((r) => b.micro.rows.some((x) => x.case === r.case));
+  if (shared.length === 0 && !sharedMicro) {
     throw new ParamMismatchError(`runs ${a.runId} and ${b.runId} share no scenario; nothing to compare`);
   }
   for (const sa of shared) {
