@@ -12,6 +12,7 @@ import { loadScenarios, PROFILES } from '../../scenarios/loader.ts';
 import type { Profile } from '../../scenarios/schema.ts';
 import { findEtcd } from '../targets/etcd.ts';
 import { waitReady } from '../targets/readiness.ts';
+import { TargetStartError } from '../targets/types.ts';
 import { endpointClientOptions } from '../targets/endpoint.ts';
 import { MICRO } from '../runner/run-target.ts';
 
@@ -160,6 +161,9 @@ async function checkEndpoint(spec: TargetSpec, timeoutMs: number): Promise<void>
       intervalMs: 250,
     });
   } catch (cause) {
-    throw new UsageError(`--endpoints: ${spec.endpoints?.join(',')} unreachable: ${((cause as Error).message.split('(last error: ')[1] ?? (cause as Error).message).replace(/\)$/, '')}`, { cause });
+    if (!(cause instanceof TargetStartError)) throw cause;
+    const where = spec.endpoints?.join(',');
+    if (cause.refused) throw new UsageError(`--user: ${where} refused ${spec.auth ? `user '${spec.auth.user}'` : 'the request'}: ${cause.detail}`, { cause });
+    throw new UsageError(`--endpoints: ${where} unreachable: ${cause.detail}`, { cause });
   }
 }

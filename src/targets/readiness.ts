@@ -4,7 +4,7 @@
  * answers, the server process exits, or the deadline passes.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Etcd3, type IOptions } from 'etcd3';
+import { Etcd3, EtcdAuthenticationFailedError, EtcdPermissionDeniedError, EtcdUserNotFoundError, type IOptions } from 'etcd3';
 import { TargetStartError } from './types.ts';
 
 /** What a ready server told us. */
@@ -46,6 +46,10 @@ export async function waitReady(clientOptions: IOptions, opts: WaitReadyOptions)
       const status = await client.maintenance.status({ deadline: Date.now() + 2000 });
       return { version: status.version };
     } catch (err) {
+      // The server answered, and said no: waiting longer will not change its mind.
+      if (err instanceof EtcdAuthenticationFailedError || err instanceof EtcdPermissionDeniedError || err instanceof EtcdUserNotFoundError) {
+        throw new TargetStartError(`${opts.what}: refused: ${err.message}`, { cause: err, detail: err.message, refused: true });
+      }
       lastError = err;
     } finally {
       client.close();
@@ -53,5 +57,5 @@ export async function waitReady(clientOptions: IOptions, opts: WaitReadyOptions)
     await sleep(opts.intervalMs ?? 100, undefined, { signal: opts.signal });
   }
   const why = lastError instanceof Error ? lastError.message : String(lastError);
-  throw new TargetStartError(`${opts.what}: not ready after ${timeoutMs} ms (last error: ${why})`, { cause: lastError });
+  throw new TargetStartError(`${opts.what}: not ready after ${timeoutMs} ms (last error: ${why})`, { cause: lastError, detail: why });
 }

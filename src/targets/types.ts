@@ -52,4 +52,19 @@ export class TargetUnavailableError extends Error {
 /** The server did not come up (exited early, timed out, refused requests). */
 export class TargetStartError extends Error {
   override readonly name = 'TargetStartError';
+  constructor(
+    message: string,
+    options?: ErrorOptions & {
+      /** Why, without the target's name (for messages that name it themselves). */
+      detail?: string;
+      /** The server answered and refused (credentials), as opposed to not answering. */
+      refused?: boolean;
+    },
+  ) {
+    super(message, options);
+    this.detail = options?.detail ?? message;
+    this.refused = options?.refused ?? false;
+  }
+  readonly detail: string;
+  readonly refused: boolean;
 }
