@@ -6,17 +6,21 @@ import { startRun, type OrchestratedRun } from '../orchestrator/index.ts';
 import { streamJson } from '../output/json.ts';
 import { streamPlain } from '../output/plain.ts';
 import { resolveRunOptions, type RunFlags } from './run-options.ts';
+import type { GradeLetter } from '../grades/letters.ts';
+import { applyFailUnder } from '../report/fail-under.ts';
 
 /** How the dashboard module is called (loaded only on a TTY, so headless runs never load Ink). */
 type RunDashboard = (opts: { runDir: string; handle?: OrchestratedRun }) => Promise<number>;
 
-/** Runs the suite: `--json` stream, dashboard on a TTY, plain lines otherwise. */
-export async function runCommand(flags: RunFlags): Promise<number> {
+/**
+ * Runs the suite: `--json` stream, dashboard on a TTY, plain lines otherwise. With `failUnder`,
+ * a completed run whose target grades fall below it exits 1 (see `report/fail-under.ts`).
+ */
+export async function runCommand(flags: RunFlags & { failUnder?: GradeLetter }): Promise<number> {
   const options = await resolveRunOptions(flags);
   const run = await startRun(options);
-  if (flags.json) return streamJson(run, process.stdout);
-  if (process.stdout.isTTY) return showDashboard(run);
-  return streamPlain(run, process.stdout);
+  const code = flags.json ? await streamJson(run, process.stdout) : process.stdout.isTTY ? await showDashboard(run) : await streamPlain(run, process.stdout);
+  return applyFailUnder(code, run.runDir, flags.failUnder, (line) => process.stderr.write(`metabench: ${line}\n`));
 }
 
 async function showDashboard(run: OrchestratedRun): Promise<number> {

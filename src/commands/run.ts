@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import type { SetExit } from '../cli/commands.ts';
 import { DEFAULT_RESULTS_DIR, PASSWORD_ENV, PROFILE_NAMES } from './defaults.ts';
 import type { RunFlags } from './run-options.ts';
+import { parseGrade, type GradeLetter } from '../grades/letters.ts';
 
 export { DEFAULT_RESULTS_DIR } from './defaults.ts';
 
@@ -31,7 +32,8 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--results <dir>', 'folder for run folders', DEFAULT_RESULTS_DIR)
     .option('--keep-data', "keep the servers' temporary data directories")
     .option('--json', 'no dashboard: every event as one JSON line on stdout, then a summary line')
-    .action(async (flags: RunFlags) => {
+    .option('--fail-under <grade>', "exit 1 when a target's overall grade is below this (A+, A, B, C, D)", (v: string) => parseGrade(v, '--fail-under'))
+    .action(async (flags: RunFlags & { failUnder?: GradeLetter }) => {
       const { runCommand } = await import('./run-action.ts');
       setExit(await runCommand(flags));
     });
