@@ -65,10 +65,51 @@ const require = createRequire(import.meta.url);
 /** The binding's constructor, loaded once. */
 export const RocksDB = require('rocksdb-native') as RocksDBModule;
 
+interface RowStream {
+  on(event: 'data', fn: (row: { key: Buffer; value: Buffer | null }) => void): RowStream;
+  on(event: 'end', fn: () => void): RowStream;
+  on(event: 'error', fn: (err: unknown) => void): RowStream;
+  destroy(): void;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Calls `onRow` for each row of a range, in order, until it returns false. Resolves when the
+ * rows are delivered, without waiting for the iterator's close (a third trip to RocksDB's thread
+ * that `for await` would wait for: waiting for it halves the rate of 100-key scans here). The
+ * iterator still closes in the background and `close()` of the database waits for it.
+ */
+export function scan(db: NativeDb, range: IteratorRange, onRow: (key: Buffer, value: Buffer) => boolean | void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const it = db.iterator(range) as unknown as RowStream;
+    let done = false;
+    it.on('data', (row) => {
+      if (done) return;
+      if (onRow(row.key, row.value ?? EMPTY) === false) {
+        done = true;
+        it.destroy();
+        resolve();
+      }
+    });
+    it.on('end', () => {
+      done = true;
+      resolve();
+    });
+    it.on('error', (err) => {
+      if (done) return;
+      done = true;
+      reject(err);
+    });
+  });
+}
+
 /** Every row of a range, collected. */
 export async function collect(db: NativeDb, range: IteratorRange): Promise<{ key: Buffer; value: Buffer }[]> {
   const rows: { key: Buffer; value: Buffer }[] = [];
-  for await (const row of db.iterator(range)) rows.push({ key: row.key, value: row.value ?? Buffer.alloc(0) });
+  await scan(db, range, (key, value) => {
+    rows.push({ key, value });
+  });
   return rows;
 }
 

@@ -9,7 +9,7 @@
  */
 import type { KeyValue } from '../../mvcc/types.ts';
 import type { Change, RangeQuery } from '../backend.ts';
-import type { NativeDb } from './binding.ts';
+import { scan, type NativeDb } from './binding.ts';
 import { changeKeyOf, decodeChange, decodeLive, isTombstone, recordRevision } from './codec.ts';
 import {
   PREFIX_CURRENT,
@@ -30,10 +30,12 @@ const SCAN_CAPACITY = 256;
 
 /** The newest h/ record of `key` with main revision <= `rev`, or null. */
 export async function historicalRecord(db: NativeDb, key: Buffer, rev: number): Promise<Buffer | null> {
-  for await (const row of db.iterator({ gte: historyKeyPrefix(key), lt: historyKey(key, rev + 1, 0), reverse: true, limit: 1, capacity: 1 })) {
-    return row.value;
-  }
-  return null;
+  let found: Buffer | null = null;
+  await scan(db, { gte: historyKeyPrefix(key), lt: historyKey(key, rev + 1, 0), reverse: true, limit: 1, capacity: 1 }, (_k, value) => {
+    found = value;
+    return false;
+  });
+  return found;
 }
 
 /** The live KeyValue of `key` at `rev` given its k/ record (null = absent). */
@@ -55,19 +57,17 @@ export async function rangeCurrent(db: NativeDb, q: RangeQuery): Promise<{ kvs: 
   const out: (KeyValue | Promise<KeyValue | undefined>)[] = [];
   const beyond: Promise<KeyValue | undefined>[] = [];
   let count = 0;
-  for await (const row of db.iterator({ gte, lt, capacity: SCAN_CAPACITY })) {
-    const rec = row.value!;
+  await scan(db, { gte, lt, capacity: SCAN_CAPACITY }, (rowKey, rec) => {
     if (recordRevision(rec) <= q.revision) {
-      if (isTombstone(rec)) continue;
+      if (isTombstone(rec)) return;
       count++;
-      if (out.length < wanted) out.push(decodeLive(row.key.subarray(PREFIX_CURRENT.length), rec)!);
+      if (out.length < wanted) out.push(decodeLive(rowKey.subarray(PREFIX_CURRENT.length), rec)!);
     } else {
-      const key = row.key.subarray(PREFIX_CURRENT.length);
-      const p = resolveCurrent(db, key, rec, q.revision);
+      const p = resolveCurrent(db, rowKey.subarray(PREFIX_CURRENT.length), rec, q.revision);
       if (out.length < wanted) out.push(p);
       else beyond.push(p);
     }
-  }
+  });
   const resolved = await Promise.all(out);
   const kvs: KeyValue[] = [];
   let lostInside = false;
@@ -97,15 +97,15 @@ export async function rangeHistorical(db: NativeDb, q: RangeQuery): Promise<{ kv
     count++;
     if (kvs.length < wanted) kvs.push(decodeLive(parseHistoryKey(best.hk).key, best.rec)!);
   };
-  for await (const row of db.iterator({ gte, lt, capacity: SCAN_CAPACITY })) {
-    const g = historyKeyGroup(row.key);
+  await scan(db, { gte, lt, capacity: SCAN_CAPACITY }, (hk, rec) => {
+    const g = historyKeyGroup(hk);
     if (group === undefined || !g.equals(group)) {
       emit();
       group = Buffer.from(g);
       best = undefined;
     }
-    if (readU64(row.key, row.key.length - 16) <= q.revision) best = { hk: row.key, rec: row.value! };
-  }
+    if (readU64(hk, hk.length - 16) <= q.revision) best = { hk, rec };
+  });
   emit();
   return { kvs, count };
 }
@@ -124,12 +124,11 @@ export async function readHistory(
 ): Promise<Change[]> {
   const out: Change[] = [];
   if (fromRevision > upTo) return out;
-  const iter = db.iterator({ gte: changeKey(fromRevision, 0), lt: changeKey(upTo + 1, 0), capacity: SCAN_CAPACITY });
-  for await (const row of iter) {
-    if (!inRange(changeKeyOf(row.value!), key, rangeEnd)) continue;
-    const at = PREFIX_CHANGES.length;
-    out.push(decodeChange(readU64(row.key, at), readU64(row.key, at + 8), row.value!));
-    if (limit > 0 && out.length >= limit) break;
-  }
+  const at = PREFIX_CHANGES.length;
+  await scan(db, { gte: changeKey(fromRevision, 0), lt: changeKey(upTo + 1, 0), capacity: SCAN_CAPACITY }, (ck, value) => {
+    if (!inRange(changeKeyOf(value), key, rangeEnd)) return;
+    out.push(decodeChange(readU64(ck, at), readU64(ck, at + 8), value));
+    return !(limit > 0 && out.length >= limit);
+  });
   return out;
 }
