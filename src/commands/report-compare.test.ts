@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, symlink, unlink } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, symlink, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -97,3 +97,13 @@ describe('metabench compare', () => {
     assert.match(none.stderr, /no runs in .* start one with 'metabench run'/);
   });
 });
+
+describe('metabench run --fail-under', () => {
+  it('refuses a bad grade in one line, before any run starts (exit 2)', async () => {
+    const bad = await cli('run', '--targets', 'memory', '--fail-under', 'E');
+    assert.equal(bad.exitCode, 2);
+    assert.equal(bad.stderr, "metabench: --fail-under: 'E' is not a grade; expected one of A+, A, B, C, D, F");
+    assert.deepEqual((await readdir(results)).filter((f) => !['base', 'slower', 'other-params', 'running'].includes(f)), []);
+  });
+});
+
