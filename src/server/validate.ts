@@ -4,7 +4,7 @@
  * ignore_value/ignore_lease, 128 ops per txn, duplicate keys in a txn) is the store's
  * (`engine/mvcc/validate.ts`), so in-process callers and gRPC clients get the same answers.
  */
-import { EtcdError, ErrorMessages } from '../../engine/mvcc/errors.ts';
+import { errRequestTooLarge } from '../../engine/mvcc/errors.ts';
 
 /** Limits enforced by the gRPC layer. */
 export interface RequestLimits {
@@ -14,5 +14,5 @@ export interface RequestLimits {
 
 /** Fails with etcd's `request is too large` when a write request of `bytes` exceeds the limit. */
 export function checkRequestSize(bytes: number, limits: RequestLimits): void {
-  if (bytes > limits.maxRequestBytes) throw new EtcdError('INVALID_ARGUMENT', ErrorMessages.requestTooLarge);
+  if (bytes > limits.maxRequestBytes) throw errRequestTooLarge();
 }

@@ -147,6 +147,10 @@ class WatchStream implements OpenStream {
       });
       return true;
     }
+    if (n.events.length === 0) {
+      // A progress notification from the store: pass it on as etcd does (no events).
+      return this.send({ header: n.header, watchId: w.id, events: [] });
+    }
     w.sentSinceTick = true;
     let ok = true;
     for (const events of chunkEvents(n.events, MAX_RESPONSE_BYTES)) {
