@@ -88,26 +88,3 @@ export async function ctlLines(address: string, args: readonly string[], lines: 
     await child;
   }
 }
-
-/** Starts a long-running etcdctl, returning a way to read its output and stop it. */
-export function ctlSpawn(address: string, args: readonly string[]): { output: () => string; stop: () => Promise<CtlResult> } {
-  const child = execa('etcdctl', ctlArgs(address, args), { env: ENV, reject: false, stdin: 'ignore', buffer: false, cleanup: true, forceKillAfterDelay: 2000 });
-  let out = '';
-  let err = '';
-  child.stdout?.setEncoding('utf8');
-  child.stdout?.on('data', (c: string) => {
-    out += c;
-  });
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (c: string) => {
-    err += c;
-  });
-  return {
-    output: () => out,
-    stop: async () => {
-      child.kill('SIGKILL');
-      const r = await child;
-      return { stdout: out, stderr: err, exitCode: r.exitCode };
-    },
-  };
-}
