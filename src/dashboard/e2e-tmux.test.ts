@@ -63,7 +63,9 @@ function tmp(t: { after(fn: () => void): void }): string {
 test('tmux: monitor of a finished fixture run — panels, detail, help, resize reflow, too narrow, q exits with the run\'s code', { skip: !hasTmux && 'tmux not installed' }, async (t) => {
   const dir = tmp(t);
   const runDir = writeFixtureRun(join(dir, 'run'), { targets: ['memory', 'rocksdb', 'etcd'], events: finishedRun() });
-  const s = tmuxSession(t, dir, `node ${BIN} monitor ${runDir}`);
+  // CI=true on purpose: Ink draws nothing live when it sees CI set, which once left this very
+  // test (run by CI) staring at an empty screen. The dashboard must draw regardless.
+  const s = tmuxSession(t, dir, `CI=true node ${BIN} monitor ${runDir}`);
   let screen = await s.until(/q quit/);
   assert.match(screen, /ETA done/);
   assert.match(screen, /✅ memory completed.*✅ rocksdb completed.*✅ etcd completed/);

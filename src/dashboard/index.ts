@@ -6,14 +6,16 @@
  * 130 interrupted). Without one (monitor): leaving a run that is still going is 130; on a
  * finished run, the code that run ended with (same rules as `metabench run`).
  */
-// Must stay the first import: it selects React's production build before React loads.
-import './production-react.ts';
+// Must stay the first import: it prepares the environment React and Ink read when they load.
+import { restoreCiEnv } from './ink-env.ts';
 import { createElement } from 'react';
 import { render } from 'ink';
 import { exitCodeOf } from '../orchestrator/exit-code.ts';
 import type { RunHandle } from '../orchestrator/types.ts';
 import { App } from './App.tsx';
 import { followRun, openRunDir } from './run-source.ts';
+
+restoreCiEnv();
 
 export { App } from './App.tsx';
 export { Dashboard } from './Dashboard.tsx';
