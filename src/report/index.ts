@@ -3,7 +3,7 @@
  * run), comparison of two runs, `--fail-under`, and the helpers the dashboard shares with them.
  */
 export { writeReports, SUMMARY_FILE, REPORT_FILE } from './write-reports.ts';
-export { buildSummary, SUMMARY_VERSION, type RunSummary, type ScenarioCell, type ScenarioSummary, type TargetSummary, type MicroRow, type RunOutcome } from './summary.ts';
+export { buildSummary, SUMMARY_VERSION, type RunSummary, type ScenarioCell, type ScenarioCeiling, type ScenarioSummary, type TargetSummary, type MicroRow, type RunOutcome } from './summary.ts';
 export { loadRun, RunNotFoundError, type LoadedRun } from './load-run.ts';
 export { renderMarkdown, fmtNs } from './markdown.ts';
 export { ratioToEtcd, type EtcdRatio, type RatioInput } from './ratio.ts';

@@ -3,6 +3,7 @@
  * GitHub and in a CI artifact. Pure: the same summary always renders the same text.
  */
 import { BANDS } from '../grades/rubric.ts';
+import { CLIENT_BOUND_EXPLANATION, CLIENT_BOUND_RATIO, clientBoundText } from '../grades/ceiling.ts';
 import { fmtCount, fmtFactor, fmtMs, fmtOps, fmtPercent } from '../grades/format.ts';
 import type { RunSummary, ScenarioCell, TargetSummary } from './summary.ts';
 
@@ -13,6 +14,7 @@ export function renderMarkdown(s: RunSummary): string {
   out.push(...manifestSection(s), '');
   out.push(...overallSection(s), '');
   out.push(...resultsSection(s), '');
+  out.push(...ceilingSection(s), '');
   out.push(...reasonsSection(s), '');
   out.push(...sloSection(s), '');
   if (s.micro.rows.length > 0) out.push(...microSection(s), '');
@@ -28,7 +30,7 @@ function manifestSection(s: RunSummary): string[] {
         .filter((x) => x !== undefined)
         .join(', ')
     : undefined;
-  const targets = s.targets.map((t) => `${t.name}${t.kind && t.kind !== t.name ? ` (${t.kind})` : ''}${t.serverVersion ? ` ${t.serverVersion}` : ''}`).join(', ');
+  const targets = s.targets.map((t) => `${t.name}${t.kind && t.kind !== t.name ? ` (${t.kind})` : ''}${t.serverVersion ? ` ${t.serverVersion}` : ''}${t.ceiling ? ' (no-op ceiling, not graded)' : ''}`).join(', ');
   const rows: Array<[string, string | undefined]> = [
     ['Run', s.runId],
     ['Status', s.status],
@@ -46,7 +48,10 @@ function manifestSection(s: RunSummary): string[] {
 
 function overallSection(s: RunSummary): string[] {
   const lines = ['## Overall', '', '| target | status | grade | why |', '|---|---|---|---|'];
-  for (const t of s.targets) lines.push(`| ${cell(t.name)} | ${cell(statusText(t))} | ${t.overall?.grade ?? '—'} | ${cell(t.overall?.reason ?? 'no scenario finished')} |`);
+  for (const t of s.targets) {
+    const why = t.ceiling ? "not graded: a no-op server, the load generator's ceiling" : (t.overall?.reason ?? 'no scenario finished');
+    lines.push(`| ${cell(t.name)} | ${cell(statusText(t))} | ${t.overall?.grade ?? '—'} | ${cell(why)} |`);
+  }
   return lines;
 }
 
@@ -70,15 +75,16 @@ function resultsSection(s: RunSummary): string[] {
   if (targets.length === 0 || s.scenarios.length === 0) return ['## Results', '', 'No scenario results.'];
   // Two narrow tables (figures, then verdicts) rather than one 18-column one: both stay
   // readable when `metabench report` prints them raw in an 80-column terminal.
-  const head = `| scenario | ${targets.map((t) => cell(t.name)).join(' | ')} |`;
+  const head = `| scenario | ${targets.map((t) => cell(t.ceiling ? `${t.name} (ceiling)` : t.name)).join(' | ')} |`;
   const rule = `|---|${targets.map(() => '---').join('|')}|`;
   const perf = ['### Throughput and latency (ops/s; p50 / p99 ms)', '', head, rule];
   const verdict = ['### Grades and correctness', '', head, rule];
   for (const sc of s.scenarios) {
     perf.push(`| ${cell(sc.name)} | ${targets.map((t) => cell(figuresCell(sc.results[t.name], t.name === s.baseline ? undefined : s.baseline))).join(' | ')} |`);
-    verdict.push(`| ${cell(sc.name)} | ${targets.map((t) => cell(verdictCell(sc.results[t.name]))).join(' | ')} |`);
+    verdict.push(`| ${cell(sc.name)} | ${targets.map((t) => cell(verdictCell(sc.results[t.name], t.ceiling === true))).join(' | ')} |`);
   }
   const lines = ['## Results', '', ...perf, ''];
+  if (s.scenarios.some((sc) => sc.ceiling?.clientBound)) lines.push(`Marked ${CLIENT_BOUND_EXPLANATION}`, '');
   if (s.baseline !== undefined) {
     lines.push(`Ratios divide by ${s.baseline}'s figure on the same scenario: ops/s above 1× is more throughput than ${s.baseline}, p99 below 1× a lower tail latency.`, '');
   }
@@ -93,20 +99,48 @@ function figuresCell(c: ScenarioCell | undefined, baseline: string | undefined):
   if (c.p99Ms !== undefined) parts.push(`${fmtMs(c.p50Ms ?? 0, false)} / ${fmtMs(c.p99Ms, false)}`);
   const r = c.vsEtcd;
   if (r !== undefined && baseline !== undefined) parts.push(`${r.opsPerSec !== undefined ? fmtFactor(r.opsPerSec) : '—'} / ${r.p99 !== undefined ? fmtFactor(r.p99) : '—'} ${baseline}`);
+  const bound = clientBoundText(c.ceiling);
+  if (bound) parts.push(`**${bound}**`);
   return parts.join(' · ');
 }
 
-/** `**A+** · 0 errors · checks 2/2 ✓` */
-function verdictCell(c: ScenarioCell | undefined): string {
+/** `**A+** · 0 errors · checks 2/2 ✓`; a ceiling (noop) cell says `not graded` instead of a letter. */
+function verdictCell(c: ScenarioCell | undefined, ceiling = false): string {
   if (c === undefined) return '—';
   if (c.grade === undefined && c.opsPerSec === undefined) return c.status === 'queued' ? 'not run' : c.status === 'running' ? 'unfinished' : c.status;
-  const parts = [c.grade ? `**${c.grade.grade}**` : '—'];
+  const parts = [c.grade ? `**${c.grade.grade}**` : ceiling ? 'not graded (ceiling)' : '—'];
   if (c.status === 'failed' || c.status === 'aborted') parts.push(c.status);
   if (c.errors !== undefined) parts.push(c.errors === 0 ? '0 errors' : `${fmtCount(c.errors)} errors (${fmtPercent(c.errorRate ?? 0)})`);
   if (c.checks !== undefined && c.checks.total > 0) {
     parts.push(`checks ${c.checks.passed}/${c.checks.total}${c.checks.failed.length > 0 ? ` ✗ ${c.checks.failed.join(', ')}` : ' ✓'}`);
   }
   return parts.join(' · ');
+}
+
+/**
+ * One row per scenario: the noop figure, the fastest target, their ratio and the verdict, so a
+ * reader sees which results measure the server and which may measure the client.
+ */
+function ceilingSection(s: RunSummary): string[] {
+  if (s.ceilingTarget === undefined) return [];
+  const lines = [
+    "## Load generator's ceiling",
+    '',
+    `${s.ceilingTarget} is a no-op server: its throughput is the most the load generator drives on each scenario. The issue's rule: the ceiling must be ≥ ${CLIENT_BOUND_RATIO}× the fastest target, or that scenario's results are marked client-bound.`,
+    '',
+    '| scenario | ceiling ops/s | fastest target | ops/s | ceiling ÷ fastest | verdict |',
+    '|---|---:|---|---:|---:|---|',
+  ];
+  for (const sc of s.scenarios) {
+    const c = sc.ceiling;
+    if (c === undefined) {
+      const noop = sc.results[s.ceilingTarget];
+      lines.push(`| ${cell(sc.name)} | ${noop?.opsPerSec !== undefined ? fmtOps(noop.opsPerSec) : cell(noop?.status ?? 'not run')} | — | — | — | no ratio (${noop?.opsPerSec === undefined ? 'no ceiling figure' : 'no other target finished'}) |`);
+      continue;
+    }
+    lines.push(`| ${cell(sc.name)} | ${fmtOps(c.opsPerSec)} | ${cell(c.fastest)} | ${fmtOps(c.fastestOpsPerSec)} | ${fmtFactor(c.ratio)} | ${c.clientBound ? `**client-bound** (< ${CLIENT_BOUND_RATIO}×)` : `not client-bound (≥ ${CLIENT_BOUND_RATIO}×)`} |`);
+  }
+  return lines;
 }
 
 function reasonsSection(s: RunSummary): string[] {

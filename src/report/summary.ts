@@ -1,10 +1,12 @@
 /**
  * `summary.json`: a run's results in one document — side-by-side scenario results per target
  * (with grades and ratios to etcd), the overall grade per target, the SLOs used, the manifest
- * facts and the micro-benchmark table. Built purely from a `LoadedRun`; `report.md` and
+ * facts and the micro-benchmark table. A `noop` target (a no-op server) is the load generator's
+ * ceiling: it is not graded, and every other cell of a scenario it finished carries `ceiling`. Built purely from a `LoadedRun`; `report.md` and
  * `metabench compare` are rendered from it.
  */
 import type { Grade, ScenarioEndEvent } from '../events/schema.ts';
+import { ceilingMark, isNoopKind, type CeilingMark } from '../grades/ceiling.ts';
 import { gradeScenario } from '../grades/rubric.ts';
 import { overallGrade, type NamedGrade } from '../grades/overall.ts';
 import type { ScenarioRun, TargetState } from '../state/run-state.ts';
@@ -39,6 +41,12 @@ export interface ScenarioCell {
   slo?: Record<string, number>;
   /** Throughput and p99 relative to etcd's on the same scenario, when etcd ran and passed it. */
   vsEtcd?: EtcdRatio;
+  /**
+   * The load generator's ceiling on this scenario (the noop target's figure ÷ the fastest other
+   * target's) and whether it marks this result client-bound; only on non-noop cells with
+   * figures, when a noop target finished the scenario (see `src/grades/ceiling.ts`).
+   */
+  ceiling?: CeilingMark;
   /** Why the scenario failed or was aborted. */
   error?: string;
 }
@@ -50,6 +58,17 @@ export interface ScenarioSummary {
   params?: Record<string, unknown>;
   /** Keyed by target name. */
   results: Record<string, ScenarioCell>;
+  /** The scenario's ceiling: the noop figure against the fastest other target (named), when both finished. */
+  ceiling?: ScenarioCeiling;
+}
+
+/** A scenario's ceiling with the targets it was taken from. */
+export interface ScenarioCeiling extends CeilingMark {
+  /** The noop target. */
+  target: string;
+  /** The fastest non-noop target on this scenario and its throughput, ops/s. */
+  fastest: string;
+  fastestOpsPerSec: number;
 }
 
 /** One target of the run. */
@@ -63,8 +82,10 @@ export interface TargetSummary {
   /** Server version when the runner reported one (etcd's version). */
   serverVersion?: string;
   durationMs?: number;
-  /** Weakest scenario grade (see `overallGrade`); absent without graded scenarios. */
+  /** Weakest scenario grade (see `overallGrade`); absent without graded scenarios and for a noop target. */
   overall?: Grade;
+  /** True for a noop target: its results are the load generator's ceiling, not graded. */
+  ceiling?: true;
 }
 
 /** One micro-benchmark case, one column per engine. */
@@ -91,6 +112,8 @@ export interface RunSummary {
   };
   /** Name of the etcd target ratios are taken against, when etcd ran. */
   baseline?: string;
+  /** Name of the noop target whose figures are the load generator's ceiling, when one ran. */
+  ceilingTarget?: string;
   targets: TargetSummary[];
   scenarios: ScenarioSummary[];
   micro: { engines: string[]; rows: MicroRow[] };
@@ -111,35 +134,39 @@ export function buildSummary(run: LoadedRun, opts: SummaryOptions = {}): RunSumm
   const kindOf = (name: string): string | undefined =>
     state.targets[name]?.targetKind ?? manifest.targets?.find((t) => t.name === name)?.kind;
   const baseline = targetNames.find((n) => kindOf(n) === 'etcd' && hasResults(state.targets[n]));
+  const isNoop = (name: string): boolean => isNoopKind(kindOf(name));
+  const ceilingTarget = targetNames.find((n) => isNoop(n) && hasResults(state.targets[n]));
 
   const scenarioNames = uniqueScenarioNames(run);
   const scenarios: ScenarioSummary[] = scenarioNames.map((name) => {
     const results: Record<string, ScenarioCell> = {};
     for (const t of targetNames) {
       const scenarioRun = state.targets[t].scenarios.find((s) => s.name === name);
-      if (scenarioRun) results[t] = cellOf(scenarioRun);
+      if (scenarioRun) results[t] = isNoop(t) ? ungraded(cellOf(scenarioRun)) : cellOf(scenarioRun);
     }
     const etcdCell = baseline !== undefined ? results[baseline] : undefined;
     const etcdFigures = etcdCell?.status === 'passed' ? etcdCell : undefined;
     for (const t of targetNames) {
-      if (t === baseline || results[t] === undefined) continue;
+      if (t === baseline || results[t] === undefined || isNoop(t)) continue;
       const vs = ratioToEtcd(results[t], etcdFigures);
       if (vs !== undefined) results[t].vsEtcd = vs;
     }
-    return { name, params: paramsOf(run, name), results };
+    const ceiling = markCeiling(results, ceilingTarget, targetNames.filter((t) => !isNoop(t)));
+    return { name, params: paramsOf(run, name), results, ...(ceiling ? { ceiling } : {}) };
   });
 
   const targets: TargetSummary[] = targetNames.map((name) => {
     const t = state.targets[name];
     const graded: NamedGrade[] = [];
-    for (const s of scenarios) {
+    const noop = isNoop(name);
+    for (const s of noop ? [] : scenarios) {
       const g = s.results[name]?.grade;
       if (g) graded.push({ scenario: s.name, grade: g });
     }
     const kind = kindOf(name);
     // MetaStore-TS reports the etcd API version it speaks, not a product version: not shown.
     const serverVersion = kind === 'memory' || kind === 'rocksdb' ? undefined : t.server?.version;
-    return { name, kind, ...statusFields(t, opts), serverVersion, overall: overallGrade(graded) };
+    return { name, kind, ...statusFields(t, opts), serverVersion, overall: overallGrade(graded), ...(noop ? { ceiling: true as const } : {}) };
   });
 
   const mode = manifest.mode ?? (state.parallel ? 'parallel' : 'sequential');
@@ -166,6 +193,7 @@ export function buildSummary(run: LoadedRun, opts: SummaryOptions = {}): RunSumm
       mode,
     },
     baseline,
+    ceilingTarget,
     targets,
     scenarios,
     micro: microOf(run),
@@ -175,6 +203,34 @@ export function buildSummary(run: LoadedRun, opts: SummaryOptions = {}): RunSumm
 
 function hasResults(t: TargetState | undefined): boolean {
   return t !== undefined && t.scenarios.some((s) => s.state === 'passed');
+}
+
+/** A noop target's cell: its figures stay, its grade goes (the ceiling is measured, not judged). */
+function ungraded(cell: ScenarioCell): ScenarioCell {
+  const { grade: _grade, slo: _slo, ...rest } = cell;
+  return rest;
+}
+
+/** A finished scenario's throughput (passed or failed with figures; aborted ones are partial). */
+function finishedOps(cell: ScenarioCell | undefined): number | undefined {
+  return cell !== undefined && (cell.status === 'passed' || cell.status === 'failed') ? cell.opsPerSec : undefined;
+}
+
+/**
+ * Adds the ceiling mark to every non-noop cell with figures, when the noop target finished this
+ * scenario: the ratio is taken against the scenario's fastest non-noop target.
+ */
+function markCeiling(results: Record<string, ScenarioCell>, ceilingTarget: string | undefined, others: readonly string[]): ScenarioCeiling | undefined {
+  if (ceilingTarget === undefined) return undefined;
+  let fastest: { target: string; opsPerSec: number } | undefined;
+  for (const t of others) {
+    const ops = finishedOps(results[t]);
+    if (ops !== undefined && (fastest === undefined || ops > fastest.opsPerSec)) fastest = { target: t, opsPerSec: ops };
+  }
+  const mark = ceilingMark(finishedOps(results[ceilingTarget]), fastest?.opsPerSec);
+  if (mark === undefined || fastest === undefined) return undefined;
+  for (const t of others) if (results[t]?.opsPerSec !== undefined) results[t].ceiling = { ...mark };
+  return { ...mark, target: ceilingTarget, fastest: fastest.target, fastestOpsPerSec: fastest.opsPerSec };
 }
 
 function cellOf(run: ScenarioRun): ScenarioCell {

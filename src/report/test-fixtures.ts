@@ -6,6 +6,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunnerEvent, ScenarioEndEvent } from '../events/schema.ts';
 import { ev, latency, T0 } from '../state/fixtures.ts';
+import { initialRunState, reduceRunEvents } from '../state/run-state.ts';
+import type { LoadedRun } from './load-run.ts';
 
 /** Options of {@link fixtureRun}. */
 export interface FixtureRunOptions {
@@ -81,7 +83,26 @@ export async function fixtureRun(root: string, o: FixtureRunOptions): Promise<st
   await mkdir(dir, { recursive: true });
   const events = fixtureEvents(o);
   const targets = Object.keys(events);
-  const manifest = {
+  await writeFile(join(dir, 'run.json'), JSON.stringify(fixtureManifest(o, targets), null, 2));
+  for (const t of targets) await writeFile(join(dir, `${t}.ndjson`), events[t].map((e) => JSON.stringify(e) + '\n').join(''));
+  return dir;
+}
+
+/**
+ * A fixture run as `loadRun` would return it, folded in memory (no files, no line parsing):
+ * for summaries of runs whose events the tests build directly.
+ */
+export function fixtureLoadedRun(o: FixtureRunOptions): LoadedRun {
+  const events = fixtureEvents(o);
+  const targets = Object.keys(events);
+  const manifest = fixtureManifest(o, targets);
+  let state = initialRunState({ ...manifest, targets: manifest.targets, scenarios: manifest.scenarios.map((sc) => sc.name) });
+  for (const t of targets) state = reduceRunEvents(state, events[t]);
+  return { dir: join('/fixture', o.runId), runId: o.runId, manifest, state, files: targets, warnings: [] };
+}
+
+function fixtureManifest(o: FixtureRunOptions, targets: readonly string[]) {
+  return {
     v: 1,
     runId: o.runId,
     startedAt: new Date(T0).toISOString(),
@@ -96,7 +117,4 @@ export async function fixtureRun(root: string, o: FixtureRunOptions): Promise<st
     mode: o.mode ?? 'sequential',
     orchestratorPid: 1,
   };
-  await writeFile(join(dir, 'run.json'), JSON.stringify(manifest, null, 2));
-  for (const t of targets) await writeFile(join(dir, `${t}.ndjson`), events[t].map((e) => JSON.stringify(e) + '\n').join(''));
-  return dir;
 }

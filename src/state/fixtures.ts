@@ -23,12 +23,18 @@ export const T0 = Date.UTC(2026, 0, 1);
 /** Scenarios of the fixture runs, in order. */
 export const FIXTURE_SCENARIOS = ['large-scale-load', 'sustained-load', 'mixed-workload'] as const;
 
+/**
+ * The kind of a fixture target named `noop` (the no-op ceiling server). Typed through `string`
+ * so the fixtures compile whether or not the event schema's `TargetKind` lists it yet.
+ */
+const NOOP_TARGET_KIND = 'noop' as string as TargetKind;
+
 const base = (target: string, t: number) => ({ v: SCHEMA_VERSION as typeof SCHEMA_VERSION, t, target });
 
 /** Builders, one per event kind; `t` in ms since the epoch. */
 export const ev = {
   runStart(target: string, t: number, over: Partial<RunStartEvent> = {}): RunStartEvent {
-    const kind: TargetKind = target === 'memory' || target === 'rocksdb' || target === 'etcd' ? target : 'endpoint';
+    const kind: TargetKind = target === 'memory' || target === 'rocksdb' || target === 'etcd' ? target : target === 'noop' ? NOOP_TARGET_KIND : 'endpoint';
     return {
       ...base(target, t),
       kind: 'run-start',

@@ -1,0 +1,52 @@
+/**
+ * The load generator's ceiling and the client-bound mark (issue 8). A `noop` target is a near
+ * no-op etcd v3 server: what the runner reaches against it on a scenario is the most the client
+ * side can drive on that scenario, whatever the server. When that ceiling is less than
+ * `CLIENT_BOUND_RATIO` times the scenario's fastest real target, the real targets' figures on
+ * that scenario may measure the client more than the server: they are marked client-bound.
+ *
+ * Worked example: noop 3,000 ops/s, memory 1,000, etcd 900 → ratio 3,000 ÷ 1,000 = 3.0× → not
+ * client-bound (the rule is "ceiling ≥ 3× the fastest"). With noop 2,900 → 2.9× → client-bound,
+ * and both memory's and etcd's cells carry the mark.
+ */
+import { fmtFactor } from './format.ts';
+
+/** Target kind (and default name) of the no-op ceiling server. */
+export const NOOP_KIND = 'noop';
+
+/** The ceiling must be at least this many times the fastest target, or the scenario is client-bound. */
+export const CLIENT_BOUND_RATIO = 3;
+
+/** One sentence saying what the mark means, shared by report.md, the plain table and compare. */
+export const CLIENT_BOUND_EXPLANATION = `client-bound: against a no-op server the load generator reached less than ${CLIENT_BOUND_RATIO}× this scenario's fastest target, so the figure may measure the client (the etcd3 client process) more than the server; the ceiling ratio is the no-op figure ÷ the fastest target's.`;
+
+/** The ceiling mark of one scenario, carried by every non-noop cell of that scenario. */
+export interface CeilingMark {
+  /** The no-op server's throughput on this scenario, ops/s. */
+  opsPerSec: number;
+  /** `opsPerSec` ÷ the scenario's fastest non-noop throughput. */
+  ratio: number;
+  /** `ratio < CLIENT_BOUND_RATIO`. */
+  clientBound: boolean;
+}
+
+/** True for the kind of the no-op ceiling target. Takes any string: kinds read back from files are not trusted to be known. */
+export function isNoopKind(kind: string | undefined): boolean {
+  return kind === NOOP_KIND;
+}
+
+/**
+ * The ceiling mark from the no-op figure and the scenario's fastest non-noop figure (ops/s).
+ * Undefined when either is missing, not finite or not positive: no ratio can be taken.
+ */
+export function ceilingMark(noopOpsPerSec: number | undefined, fastestOpsPerSec: number | undefined): CeilingMark | undefined {
+  if (noopOpsPerSec === undefined || fastestOpsPerSec === undefined) return undefined;
+  if (!(Number.isFinite(noopOpsPerSec) && noopOpsPerSec > 0 && Number.isFinite(fastestOpsPerSec) && fastestOpsPerSec > 0)) return undefined;
+  const ratio = noopOpsPerSec / fastestOpsPerSec;
+  return { opsPerSec: noopOpsPerSec, ratio, clientBound: ratio < CLIENT_BOUND_RATIO };
+}
+
+/** Short cell text: `client-bound (ceiling 1.2×)`; empty when the mark is absent or not client-bound. */
+export function clientBoundText(mark: CeilingMark | undefined): string {
+  return mark?.clientBound ? `client-bound (ceiling ${fmtFactor(mark.ratio)})` : '';
+}

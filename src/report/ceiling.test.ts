@@ -1,0 +1,100 @@
+// The noop target in summary.json and report.md: the load generator's ceiling, not graded, and the
+// client-bound mark on the other targets' cells.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { targetsBelow } from './fail-under.ts';
+import { renderMarkdown } from './markdown.ts';
+import { buildSummary } from './summary.ts';
+import { fixtureLoadedRun } from './test-fixtures.ts';
+
+// Fixture base figures: large-scale-load 2,000 ops/s, txn-throughput 1,000 ops/s (× speed).
+// memory is the fastest real target (×2): 4,000 and 2,000 ops/s. noop ×6: 12,000 and 6,000 ops/s,
+// exactly 3× on both scenarios (not client-bound); noop ×5.8: 2.9× (client-bound).
+const run = (noopSpeed: number, over: Parameters<typeof fixtureLoadedRun>[0] = { runId: 'r' }) =>
+  buildSummary(fixtureLoadedRun({ targets: ['memory', 'etcd', 'noop'], speed: { memory: 2, noop: noopSpeed }, ...over }));
+
+describe('summary: noop is the ceiling', () => {
+  it('marks every other cell with the ceiling ratio against the fastest target; exactly 3× is not client-bound', () => {
+    const s = run(6);
+    assert.equal(s.ceilingTarget, 'noop');
+    const large = s.scenarios.find((x) => x.name === 'large-scale-load');
+    assert.ok(large);
+    assert.deepEqual(large.results.memory.ceiling, { opsPerSec: 12_000, ratio: 3, clientBound: false });
+    assert.deepEqual(large.results.etcd.ceiling, { opsPerSec: 12_000, ratio: 3, clientBound: false });
+    assert.equal(large.results.noop.ceiling, undefined);
+    assert.deepEqual(large.ceiling, { opsPerSec: 12_000, ratio: 3, clientBound: false, target: 'noop', fastest: 'memory', fastestOpsPerSec: 4000 });
+  });
+
+  it('below 3× marks the scenario client-bound', () => {
+    const s = run(5.8);
+    for (const sc of s.scenarios) {
+      assert.equal(sc.results.memory.ceiling?.clientBound, true, sc.name);
+      assert.equal(sc.results.etcd.ceiling?.clientBound, true, sc.name);
+      assert.ok(Math.abs((sc.ceiling?.ratio ?? 0) - 2.9) < 1e-9);
+    }
+  });
+
+  it('does not grade noop: no cell grade, no SLO, no overall, no ratio to etcd, never below --fail-under', () => {
+    const s = run(1, { runId: 'r', endOver: { 'noop/large-scale-load': { status: 'failed', checks: [{ name: 'read-your-write', ok: false, detail: 'x' }] } } });
+    const noop = s.targets.find((t) => t.name === 'noop');
+    assert.ok(noop);
+    assert.equal(noop.ceiling, true);
+    assert.equal(noop.overall, undefined);
+    for (const sc of s.scenarios) {
+      assert.equal(sc.results.noop.grade, undefined);
+      assert.equal(sc.results.noop.slo, undefined);
+      assert.equal(sc.results.noop.vsEtcd, undefined);
+      assert.ok(sc.results.memory.grade);
+    }
+    // A failed noop scenario still gives its throughput as the ceiling.
+    assert.equal(s.scenarios[0].ceiling?.opsPerSec, 2000);
+    assert.deepEqual(targetsBelow(s, 'A+').map((t) => t.target), ['memory', 'etcd'].filter((n) => s.targets.find((t) => t.name === n)?.overall?.grade !== 'A+'));
+    assert.equal(targetsBelow(s, 'A+').some((t) => t.target === 'noop'), false);
+    // The memory ratio to etcd ignores noop altogether.
+    assert.deepEqual(s.scenarios[0].results.memory.vsEtcd?.opsPerSec, 2);
+  });
+
+  it('gives no ceiling when noop did not finish the scenario, or did not run', () => {
+    const cut = run(6, { runId: 'r', interrupted: ['noop'] });
+    assert.ok(cut.scenarios[0].results.memory.ceiling);
+    assert.equal(cut.scenarios[1].results.memory.ceiling, undefined);
+    assert.equal(cut.scenarios[1].ceiling, undefined);
+    const none = buildSummary(fixtureLoadedRun({ runId: 'r', targets: ['memory', 'etcd'] }));
+    assert.equal(none.ceilingTarget, undefined);
+    assert.equal(none.scenarios.some((sc) => Object.values(sc.results).some((c) => c.ceiling !== undefined)), false);
+  });
+
+  it('takes the fastest target even when it failed, but not an aborted one', () => {
+    const s = run(6, { runId: 'r', endOver: { 'memory/txn-throughput': { status: 'failed' }, 'etcd/large-scale-load': { status: 'aborted', opsPerSec: 100_000 } } });
+    const [large, txn] = s.scenarios;
+    assert.equal(txn.ceiling?.fastest, 'memory');
+    assert.equal(large.ceiling?.fastest, 'memory');
+    assert.equal(large.ceiling?.ratio, 3);
+  });
+});
+
+describe('report.md with a noop target', () => {
+  it('shows the ceiling column, the client-bound mark with its ratio, the explanation and the ceiling table', () => {
+    const md = renderMarkdown(run(5.8));
+    assert.match(md, /\| Targets \| memory, etcd 3\.4\.23, noop \(no-op ceiling, not graded\) \|/);
+    assert.match(md, /\| noop \| completed \| — \| not graded: a no-op server, the load generator's ceiling \|/);
+    assert.match(md, /\| scenario \| memory \| etcd \| noop \(ceiling\) \|/);
+    assert.match(md, /\| large-scale-load \| 4,000 · 10 \/ 40 · 2\.0× \/ 1\.0× etcd · \*\*client-bound \(ceiling 2\.9×\)\*\* \| 2,000 · 10 \/ 40 · \*\*client-bound \(ceiling 2\.9×\)\*\* \| 11,600 · 10 \/ 40 \|/);
+    assert.match(md, /\| txn-throughput \| \*\*A\*\* · 0 errors · checks 1\/1 ✓ \| \*\*[A-F]\+?\*\* · 0 errors · checks 1\/1 ✓ \| not graded \(ceiling\) · 0 errors · checks 1\/1 ✓ \|/);
+    assert.match(md, /Marked client-bound: against a no-op server the load generator reached less than 3× this scenario's fastest target/);
+    assert.match(md, /## Load generator's ceiling/);
+    assert.match(md, /\| large-scale-load \| 11,600 \| memory \| 4,000 \| 2\.9× \| \*\*client-bound\*\* \(< 3×\) \|/);
+    assert.doesNotMatch(md, /on \*\*noop\*\*/);
+  });
+
+  it('at exactly 3× shows no mark and says not client-bound', () => {
+    const md = renderMarkdown(run(6));
+    assert.doesNotMatch(md, /\*\*client-bound/);
+    assert.doesNotMatch(md, /^Marked client-bound/m);
+    assert.match(md, /\| txn-throughput \| 6,000 \| memory \| 2,000 \| 3\.0× \| not client-bound \(≥ 3×\) \|/);
+  });
+
+  it('has no ceiling section without a noop target', () => {
+    assert.doesNotMatch(renderMarkdown(buildSummary(fixtureLoadedRun({ runId: 'r' }))), /ceiling/i);
+  });
+});
