@@ -2,6 +2,7 @@
 // client-bound mark on the other targets' cells.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { compareRuns, renderComparison } from './compare.ts';
 import { targetsBelow } from './fail-under.ts';
 import { renderMarkdown } from './markdown.ts';
 import { buildSummary } from './summary.ts';
@@ -96,5 +97,29 @@ describe('report.md with a noop target', () => {
 
   it('has no ceiling section without a noop target', () => {
     assert.doesNotMatch(renderMarkdown(buildSummary(fixtureLoadedRun({ runId: 'r' }))), /ceiling/i);
+  });
+});
+
+describe('compare with a noop target', () => {
+  it('says so when either side is client-bound, with each side ratio', () => {
+    const a = run(6, { runId: 'a' });
+    const b = run(5.8, { runId: 'b' });
+    const c = compareRuns(a, b);
+    const mem = c.rows.find((r) => r.scenario === 'large-scale-load' && r.target === 'memory');
+    assert.ok(mem);
+    assert.deepEqual(mem.clientBound, { b: 5.8 * 2000 / 4000 });
+    assert.equal(c.rows.find((r) => r.target === 'noop')?.clientBound, undefined);
+    const text = renderComparison(c);
+    assert.match(text, /^large-scale-load\s+memory\s+4,000 → 4,000\s+\+0\.0%.*within noise; client-bound in B \(ceiling 2\.9×\)$/m);
+    assert.match(text, /^4 rows client-bound in at least one run: there the no-op ceiling was under 3× the fastest target/m);
+    const both = compareRuns(b, run(5, { runId: 'c' }));
+    assert.deepEqual(both.rows.find((r) => r.target === 'etcd')?.clientBound, { a: 2.9, b: 2.5 });
+    assert.match(renderComparison(both), /client-bound in A \(ceiling 2\.9×\) and B \(ceiling 2\.5×\)/);
+  });
+
+  it('says nothing of the kind when neither side is client-bound', () => {
+    const c = compareRuns(run(6, { runId: 'a' }), run(7, { runId: 'b' }));
+    assert.equal(c.rows.some((r) => r.clientBound !== undefined), false);
+    assert.doesNotMatch(renderComparison(c), /client-bound/);
   });
 });

@@ -10,7 +10,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from '../cli/errors.ts';
 import type { GradeLetter } from '../grades/letters.ts';
-import { fmtChange, fmtMs, fmtOps } from '../grades/format.ts';
+import { CLIENT_BOUND_RATIO } from '../grades/ceiling.ts';
+import { fmtChange, fmtFactor, fmtMs, fmtOps } from '../grades/format.ts';
 import type { RunSummary, ScenarioCell } from './summary.ts';
 
 /** Default noise threshold, percent. */
@@ -39,6 +40,11 @@ export interface CompareRow {
   verdict: Verdict | 'not comparable';
   /** Why the row is not comparable, or which figure regressed. */
   note?: string;
+  /**
+   * Present when the row is client-bound in either run: the ceiling ratio (noop ÷ fastest
+   * target) of each run that marked it. Its change may then be the load generator's, not the target's.
+   */
+  clientBound?: { a?: number; b?: number };
 }
 
 /** The comparison of two runs. */
@@ -102,6 +108,8 @@ export function compareRuns(a: RunSummary, b: RunSummary, thresholdPct: number =
 
 function compareCells(scenario: string, target: string, ca: ScenarioCell | undefined, cb: ScenarioCell | undefined, threshold: number, runA: string, runB: string): CompareRow {
   const row: CompareRow = { scenario, target, gradeA: ca?.grade?.grade, gradeB: cb?.grade?.grade, verdict: 'not comparable' };
+  const bound = clientBoundOf(ca, cb);
+  if (bound !== undefined) row.clientBound = bound;
   if (ca === undefined || cb === undefined) return { ...row, note: `only in ${ca ? runA : runB}` };
   if (ca.opsPerSec === undefined || cb.opsPerSec === undefined) {
     return { ...row, note: `no result in ${ca.opsPerSec === undefined ? runA : runB} (${ca.opsPerSec === undefined ? ca.status : cb.status})` };
@@ -112,6 +120,22 @@ function compareCells(scenario: string, target: string, ca: ScenarioCell | undef
     return { ...row, verdict: 'regression', note: `passed in ${runA}, ${cb.status} in ${runB}` };
   }
   return judge(row);
+}
+
+/** The ceiling ratios of the runs where this cell was client-bound; undefined when neither was. */
+function clientBoundOf(ca: ScenarioCell | undefined, cb: ScenarioCell | undefined): CompareRow['clientBound'] {
+  const a = ca?.ceiling?.clientBound ? ca.ceiling.ratio : undefined;
+  const b = cb?.ceiling?.clientBound ? cb.ceiling.ratio : undefined;
+  if (a === undefined && b === undefined) return undefined;
+  return { ...(a !== undefined ? { a } : {}), ...(b !== undefined ? { b } : {}) };
+}
+
+/** `client-bound in A (ceiling 2.9×) and B (ceiling 1.2×)`; empty when neither run marked the row. */
+export function clientBoundNote(r: CompareRow): string {
+  const cb = r.clientBound;
+  if (cb === undefined) return '';
+  const parts = [cb.a !== undefined ? `A (ceiling ${fmtFactor(cb.a)})` : undefined, cb.b !== undefined ? `B (ceiling ${fmtFactor(cb.b)})` : undefined].filter(Boolean);
+  return `client-bound in ${parts.join(' and ')}`;
 }
 
 /** The row's verdict from its figures: any regression wins over any improvement. */
@@ -211,7 +235,7 @@ export function renderComparison(c: Comparison): string {
       r.p99Ms ? `${fmtMs(r.p99Ms.a, false)} → ${fmtMs(r.p99Ms.b, false)}` : '—',
       r.p99Ms ? fmtChange(r.p99Ms.change) : '',
       r.gradeA || r.gradeB ? `${r.gradeA ?? '—'} → ${r.gradeB ?? '—'}` : '',
-      r.note ? `${r.verdict} (${r.note})` : r.verdict,
+      [r.note ? `${r.verdict} (${r.note})` : r.verdict, clientBoundNote(r)].filter(Boolean).join('; '),
     ]);
   }
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
@@ -221,5 +245,9 @@ export function renderComparison(c: Comparison): string {
   const other = c.rows.length - c.regressions - c.improvements - noise;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
   lines.push('', `${plural(c.regressions, 'regression')}, ${plural(c.improvements, 'improvement')}, ${noise} within noise${other > 0 ? `, ${other} not comparable` : ''}`);
+  const bound = c.rows.filter((r) => r.clientBound !== undefined).length;
+  if (bound > 0) {
+    lines.push(`${plural(bound, 'row')} client-bound in at least one run: there the no-op ceiling was under ${CLIENT_BOUND_RATIO}× the fastest target, so a change may be the load generator's, not the target's.`);
+  }
   return lines.join('\n') + '\n';
 }
