@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CLIENT_BOUND_RATIO, ceilingMark, clientBoundText, isNoopKind } from './ceiling.ts';
+import { CLIENT_BOUND_RATIO, ceilingMark, clientBoundText, fmtCeilingRatio, isNoopKind } from './ceiling.ts';
 
 describe('ceilingMark: client-bound when the no-op ceiling is under 3× the fastest target', () => {
   const cases: Array<{ name: string; noop: number | undefined; fastest: number | undefined; want: { ratio: number; clientBound: boolean } | undefined }> = [
@@ -36,8 +36,22 @@ describe('isNoopKind and clientBoundText', () => {
     assert.deepEqual(['noop', 'memory', 'etcd', 'endpoint', 'NOOP', undefined].map(isNoopKind), [true, false, false, false, false, false]);
   });
   it('says client-bound with the ratio only when marked', () => {
-    assert.equal(clientBoundText({ opsPerSec: 1200, ratio: 1.2, clientBound: true }), 'client-bound (ceiling 1.2×)');
+    assert.equal(clientBoundText({ opsPerSec: 1200, ratio: 1.2, clientBound: true }), 'client-bound (ceiling 1.20×)');
     assert.equal(clientBoundText({ opsPerSec: 4000, ratio: 4, clientBound: false }), '');
     assert.equal(clientBoundText(undefined), '');
   });
+});
+
+describe('fmtCeilingRatio never shows a ratio on the wrong side of the threshold', () => {
+  const cases: Array<[number, string]> = [
+    [3, '3.00×'],
+    [2.996, '2.99×'],
+    [2.9999999, '2.99×'],
+    [3.004, '3.00×'],
+    [0.29, '0.29×'],
+    [1.2, '1.20×'],
+    [12.345, '12.34×'],
+    [150, '150×'],
+  ];
+  for (const [x, want] of cases) it(`${x} → ${want}`, () => assert.equal(fmtCeilingRatio(x), want));
 });

@@ -46,7 +46,17 @@ export function ceilingMark(noopOpsPerSec: number | undefined, fastestOpsPerSec:
   return { opsPerSec: noopOpsPerSec, ratio, clientBound: ratio < CLIENT_BOUND_RATIO };
 }
 
-/** Short cell text: `client-bound (ceiling 1.2×)`; empty when the mark is absent or not client-bound. */
+/**
+ * A ceiling ratio with two decimals, rounded down so it never reads as the other side of the
+ * threshold (2.996 is `2.99×`, not `3.00×`); from 100× as `fmtFactor` writes it.
+ */
+export function fmtCeilingRatio(ratio: number): string {
+  if (!Number.isFinite(ratio) || ratio >= 100) return fmtFactor(ratio);
+  // The epsilon keeps binary noise (0.29 × 100 = 28.999…) from dropping a hundredth.
+  return `${(Math.floor(ratio * 100 + 1e-9) / 100).toFixed(2)}×`;
+}
+
+/** Short cell text: `client-bound (ceiling 1.20×)`; empty when the mark is absent or not client-bound. */
 export function clientBoundText(mark: CeilingMark | undefined): string {
-  return mark?.clientBound ? `client-bound (ceiling ${fmtFactor(mark.ratio)})` : '';
+  return mark?.clientBound ? `client-bound (ceiling ${fmtCeilingRatio(mark.ratio)})` : '';
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { SCHEMA_VERSION } from '../events/schema.ts';
 import { isScenarioFinal, type RunState } from '../state/run-state.ts';
-import { headlineP99Ms } from '../state/selectors.ts';
+import { headlineP99Ms, isCeilingTarget, resultsTable } from '../state/selectors.ts';
 
 export const SummaryLine = z.object({
   v: z.literal(SCHEMA_VERSION),
@@ -20,6 +20,8 @@ export const SummaryLine = z.object({
       /** completed, interrupted, crashed, unavailable (or waiting/starting/running if cut short). */
       status: z.string(),
       error: z.string().optional(),
+      /** True for a noop target: its figures are the load generator's ceiling, not graded. */
+      ceiling: z.boolean().optional(),
       scenarios: z.array(
         z.object({
           scenario: z.string(),
@@ -28,6 +30,8 @@ export const SummaryLine = z.object({
           p99Ms: z.number().optional(),
           errors: z.number().optional(),
           grade: z.string().optional(),
+          /** The ceiling mark (noop ÷ fastest target; client-bound under 3×), on non-noop results. */
+          ceiling: z.object({ opsPerSec: z.number(), ratio: z.number(), clientBound: z.boolean() }).optional(),
         }),
       ),
     }),
@@ -37,6 +41,8 @@ export type SummaryLine = z.infer<typeof SummaryLine>;
 
 /** Builds the summary line of a finished run. */
 export function summaryLine(state: RunState, runId: string, runDir: string, exitCode: number): SummaryLine {
+  const table = resultsTable(state);
+  const ceilingOf = (target: string, scenario: string) => table.find((r) => r.scenario === scenario)?.cells[target]?.ceiling;
   return {
     v: SCHEMA_VERSION,
     kind: 'summary',
@@ -47,15 +53,25 @@ export function summaryLine(state: RunState, runId: string, runDir: string, exit
       const t = state.targets[name];
       const st = t.status;
       const error = st.state === 'crashed' || st.state === 'interrupted' ? st.error : st.state === 'unavailable' ? st.reason : undefined;
+      const noop = isCeilingTarget(state, name);
       return {
         target: name,
         status: st.state,
         ...(error ? { error } : {}),
+        ...(noop ? { ceiling: true } : {}),
         scenarios: t.scenarios.map((s) => {
           const end = isScenarioFinal(s) ? s.end : undefined;
-          return end
-            ? { scenario: s.name, status: s.state, opsPerSec: end.opsPerSec, p99Ms: headlineP99Ms(end), errors: end.errors.total, grade: end.grade?.grade }
-            : { scenario: s.name, status: s.state };
+          if (!end) return { scenario: s.name, status: s.state };
+          const ceiling = ceilingOf(name, s.name);
+          return {
+            scenario: s.name,
+            status: s.state,
+            opsPerSec: end.opsPerSec,
+            p99Ms: headlineP99Ms(end),
+            errors: end.errors.total,
+            grade: noop ? undefined : end.grade?.grade,
+            ...(ceiling ? { ceiling: { ...ceiling } } : {}),
+          };
         }),
       };
     }),

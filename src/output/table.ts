@@ -1,24 +1,28 @@
 /**
  * The final results table of the plain output: one row per scenario, one column per target,
  * each cell `ops/s · p99 · grade`, then a status line per target. Plain text, no escape codes.
+ * A noop target's column is the load generator's ceiling (no grade); cells of a scenario whose
+ * ceiling is under 3× the fastest target say `client-bound (ceiling 2.9×)`, explained below the table.
  */
+import { CLIENT_BOUND_EXPLANATION, clientBoundText } from '../grades/ceiling.ts';
 import { fmtMs, fmtOps } from '../grades/format.ts';
 import type { RunState } from '../state/run-state.ts';
-import { resultsTable, type ResultCell } from '../state/selectors.ts';
+import { isCeilingTarget, resultsTable, type ResultCell } from '../state/selectors.ts';
 import { fmtDuration } from './format-event.ts';
 
 /** Renders the table for a (finished) run state. */
 export function renderResultsTable(state: RunState): string {
   const targets = state.targetOrder;
   const rows = resultsTable(state);
-  const header = ['scenario', ...targets];
+  const header = ['scenario', ...targets.map((t) => (isCeilingTarget(state, t) ? `${t} (ceiling)` : t))];
   const body = rows.map((r) => [r.scenario, ...targets.map((t) => cellText(r.cells[t]))]);
   const status = ['status', ...targets.map((t) => statusText(state, t))];
   const all = [header, ...body, status];
   const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
   const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [line(header), rule, ...body.map(line), rule, line(status)].join('\n') + '\n';
+  const notes = rows.some((r) => r.ceiling?.clientBound) ? [CLIENT_BOUND_EXPLANATION] : [];
+  return [line(header), rule, ...body.map(line), rule, line(status), ...notes].join('\n') + '\n';
 }
 
 function cellText(cell: ResultCell | undefined): string {
@@ -28,6 +32,8 @@ function cellText(cell: ResultCell | undefined): string {
   if (cell.p99Ms !== undefined) parts.push(`p99 ${fmtMs(cell.p99Ms)}`);
   if (cell.grade) parts.push(cell.grade);
   if (cell.state !== 'passed') parts.push(cell.state.toUpperCase());
+  const bound = clientBoundText(cell.ceiling);
+  if (bound) parts.push(bound);
   return parts.join(' · ');
 }
 

@@ -80,11 +80,11 @@ describe('report.md with a noop target', () => {
     assert.match(md, /\| Targets \| memory, etcd 3\.4\.23, noop \(no-op ceiling, not graded\) \|/);
     assert.match(md, /\| noop \| completed \| — \| not graded: a no-op server, the load generator's ceiling \|/);
     assert.match(md, /\| scenario \| memory \| etcd \| noop \(ceiling\) \|/);
-    assert.match(md, /\| large-scale-load \| 4,000 · 10 \/ 40 · 2\.0× \/ 1\.0× etcd · \*\*client-bound \(ceiling 2\.9×\)\*\* \| 2,000 · 10 \/ 40 · \*\*client-bound \(ceiling 2\.9×\)\*\* \| 11,600 · 10 \/ 40 \|/);
+    assert.match(md, /\| large-scale-load \| 4,000 · 10 \/ 40 · 2\.0× \/ 1\.0× etcd · \*\*client-bound \(ceiling 2\.90×\)\*\* \| 2,000 · 10 \/ 40 · \*\*client-bound \(ceiling 2\.90×\)\*\* \| 11,600 · 10 \/ 40 \|/);
     assert.match(md, /\| txn-throughput \| \*\*A\*\* · 0 errors · checks 1\/1 ✓ \| \*\*[A-F]\+?\*\* · 0 errors · checks 1\/1 ✓ \| not graded \(ceiling\) · 0 errors · checks 1\/1 ✓ \|/);
     assert.match(md, /Marked client-bound: against a no-op server the load generator reached less than 3× this scenario's fastest target/);
     assert.match(md, /## Load generator's ceiling/);
-    assert.match(md, /\| large-scale-load \| 11,600 \| memory \| 4,000 \| 2\.9× \| \*\*client-bound\*\* \(< 3×\) \|/);
+    assert.match(md, /\| large-scale-load \| 11,600 \| memory \| 4,000 \| 2\.90× \| \*\*client-bound\*\* \(< 3×\) \|/);
     assert.doesNotMatch(md, /on \*\*noop\*\*/);
   });
 
@@ -92,7 +92,7 @@ describe('report.md with a noop target', () => {
     const md = renderMarkdown(run(6));
     assert.doesNotMatch(md, /\*\*client-bound/);
     assert.doesNotMatch(md, /^Marked client-bound/m);
-    assert.match(md, /\| txn-throughput \| 6,000 \| memory \| 2,000 \| 3\.0× \| not client-bound \(≥ 3×\) \|/);
+    assert.match(md, /\| txn-throughput \| 6,000 \| memory \| 2,000 \| 3\.00× \| not client-bound \(≥ 3×\) \|/);
   });
 
   it('has no ceiling section without a noop target', () => {
@@ -110,11 +110,11 @@ describe('compare with a noop target', () => {
     assert.deepEqual(mem.clientBound, { b: 5.8 * 2000 / 4000 });
     assert.equal(c.rows.find((r) => r.target === 'noop')?.clientBound, undefined);
     const text = renderComparison(c);
-    assert.match(text, /^large-scale-load\s+memory\s+4,000 → 4,000\s+\+0\.0%.*within noise; client-bound in B \(ceiling 2\.9×\)$/m);
+    assert.match(text, /^large-scale-load\s+memory\s+4,000 → 4,000\s+\+0\.0%.*within noise; client-bound in B \(ceiling 2\.90×\)$/m);
     assert.match(text, /^4 rows client-bound in at least one run: there the no-op ceiling was under 3× the fastest target/m);
     const both = compareRuns(b, run(5, { runId: 'c' }));
     assert.deepEqual(both.rows.find((r) => r.target === 'etcd')?.clientBound, { a: 2.9, b: 2.5 });
-    assert.match(renderComparison(both), /client-bound in A \(ceiling 2\.9×\) and B \(ceiling 2\.5×\)/);
+    assert.match(renderComparison(both), /client-bound in A \(ceiling 2\.90×\) and B \(ceiling 2\.50×\)/);
   });
 
   it('says nothing of the kind when neither side is client-bound', () => {

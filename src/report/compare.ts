@@ -10,8 +10,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from '../cli/errors.ts';
 import type { GradeLetter } from '../grades/letters.ts';
-import { CLIENT_BOUND_RATIO } from '../grades/ceiling.ts';
-import { fmtChange, fmtFactor, fmtMs, fmtOps } from '../grades/format.ts';
+import { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../grades/ceiling.ts';
+import { fmtChange, fmtMs, fmtOps } from '../grades/format.ts';
 import type { RunSummary, ScenarioCell } from './summary.ts';
 
 /** Default noise threshold, percent. */
@@ -134,7 +134,7 @@ function clientBoundOf(ca: ScenarioCell | undefined, cb: ScenarioCell | undefine
 export function clientBoundNote(r: CompareRow): string {
   const cb = r.clientBound;
   if (cb === undefined) return '';
-  const parts = [cb.a !== undefined ? `A (ceiling ${fmtFactor(cb.a)})` : undefined, cb.b !== undefined ? `B (ceiling ${fmtFactor(cb.b)})` : undefined].filter(Boolean);
+  const parts = [cb.a !== undefined ? `A (ceiling ${fmtCeilingRatio(cb.a)})` : undefined, cb.b !== undefined ? `B (ceiling ${fmtCeilingRatio(cb.b)})` : undefined].filter(Boolean);
   return `client-bound in ${parts.join(' and ')}`;
 }
 

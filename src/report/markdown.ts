@@ -3,7 +3,7 @@
  * GitHub and in a CI artifact. Pure: the same summary always renders the same text.
  */
 import { BANDS } from '../grades/rubric.ts';
-import { CLIENT_BOUND_EXPLANATION, CLIENT_BOUND_RATIO, clientBoundText } from '../grades/ceiling.ts';
+import { CLIENT_BOUND_EXPLANATION, CLIENT_BOUND_RATIO, clientBoundText, fmtCeilingRatio } from '../grades/ceiling.ts';
 import { fmtCount, fmtFactor, fmtMs, fmtOps, fmtPercent } from '../grades/format.ts';
 import type { RunSummary, ScenarioCell, TargetSummary } from './summary.ts';
 
@@ -138,7 +138,7 @@ function ceilingSection(s: RunSummary): string[] {
       lines.push(`| ${cell(sc.name)} | ${noop?.opsPerSec !== undefined ? fmtOps(noop.opsPerSec) : cell(noop?.status ?? 'not run')} | — | — | — | no ratio (${noop?.opsPerSec === undefined ? 'no ceiling figure' : 'no other target finished'}) |`);
       continue;
     }
-    lines.push(`| ${cell(sc.name)} | ${fmtOps(c.opsPerSec)} | ${cell(c.fastest)} | ${fmtOps(c.fastestOpsPerSec)} | ${fmtFactor(c.ratio)} | ${c.clientBound ? `**client-bound** (< ${CLIENT_BOUND_RATIO}×)` : `not client-bound (≥ ${CLIENT_BOUND_RATIO}×)`} |`);
+    lines.push(`| ${cell(sc.name)} | ${fmtOps(c.opsPerSec)} | ${cell(c.fastest)} | ${fmtOps(c.fastestOpsPerSec)} | ${fmtCeilingRatio(c.ratio)} | ${c.clientBound ? `**client-bound** (< ${CLIENT_BOUND_RATIO}×)` : `not client-bound (≥ ${CLIENT_BOUND_RATIO}×)`} |`);
   }
   return lines;
 }

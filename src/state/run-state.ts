@@ -15,7 +15,7 @@
  * it live. A runner that died without writing `run-end` is recorded by folding a synthetic
  * `run-end` event with status `crashed` (see `crashedEvent`).
  */
-import { SCHEMA_VERSION } from '../events/schema.ts';
+import { SCHEMA_VERSION, TargetKind as TargetKindSchema } from '../events/schema.ts';
 import type {
   Grade,
   LatencySummary,
@@ -186,7 +186,8 @@ export interface RunManifestLike {
   readonly runId?: string;
   readonly profile?: string;
   readonly seed?: number;
-  readonly targets?: readonly (string | { readonly name: string })[];
+  /** Names, or objects with the name and (as `run.json` writes it) the target's kind. */
+  readonly targets?: readonly (string | { readonly name: string; readonly kind?: string })[];
   readonly scenarios?: readonly (string | { readonly name: string })[];
   readonly parallel?: boolean;
   /** As written in `run.json`; `parallel` wins when both are given. */
@@ -207,10 +208,18 @@ export function isScenarioFinal(s: ScenarioRun): s is Extract<ScenarioRun, { sta
 
 const nameOf = (x: string | { readonly name: string }): string => (typeof x === 'string' ? x : x.name);
 
-/** A target before any event: `waiting`, its scenarios queued. */
-export function emptyTarget(name: string, planned: readonly string[] = []): TargetState {
+/** A manifest target's kind when it is one this version knows (an unknown kind is left unset). */
+function kindOf(x: string | { readonly name: string; readonly kind?: string }): TargetKind | undefined {
+  if (typeof x === 'string') return undefined;
+  const res = TargetKindSchema.safeParse(x.kind);
+  return res.success ? res.data : undefined;
+}
+
+/** A target before any event: `waiting`, its scenarios queued; `kind` from the manifest when known. */
+export function emptyTarget(name: string, planned: readonly string[] = [], kind?: TargetKind): TargetState {
   return {
     name,
+    ...(kind !== undefined ? { targetKind: kind } : {}),
     status: { state: 'waiting' },
     scenarios: planned.map((s) => ({ state: 'queued', name: s })),
     throughput: [],
@@ -225,7 +234,7 @@ export function initialRunState(manifest?: RunManifestLike): RunState {
   const planned = (manifest?.scenarios ?? []).map(nameOf);
   const order = (manifest?.targets ?? []).map(nameOf);
   const targets: Record<string, TargetState> = {};
-  for (const t of order) targets[t] = emptyTarget(t, planned);
+  for (const t of manifest?.targets ?? []) targets[nameOf(t)] = emptyTarget(nameOf(t), planned, kindOf(t));
   const base: RunState = {
     runId: manifest?.runId,
     profile: manifest?.profile,

@@ -3,6 +3,7 @@
  * table (dashboard, plain summary, reports) and the micro-benchmark table.
  */
 import type { MicroResultEvent, ScenarioEndEvent } from '../events/schema.ts';
+import { ceilingMark, isNoopKind, type CeilingMark } from '../grades/ceiling.ts';
 import { isScenarioFinal } from './run-state.ts';
 import type { RunState, ScenarioRun } from './run-state.ts';
 
@@ -20,6 +21,11 @@ export interface ResultCell {
   readonly grade?: string;
   /** opsPerSec ÷ the baseline's opsPerSec on the same scenario; absent without a baseline result. */
   readonly ratioToBaseline?: number;
+  /**
+   * The load generator's ceiling on this scenario and the client-bound mark (see
+   * `src/grades/ceiling.ts`); on finished non-noop cells once a noop target finished the scenario.
+   */
+  readonly ceiling?: CeilingMark;
 }
 
 /** One row of the results table. */
@@ -27,6 +33,18 @@ export interface ResultRow {
   readonly scenario: string;
   /** Keyed by target name. */
   readonly cells: Readonly<Record<string, ResultCell>>;
+  /** The scenario's ceiling mark (same as on its cells), when a noop target and another target finished it. */
+  readonly ceiling?: CeilingMark;
+}
+
+/** True when a target is the no-op ceiling server (kind `noop`, from run-start or the manifest). */
+export function isCeilingTarget(state: RunState, name: string): boolean {
+  return isNoopKind(state.targets[name]?.targetKind);
+}
+
+/** The noop target whose results are the ceiling: the first in display order. */
+export function ceilingTarget(state: RunState): string | undefined {
+  return state.targetOrder.find((n) => isCeilingTarget(state, n));
 }
 
 /**
@@ -54,6 +72,7 @@ export function scenarioNames(state: RunState): readonly string[] {
  */
 export function resultsTable(state: RunState, baseline = BASELINE_TARGET): readonly ResultRow[] {
   const targets = state.targetOrder.filter((n) => state.targets[n].scenarios.length > 0);
+  const noop = ceilingTarget(state);
   return scenarioNames(state).map((scenario) => {
     const base = state.targets[baseline]?.scenarios.find((s) => s.name === scenario);
     const baseOps = base && isScenarioFinal(base) && base.end && base.end.status === 'passed' ? base.end.opsPerSec : undefined;
@@ -68,13 +87,27 @@ export function resultsTable(state: RunState, baseline = BASELINE_TARGET): reado
             end,
             opsPerSec: end.opsPerSec,
             p99Ms: headlineP99Ms(end),
-            grade: end.grade?.grade,
-            ratioToBaseline: baseOps !== undefined && baseOps > 0 ? end.opsPerSec / baseOps : undefined,
+            // The ceiling is measured, not judged: a noop cell has no grade and no ratio.
+            grade: isCeilingTarget(state, t) ? undefined : end.grade?.grade,
+            ratioToBaseline: baseOps !== undefined && baseOps > 0 && !isCeilingTarget(state, t) ? end.opsPerSec / baseOps : undefined,
           }
         : { state: s.state };
     }
-    return { scenario, cells };
+    return withCeiling(state, { scenario, cells }, noop);
   });
+}
+
+/** Same rule as `summary.json`: noop's figure ÷ the fastest other target that passed or failed the scenario. */
+function withCeiling(state: RunState, row: ResultRow, noop: string | undefined): ResultRow {
+  if (noop === undefined) return row;
+  const finished = (c: ResultCell | undefined) => (c?.end !== undefined && (c.state === 'passed' || c.state === 'failed') ? c.opsPerSec : undefined);
+  const others = Object.keys(row.cells).filter((t) => !isCeilingTarget(state, t));
+  const figures = others.map((t) => finished(row.cells[t])).filter((x): x is number => x !== undefined);
+  const mark = ceilingMark(finished(row.cells[noop]), figures.length > 0 ? Math.max(...figures) : undefined);
+  if (mark === undefined) return row;
+  const cells: Record<string, ResultCell> = { ...row.cells };
+  for (const t of others) if (cells[t].end !== undefined) cells[t] = { ...cells[t], ceiling: mark };
+  return { ...row, cells, ceiling: mark };
 }
 
 /** Micro-benchmark results: one row per case, one column per engine (ops/s). */
