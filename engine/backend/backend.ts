@@ -98,6 +98,14 @@ export interface Backend {
   /** Makes a batch durable and visible to reads. Batches arrive strictly in revision order. */
   commit(batch: CommitBatch): Promise<void>;
   /**
+   * Optional, opt-in: true when `commit` may be called again before the previous call has
+   * resolved. Batches still arrive in revision order, their promises must resolve in that order,
+   * and a batch may become visible to reads only once it is durable (by the time its promise
+   * resolves). The commit pipeline then prepares and hands over the next batch while the
+   * previous one is being synced. Engines without it get one commit at a time.
+   */
+  readonly concurrentCommits?: boolean;
+  /**
    * Reclaims space after compaction (RocksDB: a physical compaction of the whole key space).
    * Returns on-disk bytes before and after.
    */

@@ -48,16 +48,41 @@ export class BatchView implements KeyReader {
   readonly leaseRevokes: number[] = [];
   compact: number | undefined;
   private readonly sync: SyncPointReader | undefined;
+  /** The committed revision the engine answers at (moves up in `rebase`). */
+  baseRev: number;
+  /**
+   * A batch handed to the engine but not yet durable, whose writes this one must see (the
+   * pipeline's overlap of batches, see pipeline.ts); point reads go through its overlay, and
+   * its own `below`, before reaching the engine.
+   */
+  private below: BatchView | undefined;
 
   constructor(
     readonly backend: Backend,
-    /** The committed revision the engine answers at. */
-    readonly baseRev: number,
+    /** The committed revision the engine answers at (with `below`: the one `below` reads at). */
+    baseRev: number,
     readonly compactRev: number,
     readonly leases: LeaseTable,
+    below?: BatchView,
   ) {
-    this.rev = baseRev;
+    this.baseRev = baseRev;
+    this.below = below;
+    this.rev = below === undefined ? baseRev : below.rev;
     this.sync = syncReader(backend);
+  }
+
+  /**
+   * The batch below this one is now durable and applied to the engine at `engineRev`: read the
+   * engine from there on instead of its overlay (which keeps the chain from growing).
+   */
+  rebase(engineRev: number): void {
+    this.below = undefined;
+    this.baseRev = engineRev;
+  }
+
+  /** True while a not-yet-durable batch lies below this one. */
+  get stacked(): boolean {
+    return this.below !== undefined;
   }
 
   /** True when nothing was written, granted, revoked or compacted. */
@@ -73,6 +98,7 @@ export class BatchView implements KeyReader {
   get(k: string, key: Buffer): KeyValue | undefined | Promise<KeyValue | undefined> {
     const o = this.overlay.get(k);
     if (o !== undefined) return o ?? undefined;
+    if (this.below !== undefined) return this.below.get(k, key);
     if (this.sync !== undefined) return this.sync.getSync(k, this.baseRev);
     return this.backend.get(key, this.baseRev);
   }
@@ -102,6 +128,8 @@ export class BatchView implements KeyReader {
     rangeEnd: Buffer | undefined,
     extra?: Map<string, KeyValue | null>,
   ): Promise<{ k: string; kv: KeyValue }[]> {
+    // The pipeline never stacks a batch that reads ranges (it waits for the engine instead).
+    if (this.below !== undefined) throw new Error('batch view: a range read over a batch that is not yet durable');
     const base = await this.backend.range({ key, rangeEnd, revision: this.baseRev, limit: 0 });
     const merged = new Map<string, KeyValue | null>();
     for (const [k, v] of this.overlay) if (spanHas(span, k)) merged.set(k, v);

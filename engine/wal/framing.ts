@@ -16,8 +16,10 @@
  *   xx xx xx xx  03 00 00 00  07 00 00 00 00 00 00 00  61 62 63
  *
  * where xx.. is crc32c(03 00 00 00 07 00 00 00 00 00 00 00 61 62 63) written little-endian.
- * Records follow each other with no padding; a segment file is just records back to back, and
- * its name is the index of its first record (`0000000000000007.wal`).
+ * Records follow each other with no padding between them, and a segment's name is the index of
+ * its first record (`0000000000000007.wal`). With sync `always` a segment is zero-filled ahead of
+ * the records (preallocated, see `wal.ts`), so it may end in zero bytes: the first frame position
+ * from which every byte is zero is the end of the log, not damage (`isZeroFrom`).
  *
  * Reading stops at the first frame that does not check out (too short for its header or its
  * length, a CRC mismatch, or an index other than the one expected). Whether that is a torn
@@ -87,13 +89,28 @@ export function readFrame(
   return { index, payload: buf.subarray(offset + HEADER_BYTES, end), end };
 }
 
+/** True when every byte of `buf` from `offset` on is zero (preallocated space never written). */
+export function isZeroFrom(buf: Buffer, offset: number): boolean {
+  return lastNonZero(buf, offset) < offset;
+}
+
+/** Offset of the last non-zero byte of `buf` at or after `from`, or `from - 1` if there is none. */
+export function lastNonZero(buf: Buffer, from: number): number {
+  let i = buf.length - 1;
+  while (i >= from && buf[i] === 0) i--;
+  return i;
+}
+
 /**
  * Looks for any valid frame starting after `from` whose index is greater than `afterIndex`.
  * Returns its offset, or -1. Used only on the error path, so a byte-by-byte scan is fine; the
- * cheap index check runs before the CRC so garbage is rejected quickly.
+ * cheap index check runs before the CRC so garbage is rejected quickly. A frame's index is never
+ * 0, so no frame starts past the last non-zero byte: the scan stops there rather than walking
+ * through a preallocated segment's zero padding.
  */
 export function scanForValidFrame(buf: Buffer, from: number, afterIndex: number): number {
-  for (let pos = from; pos + HEADER_BYTES <= buf.length; pos++) {
+  const stop = lastNonZero(buf, from);
+  for (let pos = from; pos <= stop && pos + HEADER_BYTES <= buf.length; pos++) {
     const hi = buf.readUInt32LE(pos + 12);
     if (hi > 0x1f_ffff) continue; // beyond 2^53: never a real index
     const index = buf.readUInt32LE(pos + 8) + hi * TWO_POW_32;

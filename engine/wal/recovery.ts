@@ -4,8 +4,9 @@
  *      damaged one is set aside with a warning only if older state still recovers everything);
  *   2. drop segments the snapshot wholly covers (a clean-up interrupted by a crash);
  *   3. read every remaining segment in order, checking CRCs and that indexes run without gaps;
- *      cut off a torn tail of the newest segment with a warning, refuse any other damage with a
- *      `WalCorruptionError` naming the file and the byte offset;
+ *      zero padding after the last record is the end of the log (preallocated space, kept for
+ *      the appends to come); cut off a torn tail of the newest segment with a warning; refuse
+ *      any other damage with a `WalCorruptionError` naming the file and the byte offset;
  *   4. open the segment that the next append continues (or start a new one).
  */
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
@@ -25,6 +26,8 @@ export interface SegmentInfo {
   path: string;
   /** Bytes of valid records. */
   bytes: number;
+  /** Size of the file: `bytes` plus any zero padding preallocated after the records. */
+  fileBytes: number;
 }
 
 /** A snapshot file on disk. */
@@ -109,6 +112,7 @@ export async function recover(dir: string, log: WalLogger): Promise<RecoveredLog
     for (const r of scan.records) if (r.index > snapIndex) records.push(r);
     if (scan.records.length > 0) last = Math.max(last, segLast);
     seg.bytes = scan.validBytes;
+    seg.fileBytes = scan.torn ? scan.validBytes : scan.fileBytes;
     newestCount = scan.records.length;
     if (scan.torn) await cutTornTail(seg.path, scan, last, log);
   }
@@ -127,7 +131,7 @@ export async function recover(dir: string, log: WalLogger): Promise<RecoveredLog
     const path = join(walDir, segmentName(last + 1));
     fd = await openFd(path, 'wx');
     await syncDir(walDir);
-    segments.push({ firstIndex: last + 1, path, bytes: 0 });
+    segments.push({ firstIndex: last + 1, path, bytes: 0, fileBytes: 0 });
   }
 
   return { walDir, snapDir, segments, snapshots, fd, last, snapshot, records };
@@ -157,7 +161,7 @@ async function listSegments(walDir: string, log: WalLogger): Promise<SegmentInfo
       log('warn', `wal: ignoring unexpected file ${join(walDir, name)}`);
       continue;
     }
-    segments.push({ firstIndex, path: join(walDir, name), bytes: 0 });
+    segments.push({ firstIndex, path: join(walDir, name), bytes: 0, fileBytes: 0 });
   }
   return segments.sort((a, b) => a.firstIndex - b.firstIndex);
 }

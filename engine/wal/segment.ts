@@ -1,11 +1,13 @@
 /**
- * Segment files: `wal/<first index>.wal`, records back to back (see `framing.ts`). Reading a
- * segment back tells apart the three outcomes that recovery cares about: every frame valid; a
- * torn tail (the last write never completed: safe to cut off); damage before the tail (refused).
+ * Segment files: `wal/<first index>.wal`, records back to back (see `framing.ts`), possibly
+ * followed by zero padding (preallocated space). Reading a segment back tells apart the outcomes
+ * that recovery cares about: every frame valid, up to the end of the file or to zero padding
+ * (the end of the log); a torn tail (the last write never completed: safe to cut off); damage
+ * before the tail (refused).
  */
 import { readFile } from 'node:fs/promises';
 import { WalCorruptionError } from './errors.ts';
-import { readFrame, scanForValidFrame } from './framing.ts';
+import { isZeroFrom, readFrame, scanForValidFrame } from './framing.ts';
 
 /** File name of the segment whose first record is `firstIndex`: 16 zero-padded digits. */
 export function segmentName(firstIndex: number): string {
@@ -37,13 +39,16 @@ export interface SegmentScan {
   fileBytes: number;
   /** Set when the segment ends in a torn tail at `validBytes` (only for the newest segment). */
   torn?: { problem: string };
+  /** Set when the valid frames are followed by zero bytes up to the end of the file. */
+  padded?: boolean;
 }
 
 /**
- * Reads segment `path`, whose name says it starts at record `firstIndex`. `newest` says whether
- * it is the last segment of the log: only there may an invalid tail be a torn write; anywhere
- * else, and anywhere a valid frame still follows, it is corruption and this throws
- * `WalCorruptionError` naming the file and the offset of the first bad frame.
+ * Reads segment `path`, whose name says it starts at record `firstIndex`. Zero bytes from the
+ * first invalid frame to the end of the file are padding: the segment ends there. Otherwise
+ * `newest` says whether it is the last segment of the log: only there may an invalid tail be a
+ * torn write; anywhere else, and anywhere a valid frame still follows, it is corruption and this
+ * throws `WalCorruptionError` naming the file and the offset of the first bad frame.
  */
 export async function readSegment(path: string, firstIndex: number, newest: boolean): Promise<SegmentScan> {
   const buf = await readFile(path);
@@ -53,6 +58,11 @@ export async function readSegment(path: string, firstIndex: number, newest: bool
   while (offset < buf.length) {
     const frame = readFrame(buf, offset, expected);
     if ('problem' in frame) {
+      // Preallocated space that no record reached: the end of the log, in any segment (an older
+      // one keeps its padding if the process died between starting the next one and trimming it).
+      if (frame.problem !== 'unexpected index' && isZeroFrom(buf, offset)) {
+        return { records, validBytes: offset, fileBytes: buf.length, padded: true };
+      }
       const what =
         frame.problem === 'unexpected index'
           ? `record has index ${frame.index}, expected ${expected}`

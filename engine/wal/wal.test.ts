@@ -173,16 +173,126 @@ test('a torn tail is truncated with a warning naming file and offset, and append
   await c.wal.close();
 });
 
-test('a zero-filled or garbage tail is a torn tail too', async (t) => {
+test('a garbage tail is a torn tail too', async (t) => {
   const dir = tempDir(t);
   const a = await open(dir);
   await fill(a.wal, 1, 5);
   await a.wal.close();
   const seg = join(dir, 'wal', '0000000000000001.wal');
-  appendFileSync(seg, Buffer.alloc(4096));
+  const size = statSync(seg).size;
+  appendFileSync(seg, Buffer.alloc(4096, 0x5a));
   const b = await open(dir);
   assert.deepEqual(texts(b.records), range(1, 5));
-  assert.match(b.logged[0].message, /torn tail/);
+  assert.equal(b.logged.length, 1);
+  assert.match(b.logged[0].message, new RegExp(`torn tail in .*0000000000000001\\.wal at byte offset ${size}`));
+  assert.equal(statSync(seg).size, size);
+  await b.wal.close();
+});
+
+/** The segment as a crash would leave it: closing trims the padding, so copy it before. */
+function snapshotSegment(dir: string): Buffer {
+  return readFileSync(join(dir, 'wal', '0000000000000001.wal'));
+}
+
+test('with sync always the segment is preallocated: zero padding after the records, trimmed at close', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  await fill(a.wal, 1, 10, 3);
+  const seg = join(dir, 'wal', '0000000000000001.wal');
+  const records = 10 * (HEADER_BYTES + 'record-1'.length) + 1; // record-10 is one byte longer
+  const live = readFileSync(seg);
+  assert.ok(live.length > records + 64 * 1024, `expected a preallocated file, got ${live.length} bytes for ${records} bytes of records`);
+  assert.ok(live.subarray(records).every((x) => x === 0), 'the padding is zeros');
+  assert.equal(a.wal.diskBytes(), live.length);
+  await a.wal.close();
+  assert.equal(statSync(seg).size, records);
+});
+
+test('zero padding after the last record is the end of the log: no warning, nothing cut, appends continue', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  await fill(a.wal, 1, 7);
+  const crashed = snapshotSegment(dir);
+  await a.wal.close();
+  const seg = join(dir, 'wal', '0000000000000001.wal');
+  writeFileSync(seg, crashed);
+
+  const b = await open(dir);
+  assert.deepEqual(texts(b.records), range(1, 7));
+  assert.deepEqual(b.logged, []);
+  assert.equal(statSync(seg).size, crashed.length, 'the preallocated space is kept for the appends to come');
+  assert.equal(await b.wal.append([rec(8), rec(9)]), 9);
+  const again = snapshotSegment(dir);
+  await b.wal.close();
+  writeFileSync(seg, again);
+  const c = await open(dir);
+  assert.deepEqual(texts(c.records), range(1, 9));
+  assert.deepEqual(c.logged, []);
+  await c.wal.close();
+});
+
+test('a torn write into preallocated space is cut off with a warning naming file and offset', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  await fill(a.wal, 1, 6);
+  const crashed = snapshotSegment(dir);
+  await a.wal.close();
+  const frame = HEADER_BYTES + 'record-1'.length;
+  const end = 6 * frame;
+  // Record 7's write was cut short: its first 11 bytes reached the disk, the rest is padding.
+  const torn = Buffer.alloc(frame + 1);
+  torn.write('\x01\x02\x03\x04\x08\x00\x00\x00\x07\x00\x00', 'latin1');
+  torn.copy(crashed, end, 0, 11);
+  const seg = join(dir, 'wal', '0000000000000001.wal');
+  writeFileSync(seg, crashed);
+
+  const b = await open(dir);
+  assert.deepEqual(texts(b.records), range(1, 6));
+  assert.equal(b.logged.length, 1);
+  assert.ok(b.logged[0].message.includes(`torn tail in ${seg} at byte offset ${end}`), b.logged[0].message);
+  assert.equal(statSync(seg).size, end);
+  assert.equal(await b.wal.append([rec(7)]), 7);
+  await b.wal.close();
+  const c = await open(dir);
+  assert.deepEqual(texts(c.records), range(1, 7));
+  assert.deepEqual(c.logged, []);
+  await c.wal.close();
+});
+
+test('a flipped byte before the tail of a preallocated segment is corruption, not padding or a torn tail', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  await fill(a.wal, 1, 6);
+  const crashed = snapshotSegment(dir);
+  await a.wal.close();
+  const frame = HEADER_BYTES + 'record-1'.length;
+  crashed[2 * frame + HEADER_BYTES] ^= 0x10; // record 3's payload
+  const seg = join(dir, 'wal', '0000000000000001.wal');
+  writeFileSync(seg, crashed);
+  await assert.rejects(open(dir), (err: unknown) => {
+    assert.ok(err instanceof WalCorruptionError);
+    assert.equal(err.file, seg);
+    assert.equal(err.offset, 2 * frame);
+    assert.match(err.message, /bad crc .* yet a valid record follows/);
+    return true;
+  });
+  assert.deepEqual(readFileSync(seg), crashed);
+});
+
+test('appends issued without waiting are written in order and resolve in order', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir, { segmentBytes: 4096 });
+  const order: number[] = [];
+  const pending = Array.from({ length: 200 }, (_, i) => a.wal.append([rec(i + 1)]).then((idx) => order.push(idx)));
+  assert.equal(a.wal.lastIndex, 200, 'every append was written before append returned');
+  await Promise.all(pending);
+  assert.deepEqual(order, Array.from({ length: 200 }, (_, i) => i + 1));
+  await a.wal.close();
+  assert.ok(segmentFiles(dir).length > 1, 'the appends rolled over to new segments');
+  for (const f of segmentFiles(dir)) assert.ok(statSync(join(dir, 'wal', f)).size <= 4096, `${f} kept its padding`);
+  const b = await open(dir, { segmentBytes: 4096 });
+  assert.deepEqual(texts(b.records), range(1, 200));
+  assert.deepEqual(b.logged, []);
   await b.wal.close();
 });
 

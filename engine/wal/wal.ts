@@ -6,17 +6,21 @@
  *                           when the current one would pass `segmentBytes`
  *   snap/<index>.snap       the caller's state after record <index> (snapshot-file.ts)
  *
- * `append` writes a whole batch of records with one write and, with sync `always`, one
- * fdatasync shared by the batch (group commit). `saveSnapshot` stores a snapshot and deletes the
+ * `append` writes a whole batch of records with one write and, with sync `always`, waits for one
+ * fdatasync shared by the batch and by any batch written while the previous fdatasync ran
+ * (group commit). With sync `always` segments are preallocated: zero-filled a chunk ahead of
+ * the records, so an fdatasync does not also commit a file size change; a segment's padding is
+ * trimmed when the log moves to the next segment and when it is closed. `saveSnapshot` stores a snapshot and deletes the
  * segments it makes redundant. `open` recovers: the newest usable snapshot and every record
- * after it. A torn tail of the newest segment is cut off with a warning; any other damage stops
- * start-up with a `WalCorruptionError` naming the file and the byte offset.
+ * after it. Zero padding after the last record is the end of the log (left by a crash or kill:
+ * no warning); a torn tail of the newest segment is cut off with a warning; any other damage
+ * stops start-up with a `WalCorruptionError` naming the file and the byte offset.
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WalWriteError } from './errors.ts';
 import { MAX_RECORD_BYTES, frameBytes, writeFrame } from './framing.ts';
-import { closeFd, datasyncFd, openFd, syncDir, writeAllSync } from './fs-util.ts';
+import { closeFd, datasyncFd, openFdSync, syncDir, truncateFd, writeAllSync, writeZerosSync } from './fs-util.ts';
 import { recover, type RecoveredSnapshot, type SegmentInfo, type SnapshotInfo, type WalLogger } from './recovery.ts';
 import { segmentName, type WalRecord } from './segment.ts';
 import { snapshotName, writeSnapshotFile } from './snapshot-file.ts';
@@ -51,14 +55,46 @@ export const DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024;
 /** Largest frame buffer kept between appends (8 MiB); bigger batches get a one-off buffer. */
 const MAX_KEPT_BUFFER_BYTES = 8 * 1024 * 1024;
 
+/**
+ * Preallocation (sync `always` only): the segment is zero-filled this far ahead of the records,
+ * a chunk at a time, so that the fdatasync of an append rewrites blocks the file already has
+ * instead of growing it (growing the file makes every fdatasync also commit a size change to
+ * the filesystem journal: measured ~1.4x slower here, as etcd found for its WAL).
+ */
+const PREALLOC_CHUNK_BYTES = 1 << 20;
+/** A new chunk is zero-filled once the records come within this many bytes of the file's end. */
+const PREALLOC_LEAD_BYTES = 256 * 1024;
+
 const defaultLog: WalLogger = (level, message) => process.stderr.write(`[${level}] ${message}\n`);
 
-/** The write-ahead log. Obtain one with `Wal.open`. */
+/** An append waiting for a sync round that covers its last record. */
+interface SyncWaiter {
+  index: number;
+  resolve: (index: number) => void;
+  reject: (err: unknown) => void;
+}
+
+/** A segment the log has moved past: trimmed to its records, synced and closed by the next round. */
+interface RetiredSegment {
+  fd: number;
+  seg: SegmentInfo;
+}
+
+/**
+ * The write-ahead log. Obtain one with `Wal.open`.
+ *
+ * Appends write synchronously, in call order, and then wait for a *sync round*: at most one
+ * fdatasync is in flight, and one started after a record was written makes it durable. Records
+ * appended while a round is in flight are written at once and share the next round, so a
+ * caller can prepare and write batch N+1 while batch N's fdatasync is still running, and
+ * appends resolve in index order.
+ */
 export class Wal {
   private readonly walDir: string;
   private readonly snapDir: string;
   private readonly sync: 'always' | 'none';
   private readonly segmentBytes: number;
+  private readonly preallocate: boolean;
   private readonly segments: SegmentInfo[];
   private snapshots: SnapshotInfo[];
   private fd: number;
@@ -66,15 +102,22 @@ export class Wal {
   private last: number;
   /** Reused frame buffer: the batch is assembled here so it goes out in one write. */
   private buf = Buffer.allocUnsafe(1 << 20);
-  /** Serialises appends and close. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Appends waiting for durability, in index order. */
+  private waiters: SyncWaiter[] = [];
+  /** The sync round in flight, if any. */
+  private syncing: Promise<void> | undefined;
+  /** Segments rolled away from, not yet trimmed, synced and closed. */
+  private retired: RetiredSegment[] = [];
+  /** A segment was created since the last round: the directory must be synced. */
+  private dirDirty = false;
   /**
-   * Serialises snapshots. Separate from `queue` so that writing a large snapshot does not hold
-   * up appends: the snapshot file and the current segment never touch each other.
+   * Serialises snapshots. Separate from appends so that writing a large snapshot does not hold
+   * them up: the snapshot file and the current segment never touch each other.
    */
   private snapQueue: Promise<unknown> = Promise.resolve();
   private failed: Error | undefined;
   private closed = false;
+  private closing: Promise<void> | undefined;
 
   private constructor(init: {
     walDir: string;
@@ -90,6 +133,7 @@ export class Wal {
     this.snapDir = init.snapDir;
     this.sync = init.sync;
     this.segmentBytes = init.segmentBytes;
+    this.preallocate = init.sync === 'always';
     this.segments = init.segments;
     this.snapshots = init.snapshots;
     this.fd = init.fd;
@@ -122,13 +166,32 @@ export class Wal {
   }
 
   /**
-   * Appends `records` (indexes lastIndex+1, +2, ...) with one write and, with sync `always`,
-   * one fdatasync. Resolves with the index of the last one once they are durable per the sync
-   * policy. After a failed write or sync every later call rejects: what reached the disk is
-   * unknown, so the only safe continuation is a restart and recovery.
+   * Appends `records` (indexes lastIndex+1, +2, ...) with one write, made before this returns,
+   * and resolves with the index of the last one once they are durable per the sync policy (with
+   * `always`: an fdatasync started after the write has finished; one is shared by every append
+   * written while the previous one ran). Appends resolve in index order. After a failed write
+   * or sync every pending and later call rejects: what reached the disk is unknown, so the only
+   * safe continuation is a restart and recovery.
    */
   append(records: readonly Uint8Array[]): Promise<number> {
-    return this.enqueue(() => this.appendNow(records));
+    if (this.closed) return Promise.reject(new Error('wal: the log is closed'));
+    if (this.failed) return Promise.reject(new WalWriteError(`wal: an earlier write failed; the log must be reopened`, { cause: this.failed }));
+    if (records.length === 0) return Promise.resolve(this.last);
+    let index: number;
+    try {
+      index = this.write(records);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    if (this.sync === 'none') {
+      // A roll left a retired segment and a new directory entry to make durable.
+      if (this.retired.length > 0 && this.syncing === undefined) this.startRound();
+      return Promise.resolve(index);
+    }
+    return new Promise<number>((resolve, reject) => {
+      this.waiters.push({ index, resolve, reject });
+      if (this.syncing === undefined) this.startRound();
+    });
   }
 
   /**
@@ -144,38 +207,44 @@ export class Wal {
     return run;
   }
 
-  /** Bytes on disk: every segment plus every snapshot. */
+  /** Bytes on disk: every segment (with its preallocated padding) plus every snapshot. */
   diskBytes(): number {
     let total = 0;
-    for (const s of this.segments) total += s.bytes;
+    for (const s of this.segments) total += Math.max(s.bytes, s.fileBytes);
     for (const s of this.snapshots) total += s.bytes;
     return total;
   }
 
-  /** Waits for pending work, syncs and closes the current segment. Safe to call twice. */
+  /**
+   * Waits for pending work, trims the current segment's padding (a closed log's files are its
+   * records back to back), syncs and closes it. Safe to call twice.
+   */
   close(): Promise<void> {
-    if (this.closed) return this.queue.then(() => undefined);
+    if (this.closing !== undefined) return this.closing.catch(() => undefined);
     this.closed = true;
-    const done = Promise.all([this.queue, this.snapQueue]).then(async () => {
-      if (!this.failed) await datasyncFd(this.fd);
-      await closeFd(this.fd);
-    });
-    this.queue = done.catch(() => undefined);
-    return done;
+    this.closing = (async () => {
+      await this.snapQueue;
+      while (this.syncing !== undefined) await this.syncing.catch(() => undefined);
+      if (!this.failed && (this.retired.length > 0 || this.dirDirty)) await this.round().catch(() => undefined);
+      const seg = this.segments.at(-1)!;
+      try {
+        if (!this.failed) {
+          if (seg.fileBytes > seg.bytes) {
+            await truncateFd(this.fd, seg.bytes);
+            seg.fileBytes = seg.bytes;
+          }
+          await datasyncFd(this.fd);
+        }
+      } finally {
+        for (const r of this.retired.splice(0)) await closeFd(r.fd).catch(() => undefined);
+        await closeFd(this.fd);
+      }
+    })();
+    return this.closing;
   }
 
-  private enqueue<T>(fn: () => Promise<T>): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('wal: the log is closed'));
-    const run = this.queue.then(() => {
-      if (this.failed) throw new WalWriteError(`wal: an earlier write failed; the log must be reopened`, { cause: this.failed });
-      return fn();
-    });
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
-  private async appendNow(records: readonly Uint8Array[]): Promise<number> {
-    if (records.length === 0) return this.last;
+  /** Frames and writes one batch synchronously; returns the index of its last record. */
+  private write(records: readonly Uint8Array[]): number {
     let total = 0;
     for (const r of records) {
       if (r.length > MAX_RECORD_BYTES) {
@@ -186,7 +255,7 @@ export class Wal {
     }
     let seg = this.segments.at(-1)!;
     try {
-      if (seg.bytes > 0 && seg.bytes + total > this.segmentBytes) seg = await this.roll();
+      if (seg.bytes > 0 && seg.bytes + total > this.segmentBytes) seg = this.roll();
       let buf = this.buf;
       if (buf.length < total) {
         buf = Buffer.allocUnsafe(2 ** Math.ceil(Math.log2(total)));
@@ -196,11 +265,23 @@ export class Wal {
       let offset = 0;
       let index = this.last;
       for (const r of records) offset = writeFrame(buf, offset, ++index, r);
+      const end = seg.bytes + total;
+      if (this.preallocate && end + PREALLOC_LEAD_BYTES > seg.fileBytes && seg.fileBytes < this.segmentBytes) {
+        // Zero-fill the next chunk now, ahead of the records: this append's sync round carries
+        // it, and the appends after it rewrite blocks that exist. Never below seg.bytes, where
+        // records are.
+        const from = Math.max(seg.fileBytes, seg.bytes);
+        const to = Math.min(this.segmentBytes, Math.max(from + PREALLOC_CHUNK_BYTES, end + PREALLOC_LEAD_BYTES));
+        if (to > from) {
+          writeZerosSync(this.fd, from, to);
+          seg.fileBytes = to;
+        }
+      }
       // A synchronous write: microseconds into the page cache, cheaper than a thread-pool hop
       // (measured: about twice the appends/s with sync none); fdatasync stays asynchronous.
       writeAllSync(this.fd, buf, total, seg.bytes);
-      if (this.sync === 'always') await datasyncFd(this.fd);
-      seg.bytes += total;
+      seg.bytes = end;
+      if (end > seg.fileBytes) seg.fileBytes = end;
       this.last = index;
       return index;
     } catch (err) {
@@ -209,28 +290,64 @@ export class Wal {
     }
   }
 
-  /** Closes the current segment and starts the next one at lastIndex+1. */
-  private async roll(): Promise<SegmentInfo> {
+  /**
+   * Starts the next segment at lastIndex+1. The old one is retired: the next sync round trims
+   * its padding, syncs and closes it, and syncs the directory, all before the round's records
+   * (the first ones in the new segment) are acknowledged.
+   */
+  private roll(): SegmentInfo {
     const path = join(this.walDir, segmentName(this.last + 1));
-    // Open the new segment before letting go of the old one, so that `this.fd` is always a
-    // descriptor this log owns, even when a step fails half-way.
-    const fd = await openFd(path, 'wx');
-    try {
-      // The new file's directory entry must be durable before records in it are acknowledged.
-      await syncDir(this.walDir);
-      // With sync `none` the old segment's tail may still be in the page cache; recovery only
-      // tolerates damage at the end of the newest segment, so the old one is completed now.
-      await datasyncFd(this.fd);
-    } catch (err) {
-      await closeFd(fd);
-      throw err;
-    }
-    const old = this.fd;
+    const fd = openFdSync(path, 'wx');
+    this.retired.push({ fd: this.fd, seg: this.segments.at(-1)! });
     this.fd = fd;
-    await closeFd(old);
-    const seg = { firstIndex: this.last + 1, path, bytes: 0 };
+    this.dirDirty = true;
+    const seg = { firstIndex: this.last + 1, path, bytes: 0, fileBytes: 0 };
     this.segments.push(seg);
     return seg;
+  }
+
+  /** Runs one sync round and then settles the appends it covered; starts another if needed. */
+  private startRound(): void {
+    const target = this.last;
+    this.syncing = this.round().then(
+      () => {
+        this.syncing = undefined;
+        let n = 0;
+        while (n < this.waiters.length && this.waiters[n].index <= target) n++;
+        const done = this.waiters.splice(0, n);
+        for (const w of done) w.resolve(w.index);
+        if (this.waiters.length > 0 || (this.retired.length > 0 && !this.closed)) this.startRound();
+      },
+      (err: unknown) => {
+        this.syncing = undefined;
+        this.failed ??= err as Error;
+        const waiters = this.waiters.splice(0);
+        for (const w of waiters) {
+          w.reject(new WalWriteError(`wal: syncing records up to ${w.index} failed: ${(err as Error).message}`, { cause: err }));
+        }
+      },
+    );
+  }
+
+  /**
+   * Makes everything written so far durable: retired segments (trimmed to their records,
+   * synced, closed), the directory if a segment was created, then the current segment.
+   */
+  private async round(): Promise<void> {
+    const fd = this.fd;
+    const retired = this.retired.splice(0);
+    const dir = this.dirDirty;
+    this.dirDirty = false;
+    for (const r of retired) {
+      if (r.seg.fileBytes > r.seg.bytes) {
+        await truncateFd(r.fd, r.seg.bytes);
+        r.seg.fileBytes = r.seg.bytes;
+      }
+      await datasyncFd(r.fd);
+      await closeFd(r.fd);
+    }
+    if (dir) await syncDir(this.walDir);
+    if (this.sync === 'always') await datasyncFd(fd);
   }
 
   private async saveSnapshotNow(data: Uint8Array, index: number): Promise<void> {

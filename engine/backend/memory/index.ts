@@ -51,6 +51,8 @@ export function createMemoryBackend(opts: BackendOptions): Backend {
 /** The memory engine (see the file comment). */
 export class MemoryBackend implements Backend {
   readonly kind = 'memory' as const;
+  /** The pipeline may hand over the next batch while this one is made durable (see commitKeyed). */
+  readonly concurrentCommits = true;
   private readonly keys = new Map<string, KeyHistory>();
   private readonly ordered = new SortedIndex<KeyHistory>();
   private log: Change[] = [];
@@ -170,10 +172,19 @@ export class MemoryBackend implements Backend {
    * `commit` with the latin1 key of each change already at hand (the MVCC store has them), which
    * saves converting and hashing every key a second time.
    */
-  async commitKeyed(batch: CommitBatch, keys: readonly string[] | undefined): Promise<void> {
-    if (this.durability !== undefined) await this.durability.append(batch);
-    this.apply(batch, keys);
-    if (this.durability?.snapshotDue) await this.durability.saveSnapshot(this.snapshot());
+  commitKeyed(batch: CommitBatch, keys: readonly string[] | undefined): Promise<void> {
+    const log = this.durability;
+    if (log === undefined) return Promise.reject(new Error('memory engine: commit on a closed or unopened engine'));
+    // Applied to memory only once durable, so reads never see an unacknowledged write. Batches
+    // may be handed over before the previous one is durable (`concurrentCommits`): the log
+    // writes them in order and runs these callbacks in order.
+    return log.append(batch, () => {
+      this.apply(batch, keys);
+      // Encodes synchronously (see MemoryLog.saveSnapshot), so the snapshot is this state.
+      if (log.snapshotDue) {
+        log.saveSnapshot(this.snapshot()).catch((err: unknown) => (this.opts.log ?? defaultLog)('error', `memory engine: snapshot not taken: ${(err as Error).message}`));
+      }
+    });
   }
 
   /** The state a snapshot records. */

@@ -21,7 +21,6 @@ import {
   createBatchEncoder,
   decodeBatch,
   decodeSnapshot,
-  encodeBatch,
   encodeSnapshot,
   type MemorySnapshot,
 } from './codec.ts';
@@ -74,10 +73,8 @@ export class MemoryLog {
   private revision: number;
   /** WAL index of that batch; set together with `revision` so a snapshot lines up with it. */
   private index: number;
-  /** Encodes into one reused buffer; safe because the WAL copies it before the next append. */
+  /** Encodes into one reused buffer; safe because the WAL copies it before `append` returns. */
   private readonly encode = createBatchEncoder();
-  /** Appends not yet finished; a second concurrent one must not reuse the encoder's buffer. */
-  private inFlight = 0;
   /** The snapshot being written in the background, if any. */
   private writing: Promise<void> | undefined;
   private readonly logger: MemoryLogOptions['log'];
@@ -140,23 +137,26 @@ export class MemoryLog {
   }
 
   /**
-   * Logs `batch`; resolves once it is durable per the sync policy (with `always`: written and
-   * fdatasynced, one write and one sync for the whole batch). Call one at a time, in revision
-   * order.
+   * Logs `batch`: it is written before this returns, and the promise resolves once it is durable
+   * per the sync policy (with `always`: one write and one fdatasync for the whole batch, the
+   * fdatasync shared with batches written while the previous one ran). Call in revision order;
+   * a call need not wait for the previous one to resolve, and they resolve in order.
+   *
+   * `durable`, when given, runs as soon as the batch is durable and this log's bookkeeping has
+   * moved to it, before any later batch's bookkeeping: the place to apply the batch to memory
+   * and to take a snapshot (`snapshotDue`, `saveSnapshot`) that lines up with the log.
    */
-  async append(batch: CommitBatch): Promise<void> {
-    const payload = this.inFlight === 0 ? this.encode(batch) : encodeBatch(batch);
-    this.inFlight++;
-    let index: number;
-    try {
-      index = await this.wal.append([payload]);
-    } finally {
-      this.inFlight--;
-    }
-    this.pendingRequests += batch.requests;
-    this.pendingBytes += FRAME_OVERHEAD_BYTES + payload.length;
-    this.revision = batch.revision;
-    this.index = index;
+  append(batch: CommitBatch, durable?: () => unknown): Promise<void> {
+    // The WAL copies the payload out of the encoder's reused buffer before `append` returns.
+    const payload = this.encode(batch);
+    const bytes = FRAME_OVERHEAD_BYTES + payload.length;
+    return this.wal.append([payload]).then((index) => {
+      this.pendingRequests += batch.requests;
+      this.pendingBytes += bytes;
+      this.revision = batch.revision;
+      this.index = index;
+      if (durable !== undefined) durable();
+    });
   }
 
   /**
