@@ -6,7 +6,7 @@
  */
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import { BASELINE_TARGET, microTable, resultsTable } from '../state/selectors.ts';
+import { BASELINE_TARGET, ceilingTarget, microTable, resultsTable } from '../state/selectors.ts';
 import { isScenarioFinal } from '../state/run-state.ts';
 import { FinishedFeed } from './FinishedFeed.tsx';
 import { Footer } from './Footer.tsx';
@@ -123,7 +123,7 @@ export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderr
             {stackedMain ? panel(stackedMain) : null}
           </Box>
         )}
-        <ResultsTable rows={rows} targets={panelTargets} maxRows={layout.resultRows} compact={layout.compactTable} hasBaseline={hasBaseline} />
+        <ResultsTable rows={rows} targets={panelTargets} maxRows={layout.resultRows} compact={layout.compactTable} hasBaseline={hasBaseline} ceilingTarget={ceilingTarget(run)} />
         <MicroTable table={micro} maxRows={layout.microRows} />
         {footer}
       </Box>

@@ -1,11 +1,15 @@
 /**
  * The side-by-side results: one row per scenario, one column group per target (throughput, p99,
- * grade, ratio to etcd), filling in as scenarios finish.
+ * grade, ratio to etcd), filling in as scenarios finish. A noop target is the load generator's
+ * ceiling: its column shows the ceiling ÷ the fastest target instead of a grade, and cells of a
+ * scenario whose ceiling is under 3× the fastest target carry a yellow `cb` (client-bound),
+ * explained in the title row.
  */
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { BASELINE_TARGET } from '../state/selectors.ts';
 import type { ResultCell, ResultRow } from '../state/selectors.ts';
+import { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../grades/ceiling.ts';
 import { fmtFactor } from '../grades/format.ts';
 import { fit, fmtCompact, fmtMs } from './format.ts';
 import { TABLE_CELL_COLUMNS, TABLE_COMPACT_CELL_COLUMNS, TABLE_NAME_COLUMNS } from './layout.ts';
@@ -20,33 +24,46 @@ export interface ResultsTableProps {
   /** Throughput and grade only (narrow terminals). */
   readonly compact: boolean;
   readonly hasBaseline: boolean;
+  /** The noop target whose column is the load generator's ceiling (not graded); absent when none ran. */
+  readonly ceilingTarget?: string;
 }
 
+/** The client-bound mark in a cell. */
+const CB = 'cb';
+
 /** The results table with a title row and two header rows (targets, then columns). */
-export const ResultsTable = memo(function ResultsTable({ rows, targets, maxRows, compact, hasBaseline }: ResultsTableProps) {
+export const ResultsTable = memo(function ResultsTable({ rows, targets, maxRows, compact, hasBaseline, ceilingTarget }: ResultsTableProps) {
   if (maxRows <= 0 || rows.length === 0) return null;
   const shown = rows.slice(Math.max(0, rows.length - maxRows));
   const cellW = compact ? TABLE_COMPACT_CELL_COLUMNS : TABLE_CELL_COLUMNS;
   const head = compact ? 'ops/s   grade' : `ops/s   p99       grade${hasBaseline ? ' ×etcd' : ''}`;
   const baseline = hasBaseline ? BASELINE_TARGET : undefined;
+  const ceilingHead = compact ? 'ops/s   ÷fastest' : 'ops/s   p99       ÷fastest';
+  const anyBound = shown.some((r) => r.ceiling?.clientBound);
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
         Results{rows.length > shown.length ? <Text dimColor> (last {shown.length} of {rows.length})</Text> : null}
+        {anyBound ? (
+          <Text color="yellow">
+            {'  '}
+            {CB} = client-bound: the no-op ceiling is under {CLIENT_BOUND_RATIO}× the fastest target, so the figure may measure the client
+          </Text>
+        ) : null}
       </Text>
       <Text wrap="truncate">
         {fit('', TABLE_NAME_COLUMNS)}
-        {targets.map((t) => fit(t, cellW)).join('')}
+        {targets.map((t) => fit(t === ceilingTarget ? `${t} (ceiling)` : t, cellW)).join('')}
       </Text>
       <Text dimColor wrap="truncate">
         {fit('scenario', TABLE_NAME_COLUMNS)}
-        {targets.map((t) => fit(t === baseline ? head.replace(' ×etcd', '') : head, cellW)).join('')}
+        {targets.map((t) => fit(t === ceilingTarget ? ceilingHead : t === baseline ? head.replace(' ×etcd', '') : head, cellW)).join('')}
       </Text>
       {shown.map((r) => (
         <Text key={r.scenario} wrap="truncate">
           {fit(r.scenario, TABLE_NAME_COLUMNS)}
           {targets.map((t) => (
-            <Cell key={t} cell={r.cells[t]} width={cellW} compact={compact} isBaseline={t === baseline} />
+            <Cell key={t} cell={r.cells[t]} width={cellW} compact={compact} isBaseline={t === baseline} ceiling={t === ceilingTarget ? r.ceiling : undefined} isCeiling={t === ceilingTarget} />
           ))}
         </Text>
       ))}
@@ -54,18 +71,31 @@ export const ResultsTable = memo(function ResultsTable({ rows, targets, maxRows,
   );
 });
 
-function Cell({ cell, width, compact, isBaseline }: { readonly cell?: ResultCell; readonly width: number; readonly compact: boolean; readonly isBaseline: boolean }) {
+interface CellProps {
+  readonly cell?: ResultCell;
+  readonly width: number;
+  readonly compact: boolean;
+  readonly isBaseline: boolean;
+  /** The scenario's ceiling mark, given to the noop column only. */
+  readonly ceiling?: ResultRow['ceiling'];
+  readonly isCeiling: boolean;
+}
+
+function Cell({ cell, width, compact, isBaseline, ceiling, isCeiling }: CellProps) {
   if (!cell) return <Text>{' '.repeat(width)}</Text>;
   // Icons are two columns wide whatever their UTF-16 length, so pad by display width.
   if (!cell.end) return <Text color={scenarioColour(cell.state)}>{scenarioIcon(cell.state) + ' '.repeat(width - 2)}</Text>;
   const ops = fmtCompact(cell.opsPerSec ?? 0).padEnd(8);
+  if (isCeiling) return <CeilingCell ops={ops} p99Ms={cell.p99Ms} ceiling={ceiling} width={width} compact={compact} />;
+  const bound = cell.ceiling?.clientBound === true;
   const grade = cell.grade ?? (cell.state === 'passed' ? '—' : cell.state);
   const gradeCol = cell.grade ? gradeColour(cell.end.grade!.grade) : scenarioColour(cell.state);
   if (compact)
     return (
       <Text>
         {ops}
-        <Text color={gradeCol}>{fit(grade, width - 8)}</Text>
+        <Text color={gradeCol}>{fit(grade, bound ? width - 11 : width - 8)}</Text>
+        {bound ? <Text color="yellow">{fit(CB, 3)}</Text> : null}
       </Text>
     );
   const p99 = (cell.p99Ms !== undefined ? fmtMs(cell.p99Ms) : '—').padEnd(10);
@@ -75,9 +105,23 @@ function Cell({ cell, width, compact, isBaseline }: { readonly cell?: ResultCell
       {ops}
       {p99}
       <Text color={gradeCol} bold>
-        {fit(grade, 6)}
+        {fit(grade, bound ? 3 : 6)}
       </Text>
+      {bound ? <Text color="yellow">{fit(CB, 3)}</Text> : null}
       {fit(ratio, width - 24)}
+    </Text>
+  );
+}
+
+/** The noop column: throughput, p99 and the ceiling ÷ the fastest target (yellow when client-bound). */
+function CeilingCell({ ops, p99Ms, ceiling, width, compact }: { readonly ops: string; readonly p99Ms?: number; readonly ceiling?: ResultRow['ceiling']; readonly width: number; readonly compact: boolean }) {
+  const ratio = ceiling ? fmtCeilingRatio(ceiling.ratio) : '—';
+  const rest = compact ? width - 8 : width - 18;
+  return (
+    <Text>
+      {ops}
+      {compact ? '' : (p99Ms !== undefined ? fmtMs(p99Ms) : '—').padEnd(10)}
+      <Text color={ceiling?.clientBound ? 'yellow' : undefined}>{fit(ratio, rest)}</Text>
     </Text>
   );
 }

@@ -1,0 +1,39 @@
+// The dashboard results table with a noop target: the ceiling column and the client-bound mark.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { finishedRun, targetRun } from '../state/fixtures.ts';
+import { initialRunState, reduceRunEvents } from '../state/run-state.ts';
+import { ceilingTarget, resultsTable } from '../state/selectors.ts';
+import { ResultsTable } from './ResultsTable.tsx';
+import { renderAt, stripAnsi } from './test-render.ts';
+
+// Fixture figures: memory 250, rocksdb 125, etcd 500 ops/s (etcd fastest); noop 250 × scale.
+function frame(scale: number, compact = false): string[] {
+  const run = reduceRunEvents(initialRunState(), [...finishedRun(), ...targetRun('noop', 36, { scale, end: 'completed' })]);
+  const targets = run.targetOrder;
+  const r = renderAt(<ResultsTable rows={resultsTable(run)} targets={targets} maxRows={10} compact={compact} hasBaseline ceilingTarget={ceilingTarget(run)} />, 200, 20);
+  const lines = stripAnsi(r.lastFrame()).split('\n');
+  r.unmount();
+  return lines;
+}
+
+describe('ResultsTable with a noop target', () => {
+  it('heads the ceiling column, shows the ceiling ratio there and cb on client-bound cells', () => {
+    const [title, names, heads, large] = frame(5.9);
+    assert.match(title, /^Results {2}cb = client-bound: the no-op ceiling is under 3× the fastest target/);
+    assert.match(names, /noop \(ceiling\)/);
+    assert.match(heads, /ops\/s {3}p99 {7}÷fastest/);
+    assert.match(large, /^large-scale-load\s+250\s+10 ms\s+A\s+cb\s+0\.50×\s+125\s+10 ms\s+A\s+cb\s+0\.25×\s+500\s+10 ms\s+A\s+cb\s+1\.5k\s+10 ms\s+2\.95×\s*$/);
+  });
+
+  it('has no cb and no legend at exactly 3×', () => {
+    const lines = frame(6);
+    assert.doesNotMatch(lines.join('\n'), /cb/);
+    assert.match(lines[3], /1\.5k\s+10 ms\s+3\.00×\s*$/);
+  });
+
+  it('compact: cb after the grade, the ratio in the ceiling column', () => {
+    const large = frame(5.9, true)[3];
+    assert.match(large, /^large-scale-load\s+250\s+A\s+cb\s+125\s+A\s+cb\s+500\s+A\s+cb\s+1\.5k\s+2\.95×\s*$/);
+  });
+});
