@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Backend } from '../backend.ts';
+import type { Backend, Change } from '../backend.ts';
 import { join } from 'node:path';
 import { RocksDB, collect } from './binding.ts';
 import { ROCKSDB_SUBDIR, createRocksdbBackend } from './index.ts';
-import { PREFIX_LEASE_KEYS, prefixEnd } from './keys.ts';
+import { encodePut } from './codec.ts';
+import { META_REVISION, PREFIX_LEASE_KEYS, changeKey, prefixEnd, u64 } from './keys.ts';
 import { MiniStore, str, tempDir } from './test-support.ts';
 
 const b = (s: string) => Buffer.from(s);
@@ -163,6 +164,90 @@ describe('rocksdb backend: lease attachments on disk', () => {
         assert.deepEqual(rows.map((r) => `${r.key.readUInt32BE(6)}:${r.key.subarray(10).toString()}`), ['10:p']);
       } finally {
         await raw.close();
+      }
+    } finally {
+      await dir.cleanup();
+    }
+  });
+});
+
+describe('rocksdb backend: change log entries', () => {
+  const put = (main: number, sub: number, key: string): Change => ({
+    type: 'put',
+    main,
+    sub,
+    kv: { key: b(key), value: b(`${key}@${main}`), createRevision: main, modRevision: main, version: 1, lease: 0 },
+  });
+  const ids = (h: Change[]) => h.map((c) => `${c.main}.${c.sub}`);
+
+  it('replays a batch of many revisions from any revision in it, and after a compaction inside it', async () => {
+    const dir = await tempDir();
+    const be = createRocksdbBackend({ dataDir: dir.dir, sync: 'always', log: () => {} });
+    try {
+      await be.open();
+      // One batch of five revisions (a group commit): one r/ entry holds all of them.
+      const changes = [2, 3, 4, 5, 6].map((main) => put(main, 0, `k${main}`));
+      await be.commit({ revision: 6, changes, leaseGrants: [], leaseRevokes: [], requests: 5 });
+      assert.deepEqual(ids(await be.history(4, b('\0'), b('\0'), 0)), ['4.0', '5.0', '6.0']);
+      assert.deepEqual(ids(await be.history(3, b('\0'), b('\0'), 2)), ['3.0', '4.0']);
+      assert.deepEqual(ids(await be.history(2, b('k5'), undefined, 0)), ['5.0']);
+      await be.commit({ revision: 6, changes: [], leaseGrants: [], leaseRevokes: [], requests: 1, compact: 5 });
+      await be.defragment();
+      assert.deepEqual(ids(await be.history(1, b('\0'), b('\0'), 0)), ['5.0', '6.0']);
+    } finally {
+      await be.close();
+      await dir.cleanup();
+    }
+  });
+
+  it('splits a revision of more than 256 changes over several entries', async () => {
+    const dir = await tempDir();
+    const be = createRocksdbBackend({ dataDir: dir.dir, sync: 'none', log: () => {} });
+    try {
+      await be.open();
+      const changes = Array.from({ length: 600 }, (_, sub) => put(2, sub, `key${String(sub).padStart(3, '0')}`));
+      await be.commit({ revision: 2, changes, leaseGrants: [], leaseRevokes: [], requests: 1 });
+      await be.commit({ revision: 3, changes: [put(3, 0, 'last')], leaseGrants: [], leaseRevokes: [], requests: 1 });
+      const h = await be.history(2, b('\0'), b('\0'), 0);
+      assert.equal(h.length, 601);
+      assert.deepEqual(ids(h).slice(254, 258), ['2.254', '2.255', '2.256', '2.257']);
+      assert.deepEqual(ids(h).slice(-2), ['2.599', '3.0']);
+      assert.deepEqual(ids(await be.history(2, b('key300'), b('key302'), 0)), ['2.300', '2.301']);
+      assert.equal(ids(await be.history(2, b('\0'), b('\0'), 300)).at(-1), '2.299');
+    } finally {
+      await be.close();
+      await dir.cleanup();
+    }
+  });
+
+  it('still reads the one-change-per-entry log of older databases', async () => {
+    const dir = await tempDir();
+    try {
+      let be = createRocksdbBackend({ dataDir: dir.dir, sync: 'always', log: () => {} });
+      await be.open();
+      await be.commit({ revision: 2, changes: [put(2, 0, 'new')], leaseGrants: [], leaseRevokes: [], requests: 1 });
+      await be.close();
+      // An entry as the previous layout wrote it: u32 key length | key | record, under r/<3><0>.
+      const raw = new RocksDB(join(dir.dir, ROCKSDB_SUBDIR));
+      await raw.ready();
+      const record = encodePut({ key: b('old'), value: b('old@3'), createRevision: 3, modRevision: 3, version: 1, lease: 0 });
+      const legacy = Buffer.alloc(4 + 3 + record.length);
+      legacy.writeUInt32BE(3, 0);
+      legacy.write('old', 4);
+      record.copy(legacy, 7);
+      const w = raw.write({ autoDestroy: true });
+      w.tryPut(changeKey(3, 0), legacy);
+      w.tryPut(META_REVISION, u64(3));
+      await w.flush();
+      await raw.close();
+      be = createRocksdbBackend({ dataDir: dir.dir, sync: 'always', log: () => {} });
+      await be.open();
+      try {
+        const h = await be.history(2, b('\0'), b('\0'), 0);
+        assert.deepEqual(ids(h), ['2.0', '3.0']);
+        assert.equal(h[1].type === 'put' && str(h[1].kv), 'old=old@3 c3 m3 v1');
+      } finally {
+        await be.close();
       }
     } finally {
       await dir.cleanup();

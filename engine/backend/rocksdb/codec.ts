@@ -6,10 +6,14 @@
  *   tombstone: 0x01 | modRevision f64 (the deletion's revision)
  * Integers travel as IEEE doubles: exact below 2^53 (see `mvcc/types.ts`) and one machine store.
  *
- * A change (r/) is the record prefixed with its key: u32 key length | key | record.
+ * A change log entry (r/) holds a run of consecutive changes of one batch (see `keys.ts`):
+ *   0x01 | count u32 | count x (main u64 | sub u64 | key length u32 | key | record length u32 | record)
+ * Older databases hold one change per entry: u32 key length | key | record (its first byte is
+ * 0x00, as keys are far below 16 MiB), with main and sub in the entry's key; both are read.
  */
 import type { KeyValue } from '../../mvcc/types.ts';
 import type { Change } from '../backend.ts';
+import { readU64, writeU64 } from './keys.ts';
 
 const PUT = 0;
 const TOMBSTONE = 1;
@@ -82,23 +86,70 @@ export function decodeLive(key: Buffer, rec: Buffer): KeyValue | undefined {
   return r.tombstone ? undefined : r.kv;
 }
 
-export function encodeChange(key: Buffer, record: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(4 + key.length + record.length);
-  out.writeUInt32BE(key.length, 0);
-  key.copy(out, 4);
-  record.copy(out, 4 + key.length);
+/** One change as the change log stores it. */
+export interface LoggedChange {
+  main: number;
+  sub: number;
+  key: Buffer;
+  record: Buffer;
+}
+
+const CHANGES_PACKED = 1;
+
+/** Bytes `encodeChanges` needs for one change. */
+export function loggedChangeSize(c: LoggedChange): number {
+  return 16 + 4 + c.key.length + 4 + c.record.length;
+}
+
+/** Packs `changes[from, to)` into one r/ value; `bytes` is the sum of their `loggedChangeSize`. */
+export function encodeChanges(changes: readonly LoggedChange[], from: number, to: number, bytes: number): Buffer {
+  const out = Buffer.allocUnsafe(5 + bytes);
+  out[0] = CHANGES_PACKED;
+  out.writeUInt32BE(to - from, 1);
+  let at = 5;
+  for (let i = from; i < to; i++) {
+    const c = changes[i];
+    writeU64(out, c.main, at);
+    writeU64(out, c.sub, at + 8);
+    out.writeUInt32BE(c.key.length, at + 16);
+    at += 20;
+    at += c.key.copy(out, at);
+    out.writeUInt32BE(c.record.length, at);
+    at += 4;
+    at += c.record.copy(out, at);
+  }
   return out;
 }
 
-/** Decodes an r/ value back into the Change the store committed. */
-export function decodeChange(main: number, sub: number, buf: Buffer): Change {
-  const keyLen = buf.readUInt32BE(0);
-  const key = buf.subarray(4, 4 + keyLen);
-  const r = decodeRecord(key, buf.subarray(4 + keyLen));
-  return r.tombstone ? { type: 'delete', main, sub, key } : { type: 'put', main, sub, kv: r.kv };
+/**
+ * Calls `visit` for each change in an r/ value, in order, until it returns false. `main` and
+ * `sub` are the entry key's, used by the one-change format. Keys and records are views of `buf`.
+ */
+export function visitChanges(main: number, sub: number, buf: Buffer, visit: (main: number, sub: number, key: Buffer, record: Buffer) => boolean): void {
+  if (buf[0] !== CHANGES_PACKED) {
+    const keyLen = buf.readUInt32BE(0);
+    visit(main, sub, buf.subarray(4, 4 + keyLen), buf.subarray(4 + keyLen));
+    return;
+  }
+  const count = buf.readUInt32BE(1);
+  let at = 5;
+  for (let i = 0; i < count; i++) {
+    const m = readU64(buf, at);
+    const s = readU64(buf, at + 8);
+    const keyLen = buf.readUInt32BE(at + 16);
+    at += 20;
+    const key = buf.subarray(at, at + keyLen);
+    at += keyLen;
+    const recLen = buf.readUInt32BE(at);
+    at += 4;
+    const record = buf.subarray(at, at + recLen);
+    at += recLen;
+    if (!visit(m, s, key, record)) return;
+  }
 }
 
-/** The key of an r/ value without decoding the record. */
-export function changeKeyOf(buf: Buffer): Buffer {
-  return buf.subarray(4, 4 + buf.readUInt32BE(0));
+/** The Change a logged change records. */
+export function decodeChange(main: number, sub: number, key: Buffer, record: Buffer): Change {
+  const r = decodeRecord(key, record);
+  return r.tombstone ? { type: 'delete', main, sub, key } : { type: 'put', main, sub, kv: r.kv };
 }

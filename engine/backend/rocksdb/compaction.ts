@@ -6,7 +6,8 @@
  *   h/  for each key, of its records with revision <= rev keep only the newest, and drop that
  *       one too if it is a tombstone (then the key's k/ tombstone goes as well, unless a newer
  *       record has replaced it);
- *   r/  every change below rev (one range deletion);
+ *   r/  every change-log entry whose changes are all below rev (one range deletion; an entry
+ *       that straddles rev stays, and history reads skip its older changes);
  * and finally records m/swept = rev. A sweep cut short (close, crash) is simply run again on
  * the next open: every step is idempotent.
  *

@@ -24,10 +24,11 @@ import type {
 } from '../backend.ts';
 import { claimDataDir } from '../data-dir.ts';
 import { RocksDB, collect, getMany, type NativeDb } from './binding.ts';
-import { decodeLive, encodeChange, encodePut, encodeTombstone, recordLease } from './codec.ts';
+import { decodeLive, encodeChanges, encodePut, encodeTombstone, loggedChangeSize, recordLease, type LoggedChange } from './codec.ts';
 import { sweep, type SweepHost } from './compaction.ts';
 import { GetBatcher } from './get-batcher.ts';
 import {
+  CHANGES_PER_ENTRY,
   META_COMPACT,
   META_KEY_COUNT,
   META_REVISION,
@@ -70,6 +71,7 @@ export const ROCKSDB_SUBDIR = 'rocksdb';
 
 const DEFAULT_ROW_CACHE_BYTES = 32 * 2 ** 20;
 const DEFAULT_WRITE_BUFFER_BYTES = 32 * 2 ** 20;
+const EMPTY = Buffer.alloc(0);
 
 function firstLine(err: unknown): string {
   return String((err as Error)?.message ?? err).split('\n')[0];
@@ -229,7 +231,8 @@ class RocksdbBackend implements Backend {
   }
 
   history(fromRevision: number, key: Buffer, rangeEnd: Buffer | undefined, limit: number): Promise<Change[]> {
-    return readHistory(this.db, fromRevision, this.revision, key, rangeEnd, limit);
+    // Below the compacted revision history is gone (an r/ entry that straddles it may remain).
+    return readHistory(this.db, Math.max(fromRevision, this.compactRevision), this.revision, key, rangeEnd, limit);
   }
 
   async leaseKeys(id: number): Promise<Buffer[]> {
@@ -261,11 +264,15 @@ class RocksdbBackend implements Backend {
   }
 
   private async write(batch: CommitBatch): Promise<void> {
-    const w = this.db.write({ autoDestroy: true, capacity: batch.changes.length * 4 + 8 });
-    const current: { key: Buffer; rec: Buffer }[] = [];
+    const n = batch.changes.length;
+    const w = this.db.write({ autoDestroy: true, capacity: n * 2 + Math.ceil(n / CHANGES_PER_ENTRY) + 8 });
+    const logged: LoggedChange[] = new Array(n);
     const latest = new Map<string, Buffer>();
     let keyCount = this.keyCount;
-    for (const c of batch.changes) {
+    let entryStart = 0;
+    let entryBytes = 0;
+    for (let i = 0; i < n; i++) {
+      const c = batch.changes[i];
       const key = c.type === 'put' ? c.kv.key : c.key;
       const rec = c.type === 'put' ? encodePut(c.kv) : encodeTombstone(c.main);
       // Detach from the previous lease when its record is at hand (the batch just read it, so it
@@ -277,14 +284,20 @@ class RocksdbBackend implements Backend {
       latest.set(id, rec);
       w.tryPut(currentKey(key), rec);
       w.tryPut(historyKey(key, c.main, c.sub), rec);
-      w.tryPut(changeKey(c.main, c.sub), encodeChange(key, rec));
       if (c.type === 'put') {
         if (c.kv.version === 1) keyCount++;
-        if (c.kv.lease !== 0) w.tryPut(leaseKey(c.kv.lease, key), Buffer.alloc(0));
+        if (c.kv.lease !== 0) w.tryPut(leaseKey(c.kv.lease, key), EMPTY);
       } else {
         keyCount--;
       }
-      current.push({ key, rec });
+      const l: LoggedChange = { main: c.main, sub: c.sub, key, record: rec };
+      logged[i] = l;
+      entryBytes += loggedChangeSize(l);
+      if (i + 1 - entryStart === CHANGES_PER_ENTRY || i + 1 === n) {
+        w.tryPut(changeKey(c.main, c.sub), encodeChanges(logged, entryStart, i + 1, entryBytes));
+        entryStart = i + 1;
+        entryBytes = 0;
+      }
     }
     for (const l of batch.leaseGrants) w.tryPut(metaLeaseKey(l.id), u64(l.ttlSec));
     for (const id of batch.leaseRevokes) {
@@ -308,7 +321,7 @@ class RocksdbBackend implements Backend {
       throw new RocksdbCommitError(`RocksDB commit of revision ${batch.revision} in ${this.dbDir} failed while ${step}: ${firstLine(err)}`, { cause: err });
     } finally {
       // Once RocksDB applied the batch, k/ holds it even if the sync failed: the cache follows.
-      if (applied) for (const { key, rec } of current) this.cache.set(key, rec);
+      if (applied) for (const l of logged) this.cache.set(l.key, l.record);
       this.committing = false;
       this.epoch++;
     }

@@ -6,7 +6,9 @@
  *                                    compaction drops it): current gets and ranges read only this
  *   h/<esc(key)><main><sub>       -> every record of <key> by revision: historical reads seek
  *                                    backwards from <main = rev + 1> to find the newest <= rev
- *   r/<main><sub>                 -> the change made at that revision (watch replay, compaction)
+ *   r/<main><sub>                 -> the change log (watch replay, compaction): a run of up to
+ *                                    CHANGES_PER_ENTRY consecutive changes of one batch, keyed by
+ *                                    its last change, so one write-batch entry per 256 changes
  *   l/<lease id><key>             -> <key> was attached to the lease (checked against k/ on read)
  *   m/rev, m/compact, m/swept, m/keys, m/lease/<id>
  *                                 -> metadata, written in the same batch as the data
@@ -29,6 +31,9 @@ export const META_COMPACT = Buffer.from('m/compact');
 export const META_SWEPT = Buffer.from('m/swept');
 export const META_KEY_COUNT = Buffer.from('m/keys');
 export const PREFIX_META_LEASE = Buffer.from('m/lease/');
+
+/** Most changes in one r/ entry (a batch of more takes several entries). */
+export const CHANGES_PER_ENTRY = 256;
 
 /** The first key after every key that starts with `prefix` (prefix with its last byte + 1). */
 export function prefixEnd(prefix: Buffer): Buffer {
@@ -54,7 +59,10 @@ export function readU64(buf: Buffer, offset: number): number {
 }
 
 export function currentKey(key: Buffer): Buffer {
-  return Buffer.concat([PREFIX_CURRENT, key]);
+  const out = Buffer.allocUnsafe(PREFIX_CURRENT.length + key.length);
+  PREFIX_CURRENT.copy(out, 0);
+  key.copy(out, PREFIX_CURRENT.length);
+  return out;
 }
 
 /** Length of esc(key) including its terminator. */

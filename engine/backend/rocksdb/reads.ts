@@ -10,7 +10,7 @@
 import type { KeyValue } from '../../mvcc/types.ts';
 import type { Change, RangeQuery } from '../backend.ts';
 import { scan, type NativeDb } from './binding.ts';
-import { changeKeyOf, decodeChange, decodeLive, isTombstone, recordRevision } from './codec.ts';
+import { decodeChange, decodeLive, isTombstone, recordRevision, visitChanges } from './codec.ts';
 import {
   PREFIX_CURRENT,
   changeKey,
@@ -112,7 +112,9 @@ export async function rangeHistorical(db: NativeDb, q: RangeQuery): Promise<{ kv
 
 /**
  * Changes with main revision in [fromRevision, upTo] to keys in the range, in revision order,
- * at most `limit` (0 = all).
+ * at most `limit` (0 = all). An r/ entry is keyed by its last change, so the entries whose key
+ * is at or above (fromRevision, 0) start with the first one that holds a wanted change; its
+ * earlier changes are skipped. Entries of a batch still being committed are all above `upTo`.
  */
 export async function readHistory(
   db: NativeDb,
@@ -125,10 +127,16 @@ export async function readHistory(
   const out: Change[] = [];
   if (fromRevision > upTo) return out;
   const at = PREFIX_CHANGES.length;
+  let more = true;
+  const visit = (main: number, sub: number, k: Buffer, record: Buffer): boolean => {
+    if (main < fromRevision || !inRange(k, key, rangeEnd)) return true;
+    out.push(decodeChange(main, sub, k, record));
+    more = !(limit > 0 && out.length >= limit);
+    return more;
+  };
   await scan(db, { gte: changeKey(fromRevision, 0), lt: changeKey(upTo + 1, 0), capacity: SCAN_CAPACITY }, (ck, value) => {
-    if (!inRange(changeKeyOf(value), key, rangeEnd)) return;
-    out.push(decodeChange(readU64(ck, at), readU64(ck, at + 8), value));
-    return !(limit > 0 && out.length >= limit);
+    visitChanges(readU64(ck, at), readU64(ck, at + 8), value, visit);
+    return more;
   });
   return out;
 }
