@@ -1,11 +1,15 @@
 /**
  * A near no-op etcd v3 gRPC server for measuring the load generator's own ceiling: it answers
- * Range, Put, DeleteRange, Txn and Compact at once from a plain Map (no MVCC history, no
- * durability, no limits; a range is a linear scan), and Watch minimally (create, cancel, and Put events to matching
- * watchers), so the benchmark workloads run unchanged and their checks still mean something.
- * Protos come from the `etcd3` package at run time.
+ * Range, Put, DeleteRange, Txn and Compact at once from a plain Map plus a sorted key index (no
+ * MVCC history, no durability, no limits), and Watch minimally (create, cancel, and Put events to
+ * matching watchers), so the benchmark workloads run unchanged and their checks still mean
+ * something. Compact only records the revision: a read below it is refused with etcd's
+ * "required revision has been compacted"; a read at any other past revision gets the latest
+ * value (there is no history). Protos come from the `etcd3` package at run time.
  *
- * Run as a child process: `node --import tsx src/bench/noop-server.ts` prints one line
+ * It is the `noop` target of `metabench run` (`src/targets/noop.ts`, through
+ * `src/targets/noop-entry.js`), and `npm run bench:harness` starts it directly:
+ * `node --import tsx src/bench/noop-server.ts [host:port]` prints one line
  * `{"ready":true,"address":"127.0.0.1:<port>","pid":<pid>}` on stdout and serves until SIGTERM.
  */
 import { createRequire } from 'node:module';
@@ -33,8 +37,15 @@ interface WatchRequest {
   cancel_request?: { watch_id: number };
 }
 
+interface RangeRequest {
+  key: Buffer;
+  range_end: Buffer;
+  limit?: number;
+  revision?: number;
+}
+
 interface RequestOp {
-  request_range?: { key: Buffer; range_end: Buffer };
+  request_range?: RangeRequest;
   request_put?: { key: Buffer; value: Buffer };
   request_delete_range?: { key: Buffer; range_end: Buffer };
 }
@@ -55,29 +66,60 @@ function loadServices(): Record<'KV' | 'Watch' | 'Maintenance', grpc.ServiceDefi
 export async function startNoopServer(listen = '127.0.0.1:0'): Promise<{ address: string; stop: () => Promise<void> }> {
   const services = loadServices();
   const store = new Map<string, Kv>();
+  // Keys in byte order (latin1 strings compare as their bytes), for ranges without a scan.
+  const sorted: string[] = [];
   const watchers = new Set<Registration>();
   let revision = 1;
+  let compacted = 0;
   let nextWatchId = 1;
   const header = (): { revision: number; cluster_id: number; member_id: number; raft_term: number } => ({ revision, cluster_id: 1, member_id: 1, raft_term: 1 });
 
   const inRange = (key: Buffer, start: Buffer, end: Buffer): boolean =>
     end.length === 0 ? key.equals(start) : key.compare(start) >= 0 && (end.length === 1 && end[0] === 0 ? true : key.compare(end) < 0);
 
-  const range = (r: { key: Buffer; range_end: Buffer; limit?: number }): { header: unknown; kvs: Kv[]; count: number; more: boolean } => {
+  /** First index in `sorted` whose key is ≥ `id`. */
+  const lowerBound = (id: string): number => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((sorted[mid] as string) < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  /** Index bounds [from, to) of the keys in [key, range_end); range_end "\0" means to the end. */
+  const bounds = (key: Buffer, end: Buffer): [number, number] => {
+    if (end.length === 0) {
+      const i = lowerBound(key.toString('latin1'));
+      return [i, sorted[i] === key.toString('latin1') ? i + 1 : i];
+    }
+    const from = lowerBound(key.toString('latin1'));
+    const to = end.length === 1 && end[0] === 0 ? sorted.length : lowerBound(end.toString('latin1'));
+    return [from, Math.max(from, to)];
+  };
+  const compactedError = (): grpc.ServiceError =>
+    Object.assign(new Error('etcdserver: mvcc: required revision has been compacted'), { code: grpc.status.OUT_OF_RANGE, details: 'etcdserver: mvcc: required revision has been compacted', metadata: new grpc.Metadata() });
+
+  const range = (r: RangeRequest): { header: unknown; kvs: Kv[]; count: number; more: boolean } => {
+    if (r.revision && r.revision > 0 && r.revision < compacted) throw compactedError();
     if (r.range_end.length === 0) {
       const kv = store.get(r.key.toString('latin1'));
       return { header: header(), kvs: kv ? [kv] : [], count: kv ? 1 : 0, more: false };
     }
-    // A scan: fine for the bounded key spaces the workloads use.
-    const found = [...store.values()].filter((kv) => inRange(kv.key, r.key, r.range_end)).sort((a, b) => a.key.compare(b.key));
-    const limit = r.limit && r.limit > 0 ? r.limit : found.length;
-    return { header: header(), kvs: found.slice(0, limit), count: found.length, more: found.length > limit };
+    const [from, to] = bounds(r.key, r.range_end);
+    const count = to - from;
+    const limit = r.limit && r.limit > 0 ? Math.min(r.limit, count) : count;
+    const kvs: Kv[] = [];
+    for (let i = from; i < from + limit; i++) kvs.push(store.get(sorted[i] as string) as Kv);
+    return { header: header(), kvs, count, more: count > limit };
   };
   const put = (r: { key: Buffer; value: Buffer }): { header: unknown } => {
     revision++;
     const id = r.key.toString('latin1');
     const prev = store.get(id);
     const kv: Kv = { key: r.key, value: r.value, create_revision: prev?.create_revision ?? revision, mod_revision: revision, version: (prev?.version ?? 0) + 1 };
+    if (!prev) sorted.splice(lowerBound(id), 0, id);
     store.set(id, kv);
     for (const w of watchers) {
       if (inRange(r.key, w.start, w.end)) w.call.write({ header: header(), watch_id: w.id, events: [{ type: 0, kv }] });
@@ -85,9 +127,11 @@ export async function startNoopServer(listen = '127.0.0.1:0'): Promise<{ address
     return { header: header() };
   };
   const del = (r: { key: Buffer; range_end: Buffer }): { header: unknown; deleted: number } => {
-    const existed = store.delete(r.key.toString('latin1'));
-    if (existed) revision++;
-    return { header: header(), deleted: existed ? 1 : 0 };
+    const [from, to] = bounds(r.key, r.range_end);
+    for (let i = from; i < to; i++) store.delete(sorted[i] as string);
+    sorted.splice(from, to - from);
+    if (to > from) revision++;
+    return { header: header(), deleted: to - from };
   };
   const apply = (op: RequestOp): unknown => {
     if (op.request_put) return { response_put: put(op.request_put) };
@@ -103,15 +147,37 @@ export async function startNoopServer(listen = '127.0.0.1:0'): Promise<{ address
   };
 
   const kv: Record<string, Unary> = {
-    Range: (call, cb) => cb(null, range(call.request)),
+    Range: (call, cb) => {
+      try {
+        cb(null, range(call.request));
+      } catch (err) {
+        cb(err as grpc.ServiceError);
+      }
+    },
     Put: (call, cb) => cb(null, put(call.request)),
     DeleteRange: (call, cb) => cb(null, del(call.request)),
     Txn: (call, cb) => {
       const req = call.request as { compare: Parameters<typeof holds>[0][]; success: RequestOp[]; failure: RequestOp[] };
       const ok = req.compare.every(holds);
-      cb(null, { header: header(), succeeded: ok, responses: (ok ? req.success : req.failure).map(apply) });
+      try {
+        cb(null, { header: header(), succeeded: ok, responses: (ok ? req.success : req.failure).map(apply) });
+      } catch (err) {
+        cb(err as grpc.ServiceError);
+      }
     },
-    Compact: (_call, cb) => cb(null, { header: header() }),
+    Compact: (call, cb) => {
+      const rev = Number((call.request as { revision: number }).revision);
+      if (rev > revision) {
+        cb(Object.assign(new Error('etcdserver: mvcc: required revision is a future revision'), { code: grpc.status.OUT_OF_RANGE, details: 'etcdserver: mvcc: required revision is a future revision', metadata: new grpc.Metadata() }));
+        return;
+      }
+      if (rev <= compacted) {
+        cb(compactedError());
+        return;
+      }
+      compacted = rev;
+      cb(null, { header: header() });
+    },
   };
   const maintenance: Record<string, Unary> = {
     Status: (_call, cb) => cb(null, { header: header(), version: 'noop', dbSize: 0, leader: 1, raftIndex: revision, raftTerm: 1 }),
@@ -167,13 +233,22 @@ export async function startNoopServer(listen = '127.0.0.1:0'): Promise<{ address
   };
 }
 
-// Run directly: serve until SIGTERM/SIGINT.
-if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
-  const { address, stop } = await startNoopServer(process.argv[2]);
+/**
+ * Serves on `listen` until SIGTERM or SIGINT, after one ready line on stdout; exits 0 once
+ * stopped (through `process.exit`, so a `--cpu-prof` profile is written).
+ */
+export async function serveNoop(listen?: string): Promise<void> {
+  const { address, stop } = await startNoopServer(listen);
   process.stdout.write(`${JSON.stringify({ ready: true, address, pid: process.pid })}\n`);
+  let stopping = false;
   const quit = (): void => {
+    if (stopping) return;
+    stopping = true;
     void stop().then(() => process.exit(0));
   };
   process.on('SIGTERM', quit);
   process.on('SIGINT', quit);
 }
+
+// Run directly: serve until SIGTERM/SIGINT.
+if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) await serveNoop(process.argv[2]);

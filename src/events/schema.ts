@@ -10,8 +10,11 @@ import { z } from 'zod';
 
 export const SCHEMA_VERSION = 1;
 
-/** Kinds of target (DESIGN section 3). */
-export const TargetKind = z.enum(['memory', 'rocksdb', 'etcd', 'endpoint']);
+/**
+ * Kinds of target (DESIGN section 3). `noop` is the near no-op server that measures the load
+ * generator's own ceiling; its scenarios are not graded.
+ */
+export const TargetKind = z.enum(['memory', 'rocksdb', 'etcd', 'endpoint', 'noop']);
 export type TargetKind = z.infer<typeof TargetKind>;
 
 /** Latency summary of one operation type, in milliseconds. */

@@ -1,7 +1,8 @@
 /**
  * Runs one scenario on a started target and turns the workload's outcome into the scenario-end
  * event body: the grade from the rubric, the SLOs judged, and a failed/aborted outcome when the
- * workload throws.
+ * workload throws. The `noop` target measures the load generator's ceiling, not a store: its
+ * scenario-end has no grade and no SLOs (its checks still run and can still fail it).
  */
 import { Etcd3 } from 'etcd3';
 import type { EventBody, ScenarioEndEvent } from '../events/schema.ts';
@@ -23,6 +24,8 @@ export interface ScenarioEnv {
   readonly signal: AbortSignal;
   emit(event: EventBody): void;
   serverSample: ScenarioContext['serverSample'];
+  /** `--cpu-prof`: where client threads write their profiles. */
+  readonly cpuProfDir?: string;
 }
 
 /** Emits scenario-start, runs the workload, emits the graded scenario-end; returns the latter. */
@@ -38,12 +41,19 @@ export async function runOneScenario(scenario: ResolvedScenario, env: ScenarioEn
     emit: env.emit,
     signal: env.signal,
     serverSample: env.serverSample,
+    ...(env.cpuProfDir !== undefined ? { cpuProfDir: env.cpuProfDir } : {}),
   };
   let outcome: ScenarioOutcome;
   try {
     outcome = await run(scenario, ctx);
   } catch (err) {
     outcome = thrownOutcome(scenario.name, err, Date.now() - startedAt, env.signal.aborted);
+  }
+  if (env.target.kind === 'noop') {
+    const { slo: _slo, ...ungraded } = outcome;
+    const end = { kind: 'scenario-end' as const, ...ungraded };
+    env.emit(end);
+    return end;
   }
   const slo = outcome.slo ?? resolveSlo(scenario, env.target.kind);
   const grade = gradeScenario({

@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import type { IOptions } from 'etcd3';
 import { PACKAGE_ROOT } from '../results/manifest.ts';
+import { cpuProfArgs } from './cpu-prof.ts';
 import { waitReady } from './readiness.ts';
 import { disposeDataDir, makeDataDir, spawnServer, type ServerProcess } from './server-process.ts';
 import { TargetStartError, type StartOptions, type StartedTarget } from './types.ts';
@@ -19,7 +20,7 @@ export const METABENCH_BIN = join(PACKAGE_ROOT, 'src', 'bin', 'metabench.js');
 export async function startMetaStore(name: string, engine: 'memory' | 'rocksdb', opts: StartOptions): Promise<StartedTarget> {
   const dataDir = makeDataDir(name, opts.tmpRoot);
   const log = (level: 'info' | 'warn', msg: string) => opts.log(level, msg);
-  const proc = spawnServer(process.execPath, [METABENCH_BIN, 'serve', '--engine', engine, '--listen', '127.0.0.1:0', '--data-dir', join(dataDir, 'data')], {
+  const proc = spawnServer(process.execPath, [...cpuProfArgs(opts.cpuProfDir, name, 'server'), METABENCH_BIN, 'serve', '--engine', engine, '--listen', '127.0.0.1:0', '--data-dir', join(dataDir, 'data')], {
     stopGraceMs: opts.stopGraceMs,
     pipeStdout: true,
   });
@@ -50,7 +51,7 @@ export async function startMetaStore(name: string, engine: 'memory' | 'rocksdb',
  * Reads the server's stdout until its ready line and returns the address it listens on; later
  * stdout lines are passed on to the runner's stderr (the target's log file).
  */
-function readReadyLine(proc: ServerProcess, what: string, timeoutMs: number, signal: AbortSignal): Promise<string> {
+export function readReadyLine(proc: ServerProcess, what: string, timeoutMs: number, signal: AbortSignal): Promise<string> {
   const stdout = proc.subprocess.stdout;
   if (!stdout) return Promise.reject(new TargetStartError(`${what}: no stdout to read the ready line from`));
   const lines = createInterface({ input: stdout });

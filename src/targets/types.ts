@@ -1,7 +1,7 @@
 /**
  * What a started (or connected) target offers the runner: how to reach it, which process serves
  * it, and how to let go of it. Implementations: `metastore.ts` (memory, rocksdb), `etcd.ts`,
- * `endpoint.ts`; `index.ts` picks one.
+ * `endpoint.ts`, `noop.ts`; `index.ts` picks one.
  */
 import type { IOptions } from 'etcd3';
 import type { TargetKind } from '../events/schema.ts';
@@ -34,6 +34,8 @@ export interface StartOptions {
   readonly readyTimeoutMs?: number;
   /** Milliseconds between SIGTERM and SIGKILL when stopping (default 10000). */
   readonly stopGraceMs?: number;
+  /** `--cpu-prof DIR`: Node servers write their CPU profile there when they stop. */
+  readonly cpuProfDir?: string;
 }
 
 /** The target cannot run on this machine (binary missing); the other targets go on. */

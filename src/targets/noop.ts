@@ -1,0 +1,40 @@
+/**
+ * The `noop` target: the near no-op etcd v3 server (`src/bench/noop-server.ts`) in its own process
+ * on a free loopback port, so a run measures the load generator's ceiling per scenario next to the
+ * real targets. Started and stopped like `metabench serve` (ready line on stdout, then a real
+ * Status request; SIGTERM, then SIGKILL). It keeps no data on disk and is never graded.
+ */
+import { fileURLToPath } from 'node:url';
+import type { IOptions } from 'etcd3';
+import { cpuProfArgs } from './cpu-prof.ts';
+import { readReadyLine } from './metastore.ts';
+import { waitReady } from './readiness.ts';
+import { spawnServer } from './server-process.ts';
+import type { StartOptions, StartedTarget } from './types.ts';
+
+/** The noop server's executable (registers tsx, then serves). */
+export const NOOP_ENTRY = fileURLToPath(new URL('./noop-entry.js', import.meta.url));
+
+/** Starts the noop server and waits until it answers. */
+export async function startNoop(name: string, opts: StartOptions): Promise<StartedTarget> {
+  const proc = spawnServer(process.execPath, [...cpuProfArgs(opts.cpuProfDir, name, 'server'), NOOP_ENTRY, '127.0.0.1:0'], { stopGraceMs: opts.stopGraceMs, pipeStdout: true });
+  try {
+    const address = await readReadyLine(proc, 'noop server', opts.readyTimeoutMs ?? 30_000, opts.signal);
+    const clientOptions: IOptions = { hosts: `http://${address}` };
+    const ready = await waitReady(clientOptions, { what: `noop server at ${address}`, timeoutMs: opts.readyTimeoutMs, signal: opts.signal, exited: proc.exited });
+    return {
+      name,
+      kind: 'noop',
+      clientOptions,
+      server: { address, pid: proc.pid, version: ready.version },
+      exitedEarly: proc.ended,
+      stop: async () => {
+        const how = await proc.stop();
+        opts.log('info', `noop server (pid ${proc.pid}) stopped: ${how}`);
+      },
+    };
+  } catch (err) {
+    await proc.stop();
+    throw err;
+  }
+}
