@@ -140,6 +140,9 @@ export function resolveScenario(raw: unknown, profile: Profile, source: string):
   if (doc.workload === 'mixed' && Object.values(params.mix).every((w) => w === 0)) {
     throw new Error(`${source}: params.mix: all weights are 0; expected at least one positive weight`);
   }
+  if (params.clientThreads > params.clients) {
+    throw new Error(`${source}: params.clientThreads: ${params.clientThreads} is more than clients (${params.clients}); expected ≤ clients (each thread runs at least one)`);
+  }
   if (params.connections > params.clients && doc.workload !== 'watch') {
     throw new Error(`${source}: params.connections: ${params.connections} is more than clients (${params.clients}); expected ≤ clients`);
   }

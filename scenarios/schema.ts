@@ -61,6 +61,12 @@ const paramFields = {
     warmupMs: nonNegInt,
     /** gRPC connections the clients are spread over. Default 1 (shared, as the seed). */
     connections: posInt,
+    /**
+     * Worker threads the clients are spread over, each with its own share of the connections
+     * (at least one). Default 1: every client in the runner's main thread, as the seed. Not for
+     * `watch`, whose watchers and writers share one delivery tally and clock.
+     */
+    clientThreads: posInt,
     /** Total target rate in operations per second: open loop. Absent = closed loop. */
     rate: z.number().positive(),
     /** How late (ms after the intended start) an open-loop operation counts as late. Default 1. */
@@ -160,6 +166,7 @@ export interface ResolvedParams {
   durationMs?: number;
   warmupMs: number;
   connections: number;
+  clientThreads: number;
   rate?: number;
   lateThresholdMs: number;
   mix: Record<MixOp, number>;
@@ -185,6 +192,7 @@ export const PARAM_DEFAULTS: Omit<ResolvedParams, 'clients' | 'keyPrefix' | 'con
   clients: 1,
   warmupMs: 0,
   connections: 1,
+  clientThreads: 1,
   lateThresholdMs: 1,
   mix: { put: 40, get: 40, delete: 10, range: 10 },
   mixTolerancePoints: 2,
@@ -203,7 +211,7 @@ export const PARAM_DEFAULTS: Omit<ResolvedParams, 'clients' | 'keyPrefix' | 'con
 };
 
 const COMMON = ['connections', 'rate', 'lateThresholdMs', 'keyPrefix', 'valueSize', 'opTimeoutMs'] as const;
-const LOOP = [...COMMON, 'clients', 'warmupMs', 'opsPerClient', 'durationMs', 'keySpace'] as const;
+const LOOP = [...COMMON, 'clientThreads', 'clients', 'warmupMs', 'opsPerClient', 'durationMs', 'keySpace'] as const;
 
 /** The parameters each workload reads; a file setting any other is refused (it would be ignored). */
 export const WORKLOAD_PARAMS: Record<WorkloadName, readonly (keyof ParamsInput)[]> = {
@@ -212,7 +220,7 @@ export const WORKLOAD_PARAMS: Record<WorkloadName, readonly (keyof ParamsInput)[
   mixed: [...LOOP, 'mix', 'mixTolerancePoints', 'rangeLimit'],
   watch: [...COMMON, 'warmupMs', 'watchers', 'events', 'inFlight', 'eventTimeoutMs'],
   txn: [...LOOP, 'counters', 'contendedClients', 'contendedOpsPerClient'],
-  compaction: [...COMMON, 'clients', 'keys', 'readKeys'],
+  compaction: [...COMMON, 'clientThreads', 'clients', 'keys', 'readKeys'],
 };
 
 /** Default key prefix of each workload (the seed's names where it had them). */

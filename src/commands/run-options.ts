@@ -2,14 +2,14 @@
  * Validates `metabench run`'s flags at the edge: every bad value becomes one UsageError line
  * (exit 2) before anything is written. Returns complete `RunOptions` for the orchestrator.
  */
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../cli/errors.ts';
 import { TargetKind } from '../events/schema.ts';
 import type { RunOptions, TargetSpec } from '../orchestrator/types.ts';
 import { loadScenarios, PROFILES } from '../../scenarios/loader.ts';
-import type { Profile } from '../../scenarios/schema.ts';
+import { WORKLOAD_PARAMS, type Profile, type ResolvedScenario } from '../../scenarios/schema.ts';
 import { findEtcd } from '../targets/etcd.ts';
 import { waitReady } from '../targets/readiness.ts';
 import { TargetStartError } from '../targets/types.ts';
@@ -17,6 +17,7 @@ import { endpointClientOptions } from '../targets/endpoint.ts';
 import { MICRO } from '../runner/run-target.ts';
 
 import { PASSWORD_ENV } from './defaults.ts';
+import { MAX_CLIENT_THREADS } from './run.ts';
 
 /** Milliseconds an `--endpoints` target gets to answer before the run is refused (default). */
 export const ENDPOINT_CHECK_MS = 3000;
@@ -37,6 +38,8 @@ export interface RunFlags {
   results: string;
   keepData?: boolean;
   json?: boolean;
+  clientThreads?: string;
+  cpuProf?: string;
 }
 
 /** Turns flags into run options, or throws a UsageError naming the flag and the bad value. */
@@ -44,11 +47,47 @@ export async function resolveRunOptions(flags: RunFlags, opts: { endpointCheckMs
   const profile = parseProfile(flags.profile);
   const seed = flags.seed === undefined ? randomInt(0, 2 ** 31 - 1) : parseSeed(flags.seed);
   const targets = parseTargets(flags);
+  const clientThreads = flags.clientThreads === undefined ? undefined : parseClientThreads(flags.clientThreads);
   const { scenarios, micro } = await parseScenarios(flags, profile);
+  if (clientThreads !== undefined) applyClientThreads(scenarios as ResolvedScenario[], clientThreads);
   const resultsDir = checkResultsDir(flags.results);
+  const cpuProfDir = flags.cpuProf === undefined ? undefined : makeProfileDir(flags.cpuProf);
   const endpoint = targets.find((t) => t.kind === 'endpoint');
   if (endpoint) await checkEndpoint(endpoint, opts.endpointCheckMs ?? ENDPOINT_CHECK_MS);
-  return { targets, scenarios, micro, profile, seed, parallel: flags.parallel ?? false, resultsDir, keepData: flags.keepData ?? false };
+  return { targets, scenarios, micro, profile, seed, parallel: flags.parallel ?? false, resultsDir, keepData: flags.keepData ?? false, ...(cpuProfDir ? { cpuProfDir } : {}) };
+}
+
+function parseClientThreads(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > MAX_CLIENT_THREADS) throw new UsageError(`--client-threads: '${value}' is not a whole number from 1 to ${MAX_CLIENT_THREADS}`);
+  return n;
+}
+
+/**
+ * Sets every scenario's `clientThreads` (the manifest and scenario-start then show it), capped at
+ * the scenario's clients; watch keeps one thread (its watchers share one delivery tally).
+ */
+function applyClientThreads(scenarios: ResolvedScenario[], threads: number): void {
+  for (const s of scenarios) {
+    if (!WORKLOAD_PARAMS[s.workload].includes('clientThreads')) continue;
+    s.params.clientThreads = Math.min(threads, s.params.clients);
+  }
+}
+
+/** The `--cpu-prof` folder, absolute, created if missing; it must be a writable folder. */
+function makeProfileDir(dir: string): string {
+  if (dir.trim() === '') throw new UsageError(`--cpu-prof: empty folder name (expected a folder for the .cpuprofile files)`);
+  const abs = resolve(dir);
+  try {
+    mkdirSync(abs, { recursive: true });
+    if (!statSync(abs).isDirectory()) throw new UsageError(`--cpu-prof: '${dir}' is not a folder`);
+    accessSync(abs, constants.W_OK | constants.X_OK);
+  } catch (cause) {
+    if (cause instanceof UsageError) throw cause;
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new UsageError(`--cpu-prof: '${dir}' is not a writable folder (${code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : (code ?? (cause as Error).message)})`, { cause });
+  }
+  return abs;
 }
 
 function parseProfile(value: string): Profile {

@@ -13,12 +13,15 @@ import { parseGrade, type GradeLetter } from '../grades/letters.ts';
 
 export { DEFAULT_RESULTS_DIR } from './defaults.ts';
 
+/** Most client threads `--client-threads` takes (more only adds scheduling on any machine we know). */
+export const MAX_CLIENT_THREADS = 64;
+
 /** Registers `run` as the default command. */
 export function register(program: Command, setExit: SetExit): void {
   program
     .command('run', { isDefault: true })
     .description('run the benchmark suite against the targets (default command)')
-    .option('--targets <list>', 'comma-separated targets: memory, rocksdb, etcd, endpoint (default: memory,rocksdb, plus etcd when installed)')
+    .option('--targets <list>', "comma-separated targets: memory, rocksdb, etcd, endpoint, noop (default: memory,rocksdb, plus etcd when installed; noop is a no-op server that measures the load generator's own ceiling, never graded)")
     .option('--endpoints <list>', 'endpoint target: host:port[,host:port…] of an existing etcd v3 endpoint or cluster')
     .option('--cacert <file>', 'endpoint target: CA certificate (enables TLS)')
     .option('--cert <file>', 'endpoint target: client certificate')
@@ -32,6 +35,8 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--results <dir>', 'folder for run folders', DEFAULT_RESULTS_DIR)
     .option('--keep-data', "keep the servers' temporary data directories")
     .option('--json', 'no dashboard: every event as one JSON line on stdout, then a summary line')
+    .option('--client-threads <n>', `spread each scenario's clients over n worker threads, each with its own connections (1-${MAX_CLIENT_THREADS}; default 1, all in one thread; watch always uses one)`)
+    .option('--cpu-prof <dir>', 'write V8 CPU profiles of each runner (and its client threads) and of each Node server it starts (metabench serve, noop; not etcd) into dir, named <target>.<runner|server>.cpuprofile')
     .option('--fail-under <grade>', "exit 1 when a target's overall grade is below this (A+, A, B, C, D)", (v: string) => parseGrade(v, '--fail-under'))
     .action(async (flags: RunFlags & { failUnder?: GradeLetter }) => {
       const { runCommand } = await import('./run-action.ts');

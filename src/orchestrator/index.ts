@@ -170,7 +170,7 @@ class Run implements OrchestratedRun {
     const startedAt = Date.now();
     const tmpRoot = mkdtempSync(join(tmpdir(), `metabench-${spec.name}-`));
     const runner = spawnRunner(
-      { runDir: this.runDir, target: cloneSpec(spec), keepData: this.options.keepData, tmpRoot },
+      { runDir: this.runDir, target: cloneSpec(spec), keepData: this.options.keepData, tmpRoot, ...(this.options.cpuProfDir ? { cpuProfDir: this.options.cpuProfDir } : {}) },
       { entry: this.options.runnerEntry, env: this.options.runnerEnv, cancelSignal: this.#stopController.signal, killGraceMs: this.options.runnerKillGraceMs },
     );
     this.#live.set(spec.name, runner);

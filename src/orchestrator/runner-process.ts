@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { encodeRunnerConfig, type RunnerConfig } from '../runner/config.ts';
+import { cpuProfArgs } from '../targets/cpu-prof.ts';
 
 /** The production runner's entry script. */
 export const RUNNER_ENTRY = fileURLToPath(new URL('../runner/entry.js', import.meta.url));
@@ -54,7 +55,8 @@ export function spawnRunner(cfg: RunnerConfig, opts: SpawnRunnerOptions): Runner
   const logFd = openSync(stderrLogPath(cfg.runDir, cfg.target.name), 'a');
   let sub;
   try {
-    sub = execa(process.execPath, [opts.entry ?? RUNNER_ENTRY], {
+    // --cpu-prof: Node writes the runner's profile when it exits (after SIGTERM too: it exits itself).
+    sub = execa(process.execPath, [...cpuProfArgs(cfg.cpuProfDir, cfg.target.name, 'runner'), opts.entry ?? RUNNER_ENTRY], {
       env: { ...opts.env, ...encodeRunnerConfig(cfg) },
       stdin: 'ignore',
       // execa's types only name descriptors 3–9; any open descriptor is passed to spawn natively.

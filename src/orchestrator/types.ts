@@ -35,6 +35,8 @@ export interface RunOptions {
   readonly resultsDir: string;
   /** Keep the servers' temporary data directories (default false). */
   readonly keepData: boolean;
+  /** `--cpu-prof`: folder for the runners' and Node servers' CPU profiles (absolute). */
+  readonly cpuProfDir?: string;
   /** Test hook: a different runner entry script (default `src/runner/entry.js`). */
   readonly runnerEntry?: string;
   /** Test hook: extra environment for the runner children. */

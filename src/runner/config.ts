@@ -25,6 +25,8 @@ export const RunnerConfig = z.object({
   tmpRoot: z.string(),
   /** Milliseconds a server gets between SIGTERM and SIGKILL. */
   stopGraceMs: z.number().int().positive().optional(),
+  /** `--cpu-prof`: the folder for CPU profiles (this runner's is written by Node's own flag). */
+  cpuProfDir: z.string().optional(),
 });
 export type RunnerConfig = z.infer<typeof RunnerConfig>;
 

@@ -52,7 +52,7 @@ export async function runTarget(
   let target: StartedTarget;
   log('info', `starting target ${cfg.target.name} (${cfg.target.kind})`);
   try {
-    target = await startTarget(cfg.target, { keepData: cfg.keepData, tmpRoot: cfg.tmpRoot, signal, log, stopGraceMs: cfg.stopGraceMs });
+    target = await startTarget(cfg.target, { keepData: cfg.keepData, tmpRoot: cfg.tmpRoot, signal, log, stopGraceMs: cfg.stopGraceMs, cpuProfDir: cfg.cpuProfDir });
   } catch (err) {
     emit(runStart);
     if (err instanceof TargetUnavailableError) {
@@ -75,7 +75,7 @@ export async function runTarget(
         failure = `${target.kind} server (pid ${target.server?.pid}) exited during the run (${died}); see ${target.name}.stderr.log`;
         break;
       }
-      await runOneScenario(scenario, { target, seed: manifest.seed, signal, emit, serverSample: () => sampler?.latest() }, workloads.runScenario);
+      await runOneScenario(scenario, { target, seed: manifest.seed, signal, emit, serverSample: () => sampler?.latest(), cpuProfDir: cfg.cpuProfDir }, workloads.runScenario);
     }
   } catch (err) {
     failure = `runner error: ${(err as Error).stack ?? String(err)}`;

@@ -8,12 +8,16 @@
  * every 1 ms; client 1 owns slots 1, 5, 9, … so its op `seq` is intended at start + (1 + 4·seq) ms.
  * If client 1's previous op is still running at that time, the next one starts late and its
  * latency includes the wait.
+ *
+ * With client threads (`shard`), each thread drives only its share of the clients — client `i`
+ * belongs to thread `i % count` — keeping the global client index, random stream and schedule,
+ * so the operation stream is the same whatever the number of threads.
  */
 import { setMaxListeners } from 'node:events';
 import type { Etcd3 } from 'etcd3';
 import { OpTimeoutError } from './errors.ts';
 import { createRng, type Rng } from './prng.ts';
-import { nowUs, type Recorder } from './recorder.ts';
+import { nowUs, type OpSink } from './recorder.ts';
 
 /** One load-generating worker. */
 export interface Worker {
@@ -56,6 +60,11 @@ export interface DriveOptions {
   signal: AbortSignal;
   /** Seed of the workers' random streams. */
   seed: number;
+  /**
+   * This thread's share of the clients (client threads): clients `i` with `i % count === index`;
+   * with `totalOps`, the indices `index, index + count, …`. Absent: all of them.
+   */
+  shard?: { index: number; count: number };
 }
 
 /** Thrown into abandoned operations when the signal aborts. */
@@ -73,7 +82,7 @@ interface Slot {
  * that verification reads are not measured. Resolves when every worker finished or the signal
  * aborted.
  */
-export async function drive(rec: Recorder, pool: readonly Etcd3[], opts: DriveOptions, op: Op): Promise<void> {
+export async function drive(rec: OpSink, pool: readonly Etcd3[], opts: DriveOptions, op: Op): Promise<void> {
   if (pool.length === 0) throw new Error('drive: no connections');
   const slots: Slot[] = Array.from({ length: opts.clients }, () => ({ startMs: 0, reject: undefined }));
   const timeoutMs = opts.opTimeoutMs ?? 30_000;
@@ -117,11 +126,12 @@ function guarded<T>(slot: Slot, p: Promise<T>): Promise<T> {
   });
 }
 
-async function phase(rec: Recorder, pool: readonly Etcd3[], slots: Slot[], opts: DriveOptions, op: Op, warmup: boolean): Promise<void> {
+async function phase(rec: OpSink, pool: readonly Etcd3[], slots: Slot[], opts: DriveOptions, op: Op, warmup: boolean): Promise<void> {
   const startUs = nowUs();
   const limitUs = warmup ? (opts.warmupMs ?? 0) * 1000 : opts.durationMs !== undefined ? opts.durationMs * 1000 : Infinity;
   const maxOps = warmup ? Infinity : (opts.opsPerClient ?? Infinity);
   const shared = !warmup && opts.totalOps !== undefined;
+  const shard = opts.shard ?? { index: 0, count: 1 };
   let nextIndex = 0;
   const intervalUs = opts.rate ? 1e6 / opts.rate : 0;
   const lateUs = (opts.lateThresholdMs ?? 1) * 1000;
@@ -129,11 +139,12 @@ async function phase(rec: Recorder, pool: readonly Etcd3[], slots: Slot[], opts:
 
   const worker = async (index: number): Promise<void> => {
     // Warm-up draws from its own streams so the measured stream is the same whatever warm-up did.
-    const w: Worker = { index, client: pool[index % pool.length] as Etcd3, rng: createRng(opts.seed, warmup ? clients + index : index) };
+    const local = Math.floor(index / shard.count);
+    const w: Worker = { index, client: pool[local % pool.length] as Etcd3, rng: createRng(opts.seed, warmup ? clients + index : index) };
     const slot = slots[index] as Slot;
     for (let own = 0; own < maxOps; own++) {
       if (signal.aborted) return;
-      const seq = shared ? nextIndex++ : own;
+      const seq = shared ? shard.index + shard.count * nextIndex++ : own;
       if (shared && seq >= (opts.totalOps as number)) return;
       let fromUs: number;
       if (intervalUs > 0) {
@@ -159,7 +170,9 @@ async function phase(rec: Recorder, pool: readonly Etcd3[], slots: Slot[], opts:
       }
     }
   };
-  await Promise.all(Array.from({ length: clients }, (_, i) => worker(i)));
+  const mine: number[] = [];
+  for (let i = shard.index; i < clients; i += shard.count) mine.push(i);
+  await Promise.all(mine.map((i) => worker(i)));
 }
 
 /** Resolves after `ms` or when the signal aborts, whichever is first. */

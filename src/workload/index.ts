@@ -3,10 +3,13 @@
  * outcome. The runner emits `scenario-start` (use {@link plannedSize}) and turns the outcome into
  * `scenario-end`; this module emits the `progress` events in between.
  */
+import { join } from 'node:path';
 import type { Etcd3 } from 'etcd3';
 import type { ResolvedScenario, WorkloadName } from '../../scenarios/schema.ts';
 import { resolveSlo } from '../../scenarios/loader.ts';
-import type { WorkloadResult, Workload } from './kit.ts';
+import { cpuProfileName } from '../targets/cpu-prof.ts';
+import { drive } from './driver.ts';
+import type { PhaseDef, PhaseOptions, Tally, WorkloadResult, Workload, WorkloadRun } from './kit.ts';
 import { Recorder, round } from './recorder.ts';
 import { compaction } from './scenarios/compaction.ts';
 import { mixed } from './scenarios/mixed.ts';
@@ -14,6 +17,7 @@ import { putGet } from './scenarios/put-get.ts';
 import { put } from './scenarios/put.ts';
 import { txn } from './scenarios/txn.ts';
 import { watch } from './scenarios/watch.ts';
+import { ClientThreads } from './threads.ts';
 import type { ScenarioContext, ScenarioOutcome } from './types.ts';
 
 const WORKLOADS: Record<WorkloadName, Workload> = {
@@ -45,26 +49,51 @@ export function plannedSize(s: ResolvedScenario): { totalOps?: number; durationM
   }
 }
 
+/** Workloads whose load runs in phases that client threads can share (watch keeps one thread). */
+export const THREADED_WORKLOADS: ReadonlySet<WorkloadName> = new Set(['put-get', 'put', 'mixed', 'txn', 'compaction']);
+
 /**
  * Runs `scenario` against the target behind `ctx`. Never throws for a failing target: failures
  * become a `failed` outcome with `error`; an aborted signal gives status `aborted`. Closes every
- * client it opened.
+ * client (and client thread) it opened.
  */
 export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const rec = new Recorder({ scenario: scenario.name, ctx, ...plannedSize(scenario) });
   const slo = resolveSlo(scenario, ctx.targetKind);
   const pool: Etcd3[] = [];
+  const threadCount = THREADED_WORKLOADS.has(scenario.workload) ? scenario.params.clientThreads : 1;
+  let threads: ClientThreads | undefined;
   let result: WorkloadResult = { checks: [] };
   let error: string | undefined;
   try {
-    for (let i = 0; i < scenario.params.connections; i++) pool.push(ctx.connect());
     const runTag = `${ctx.seed}-${Date.now().toString(36)}`;
-    result = await WORKLOADS[scenario.workload]({ scenario, params: scenario.params, ctx, rec, pool, runTag, slo });
+    // With client threads the load runs on theirs; this thread keeps one for checks and admin calls.
+    const own = threadCount > 1 ? 1 : scenario.params.connections;
+    for (let i = 0; i < own; i++) pool.push(ctx.connect());
+    if (threadCount > 1) {
+      const dir = ctx.cpuProfDir;
+      threads = await ClientThreads.start({
+        count: threadCount,
+        clientOptions: ctx.clientOptions,
+        connections: scenario.params.connections,
+        params: scenario.params,
+        seed: ctx.seed,
+        runTag,
+        signal: ctx.signal,
+        ...(dir !== undefined ? { cpuProfile: (i: number) => join(dir, cpuProfileName(ctx.target, 'runner', `${scenario.name}.thread-${i + 1}`)) } : {}),
+      });
+    }
+    const shared = threads;
+    const phase: WorkloadRun['phase'] = shared
+      ? (def, args, opts) => shared.phase(def, args, opts, rec)
+      : (def, args, opts) => runPhaseHere(def, args, opts, { rec, pool, ctx, runTag, params: scenario.params });
+    result = await WORKLOADS[scenario.workload]({ scenario, params: scenario.params, ctx, rec, pool, runTag, slo, phase });
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
   } finally {
     rec.stop();
     for (const c of pool) c.close();
+    await threads?.close();
   }
   const durationMs = rec.elapsedMs();
   const succeeded = rec.done - rec.errors;
@@ -88,6 +117,18 @@ export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioConte
   };
   rec.destroy();
   return outcome;
+}
+
+/** Runs a phase on this thread's pool: the single-threaded path, as the seed did. */
+async function runPhaseHere<A, T extends Tally>(
+  def: PhaseDef<A, T>,
+  args: A,
+  opts: PhaseOptions,
+  env: { rec: Recorder; pool: readonly Etcd3[]; ctx: ScenarioContext; runTag: string; params: ResolvedScenario['params'] },
+): Promise<T> {
+  const tally = def.tally(env.params);
+  await drive(env.rec, env.pool, { ...opts, signal: env.ctx.signal }, def.op({ params: env.params, seed: env.ctx.seed, runTag: env.runTag, rec: env.rec }, args, tally));
+  return tally;
 }
 
 function failedChecks(r: WorkloadResult): string {

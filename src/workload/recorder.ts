@@ -32,8 +32,24 @@ function newHistogram(): Histogram {
   return hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000_000, numberOfSignificantValueDigits: 3 });
 }
 
+/**
+ * What the load loop records into: the {@link Recorder} itself, or a client thread's forwarding
+ * sink (`thread-main.ts`) that ships the same calls to the recorder in the runner's main thread.
+ */
+export interface OpSink {
+  /** False during warm-up: nothing is recorded. */
+  readonly measuring: boolean;
+  /** Open loop: operations that started later than intended. */
+  lateOps: number;
+  start(): void;
+  started(): void;
+  succeeded(type: string, latencyUs: number): void;
+  failed(err: unknown): void;
+  latency(type: string, latencyUs: number): void;
+}
+
 /** Records operations of one scenario; see the module comment. */
-export class Recorder {
+export class Recorder implements OpSink {
   private readonly hist = new Map<string, Histogram>();
   private readonly window = newHistogram();
   private readonly byKind: Record<string, number> = {};
@@ -100,12 +116,21 @@ export class Recorder {
 
   /** A failed operation: counts it as done and as an error of its kind. */
   failed(err: unknown): void {
+    this.failedAs(errorKind(err), 1);
+  }
+
+  /** Counts `n` operations as started (a client thread's batch). */
+  startedMany(n: number): void {
+    if (this.measuring) this.attempted += n;
+  }
+
+  /** `n` failed operations of an already classified kind (a client thread's batch). */
+  failedAs(kind: string, n: number): void {
     if (!this.measuring) return;
-    this.done++;
-    this.windowOps++;
-    this.errors++;
-    const kind = errorKind(err);
-    this.byKind[kind] = (this.byKind[kind] ?? 0) + 1;
+    this.done += n;
+    this.windowOps += n;
+    this.errors += n;
+    this.byKind[kind] = (this.byKind[kind] ?? 0) + n;
   }
 
   /** Records a latency (µs) without counting an operation (sub-steps such as the Get of a pair). */

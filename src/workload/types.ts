@@ -7,7 +7,7 @@ import type { Etcd3, IOptions } from 'etcd3';
 import type { EventBody, ScenarioEndEvent, ServerSample, TargetKind } from '../events/schema.ts';
 
 export interface ScenarioContext {
-  /** Target name as shown to users (`memory`, `rocksdb`, `etcd`, `endpoint`). */
+  /** Target name as shown to users (`memory`, `rocksdb`, `etcd`, `endpoint`, `noop`). */
   readonly target: string;
   readonly targetKind: TargetKind;
   /** Options for new `Etcd3` clients to the target (hosts, TLS, auth). */
@@ -22,6 +22,8 @@ export interface ScenarioContext {
   readonly signal: AbortSignal;
   /** Newest server CPU/RSS sample, when the runner started the server. */
   serverSample(): ServerSample | undefined;
+  /** `--cpu-prof DIR`: client threads write their CPU profiles there. */
+  readonly cpuProfDir?: string;
 }
 
 /** What a workload reports at the end (the runner adds v, t, target, grade). */

@@ -6,20 +6,47 @@
  * and after compaction + defragment, where the server reports it.
  */
 import type { Etcd3 } from 'etcd3';
-import { bounded, drive } from '../driver.ts';
+import { bounded } from '../driver.ts';
 import { errorKind, isCompactedError } from '../errors.ts';
-import { check, makeValue, n, type Workload, type WorkloadRun } from '../kit.ts';
+import { check, makeValue, n, type PhaseDef, type PhaseOptions, type Workload, type WorkloadRun } from '../kit.ts';
 import { nowUs, round } from '../recorder.ts';
 
 /** Historic reads probed below the compaction point (enough to show the refusal is systematic). */
 const HISTORIC_PROBES = 100;
 
+const keyOf = (p: { keyPrefix: string }, runTag: string, i: number): string => `${p.keyPrefix}/${runTag}/key-${i}`;
+
+/** The load (`v1`) and overwrite (`v2`) phases: key `i` gets value `<version>:<i>:…`. */
+export const writePhase: PhaseDef<{ version: 'v1' | 'v2'; type: string }, Record<string, never>> = {
+  name: 'compaction-write',
+  tally: () => ({}),
+  op: ({ params: p, runTag }, { version, type }) => async (w, i) => {
+    await w.client.put(keyOf(p, runTag, i)).value(makeValue(`${version}:${i}:`, p.valueSize)).exec();
+    return type;
+  },
+};
+
+/** The read-back phase: random keys must hold their overwritten (`v2`) value. */
+export const readPhase: PhaseDef<undefined, { intact: number; wrong: number; firstWrong: string }> = {
+  name: 'compaction-read',
+  tally: () => ({ intact: 0, wrong: 0, firstWrong: '' }),
+  op: ({ params: p, runTag }, _args, t) => async (w) => {
+    const i = w.rng.int(p.keys);
+    const got = await w.client.get(keyOf(p, runTag, i)).string();
+    if (got === makeValue(`v2:${i}:`, p.valueSize)) t.intact++;
+    else {
+      t.wrong++;
+      t.firstWrong ||= `${keyOf(p, runTag, i)}: got ${JSON.stringify(got?.slice(0, 24) ?? null)}`;
+    }
+    return 'get';
+  },
+};
+
 /** Runs the compaction workload. */
 export const compaction: Workload = async (run) => {
   const { params: p, ctx, rec, pool, runTag } = run;
   const admin = pool[0] as Etcd3;
-  const keyOf = (i: number): string => `${p.keyPrefix}/${runTag}/key-${i}`;
-  const opts = { clients: p.clients, totalOps: p.keys, opTimeoutMs: p.opTimeoutMs, rate: p.rate, lateThresholdMs: p.lateThresholdMs, signal: ctx.signal, seed: ctx.seed };
+  const opts: PhaseOptions = { clients: p.clients, totalOps: p.keys, opTimeoutMs: p.opTimeoutMs, rate: p.rate, lateThresholdMs: p.lateThresholdMs, seed: ctx.seed };
   const extra: Record<string, number> = {};
   const call = <T>(what: string, q: Promise<T>): Promise<T> => bounded(`compaction: ${what}`, q, p.opTimeoutMs, ctx.signal);
   const phase = async (name: string, body: () => Promise<void>): Promise<void> => {
@@ -28,17 +55,11 @@ export const compaction: Workload = async (run) => {
     extra[`${name}Ms`] = round((nowUs() - t) / 1000, 1);
   };
 
-  await phase('load', () => drive(rec, pool, opts, async (w, i) => {
-    await w.client.put(keyOf(i)).value(makeValue(`v1:${i}:`, p.valueSize)).exec();
-    return 'put';
-  }));
-  const loadedRevision = Number((await call('read revision', admin.get(keyOf(0)).exec())).header.revision);
-  await phase('overwrite', () => drive(rec, pool, opts, async (w, i) => {
-    await w.client.put(keyOf(i)).value(makeValue(`v2:${i}:`, p.valueSize)).exec();
-    return 'overwrite';
-  }));
+  await phase('load', async () => void (await run.phase(writePhase, { version: 'v1', type: 'put' }, opts)));
+  const loadedRevision = Number((await call('read revision', admin.get(keyOf(p, runTag, 0)).exec())).header.revision);
+  await phase('overwrite', async () => void (await run.phase(writePhase, { version: 'v2', type: 'overwrite' }, opts)));
   if (ctx.signal.aborted) return { checks: [], extra };
-  const compactRevision = Number((await call('read revision', admin.get(keyOf(0)).exec())).header.revision);
+  const compactRevision = Number((await call('read revision', admin.get(keyOf(p, runTag, 0)).exec())).header.revision);
   const dbBefore = await dbSize(run, call);
   await phase('compact', async () => {
     rec.started();
@@ -63,19 +84,9 @@ export const compaction: Workload = async (run) => {
     Object.assign(extra, { dbSizeBeforeBytes: dbBefore, dbSizeAfterBytes: dbAfter, bytesReclaimed: dbBefore - dbAfter });
   }
 
-  let intact = 0;
-  let wrong = 0;
-  let firstWrong = '';
-  await phase('read', () => drive(rec, pool, { ...opts, totalOps: p.readKeys }, async (w) => {
-    const i = w.rng.int(p.keys);
-    const got = await w.client.get(keyOf(i)).string();
-    if (got === makeValue(`v2:${i}:`, p.valueSize)) intact++;
-    else {
-      wrong++;
-      firstWrong ||= `${keyOf(i)}: got ${JSON.stringify(got?.slice(0, 24) ?? null)}`;
-    }
-    return 'get';
-  }));
+  let read = readPhase.tally(p);
+  await phase('read', async () => void (read = await run.phase(readPhase, undefined, { ...opts, totalOps: p.readKeys })));
+  const { intact, wrong, firstWrong } = read;
   rec.stop();
 
   // Reads below the compaction point must be refused, never answered from stale or missing history.
@@ -85,7 +96,7 @@ export const compaction: Workload = async (run) => {
   const probes = Math.min(HISTORIC_PROBES, p.keys);
   for (let i = 0; i < probes && !ctx.signal.aborted; i++) {
     try {
-      await call('historic read', admin.get(keyOf(i)).revision(loadedRevision).exec());
+      await call('historic read', admin.get(keyOf(p, runTag, i)).revision(loadedRevision).exec());
       answered++;
     } catch (err) {
       if (isCompactedError(err)) refused++;

@@ -4,39 +4,48 @@
  * each type) and checks it is within `mixTolerancePoints` of the weights.
  */
 import { MIX_OPS, type MixOp } from '../../../scenarios/schema.ts';
-import { drive } from '../driver.ts';
-import { check, makeValue, type Workload } from '../kit.ts';
+import { check, loopOptions, makeValue, type PhaseDef, type Workload } from '../kit.ts';
 import { createMix, mixDeviationPoints } from '../mix.ts';
 import { round } from '../recorder.ts';
 
+/** The mixed phase: counts the attempted operations of each type while measuring. */
+export const mixedPhase: PhaseDef<undefined, Record<MixOp, number>> = {
+  name: 'mixed',
+  tally: () => ({ put: 0, get: 0, delete: 0, range: 0 }),
+  op: ({ params: p, rec }, _args, counts) => {
+    const chooser = createMix(p.mix);
+    // Keys are zero-padded so that a RANGE from a random key walks the key space in order.
+    const width = String(p.keySpace - 1).length;
+    const keyOf = (i: number, warmup: boolean): string => `${p.keyPrefix}${warmup ? '-warmup' : ''}/key-${String(i).padStart(width, '0')}`;
+    const end = (warmup: boolean): string => `${p.keyPrefix}${warmup ? '-warmup' : ''}0`; // '/' + 1
+    return async (w, seq, warmup) => {
+      const type = chooser.choose(w.rng);
+      const key = keyOf(w.rng.int(p.keySpace), warmup);
+      if (!warmup && rec.measuring) counts[type]++;
+      switch (type) {
+        case 'put':
+          await w.client.put(key).value(makeValue(`${w.index}:${seq}:`, p.valueSize)).exec();
+          break;
+        case 'get':
+          await w.client.get(key).exec();
+          break;
+        case 'delete':
+          await w.client.delete().key(key).exec();
+          break;
+        case 'range':
+          await w.client.getAll().inRange({ start: key, end: end(warmup) }).limit(p.rangeLimit).exec();
+          break;
+      }
+      return type;
+    };
+  },
+};
+
 /** Runs the mixed workload. */
-export const mixed: Workload = async ({ params: p, ctx, rec, pool }) => {
+export const mixed: Workload = async (run) => {
+  const { params: p, ctx, rec } = run;
   const chooser = createMix(p.mix);
-  const counts: Record<MixOp, number> = { put: 0, get: 0, delete: 0, range: 0 };
-  // Keys are zero-padded so that a RANGE from a random key walks the key space in order.
-  const width = String(p.keySpace - 1).length;
-  const keyOf = (i: number, warmup: boolean): string => `${p.keyPrefix}${warmup ? '-warmup' : ''}/key-${String(i).padStart(width, '0')}`;
-  const end = (warmup: boolean): string => `${p.keyPrefix}${warmup ? '-warmup' : ''}0`; // '/' + 1
-  await drive(rec, pool, { ...p, signal: ctx.signal, seed: ctx.seed }, async (w, seq, warmup) => {
-    const type = chooser.choose(w.rng);
-    const key = keyOf(w.rng.int(p.keySpace), warmup);
-    if (!warmup && rec.measuring) counts[type]++;
-    switch (type) {
-      case 'put':
-        await w.client.put(key).value(makeValue(`${w.index}:${seq}:`, p.valueSize)).exec();
-        break;
-      case 'get':
-        await w.client.get(key).exec();
-        break;
-      case 'delete':
-        await w.client.delete().key(key).exec();
-        break;
-      case 'range':
-        await w.client.getAll().inRange({ start: key, end: end(warmup) }).limit(p.rangeLimit).exec();
-        break;
-    }
-    return type;
-  });
+  const counts = await run.phase(mixedPhase, undefined, loopOptions(p, ctx.seed));
   rec.stop();
   const total = MIX_OPS.reduce((s, k) => s + counts[k], 0);
   const mix = Object.fromEntries(MIX_OPS.map((k) => [k, total ? round(counts[k] / total, 4) : 0]));

@@ -3,34 +3,38 @@
  * back; the Get must return exactly the value just put (read-your-write).
  * Keys wrap at `keySpace` per client, so a time-bounded soak does not grow the store forever.
  */
-import { drive } from '../driver.ts';
-import { check, makeValue, n, type Workload } from '../kit.ts';
+import { check, loopOptions, makeValue, n, type PhaseDef, type Workload } from '../kit.ts';
 import { nowUs } from '../recorder.ts';
 
-/** Runs the put-get workload. */
-export const putGet: Workload = async ({ params: p, ctx, rec, pool }) => {
-  let verified = 0;
-  let mismatched = 0;
-  let firstMismatch = '';
-  await drive(rec, pool, { ...p, signal: ctx.signal, seed: ctx.seed }, async (w, seq, warmup) => {
+/** The Put-then-Get phase; counts verified and mismatched reads. */
+export const putGetPhase: PhaseDef<undefined, { verified: number; mismatched: number; firstMismatch: string }> = {
+  name: 'put-get',
+  tally: () => ({ verified: 0, mismatched: 0, firstMismatch: '' }),
+  op: ({ params: p, seed, rec }, _args, t) => async (w, seq, warmup) => {
     const key = `${p.keyPrefix}${warmup ? '-warmup' : ''}/client-${w.index}/key-${seq % p.keySpace}`;
-    const value = makeValue(`${ctx.seed}:${w.index}:${seq}:`, p.valueSize);
-    let t = nowUs();
+    const value = makeValue(`${seed}:${w.index}:${seq}:`, p.valueSize);
+    let t0 = nowUs();
     await w.client.put(key).value(value).exec();
-    const t2 = nowUs();
-    rec.latency('put', t2 - t);
-    t = t2;
+    const t1 = nowUs();
+    rec.latency('put', t1 - t0);
+    t0 = t1;
     const got = await w.client.get(key).string();
-    rec.latency('get', nowUs() - t);
+    rec.latency('get', nowUs() - t0);
     if (!warmup) {
-      if (got === value) verified++;
+      if (got === value) t.verified++;
       else {
-        mismatched++;
-        firstMismatch ||= `${key}: got ${JSON.stringify(got?.slice(0, 40) ?? null)}`;
+        t.mismatched++;
+        t.firstMismatch ||= `${key}: got ${JSON.stringify(got?.slice(0, 40) ?? null)}`;
       }
     }
     return 'put-get';
-  });
+  },
+};
+
+/** Runs the put-get workload. */
+export const putGet: Workload = async (run) => {
+  const { params: p, ctx, rec } = run;
+  const { verified, mismatched, firstMismatch } = await run.phase(putGetPhase, undefined, loopOptions(p, ctx.seed));
   rec.stop();
   const unverified = rec.attempted - verified - mismatched;
   return {

@@ -5,20 +5,27 @@
  * run with fewer than {@link MIN_WINDOWS} full windows is too short to judge (one GC pause or
  * fsync stall would decide it).
  */
-import { drive } from '../driver.ts';
-import { check, makeValue, type Workload } from '../kit.ts';
+import { check, loopOptions, makeValue, type PhaseDef, type Workload } from '../kit.ts';
 import { round } from '../recorder.ts';
 
 /** Fewest full one-second windows the stability check judges. */
 export const MIN_WINDOWS = 5;
 
-/** Runs the put workload. */
-export const put: Workload = async ({ params: p, ctx, rec, pool, slo }) => {
-  await drive(rec, pool, { ...p, signal: ctx.signal, seed: ctx.seed }, async (w, seq, warmup) => {
+/** The Put phase (nothing to tally: its check reads the recorder's series). */
+export const putPhase: PhaseDef<undefined, Record<string, never>> = {
+  name: 'put',
+  tally: () => ({}),
+  op: ({ params: p }) => async (w, seq, warmup) => {
     const key = `${p.keyPrefix}${warmup ? '-warmup' : ''}/client-${w.index}/key-${seq % p.keySpace}`;
     await w.client.put(key).value(makeValue(`${w.index}:${seq}:`, p.valueSize)).exec();
     return 'put';
-  });
+  },
+};
+
+/** Runs the put workload. */
+export const put: Workload = async (run) => {
+  const { params: p, ctx, rec, slo } = run;
+  await run.phase(putPhase, undefined, loopOptions(p, ctx.seed));
   rec.stop();
   const { cv, mean, min, max, windows } = spread(rec.series());
   const maxCv = slo.maxThroughputCv;

@@ -9,22 +9,18 @@
  * Check: every counter's final value equals the successful CAS transactions on it.
  */
 import type { Etcd3 } from 'etcd3';
-import { bounded, drive } from '../driver.ts';
-import { check, makeValue, n, type Workload, type WorkloadRun } from '../kit.ts';
+import { bounded } from '../driver.ts';
+import { check, loopOptions, makeValue, n, type PhaseDef, type Workload, type WorkloadRun } from '../kit.ts';
 import { nowUs, round } from '../recorder.ts';
 
 /** Retries of one increment before it counts as an error (a livelock guard, not a tuning knob). */
 const MAX_CAS_ATTEMPTS = 10_000;
 
-/** Runs the txn workload. */
-export const txn: Workload = async (run) => {
-  const { params: p, ctx, rec, pool, runTag } = run;
-  let thenOk = 0;
-  let elseOk = 0;
-  let wrongBranch = 0;
-  let firstWrong = '';
-  const t0 = nowUs();
-  await drive(rec, pool, { ...p, signal: ctx.signal, seed: ctx.seed }, async (w, seq, warmup) => {
+/** The create-if-absent phase: counts the branches taken, right and wrong. */
+export const txnPhase: PhaseDef<undefined, { thenOk: number; elseOk: number; wrongBranch: number; firstWrong: string }> = {
+  name: 'txn',
+  tally: () => ({ thenOk: 0, elseOk: 0, wrongBranch: 0, firstWrong: '' }),
+  op: ({ params: p, runTag }, _args, t) => async (w, seq, warmup) => {
     const fresh = seq < p.keySpace;
     const key = `${p.keyPrefix}/${runTag}${warmup ? '-warmup' : ''}/client-${w.index}/key-${seq % p.keySpace}`;
     const res = await w.client
@@ -35,15 +31,54 @@ export const txn: Workload = async (run) => {
     if (!warmup) {
       const found = res.succeeded ? true : (res.responses[0]?.response_range?.kvs?.length ?? 0) === 1;
       if (res.succeeded === fresh && found) {
-        if (res.succeeded) thenOk++;
-        else elseOk++;
+        if (res.succeeded) t.thenOk++;
+        else t.elseOk++;
       } else {
-        wrongBranch++;
-        firstWrong ||= `${key}: ${res.succeeded ? 'Then' : 'Else'} on a ${fresh ? 'first' : 'repeat'} visit${found ? '' : ', Get found nothing'}`;
+        t.wrongBranch++;
+        t.firstWrong ||= `${key}: ${res.succeeded ? 'Then' : 'Else'} on a ${fresh ? 'first' : 'repeat'} visit${found ? '' : ', Get found nothing'}`;
       }
     }
     return 'txn';
-  });
+  },
+};
+
+/** Key of shared counter `i` in the contended phase. */
+const counterKey = (p: { keyPrefix: string }, runTag: string, i: number): string => `${p.keyPrefix}/${runTag}/counter-${i}`;
+
+/** The contended phase: compare-and-swap increments of random counters; counts successes per counter. */
+export const casPhase: PhaseDef<undefined, { successes: Float64Array; conflicts: number; succeeded: number }> = {
+  name: 'txn-cas',
+  tally: (p) => ({ successes: new Float64Array(p.counters), conflicts: 0, succeeded: 0 }),
+  op: ({ params: p, runTag, rec }, _args, t) => async (w) => {
+    const i = w.rng.int(p.counters);
+    const key = counterKey(p, runTag, i);
+    for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
+      const t0 = nowUs();
+      const cur = (await w.client.get(key).exec()).kvs[0];
+      const value = cur ? Number(cur.value.toString()) : 0;
+      const res = await w.client
+        .if(key, 'Mod', '==', cur ? Number(cur.mod_revision) : 0)
+        .then(w.client.put(key).value(String(value + 1)))
+        .commit();
+      rec.latency('cas-attempt', nowUs() - t0);
+      if (res.succeeded) {
+        if (rec.measuring) {
+          t.successes[i]++;
+          t.succeeded++;
+        }
+        return 'cas';
+      }
+      if (rec.measuring) t.conflicts++;
+    }
+    throw new Error(`${key}: no successful compare-and-swap in ${MAX_CAS_ATTEMPTS} attempts`);
+  },
+};
+
+/** Runs the txn workload. */
+export const txn: Workload = async (run) => {
+  const { params: p, ctx, rec } = run;
+  const t0 = nowUs();
+  const { thenOk, elseOk, wrongBranch, firstWrong } = await run.phase(txnPhase, undefined, loopOptions(p, ctx.seed));
   const txnMs = (nowUs() - t0) / 1000;
   if (p.counters === 0) rec.stop();
   const checks = [
@@ -64,40 +99,11 @@ export const txn: Workload = async (run) => {
   return { checks, extra };
 };
 
-async function contendedPhase({ params: p, ctx, rec, pool, runTag }: WorkloadRun): Promise<{ check: ReturnType<typeof check>; extra: Record<string, number> }> {
-  const keyOf = (i: number): string => `${p.keyPrefix}/${runTag}/counter-${i}`;
-  const successes = new Float64Array(p.counters);
-  let conflicts = 0;
-  let succeeded = 0;
+async function contendedPhase(run: WorkloadRun): Promise<{ check: ReturnType<typeof check>; extra: Record<string, number> }> {
+  const { params: p, ctx, rec, pool, runTag } = run;
+  const keyOf = (i: number): string => counterKey(p, runTag, i);
   const t0 = nowUs();
-  await drive(
-    rec,
-    pool,
-    { clients: p.contendedClients, opsPerClient: p.contendedOpsPerClient, opTimeoutMs: p.opTimeoutMs, signal: ctx.signal, seed: ctx.seed + 1 },
-    async (w) => {
-      const i = w.rng.int(p.counters);
-      const key = keyOf(i);
-      for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
-        const t = nowUs();
-        const cur = (await w.client.get(key).exec()).kvs[0];
-        const value = cur ? Number(cur.value.toString()) : 0;
-        const res = await w.client
-          .if(key, 'Mod', '==', cur ? Number(cur.mod_revision) : 0)
-          .then(w.client.put(key).value(String(value + 1)))
-          .commit();
-        rec.latency('cas-attempt', nowUs() - t);
-        if (res.succeeded) {
-          if (rec.measuring) {
-            successes[i]++;
-            succeeded++;
-          }
-          return 'cas';
-        }
-        if (rec.measuring) conflicts++;
-      }
-      throw new Error(`${key}: no successful compare-and-swap in ${MAX_CAS_ATTEMPTS} attempts`);
-    },
-  );
+  const { successes, conflicts, succeeded } = await run.phase(casPhase, undefined, { clients: p.contendedClients, opsPerClient: p.contendedOpsPerClient, opTimeoutMs: p.opTimeoutMs, seed: ctx.seed + 1 });
   rec.stop();
   const casMs = (nowUs() - t0) / 1000;
   const mismatches: string[] = [];

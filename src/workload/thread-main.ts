@@ -1,0 +1,154 @@
+/**
+ * A client thread: its own etcd3 connections and its share of a scenario's clients. It runs the
+ * phases the main thread asks for (`threads.ts`) with the same driver and operations, and ships
+ * what it records in batches (`thread-protocol.ts`); it keeps no figures of its own.
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Etcd3, type IOptions } from 'etcd3';
+import { drive } from './driver.ts';
+import { errorKind } from './errors.ts';
+import { phaseByName } from './phases.ts';
+import type { OpSink } from './recorder.ts';
+import { ENTRY_LATENCY, ENTRY_OP, type FromThread, type ThreadData, type ToThread } from './thread-protocol.ts';
+
+/** Milliseconds between batches (progress windows are one second: this keeps them accurate). */
+const FLUSH_MS = 50;
+/** Entries that trigger a batch before the timer. */
+const FLUSH_ENTRIES = 4096;
+
+/** Records into batches for the main thread's Recorder. */
+class ForwardingSink implements OpSink {
+  measuring = false;
+  lateOps = 0;
+  private readonly types = new Map<string, number>();
+  private newTypes: string[] = [];
+  private entries: number[] = [];
+  private startedCount = 0;
+  private failedByKind: Record<string, number> = {};
+  private failedAny = false;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly id: number,
+    private readonly send: (m: FromThread, transfer?: ArrayBuffer[]) => void,
+    typeIds: Map<string, number>,
+  ) {
+    this.types = typeIds;
+    this.timer = setInterval(() => this.flush(), FLUSH_MS);
+  }
+
+  start(): void {
+    if (this.measuring) return;
+    this.measuring = true;
+    this.send({ t: 'start', id: this.id });
+  }
+  started(): void {
+    if (this.measuring) this.startedCount++;
+  }
+  succeeded(type: string, latencyUs: number): void {
+    if (this.measuring) this.push(ENTRY_OP, type, latencyUs);
+  }
+  latency(type: string, latencyUs: number): void {
+    if (this.measuring) this.push(ENTRY_LATENCY, type, latencyUs);
+  }
+  failed(err: unknown): void {
+    if (!this.measuring) return;
+    const kind = errorKind(err);
+    this.failedByKind[kind] = (this.failedByKind[kind] ?? 0) + 1;
+    this.failedAny = true;
+  }
+
+  /** Sends what was recorded since the last batch, if anything. */
+  flush(): void {
+    if (this.entries.length === 0 && this.startedCount === 0 && !this.failedAny && this.lateOps === 0) return;
+    const entries = Float64Array.from(this.entries);
+    this.send({ t: 'batch', id: this.id, newTypes: this.newTypes, entries, started: this.startedCount, late: this.lateOps, failed: this.failedByKind }, [entries.buffer as ArrayBuffer]);
+    this.entries = [];
+    this.newTypes = [];
+    this.startedCount = 0;
+    this.lateOps = 0;
+    this.failedByKind = {};
+    this.failedAny = false;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.flush();
+  }
+
+  private push(code: number, type: string, us: number): void {
+    let id = this.types.get(type);
+    if (id === undefined) {
+      id = this.types.size;
+      this.types.set(type, id);
+      this.newTypes.push(type);
+    }
+    this.entries.push(code, id, us);
+    if (this.entries.length >= FLUSH_ENTRIES * 3) this.flush();
+  }
+}
+
+/** Structured cloning turns Buffers into Uint8Arrays; gRPC's TLS wants Buffers back. */
+function reviveOptions(opts: IOptions): IOptions {
+  const c = opts.credentials;
+  if (!c) return opts;
+  const buf = (b: unknown): Buffer | undefined => (b instanceof Uint8Array ? Buffer.from(b) : undefined);
+  return { ...opts, credentials: { rootCertificate: buf(c.rootCertificate) ?? (null as unknown as Buffer), certChain: buf(c.certChain), privateKey: buf(c.privateKey) } };
+}
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) throw new Error('thread-main.ts runs as a worker thread');
+  const data = workerData as ThreadData;
+  const send = (m: FromThread, transfer?: ArrayBuffer[]): void => port.postMessage(m, transfer);
+  let profiler: Session | undefined;
+  if (data.cpuProfile) {
+    profiler = new Session();
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
+  const options = reviveOptions(data.clientOptions);
+  const pool = Array.from({ length: Math.max(1, data.connections) }, () => new Etcd3(options));
+  const abort = new AbortController();
+  // Type ids are per thread and continue across phases (the main thread keeps the same table).
+  const typeIds = new Map<string, number>();
+  let running = Promise.resolve();
+
+  const runPhase = async (m: Extract<ToThread, { t: 'phase' }>): Promise<void> => {
+    const sink = new ForwardingSink(m.id, send, typeIds);
+    try {
+      const def = phaseByName(m.name);
+      const tally = def.tally(data.params);
+      const op = def.op({ params: data.params, seed: data.seed, runTag: data.runTag, rec: sink }, m.args, tally);
+      await drive(sink, pool, { ...m.opts, signal: abort.signal, shard: { index: data.index, count: data.count } }, op);
+      sink.close();
+      send({ t: 'done', id: m.id, tally });
+    } catch (err) {
+      sink.close();
+      send({ t: 'done', id: m.id, error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+
+  port.on('message', (m: ToThread) => {
+    if (m.t === 'phase') running = running.then(() => runPhase(m));
+    else if (m.t === 'abort') abort.abort();
+    else if (m.t === 'close') {
+      void running.then(async () => {
+        for (const c of pool) c.close();
+        if (profiler) {
+          const { profile } = await profiler.post('Profiler.stop');
+          writeFileSync(data.cpuProfile as string, JSON.stringify(profile));
+          profiler.disconnect();
+        }
+        send({ t: 'closed' });
+        port.close();
+      });
+    }
+  });
+  send({ t: 'ready' });
+}
+
+await main();

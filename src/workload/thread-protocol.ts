@@ -1,0 +1,55 @@
+/**
+ * Messages between the runner's main thread and its client threads (`threads.ts` ↔
+ * `thread-main.ts`). A thread records nothing itself: it ships what the load loop reports
+ * (operations started, latencies, failures by kind) in batches, and the scenario's one Recorder
+ * in the main thread replays them, so histograms, one-second windows and errors are the same
+ * figures a single thread would have produced.
+ */
+import type { IOptions } from 'etcd3';
+import type { ResolvedParams } from '../../scenarios/schema.ts';
+import type { PhaseOptions, Tally } from './kit.ts';
+
+/** What a client thread is started with (`workerData`). */
+export interface ThreadData {
+  /** 0-based thread number and how many there are: its share of the clients. */
+  readonly index: number;
+  readonly count: number;
+  readonly clientOptions: IOptions;
+  /** Connections this thread opens (its clients share them). */
+  readonly connections: number;
+  readonly params: ResolvedParams;
+  readonly seed: number;
+  readonly runTag: string;
+  /** Write this thread's CPU profile here when it closes (`--cpu-prof`). */
+  readonly cpuProfile?: string;
+}
+
+/** Main → thread. */
+export type ToThread =
+  | { readonly t: 'phase'; readonly id: number; readonly name: string; readonly args: unknown; readonly opts: PhaseOptions }
+  | { readonly t: 'abort' }
+  | { readonly t: 'close' };
+
+/** Entry codes in a batch's `entries` (triples: code, type id, µs). */
+export const ENTRY_OP = 0;
+export const ENTRY_LATENCY = 1;
+
+/** Thread → main. */
+export type FromThread =
+  | { readonly t: 'ready' }
+  /** The thread's load loop started measuring (after its warm-up). */
+  | { readonly t: 'start'; readonly id: number }
+  | {
+      readonly t: 'batch';
+      readonly id: number;
+      /** Type names first used in this batch; ids continue from the previous batches. */
+      readonly newTypes: string[];
+      /** Triples (ENTRY_OP | ENTRY_LATENCY, type id, latency µs). */
+      readonly entries: Float64Array;
+      readonly started: number;
+      readonly late: number;
+      /** Failed operations by error kind. */
+      readonly failed: Record<string, number>;
+    }
+  | { readonly t: 'done'; readonly id: number; readonly tally?: Tally; readonly error?: string }
+  | { readonly t: 'closed' };
