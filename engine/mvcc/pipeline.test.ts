@@ -62,7 +62,7 @@ class ObservedBackend {
 async function withObserved(body: (s: MvccStore, o: ObservedBackend) => Promise<void>, concurrent = false): Promise<void> {
   const { dir, remove } = await tempDir('pipeline');
   const o = new ObservedBackend(createMemoryBackend({ dataDir: dir, sync: 'none' }), concurrent);
-  const store = await MvccStore.open(o.wrap());
+  const store = await MvccStore.open(o.wrap(), { commitOverlap: concurrent ? 'always' : 'never' });
   try {
     await body(store, o);
   } finally {
@@ -178,6 +178,20 @@ async function until(cond: () => boolean, what: string): Promise<void> {
 describe('commit pipeline over an engine with concurrent commits', () => {
   const withConcurrent = (body: (s: MvccStore, o: ObservedBackend) => Promise<void>): Promise<void> => withObserved(body, true);
 
+  it('is off by default: without commitOverlap the engine gets one batch at a time', async () => {
+    const { dir, remove } = await tempDir('pipeline');
+    const o = new ObservedBackend(createMemoryBackend({ dataDir: dir, sync: 'none' }), true);
+    const store = await MvccStore.open(o.wrap());
+    try {
+      await Promise.all(Array.from({ length: 50 }, (_, i) => store.put({ key: b(`k${i}`), value: b('v') })));
+      assert.deepEqual(o.batches.map((x) => x.requests), [50]);
+      assert.equal(o.maxInFlight, 1);
+    } finally {
+      await store.close();
+      await remove();
+    }
+  });
+
   it('splits a full queue in two batches that are in flight together, numbered in order', async () => {
     await withConcurrent(async (s, o) => {
       const res = await Promise.all(Array.from({ length: 50 }, (_, i) => s.put({ key: b(`k${i}`), value: b('v') })));
@@ -272,6 +286,9 @@ describe('store options', () => {
         message: 'store option leaseCheckIntervalMs is 0; expected a positive integer',
       });
       await assert.rejects(MvccStore.open(backend, { minLeaseTtlSec: 1.5 }), /minLeaseTtlSec is 1.5/);
+      await assert.rejects(MvccStore.open(backend, { commitOverlap: 'sometimes' as never }), {
+        message: 'store option commitOverlap is sometimes; expected always or never',
+      });
       const s = await MvccStore.open(backend, {});
       await s.close();
     } finally {

@@ -22,7 +22,7 @@ import {
 import { isMultiKey, keyString } from './key-range.ts';
 import type { MetaStore, WatchHandle, WatchListener } from './kv.ts';
 import { DEFAULT_MIN_LEASE_TTL_SEC, LeaseTable } from './lessor.ts';
-import { CommitPipeline, type WriteRequest } from './pipeline.ts';
+import { CommitPipeline, type CommitOverlap, type WriteRequest } from './pipeline.ts';
 import { engineLimit, shapeRange } from './range.ts';
 import type {
   CompactionRequest,
@@ -64,6 +64,11 @@ export interface MvccOptions {
   progressNotifyIntervalMs?: number;
   /** Where the store reports problems (expiry revokes that failed, throwing listeners). Default stderr. */
   log?: (level: 'info' | 'warn' | 'error', message: string) => void;
+  /**
+   * Whether the next batch of writes is prepared while the previous one syncs, on engines that
+   * allow it (memory): `never` (default) or `always` (see `CommitOverlap` in pipeline.ts).
+   */
+  commitOverlap?: CommitOverlap;
 }
 
 function invalid(what: string, value: unknown, expected: string): EtcdError {
@@ -77,6 +82,9 @@ function checkOptions(opts: MvccOptions): void {
     ['leaseCheckIntervalMs', opts.leaseCheckIntervalMs],
     ['progressNotifyIntervalMs', opts.progressNotifyIntervalMs],
   ];
+  if (opts.commitOverlap !== undefined && opts.commitOverlap !== 'always' && opts.commitOverlap !== 'never') {
+    throw new RangeError(`store option commitOverlap is ${String(opts.commitOverlap)}; expected always or never`);
+  }
   for (const [name, value] of positive) {
     if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < 1)) {
       throw new RangeError(`store option ${name} is ${String(value)}; expected a positive integer`);
@@ -135,6 +143,7 @@ export class MvccStore implements MetaStore {
       revision: () => this.rev,
       compactRevision: () => this.compactRev,
       committed: (v, batch) => this.publish(v, batch),
+      overlap: opts.commitOverlap,
     });
     const expiry = setInterval(() => this.expireLeases(), opts.leaseCheckIntervalMs ?? 500);
     expiry.unref();
