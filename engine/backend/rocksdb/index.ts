@@ -45,6 +45,7 @@ import {
   u64,
 } from './keys.ts';
 import { rangeCurrent, rangeHistorical, readHistory, resolveCurrent } from './reads.ts';
+import { RangeCache } from './range-cache.ts';
 import { RowCache } from './row-cache.ts';
 import { WalSyncer } from './wal-sync.ts';
 
@@ -54,6 +55,8 @@ export interface RocksdbBackendOptions extends BackendOptions {
   rowCacheBytes?: number;
   /** RocksDB memtable size in bytes (default 32 MiB; RocksDB keeps up to two). */
   writeBufferBytes?: number;
+  /** Bound of the cache of whole range answers, in bytes (default 4 MiB; 0 = none). */
+  rangeCacheBytes?: number;
 }
 
 /** The RocksDB database could not be opened (corrupt, locked by another process, unreadable). */
@@ -71,6 +74,7 @@ export const ROCKSDB_SUBDIR = 'rocksdb';
 
 const DEFAULT_ROW_CACHE_BYTES = 32 * 2 ** 20;
 const DEFAULT_WRITE_BUFFER_BYTES = 32 * 2 ** 20;
+const DEFAULT_RANGE_CACHE_BYTES = 4 * 2 ** 20;
 const EMPTY = Buffer.alloc(0);
 
 function firstLine(err: unknown): string {
@@ -85,6 +89,7 @@ class RocksdbBackend implements Backend {
   private gets!: GetBatcher;
   private release: (() => Promise<void>) | undefined;
   private readonly cache: RowCache;
+  private readonly ranges: RangeCache;
   /** Newest revision whose commit has completed (reads at or above it use k/). */
   private revision = 1;
   private compactRevision = 0;
@@ -104,6 +109,7 @@ class RocksdbBackend implements Backend {
   constructor(private readonly opts: RocksdbBackendOptions) {
     this.dbDir = join(opts.dataDir, ROCKSDB_SUBDIR);
     this.cache = new RowCache(opts.rowCacheBytes ?? DEFAULT_ROW_CACHE_BYTES);
+    this.ranges = new RangeCache(opts.rangeCacheBytes ?? DEFAULT_RANGE_CACHE_BYTES);
   }
 
   private log(level: 'info' | 'warn' | 'error', message: string): void {
@@ -224,8 +230,20 @@ class RocksdbBackend implements Backend {
       return { kvs: q.countOnly ? [] : [kv], count: 1 };
     }
     if (q.revision >= this.revision) {
+      const cached = this.ranges.get(q.key, q.rangeEnd, q.revision);
+      if (cached !== undefined) {
+        const kvs = q.countOnly ? [] : q.limit > 0 ? cached.slice(0, q.limit) : cached.slice();
+        return { kvs, count: cached.length };
+      }
+      // Same rule as the row cache: keep the answer only if no commit started or ended meanwhile.
+      const epoch = this.epoch;
+      const busy = this.committing;
+      const rev = this.revision;
       const r = await rangeCurrent(this.db, q);
-      if (r !== undefined) return r;
+      if (r !== undefined) {
+        if (!busy && epoch === this.epoch && q.limit === 0 && !q.countOnly) this.ranges.set(q.key, q.rangeEnd, rev, r.kvs.slice());
+        return r;
+      }
     }
     return rangeHistorical(this.db, q);
   }
@@ -267,6 +285,7 @@ class RocksdbBackend implements Backend {
     const n = batch.changes.length;
     const w = this.db.write({ autoDestroy: true, capacity: n * 2 + Math.ceil(n / CHANGES_PER_ENTRY) + 8 });
     const logged: LoggedChange[] = new Array(n);
+    const ids: string[] = new Array(n);
     const latest = new Map<string, Buffer>();
     let keyCount = this.keyCount;
     let entryStart = 0;
@@ -278,6 +297,7 @@ class RocksdbBackend implements Backend {
       // Detach from the previous lease when its record is at hand (the batch just read it, so it
       // is usually cached); leaseKeys() checks k/ anyway, this only keeps l/ from growing.
       const id = key.toString('latin1');
+      ids[i] = id;
       const prev = latest.get(id) ?? this.cache.get(key);
       const prevLease = prev === undefined ? 0 : recordLease(prev);
       if (prevLease !== 0 && prevLease !== recordLease(rec)) w.tryDelete(leaseKey(prevLease, key));
@@ -311,6 +331,8 @@ class RocksdbBackend implements Backend {
 
     this.epoch++;
     this.committing = true;
+    // Before RocksDB applies the batch: a cached range it changes must not outlive it.
+    this.ranges.invalidate(ids);
     let applied = false;
     try {
       await w.flush();
@@ -388,6 +410,7 @@ class RocksdbBackend implements Backend {
     await this.wal.close();
     await this.db.close();
     this.cache.clear();
+    this.ranges.clear();
     await this.release?.();
     this.release = undefined;
   }
