@@ -31,6 +31,10 @@ export interface ScenarioCell {
   p50Ms?: number;
   p99Ms?: number;
   latencyOp?: string;
+  /** p50 and p99 (ms) and sample count per operation type (`put`, `watch-delivery`, …). */
+  latencyByOp?: Record<string, { p50Ms: number; p99Ms: number; count: number }>;
+  /** Scenario-specific figures the runner reported (`lostDeliveries`, phase durations, …). */
+  extra?: Record<string, number>;
   /** Attempted operations and failed ones; `errorRate` = errors / ops. */
   ops?: number;
   errors?: number;
@@ -260,6 +264,8 @@ function figuresOf(end: ScenarioEndEvent): ScenarioCell {
     p50Ms: head?.p50Ms,
     p99Ms: head?.p99Ms,
     latencyOp: head?.op,
+    latencyByOp: Object.fromEntries(Object.entries(end.latency).map(([op, l]) => [op, { p50Ms: l.p50Ms, p99Ms: l.p99Ms, count: l.count }])),
+    ...(end.extra !== undefined ? { extra: end.extra } : {}),
     ops: end.ops,
     errors: end.errors.total,
     errorRate: end.ops > 0 ? end.errors.total / end.ops : 0,
