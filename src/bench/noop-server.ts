@@ -62,8 +62,14 @@ function loadServices(): Record<'KV' | 'Watch' | 'Maintenance', grpc.ServiceDefi
   return { KV: get('KV'), Watch: get('Watch'), Maintenance: get('Maintenance') };
 }
 
+/** Faults to plant, so tests can show a check catching a server that misbehaves. */
+export interface NoopFaults {
+  /** Single-key Ranges of keys matching this answer a value with `stale:` in front. */
+  readonly staleGet?: RegExp;
+}
+
 /** Starts the server on `listen` (default 127.0.0.1:0); resolves with its address and a stop function. */
-export async function startNoopServer(listen = '127.0.0.1:0'): Promise<{ address: string; stop: () => Promise<void> }> {
+export async function startNoopServer(listen = '127.0.0.1:0', faults: NoopFaults = {}): Promise<{ address: string; stop: () => Promise<void> }> {
   const services = loadServices();
   const store = new Map<string, Kv>();
   // Keys in byte order (latin1 strings compare as their bytes), for ranges without a scan.
@@ -104,7 +110,9 @@ export async function startNoopServer(listen = '127.0.0.1:0'): Promise<{ address
   const range = (r: RangeRequest): { header: unknown; kvs: Kv[]; count: number; more: boolean } => {
     if (r.revision && r.revision > 0 && r.revision < compacted) throw compactedError();
     if (r.range_end.length === 0) {
-      const kv = store.get(r.key.toString('latin1'));
+      const id = r.key.toString('latin1');
+      let kv = store.get(id);
+      if (kv && faults.staleGet?.test(id)) kv = { ...kv, value: Buffer.concat([Buffer.from('stale:'), kv.value]) };
       return { header: header(), kvs: kv ? [kv] : [], count: kv ? 1 : 0, more: false };
     }
     const [from, to] = bounds(r.key, r.range_end);
