@@ -6,10 +6,11 @@
  * reconnect elsewhere or retry), in-flight unary calls are answered, then the caller closes the
  * store. Calls still running after the grace period are cut off.
  */
-import { Server, ServerCredentials } from '@grpc/grpc-js';
+import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { Limits } from '../../engine/mvcc/errors.ts';
 import type { MetaStore } from '../../engine/mvcc/kv.ts';
 import type { Logger, ServiceContext } from './context.ts';
+import { H2GrpcServer } from './h2-transport.ts';
 import { kvService } from './kv-service.ts';
 import { leaseService } from './lease-service.ts';
 import { formatAddress, type ListenAddress } from './listen.ts';
@@ -37,6 +38,52 @@ export interface EtcdServerOptions {
   log?: Logger;
   /** Default 10 minutes (etcd's). */
   progressNotifyIntervalMs?: number;
+  /**
+   * Which gRPC server carries the calls: `h2` (default; `h2-transport.ts`, the lean one) or
+   * `grpc-js` (its `Server`, for comparison). Environment: `METABENCH_SERVE_TRANSPORT`.
+   */
+  transport?: Transport;
+}
+
+/** The gRPC server implementations `startEtcdServer` can use. */
+export type Transport = 'h2' | 'grpc-js';
+
+/** What `startEtcdServer` needs from a gRPC server. */
+interface GrpcServer {
+  addService(service: ServiceDefinition, impl: UntypedServiceImplementation): void;
+  /** Resolves with the bound port; rejects with the bind error. */
+  bind(host: string, port: number): Promise<number>;
+  tryShutdown(done: () => void): void;
+  forceShutdown(): void;
+}
+
+function grpcJsServer(limits: RequestLimits, log: Logger): GrpcServer {
+  const server = new Server({
+    'grpc.max_receive_message_length': limits.maxRequestBytes + GRPC_OVERHEAD_BYTES,
+    'grpc.max_send_message_length': -1,
+    // Per-call bookkeeping (counters, timestamps, a tracker per session) nobody reads here.
+    'grpc.enable_channelz': 0,
+  });
+  return {
+    addService: (service, impl) => server.addService(service, impl),
+    bind: (host, port) =>
+      new Promise((resolve, reject) => {
+        server.bindAsync(formatAddress(host, port), ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort)));
+      }),
+    tryShutdown: (done) =>
+      server.tryShutdown((err) => {
+        if (err) log('warn', `graceful shutdown: ${err.message}`);
+        done();
+      }),
+    forceShutdown: () => server.forceShutdown(),
+  };
+}
+
+/** The transport asked for, by option or `METABENCH_SERVE_TRANSPORT`; `h2` by default. */
+export function chooseTransport(asked: Transport | undefined, env = process.env.METABENCH_SERVE_TRANSPORT): Transport {
+  const t = asked ?? env ?? 'h2';
+  if (t !== 'h2' && t !== 'grpc-js') throw new Error(`METABENCH_SERVE_TRANSPORT must be h2 or grpc-js, got '${t}'`);
+  return t;
 }
 
 /** A bound, serving server. */
@@ -74,10 +121,10 @@ export async function startEtcdServer(opts: EtcdServerOptions): Promise<RunningE
     maxRequestBytes: opts.limits?.maxRequestBytes ?? Limits.maxRequestBytes,
   };
   const services = loadEtcdServices();
-  const server = new Server({
-    'grpc.max_receive_message_length': limits.maxRequestBytes + GRPC_OVERHEAD_BYTES,
-    'grpc.max_send_message_length': -1,
-  });
+  const server: GrpcServer =
+    chooseTransport(opts.transport) === 'h2'
+      ? new H2GrpcServer({ maxReceiveMessageLength: limits.maxRequestBytes + GRPC_OVERHEAD_BYTES })
+      : grpcJsServer(limits, opts.log ?? stderrLog);
   let address = formatAddress(opts.listen.host, opts.listen.port);
   const ctx: ServiceContext = {
     store: opts.store,
@@ -93,14 +140,9 @@ export async function startEtcdServer(opts: EtcdServerOptions): Promise<RunningE
   server.addService(services.Maintenance, maintenanceService(ctx));
   server.addService(services.Cluster, clusterService(ctx));
 
-  const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (err, boundPort) => {
-      if (err) reject(new BindError(describeBindError(address, err), { cause: err }));
-      else resolve(boundPort);
-    });
-  }).catch((err: unknown) => {
+  const port = await server.bind(opts.listen.host, opts.listen.port).catch((err: unknown) => {
     server.forceShutdown();
-    throw err;
+    throw new BindError(describeBindError(address, err as Error), { cause: err });
   });
   address = formatAddress(opts.listen.host, port);
 
@@ -111,8 +153,7 @@ export async function startEtcdServer(opts: EtcdServerOptions): Promise<RunningE
         server.forceShutdown();
         resolve(false);
       }, graceMs);
-      server.tryShutdown((err) => {
-        if (err) ctx.log('warn', `graceful shutdown: ${err.message}`);
+      server.tryShutdown(() => {
         clearTimeout(timer);
         resolve(true);
       });

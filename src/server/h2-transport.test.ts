@@ -1,0 +1,149 @@
+/**
+ * The lean http2 transport (`h2-transport.ts`) against grpc-js's server: the same calls through
+ * a grpc-js client must end the same way on both (answers, status codes and messages for the
+ * transport's own errors, compressed requests), and a watch stream whose client stops reading
+ * gets every event exactly once and in order after it reads again (backpressure).
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { credentials, makeGenericClientConstructor, type ClientDuplexStream, type ServiceDefinition, type ServiceError } from '@grpc/grpc-js';
+import { openStore, type MetaStore } from '../../engine/index.ts';
+import { loadEtcdServices } from './proto.ts';
+import { chooseTransport, startEtcdServer, type RunningEtcdServer, type Transport } from './server.ts';
+import { tempDir } from './test-support.ts';
+
+type Callback = (err: ServiceError | null, res?: Record<string, unknown>) => void;
+type UnaryClient = Record<string, (req: object, opts: object, cb: Callback) => void> & { close(): void };
+
+/** What a unary call ended with: the status code and message, or `ok`. */
+async function outcome(client: UnaryClient, method: string, req: object, deadlineMs = 10000): Promise<string> {
+  return new Promise((resolve) => {
+    client[method](req, { deadline: Date.now() + deadlineMs }, (err, res) => {
+      resolve(err ? `${err.code} ${err.details}` : `ok ${res ? Object.keys(res).length : 0} fields`);
+    });
+  });
+}
+
+function clientFor(service: ServiceDefinition, address: string, options: object = {}): UnaryClient {
+  const Ctor = makeGenericClientConstructor(service, 'C');
+  return new Ctor(address, credentials.createInsecure(), options) as unknown as UnaryClient;
+}
+
+/** A service the server does not offer (etcd's Auth), sharing KV's message shapes. */
+function unknownService(): ServiceDefinition {
+  const range = loadEtcdServices().KV.Range;
+  return { Authenticate: { ...range, path: '/etcdserverpb.Auth/Authenticate' } } as ServiceDefinition;
+}
+
+describe('http2 transport', () => {
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let store: MetaStore;
+  const servers = new Map<Transport, RunningEtcdServer>();
+
+  before(async () => {
+    dir = await tempDir('h2-transport');
+    store = await openStore({ engine: 'memory', dataDir: join(dir.path, 'data'), sync: 'none' });
+    for (const transport of ['h2', 'grpc-js'] as const) {
+      servers.set(transport, await startEtcdServer({ store, listen: { host: '127.0.0.1', port: 0 }, limits: { maxRequestBytes: 1000 }, log: () => undefined, transport }));
+    }
+  });
+  after(async () => {
+    for (const s of servers.values()) await s.stop(1000);
+    await store?.close();
+    await dir?.remove();
+  });
+
+  /** Runs `fn` against both transports and returns the two results (h2 first). */
+  async function both<T>(fn: (address: string) => Promise<T>): Promise<[T, T]> {
+    return [await fn(servers.get('h2')!.address), await fn(servers.get('grpc-js')!.address)];
+  }
+
+  it('ends unary calls as grpc-js does: answers, store errors, size limits, unknown methods', async () => {
+    const s = loadEtcdServices();
+    const cases: [ServiceDefinition, string, object][] = [
+      [s.KV, 'Put', { key: Buffer.from('/t/a'), value: Buffer.from('1') }],
+      [s.KV, 'Range', { key: Buffer.from('/t/a') }],
+      // etcd's own errors, from the store and the request size check.
+      [s.KV, 'Put', { key: Buffer.alloc(0), value: Buffer.from('1') }],
+      [s.KV, 'Put', { key: Buffer.from('/t/big'), value: Buffer.alloc(2000) }],
+      [s.KV, 'Range', { key: Buffer.from('/t/a'), sortOrder: 9 }],
+      // Above the transport's limit (limit + 512 KiB): the transport refuses it.
+      [s.KV, 'Put', { key: Buffer.from('/t/huge'), value: Buffer.alloc(600 * 1024) }],
+      // A method of an offered service without a handler, and a service that is not offered.
+      [s.Maintenance, 'MoveLeader', { targetID: 1 }],
+      [unknownService(), 'Authenticate', { key: Buffer.from('x') }],
+    ];
+    for (const [service, method, req] of cases) {
+      const [h2, grpcJs] = await both(async (address) => {
+        const c = clientFor(service, address);
+        try {
+          return await outcome(c, method, req);
+        } finally {
+          c.close();
+        }
+      });
+      assert.equal(h2, grpcJs, `${method}: h2 '${h2}' vs grpc-js '${grpcJs}'`);
+    }
+  });
+
+  it('accepts gzip- and deflate-compressed requests', async () => {
+    for (const algorithm of [1, 2]) {
+      const [h2, grpcJs] = await both(async (address) => {
+        const c = clientFor(loadEtcdServices().KV, address, { 'grpc.default_compression_algorithm': algorithm });
+        try {
+          const put = await outcome(c, 'Put', { key: Buffer.from(`/t/z${algorithm}`), value: Buffer.alloc(500, 1) });
+          const big = await outcome(c, 'Put', { key: Buffer.from('/t/zbig'), value: Buffer.alloc(900 * 1024) });
+          return `${put} / ${big}`;
+        } finally {
+          c.close();
+        }
+      });
+      assert.equal(h2, grpcJs, `compression ${algorithm}`);
+      assert.match(h2, /^ok .* \/ 8 /, `compression ${algorithm}: the small put succeeds, the oversized one is refused`);
+    }
+  });
+
+  it('a watch whose client stops reading gets every event once, in order, when it reads again', async () => {
+    const events = 3000;
+    const value = Buffer.alloc(1024, 7);
+    const Watch = makeGenericClientConstructor(loadEtcdServices().Watch, 'Watch');
+    const client = new Watch(servers.get('h2')!.address, credentials.createInsecure()) as unknown as { Watch(): ClientDuplexStream<object, { created: boolean; events: { kv: { modRevision: number } }[] }>; close(): void };
+    try {
+      const stream = client.Watch();
+      const revisions: number[] = [];
+      let created!: () => void;
+      const isCreated = new Promise<void>((r) => (created = r));
+      stream.on('data', (res) => {
+        if (res.created) created();
+        for (const e of res.events) revisions.push(e.kv.modRevision);
+      });
+      stream.write({ createRequest: { key: Buffer.from('/bp/'), rangeEnd: Buffer.from('/bp0') } });
+      await isCreated;
+      const first = store.header().revision + 1;
+      stream.pause();
+      for (let i = 0; i < events; i += 100) {
+        await Promise.all(Array.from({ length: 100 }, (_, j) => store.put({ key: Buffer.from(`/bp/${i + j}`), value })));
+      }
+      stream.resume();
+      const deadline = Date.now() + 20000;
+      while (revisions.length < events && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(revisions.length, events, 'every event arrives, none twice');
+      assert.deepEqual(revisions, Array.from({ length: events }, (_, i) => first + i), 'in revision order');
+      // Half-closing ends the call with status OK.
+      const ended = new Promise<number>((resolve) => stream.on('status', (st: { code: number }) => resolve(st.code)));
+      stream.on('error', () => undefined);
+      stream.end();
+      assert.equal(await ended, 0);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('takes the transport from the option, then METABENCH_SERVE_TRANSPORT, and refuses others', () => {
+    assert.equal(chooseTransport(undefined, undefined), 'h2');
+    assert.equal(chooseTransport(undefined, 'grpc-js'), 'grpc-js');
+    assert.equal(chooseTransport('h2', 'grpc-js'), 'h2');
+    assert.throws(() => chooseTransport(undefined, 'grpc'), /METABENCH_SERVE_TRANSPORT must be h2 or grpc-js, got 'grpc'/);
+  });
+});
