@@ -184,8 +184,10 @@ class RocksdbBackend implements Backend {
 
   async get(key: Buffer, revision: number): Promise<KeyValue | undefined> {
     const p = this.prefetched;
-    if (p !== undefined && p.revision === revision && this.cache.get(key) === undefined) {
-      const rec = p.records.get(key.toString('latin1'));
+    if (p !== undefined && p.revision === revision) {
+      const id = key.toString('latin1');
+      const cached = this.cache.getById(id);
+      const rec = cached !== undefined ? cached : p.records.get(id);
       if (rec !== undefined) return resolveCurrent(this.db, key, rec, revision);
     }
     // Also for past revisions: k/ answers whenever the key has not changed since `revision`.
@@ -200,12 +202,14 @@ class RocksdbBackend implements Backend {
    */
   async prefetch(keys: Buffer[], revision: number): Promise<void> {
     const missing: Buffer[] = [];
+    const ids: string[] = [];
     const seen = new Set<string>();
     for (const k of keys) {
       const id = k.toString('latin1');
-      if (seen.has(id) || this.cache.get(k) !== undefined) continue;
+      if (seen.has(id) || this.cache.getById(id) !== undefined) continue;
       seen.add(id);
       missing.push(k);
+      ids.push(id);
     }
     if (missing.length === 0) {
       this.prefetched = undefined;
@@ -217,8 +221,8 @@ class RocksdbBackend implements Backend {
     const records = new Map<string, Buffer | null>();
     const fill = !busy && epoch === this.epoch;
     for (let i = 0; i < missing.length; i++) {
-      records.set(missing[i].toString('latin1'), recs[i]);
-      if (fill && recs[i] !== null) this.cache.set(missing[i], recs[i]!);
+      records.set(ids[i], recs[i]);
+      if (fill && recs[i] !== null) this.cache.setById(ids[i], recs[i]!);
     }
     this.prefetched = { revision, records };
   }
@@ -295,12 +299,15 @@ class RocksdbBackend implements Backend {
       const key = c.type === 'put' ? c.kv.key : c.key;
       const rec = c.type === 'put' ? encodePut(c.kv) : encodeTombstone(c.main);
       // Detach from the previous lease when its record is at hand (the batch just read it, so it
-      // is usually cached); leaseKeys() checks k/ anyway, this only keeps l/ from growing.
+      // is usually cached); leaseKeys() checks k/ anyway, this only keeps l/ from growing. A put
+      // of version 1 has no previous record to detach (a delete before it in the batch did it).
       const id = key.toString('latin1');
       ids[i] = id;
-      const prev = latest.get(id) ?? this.cache.get(key);
-      const prevLease = prev === undefined ? 0 : recordLease(prev);
-      if (prevLease !== 0 && prevLease !== recordLease(rec)) w.tryDelete(leaseKey(prevLease, key));
+      if (c.type === 'delete' || c.kv.version > 1) {
+        const prev = latest.get(id) ?? this.cache.getById(id);
+        const prevLease = prev === undefined ? 0 : recordLease(prev);
+        if (prevLease !== 0 && prevLease !== recordLease(rec)) w.tryDelete(leaseKey(prevLease, key));
+      }
       latest.set(id, rec);
       w.tryPut(currentKey(key), rec);
       w.tryPut(historyKey(key, c.main, c.sub), rec);
@@ -343,7 +350,7 @@ class RocksdbBackend implements Backend {
       throw new RocksdbCommitError(`RocksDB commit of revision ${batch.revision} in ${this.dbDir} failed while ${step}: ${firstLine(err)}`, { cause: err });
     } finally {
       // Once RocksDB applied the batch, k/ holds it even if the sync failed: the cache follows.
-      if (applied) for (const l of logged) this.cache.set(l.key, l.record);
+      if (applied) for (let i = 0; i < n; i++) this.cache.setById(ids[i], logged[i].record);
       this.committing = false;
       this.epoch++;
     }

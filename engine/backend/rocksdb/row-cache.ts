@@ -34,7 +34,11 @@ export class RowCache {
   }
 
   get(key: Buffer): Buffer | undefined {
-    const id = RowCache.id(key);
+    return this.getById(RowCache.id(key));
+  }
+
+  /** Like `get`, by the key's latin1 string (callers that already have it save a conversion). */
+  getById(id: string): Buffer | undefined {
     const rec = this.young.get(id);
     if (rec !== undefined) return rec;
     const aged = this.old.get(id);
@@ -46,8 +50,12 @@ export class RowCache {
   }
 
   set(key: Buffer, rec: Buffer): void {
+    this.setById(RowCache.id(key), rec);
+  }
+
+  /** Like `set`, by the key's latin1 string. */
+  setById(id: string, rec: Buffer): void {
     if (this.maxBytes <= 0) return;
-    const id = RowCache.id(key);
     this.old.delete(id);
     this.put(id, rec);
   }
