@@ -4,7 +4,10 @@ import { describe, it } from 'node:test';
 import { finishedRun, targetRun } from '../state/fixtures.ts';
 import { initialRunState, reduceRunEvents } from '../state/run-state.ts';
 import { ceilingTarget, resultsTable } from '../state/selectors.ts';
+import { Dashboard } from './Dashboard.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
+import { RunStore } from './run-store.ts';
+import { INITIAL_UI } from './ui-state.ts';
 import { renderAt, stripAnsi } from './test-render.ts';
 
 // Fixture figures: memory 250, rocksdb 125, etcd 500 ops/s (etcd fastest); noop 250 × scale.
@@ -35,5 +38,19 @@ describe('ResultsTable with a noop target', () => {
   it('compact: cb after the grade, the ratio in the ceiling column', () => {
     const large = frame(5.9, true)[3];
     assert.match(large, /^large-scale-load\s+250\s+A\s+cb\s+125\s+A\s+cb\s+500\s+A\s+cb\s+1\.5k\s+2\.95×\s*$/);
+  });
+});
+
+describe('Dashboard with a noop target', () => {
+  it('labels the noop panel as the ungraded ceiling and marks the results table', () => {
+    const store = new RunStore(initialRunState());
+    store.dispatch([...finishedRun(), ...targetRun('noop', 36, { scale: 5.9, end: 'completed' })]);
+    const model = store.getSnapshot();
+    const r = renderAt(<Dashboard model={model} ui={INITIAL_UI} size={{ columns: 200, rows: 60 }} nowMs={model.run.lastT!} interactive ownsRun={false} feed={false} />, 200, 60);
+    const f = stripAnsi(r.lastFrame());
+    r.unmount();
+    assert.match(f, /noop completed 100% · ceiling, not graded/);
+    assert.match(f, /noop \(ceiling\)/);
+    assert.match(f, /cb = client-bound/);
   });
 });

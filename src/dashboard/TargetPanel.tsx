@@ -5,6 +5,7 @@
  */
 import { Box, Text } from 'ink';
 import { memo } from 'react';
+import { isNoopKind } from '../grades/ceiling.ts';
 import { runningScenario } from '../state/run-state.ts';
 import type { TargetState } from '../state/run-state.ts';
 import { fmtBytes, fmtMs, fmtOps, fmtPct } from './format.ts';
@@ -42,6 +43,7 @@ export const TargetPanel = memo(function TargetPanel(props: TargetPanelProps) {
           {target.name}
         </Text>{' '}
         <Text color={targetColour(state)}>{state}</Text> <Text dimColor>{fmtPct(target.progress)}</Text>
+        {isNoopKind(target.targetKind) ? <Text dimColor> · ceiling, not graded</Text> : null}
       </Text>
       <Text wrap="truncate" dimColor>
         {serverLine(target)}
