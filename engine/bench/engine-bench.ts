@@ -5,6 +5,11 @@
  *
  *   npm run bench:engine -- [--seconds 2] [--engines memory,rocksdb]   (default: both)
  *
+ * Every engine first runs 0.5 s of the put case unmeasured (JIT warm-up; the first case would
+ * otherwise pay for compiling the write path). A 4 KiB write+fdatasync loop runs for 0.5 s right
+ * before and right after the durable cases; their mean is that engine's fsync baseline, so the
+ * "x fsync/s" ratio (ops per raw fsync) compares with the disk as it was during the case.
+ *
  * Cases (ops/s):
  *   put x64       64 concurrent writers, distinct keys per writer, 100-byte values (durable)
  *   get           one awaited Get of an existing key at a time
@@ -44,10 +49,14 @@ for (const w of wanted) {
 const VALUE = Buffer.alloc(100, 0x61);
 const durationMs = seconds * 1000;
 
-/** Runs `workers` loops of `op` for the configured time; returns completed ops per second. */
-async function measure(workers: number, op: (worker: number, i: number) => Promise<unknown>): Promise<number> {
-  const end = performance.now() + durationMs;
+/** CPU time (user + system, this process) per op of the last `measure`, in microseconds. */
+let lastCpuUsPerOp = 0;
+
+/** Runs `workers` loops of `op` for `ms` (default: the configured time); returns ops per second. */
+async function measure(workers: number, op: (worker: number, i: number) => Promise<unknown>, ms = durationMs): Promise<number> {
+  const end = performance.now() + ms;
   let total = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await Promise.all(
     Array.from({ length: workers }, async (_, w) => {
@@ -60,6 +69,8 @@ async function measure(workers: number, op: (worker: number, i: number) => Promi
       }
     }),
   );
+  const used = process.cpuUsage(cpu);
+  lastCpuUsPerOp = (used.user + used.system) / total;
   return total / ((performance.now() - start) / 1000);
 }
 
@@ -75,11 +86,11 @@ function baselineMap(): number {
   return (2 * n) / secs;
 }
 
-async function baselineFsync(dir: string): Promise<number> {
+async function baselineFsync(dir: string, ms = Math.min(durationMs, 1000)): Promise<number> {
   const fh = await open(join(dir, 'fsync-probe'), 'w');
   const block = Buffer.alloc(4096, 1);
   let n = 0;
-  const end = performance.now() + Math.min(durationMs, 1000);
+  const end = performance.now() + ms;
   const start = performance.now();
   try {
     while (performance.now() < end) {
@@ -93,12 +104,23 @@ async function baselineFsync(dir: string): Promise<number> {
   return n / ((performance.now() - start) / 1000);
 }
 
-async function benchEngine(engine: BenchEngine): Promise<Map<string, number>> {
+/** Warm-up time of the put case before measuring, in ms. */
+const WARMUP_MS = 500;
+/** Each of the two fsync baselines around an engine's durable cases, in ms. */
+const FSYNC_PROBE_MS = 500;
+
+async function benchEngine(engine: BenchEngine): Promise<{ figures: Map<string, number>; cpu: Map<string, number>; fsyncPerSec: number }> {
   const dir = await mkdtemp(join(tmpdir(), `metastore-bench-${engine.name}-`));
   const out = new Map<string, number>();
+  const cpu = new Map<string, number>();
   const store = await engine.open(dir);
+  let fsyncPerSec: number;
   try {
-    out.set('put x64', await measure(64, (w, i) => store.put({ key: Buffer.from(`put/${w}/${i % 1000}`), value: VALUE })));
+    const put = (w: number, i: number): Promise<unknown> => store.put({ key: Buffer.from(`put/${w}/${i % 1000}`), value: VALUE });
+    await measure(64, (w, i) => put(w, i + 1000), WARMUP_MS);
+    const before = await baselineFsync(dir, FSYNC_PROBE_MS);
+    out.set('put x64', await measure(64, put));
+    cpu.set('put x64', lastCpuUsPerOp);
     for (let i = 0; i < 100; i++) await store.put({ key: Buffer.from(`range/${String(i).padStart(3, '0')}`), value: VALUE });
     const getKey = Buffer.from('range/042');
     out.set('get', await measure(1, () => store.range({ key: getKey })));
@@ -118,11 +140,13 @@ async function benchEngine(engine: BenchEngine): Promise<Map<string, number>> {
         });
       }),
     );
+    cpu.set('txn x16', lastCpuUsPerOp);
+    fsyncPerSec = (before + (await baselineFsync(dir, FSYNC_PROBE_MS))) / 2;
   } finally {
     await store.close();
     await rm(dir, { recursive: true, force: true });
   }
-  return out;
+  return { figures: out, cpu, fsyncPerSec };
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -138,20 +162,29 @@ async function main(): Promise<void> {
   const mapPerSec = baselineMap();
   console.log(`engine bench: ${seconds}s per case, sync always, node ${process.version}, ${cpus().length} cpus, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   console.log(`baselines: Map get/set ${fmt(mapPerSec)} ops/s; 4 KiB write+fdatasync ${fmt(fsyncPerSec)}/s`);
-  const results: { engine: string; figures: Map<string, number> }[] = [];
+  const results: { engine: string; figures: Map<string, number>; cpu: Map<string, number>; fsyncPerSec: number }[] = [];
   for (const engine of ENGINES.filter((e) => wanted.includes(e.name))) {
-    results.push({ engine: engine.name, figures: await benchEngine(engine) });
+    results.push({ engine: engine.name, ...(await benchEngine(engine)) });
   }
+  console.log(`fsync baseline around each engine's cases: ${results.map((r) => `${r.engine} ${fmt(r.fsyncPerSec)}/s`).join(', ')}; load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const cases = [...results[0].figures.keys()];
-  const header = ['case', ...results.map((r) => `${r.engine} ops/s`), ...results.map((r) => `${r.engine} vs baseline`)];
+  const header = [
+    'case',
+    ...results.map((r) => `${r.engine} ops/s`),
+    ...results.map((r) => `${r.engine} vs baseline`),
+    ...results.map((r) => `${r.engine} cpu us/op`),
+  ];
   const rows = cases.map((c) => [
     c,
     ...results.map((r) => fmt(r.figures.get(c) ?? 0)),
     ...results.map((r) => {
       const v = r.figures.get(c) ?? 0;
       // Durable writes compare with the raw fsync rate (ops per fsync); reads with the Map.
-      return c.startsWith('put') || c.startsWith('txn') ? `${(v / fsyncPerSec).toFixed(1)}x fsync/s` : `${((v / mapPerSec) * 100).toFixed(1)}% of Map`;
+      return c.startsWith('put') || c.startsWith('txn') ? `${(v / r.fsyncPerSec).toFixed(1)}x fsync/s` : `${((v / mapPerSec) * 100).toFixed(1)}% of Map`;
     }),
+    // CPU time per op (whole process: engine, pipeline and the bench's own loops) is the
+    // figure least moved by other load; shown for the durable write cases.
+    ...results.map((r) => (r.cpu.has(c) ? (r.cpu.get(c) ?? 0).toFixed(1) : '')),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');

@@ -1,8 +1,10 @@
 /**
  * WAL append throughput against the disk's own floor, measured in the same run:
  *
- *   raw fdatasync   write(6.4 KB) + fdatasync in a loop on a plain file: the best any durable
- *                   log can do with one sync per batch on this disk
+ *   raw fdatasync   write(7.4 KB) + fdatasync in a loop, appending to a plain file: the best any
+ *                   durable log can do with one sync per batch on this disk if its file grows
+ *   raw preallocated the same, overwriting a file zero-filled beforehand (no size change for
+ *                   fdatasync to commit): the floor for a preallocated log like ours
  *   wal always      Wal.append of 64 records of 100 B (one write + one fdatasync per batch)
  *   wal none        the same with sync 'none' (no fdatasync: CPU and write cost only)
  *   memory-log      MemoryLog.append of a 64-put CommitBatch, sync 'always' (adds encoding)
@@ -55,14 +57,23 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function rawVariant(): Variant {
-  const fd = openSync(join(root, 'raw.log'), 'w');
+/** Bytes zero-filled ahead for the preallocated raw variant (rewound when used up). */
+const RAW_PREALLOC_BYTES = 64 * 1024 * 1024;
+
+function rawVariant(preallocated: boolean): Variant {
+  const fd = openSync(join(root, preallocated ? 'raw-prealloc.log' : 'raw.log'), 'w');
+  if (preallocated) {
+    const zeros = Buffer.alloc(1 << 20);
+    for (let at = 0; at < RAW_PREALLOC_BYTES; at += zeros.length) writeSync(fd, zeros, 0, zeros.length, at);
+    fdatasyncSync(fd);
+  }
   // Same bytes per batch as the WAL writes: 64 frames of 16-byte header + payload.
   const buf = Buffer.alloc(BATCH * (16 + RECORD_BYTES), 0x61);
   let position = 0;
   return {
-    name: 'raw write+fdatasync',
+    name: preallocated ? 'raw write+fdatasync prealloc' : 'raw write+fdatasync',
     step: () => {
+      if (preallocated && position + buf.length > RAW_PREALLOC_BYTES) position = 0;
       position += writeSync(fd, buf, 0, buf.length, position);
       fdatasyncSync(fd);
     },
@@ -105,7 +116,7 @@ async function memoryLogVariant(): Promise<Variant> {
 }
 
 const ROUNDS = 5;
-const variants = [rawVariant(), await walVariant('always'), await walVariant('none'), await memoryLogVariant()];
+const variants = [rawVariant(false), rawVariant(true), await walVariant('always'), await walVariant('none'), await memoryLogVariant()];
 try {
   // Interleaved short slices, so that load from other processes hits every variant alike.
   for (let r = 0; r < ROUNDS; r++) for (const v of variants) await timed(v, seconds / ROUNDS);
