@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
-import { main, summariseProfile, type CpuProfile, type ProfileNode } from './profile-summary.ts';
+import { main, packageOf, summariseProfile, type CpuProfile, type ProfileNode } from './profile-summary.ts';
 
 let root: string;
 before(async () => {
@@ -92,6 +92,26 @@ describe('summariseProfile', () => {
     ]);
   });
 
+  it('groups by package or project folder', () => {
+    assert.deepEqual(table(s.inclusiveByPackage), [
+      ['.', 5000],
+      ['(idle)', 2000],
+      ['(garbage collector)', 1000],
+    ]);
+    const cases: Array<[string, string]> = [
+      ['node_modules/@grpc/grpc-js/build/src/client.js', 'node_modules/@grpc/grpc-js'],
+      ['node_modules/etcd3/lib/connection-pool.js', 'node_modules/etcd3'],
+      ['node:internal/http2/core', 'node: (Node.js internals)'],
+      ['engine/backend/memory/index.ts', 'engine/backend'],
+      ['src/server/h2-transport.ts', 'src/server'],
+      ['engine/index.ts', 'engine'],
+      ['app.ts', '.'],
+      ['/elsewhere/lib/x.js', '/elsewhere/lib'],
+      ['(native)', '(native)'],
+    ];
+    for (const [file, want] of cases) assert.equal(packageOf(file), want, file);
+  });
+
   it('keeps the top N only', () => {
     assert.deepEqual(summariseProfile(profile(), 2, CWD).inclusiveByFunction.map((r) => r.name), ['main (app.ts)', 'a (lib.ts)']);
   });
@@ -120,7 +140,7 @@ describe('profile-summary command', () => {
     assert.equal(r.code, 0);
     assert.match(r.out, /: 8\.00 ms sampled, 8 samples\nidle 25\.0%, GC 12\.5%, program 0\.0%; busy \(not idle\) 6\.00 ms\n/);
     assert.match(r.out, /Inclusive time by function\n\s+ms\s+share\s+name\n\s+5\.00\s+62\.5%\s+main \(\/work\/app\/app\.ts\)\n/);
-    assert.equal(r.out.match(/^\s+\d+\.\d+\s+\d+\.\d%\s/gm)?.length, 12);
+    assert.equal(r.out.match(/^\s+\d+\.\d+\s+\d+\.\d%\s/gm)?.length, 12 + 3 + 3);
   });
 
   const bad: Array<[string[], RegExp]> = [

@@ -10,7 +10,8 @@
  * the mean gap). Self time of a function: its time as the leaf. Inclusive time: its time anywhere
  * on the stack, counted once per sample however deep it recurses.
  *
- * Functions are grouped by name and file (anonymous ones by position too); files by path.
+ * Functions are grouped by name and file (anonymous ones by position too); files by path;
+ * packages by `node_modules/<name>`, Node.js internals, or the project's two top folders.
  *
  * Worked example: stacks main>a>b (2 ms), main>a (1 ms), main>c (1 ms): self a 1, b 2, c 1;
  * inclusive main 4, a 3, b 2, c 1.
@@ -60,6 +61,9 @@ export interface ProfileSummary {
   inclusiveByFunction: TopEntry[];
   selfByFile: TopEntry[];
   inclusiveByFile: TopEntry[];
+  /** By package: `node_modules/<name>`, `node:` internals, or the project folder (`engine/backend`, `src/server`). */
+  selfByPackage: TopEntry[];
+  inclusiveByPackage: TopEntry[];
 }
 
 /** Pseudo-frames V8 puts in every profile; they have no file. */
@@ -119,6 +123,19 @@ function functionKey(n: ProfileNode, cwd: string): string {
 function fileKey(n: ProfileNode, cwd: string): string {
   const f = n.callFrame;
   return PSEUDO.has(f.functionName) ? f.functionName : shortFile(f.url, cwd);
+}
+
+/** The package or project folder a file belongs to (see `ProfileSummary.selfByPackage`). */
+export function packageOf(file: string): string {
+  if (file.startsWith('(')) return file;
+  if (file.startsWith('node_modules/')) {
+    const parts = file.split('/');
+    return parts.slice(0, parts[1]?.startsWith('@') ? 3 : 2).join('/');
+  }
+  if (file.startsWith('node:')) return 'node: (Node.js internals)';
+  const parts = file.split('/');
+  if (file.startsWith('/')) return parts.slice(0, -1).join('/') || '/';
+  return parts.length >= 3 ? parts.slice(0, 2).join('/') : parts.length === 2 ? parts[0] : '.';
 }
 
 /** Microseconds charged to each node as the sampled leaf. */
@@ -199,6 +216,7 @@ export function summariseProfile(p: CpuProfile, n = 20, cwd = process.cwd()): Pr
   const { self, totalUs, samples } = selfTimes(p);
   const fn = aggregate(p, self, (node) => functionKey(node, cwd));
   const file = aggregate(p, self, (node) => fileKey(node, cwd));
+  const pkg = aggregate(p, self, (node) => packageOf(fileKey(node, cwd)));
   return {
     totalUs,
     samples,
@@ -209,6 +227,8 @@ export function summariseProfile(p: CpuProfile, n = 20, cwd = process.cwd()): Pr
     inclusiveByFunction: top(fn.inclusiveBy, totalUs, n),
     selfByFile: top(file.selfBy, totalUs, n),
     inclusiveByFile: top(file.inclusiveBy, totalUs, n),
+    selfByPackage: top(pkg.selfBy, totalUs, n),
+    inclusiveByPackage: top(pkg.inclusiveBy, totalUs, n),
   };
 }
 
@@ -230,6 +250,8 @@ export function renderProfileSummary(s: ProfileSummary, title: string): string {
   section('Inclusive time by function', s.inclusiveByFunction);
   section('Self time by file', s.selfByFile);
   section('Inclusive time by file', s.inclusiveByFile);
+  section('Self time by package', s.selfByPackage);
+  section('Inclusive time by package', s.inclusiveByPackage);
   return lines.join('\n') + '\n';
 }
 
