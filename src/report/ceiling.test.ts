@@ -55,6 +55,12 @@ describe('summary: noop is the ceiling', () => {
     assert.deepEqual(s.scenarios[0].results.memory.vsEtcd?.opsPerSec, 2);
   });
 
+  it('takes the ceiling from a noop target that only failed its scenarios', () => {
+    const s = run(6, { runId: 'r', endOver: { 'noop/large-scale-load': { status: 'failed' }, 'noop/txn-throughput': { status: 'failed' } } });
+    assert.equal(s.ceilingTarget, 'noop');
+    assert.equal(s.scenarios[1].ceiling?.opsPerSec, 6000);
+  });
+
   it('gives no ceiling when noop did not finish the scenario, or did not run', () => {
     const cut = run(6, { runId: 'r', interrupted: ['noop'] });
     assert.ok(cut.scenarios[0].results.memory.ceiling);
@@ -108,9 +114,13 @@ describe('compare with a noop target', () => {
     const mem = c.rows.find((r) => r.scenario === 'large-scale-load' && r.target === 'memory');
     assert.ok(mem);
     assert.deepEqual(mem.clientBound, { b: 5.8 * 2000 / 4000 });
-    assert.equal(c.rows.find((r) => r.target === 'noop')?.clientBound, undefined);
+    const noopRow = c.rows.find((r) => r.target === 'noop');
+    assert.equal(noopRow?.clientBound, undefined);
+    assert.equal(noopRow?.ceiling, true);
+    assert.equal(mem.ceiling, undefined);
     const text = renderComparison(c);
     assert.match(text, /^large-scale-load\s+memory\s+4,000 → 4,000\s+\+0\.0%.*within noise; client-bound in B \(ceiling 2\.90×\)$/m);
+    assert.match(text, /^large-scale-load\s+noop \(ceiling\)\s+12,000 → 11,600/m);
     assert.match(text, /^4 rows client-bound in at least one run: there the no-op ceiling was under 3× the fastest target/m);
     const both = compareRuns(b, run(5, { runId: 'c' }));
     assert.deepEqual(both.rows.find((r) => r.target === 'etcd')?.clientBound, { a: 2.9, b: 2.5 });

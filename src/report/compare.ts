@@ -45,6 +45,8 @@ export interface CompareRow {
    * target) of each run that marked it. Its change may then be the load generator's, not the target's.
    */
   clientBound?: { a?: number; b?: number };
+  /** True for the noop target's rows: the load generator's ceiling moved, not a store. */
+  ceiling?: true;
 }
 
 /** The comparison of two runs. */
@@ -91,7 +93,9 @@ export function compareRuns(a: RunSummary, b: RunSummary, thresholdPct: number =
       const ca = a.scenarios.find((s) => s.name === scenario)?.results[target];
       const cb = b.scenarios.find((s) => s.name === scenario)?.results[target];
       if (ca === undefined && cb === undefined) continue;
-      rows.push(compareCells(scenario, target, ca, cb, threshold, a.runId, b.runId));
+      const row = compareCells(scenario, target, ca, cb, threshold, a.runId, b.runId);
+      if ([a, b].some((s) => s.targets.some((t) => t.name === target && t.ceiling))) row.ceiling = true;
+      rows.push(row);
     }
   }
   rows.push(...microRows(a, b, threshold));
@@ -229,7 +233,7 @@ export function renderComparison(c: Comparison): string {
   for (const r of c.rows) {
     table.push([
       r.scenario,
-      r.target,
+      r.ceiling ? `${r.target} (ceiling)` : r.target,
       r.opsPerSec ? `${fmtOps(r.opsPerSec.a)} → ${fmtOps(r.opsPerSec.b)}` : '—',
       r.opsPerSec ? fmtChange(r.opsPerSec.change) : '',
       r.p99Ms ? `${fmtMs(r.p99Ms.a, false)} → ${fmtMs(r.p99Ms.b, false)}` : '—',

@@ -139,7 +139,8 @@ export function buildSummary(run: LoadedRun, opts: SummaryOptions = {}): RunSumm
     state.targets[name]?.targetKind ?? manifest.targets?.find((t) => t.name === name)?.kind;
   const baseline = targetNames.find((n) => kindOf(n) === 'etcd' && hasResults(state.targets[n]));
   const isNoop = (name: string): boolean => isNoopKind(kindOf(name));
-  const ceilingTarget = targetNames.find((n) => isNoop(n) && hasResults(state.targets[n]));
+  // A failed noop scenario still measured the ceiling (same rule as `finishedOps`).
+  const ceilingTarget = targetNames.find((n) => isNoop(n) && state.targets[n].scenarios.some((s) => s.state === 'passed' || s.state === 'failed'));
 
   const scenarioNames = uniqueScenarioNames(run);
   const scenarios: ScenarioSummary[] = scenarioNames.map((name) => {
