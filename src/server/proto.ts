@@ -33,8 +33,8 @@ export function etcdProtoPath(): string {
   return join(dirname(require.resolve('etcd3/package.json')), 'proto', 'rpc.proto');
 }
 
-/** The part of a protobufjs message type this file uses. */
-interface ProtoType {
+/** The part of a protobufjs message type this server uses. */
+export interface ProtoType {
   encode(message: object): { finish(): Uint8Array };
   fromObject(object: object): object;
 }
@@ -71,12 +71,25 @@ export function requestSize(msg: object): number {
 /** The KV methods whose request size `requestSize` reports. */
 const SIZED_METHODS = new Set(['Put', 'DeleteRange', 'Txn']);
 
+/** Where a response that a handler encoded itself carries its bytes (see `preEncoded`). */
+const ENCODED = Symbol('encoded');
+
+/**
+ * A response already encoded by the handler (the Watch service encodes an event once for all
+ * the watchers it goes to); the method's serializer sends `bytes` as they are.
+ */
+export function preEncoded(bytes: Buffer): object {
+  return { [ENCODED]: bytes };
+}
+
+/** protobufjs output as a Buffer, without copying. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** A response encoder that skips proto-loader's `fromObject` copy (see the file comment). */
 export function directEncoder(type: ProtoType): (value: object) => Buffer {
-  return (value) => {
-    const bytes = type.encode(value).finish();
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  };
+  return (value) => (value as { [ENCODED]?: Buffer })[ENCODED] ?? asBuffer(type.encode(value).finish());
 }
 
 function tuned(service: ServiceDefinition, root: ProtoRoot, sized: boolean): ServiceDefinition {

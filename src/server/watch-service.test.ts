@@ -8,8 +8,9 @@ import { after, before, describe, it } from 'node:test';
 import { join } from 'node:path';
 import { credentials, makeGenericClientConstructor, type ClientDuplexStream } from '@grpc/grpc-js';
 import { openStore, type MetaStore } from '../../engine/index.ts';
-import { loadEtcdServices } from './proto.ts';
+import { loadEtcdServices, protoType } from './proto.ts';
 import { startEtcdServer, type RunningEtcdServer } from './server.ts';
+import { encodeEventsResponse } from './watch-service.ts';
 import { tempDir } from './test-support.ts';
 
 interface Res {
@@ -152,5 +153,23 @@ describe('Watch stream protocol', () => {
     assert.equal((await w.next()).created, true);
     assert.deepEqual(summary(await w.next()).events, ['PUT /c=2']);
     w.stream.end();
+  });
+});
+
+describe('watch response encoding', () => {
+  it('gives the bytes of encoding the whole response, for every watcher an event goes to', () => {
+    const type = protoType('etcdserverpb.WatchResponse');
+    const header = { clusterId: 11, memberId: 22, revision: 2 ** 40, raftTerm: 1 };
+    const kv = { key: Buffer.from('/k'), createRevision: 3, modRevision: 9, version: 2, value: Buffer.from('v'), lease: 7 };
+    const events = [
+      { type: 'PUT' as const, kv },
+      { type: 'PUT' as const, kv: { ...kv, key: Buffer.from('/p') }, prevKv: { ...kv, modRevision: 4, version: 1 } },
+      { type: 'DELETE' as const, kv: { ...kv, value: Buffer.alloc(0), createRevision: 0, version: 0 } },
+    ];
+    const wire = [{ type: 0, kv: events[0].kv }, { type: 0, kv: events[1].kv, prevKv: events[1].prevKv }, { type: 1, kv: events[2].kv }];
+    for (const watchId of [0, 5, 0]) {
+      const whole = Buffer.from(type.encode({ header, watchId, events: wire }).finish());
+      assert.deepEqual(encodeEventsResponse(header, watchId, events), whole, `watch ${watchId}`);
+    }
   });
 });

@@ -18,9 +18,10 @@
 import { status, type ServerDuplexStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { ErrorMessages } from '../../engine/mvcc/errors.ts';
 import type { WatchHandle } from '../../engine/mvcc/kv.ts';
-import type { ResponseHeader, WatchNotification } from '../../engine/mvcc/types.ts';
+import type { MvccEvent, ResponseHeader, WatchNotification } from '../../engine/mvcc/types.ts';
 import type { OpenStream, ServiceContext } from './context.ts';
 import { chunkEvents, toWatchCreateRequest, toWireEvents, type WireEvent, type WireWatchCreateRequest } from './convert.ts';
+import { asBuffer, preEncoded, protoType } from './proto.ts';
 
 /** A WatchRequest as decoded from the wire (one of the three is set). */
 interface WireWatchRequest {
@@ -46,6 +47,42 @@ const DUPLICATE_ID = 'mvcc: duplicate watch ID provided on the WatchStream';
 /** Events per response are cut at about this many bytes (1 MiB), between revisions. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
+const WatchResponseType = protoType('etcdserverpb.WatchResponse');
+/** An event's bytes as a WatchResponse `events` entry (field 11), kept while the event lives. */
+const encodedEvents = new WeakMap<MvccEvent, Buffer>();
+/**
+ * A header's bytes as field 1; one header object is shared by all watchers of a commit (the
+ * store hands out a fresh header object per call and never changes one afterwards).
+ */
+const encodedHeaders = new WeakMap<ResponseHeader, Buffer>();
+
+/**
+ * The WatchResponse `{header, watchId, events}`, encoded with each event's bytes reused across
+ * the watchers it goes to: one put watched by 100 watchers is encoded once, not 100 times. The
+ * bytes are those of encoding the whole message (protobuf fields concatenate, and these are in
+ * field-number order: header 1, watch_id 2, events 11); watch-service.test.ts checks it.
+ */
+export function encodeEventsResponse(header: ResponseHeader, watchId: number, events: readonly MvccEvent[]): Buffer {
+  let head = encodedHeaders.get(header);
+  if (head === undefined) {
+    head = asBuffer(WatchResponseType.encode({ header }).finish());
+    encodedHeaders.set(header, head);
+  }
+  const id = asBuffer(WatchResponseType.encode({ watchId }).finish());
+  const parts: Buffer[] = [head, id];
+  let bytes = head.length + id.length;
+  for (const e of events) {
+    let b = encodedEvents.get(e);
+    if (b === undefined) {
+      b = asBuffer(WatchResponseType.encode({ events: toWireEvents([e]) }).finish());
+      encodedEvents.set(e, b);
+    }
+    parts.push(b);
+    bytes += b.length;
+  }
+  return Buffer.concat(parts, bytes);
+}
+
 interface ActiveWatch {
   readonly id: number;
   handle: WatchHandle | undefined;
@@ -63,7 +100,7 @@ class WatchStream implements OpenStream {
   private progressTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly call: ServerDuplexStream<WireWatchRequest, WireWatchResponse>,
+    private readonly call: ServerDuplexStream<WireWatchRequest, WireWatchResponse | object>,
     private readonly ctx: ServiceContext,
   ) {
     ctx.streams.add(this);
@@ -88,7 +125,8 @@ class WatchStream implements OpenStream {
     end();
   }
 
-  private send(res: WireWatchResponse): boolean {
+  /** Writes a response (or one `preEncoded` by `encodeEventsResponse`). */
+  private send(res: WireWatchResponse | object): boolean {
     if (this.closed) return true;
     return this.call.write(res);
   }
@@ -154,7 +192,7 @@ class WatchStream implements OpenStream {
     w.sentSinceTick = true;
     let ok = true;
     for (const events of chunkEvents(n.events, MAX_RESPONSE_BYTES)) {
-      if (!this.send({ header: n.header, watchId: w.id, events: toWireEvents(events) })) ok = false;
+      if (!this.send(preEncoded(encodeEventsResponse(n.header, w.id, events)))) ok = false;
     }
     if (ok) return true;
     w.paused = true;
@@ -202,7 +240,7 @@ class WatchStream implements OpenStream {
 /** Handlers for `etcdserverpb.Watch`. */
 export function watchService(ctx: ServiceContext): UntypedServiceImplementation {
   return {
-    Watch: (call: ServerDuplexStream<WireWatchRequest, WireWatchResponse>) => {
+    Watch: (call: ServerDuplexStream<WireWatchRequest, WireWatchResponse | object>) => {
       new WatchStream(call, ctx);
     },
   };
