@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import fs, { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { WalCorruptionError } from './errors.ts';
+import { WalCorruptionError, WalWriteError } from './errors.ts';
 import { HEADER_BYTES } from './framing.ts';
 import { Wal, type WalOptions } from './wal.ts';
 
@@ -506,5 +507,35 @@ test('batches larger than the frame buffer round-trip, including one past the ke
   assert.ok(b.records[1].data.equals(big));
   assert.ok(b.records[2].data.equals(huge));
   assert.deepEqual(texts([b.records[0], b.records[3], b.records[4]]), ['record-1', 'record-4', 'record-5']);
+  await b.wal.close();
+});
+
+test('a failed fdatasync fails every append waiting for it or written after it, and every later one', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  await fill(a.wal, 1, 3);
+  const real = fs.fdatasync;
+  const failing = (_fd: number, cb: (err: NodeJS.ErrnoException | null) => void): void => {
+    setImmediate(() => cb(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' })));
+  };
+  (fs as { fdatasync: unknown }).fdatasync = failing;
+  syncBuiltinESMExports();
+  t.after(() => {
+    (fs as { fdatasync: unknown }).fdatasync = real;
+    syncBuiltinESMExports();
+  });
+  const pending = [a.wal.append([rec(4)]), a.wal.append([rec(5)]), a.wal.append([rec(6)])];
+  for (const r of await Promise.allSettled(pending)) {
+    assert.equal(r.status, 'rejected');
+    assert.ok((r as PromiseRejectedResult).reason instanceof WalWriteError);
+    assert.match((r as PromiseRejectedResult).reason.message, /EIO/);
+  }
+  await assert.rejects(a.wal.append([rec(7)]), /an earlier write failed; the log must be reopened/);
+  (fs as { fdatasync: unknown }).fdatasync = real;
+  syncBuiltinESMExports();
+  await a.wal.close();
+  // What reached the file is still read back in order: the three acknowledged records at least.
+  const b = await open(dir);
+  assert.deepEqual(texts(b.records).slice(0, 3), range(1, 3));
   await b.wal.close();
 });

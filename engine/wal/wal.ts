@@ -225,10 +225,10 @@ export class Wal {
     this.closing = (async () => {
       await this.snapQueue;
       while (this.syncing !== undefined) await this.syncing.catch(() => undefined);
-      if (!this.failed && (this.retired.length > 0 || this.dirDirty)) await this.round().catch(() => undefined);
       const seg = this.segments.at(-1)!;
       try {
         if (!this.failed) {
+          if (this.retired.length > 0 || this.dirDirty) await this.round();
           if (seg.fileBytes > seg.bytes) {
             await truncateFd(this.fd, seg.bytes);
             seg.fileBytes = seg.bytes;
@@ -338,12 +338,19 @@ export class Wal {
     const retired = this.retired.splice(0);
     const dir = this.dirDirty;
     this.dirDirty = false;
-    for (const r of retired) {
-      if (r.seg.fileBytes > r.seg.bytes) {
-        await truncateFd(r.fd, r.seg.bytes);
-        r.seg.fileBytes = r.seg.bytes;
+    for (let i = 0; i < retired.length; i++) {
+      const r = retired[i];
+      try {
+        if (r.seg.fileBytes > r.seg.bytes) {
+          await truncateFd(r.fd, r.seg.bytes);
+          r.seg.fileBytes = r.seg.bytes;
+        }
+        await datasyncFd(r.fd);
+      } catch (err) {
+        // Not closed yet: put back what is left, for close() to release.
+        this.retired.unshift(...retired.slice(i));
+        throw err;
       }
-      await datasyncFd(r.fd);
       await closeFd(r.fd);
     }
     if (dir) await syncDir(this.walDir);
