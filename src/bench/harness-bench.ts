@@ -2,12 +2,17 @@
  * `npm run bench:harness`: the load generator's own ceiling. Starts the near no-op etcd v3 server
  * (`noop-server.ts`) in a child process, runs each scenario shape through the real workload code
  * (`runScenario`) and reports operations per second, with a bare etcd3 Put loop (no recorder, no
- * driver) measured in the same run as the baseline. Then shows the harness's memory stays flat:
- * peak RSS and retained heap after N and after 10×N operations.
+ * driver) measured in the same run as the baseline, once per client-thread count
+ * (`clientThreads`; the runner's own CPU per operation beside each figure, from
+ * `extra.runnerCpuUsPerOp`, which load on the machine does not inflate the way it does ops/s).
+ * Then shows the harness's memory stays flat: peak RSS and retained heap after N and after 10×N
+ * operations.
  *
- *   npm run bench:harness                 # default sizes
- *   BENCH_SCALE=0.2 npm run bench:harness # smaller, for a quick look
+ *   npm run bench:harness                       # default sizes, 1 and 2 client threads
+ *   BENCH_SCALE=0.2 npm run bench:harness       # smaller, for a quick look
+ *   BENCH_THREADS=1,2,4 npm run bench:harness   # other thread counts
  */
+import { loadavg } from 'node:os';
 import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -17,8 +22,11 @@ import { execa } from 'execa';
 import { resolveScenario } from '../../scenarios/loader.ts';
 import { runScenario } from '../workload/index.ts';
 import { makeContext } from '../workload/test-support.ts';
+import { ClientThreadPool } from '../workload/threads.ts';
 
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
+const THREADS = (process.env.BENCH_THREADS ?? '1,2').split(',').map(Number);
+if (THREADS.some((t) => !Number.isInteger(t) || t < 1)) throw new Error(`BENCH_THREADS: '${process.env.BENCH_THREADS}' is not a list of whole numbers ≥ 1`);
 const sized = (x: number): number => Math.max(1, Math.round(x * SCALE));
 const MiB = 1024 * 1024;
 
@@ -68,19 +76,28 @@ async function main(): Promise<void> {
   const server = await startChild(ac.signal);
   const clientOptions = { hosts: `http://${server.address}` };
   const client = new Etcd3(clientOptions);
-  const run = async (name: string, doc: Record<string, unknown>) => runScenario(resolveScenario({ name, ...doc }, 'standard', 'bench'), makeContext({ clientOptions, signal: ac.signal }));
+  // Warm client threads shared by every shape, as a runner keeps them across scenarios.
+  const clientThreads = new ClientThreadPool();
+  const run = async (name: string, doc: Record<string, unknown>) => runScenario(resolveScenario({ name, ...doc }, 'standard', 'bench'), { ...makeContext({ clientOptions, signal: ac.signal }), clientThreads });
   try {
-    console.log(`metabench harness ceiling against a no-op etcd v3 server at ${server.address} (one connection; scale ${SCALE})`);
+    console.log(`metabench harness ceiling against a no-op etcd v3 server at ${server.address} (one connection per client thread; scale ${SCALE}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
     await barePuts(client, 50, sized(100)); // JIT warm-up of the client path
     await run('warm', { workload: 'put', params: { clients: 50, opsPerClient: sized(100) } });
+    for (const threads of THREADS.filter((t) => t > 1)) await run('warm', { workload: 'put-get', params: { clients: 50, opsPerClient: sized(100), clientThreads: threads } });
     const bare = await barePuts(client, 50, sized(400));
     console.log(`\nbaseline: bare etcd3 Put loop, 50 workers: ${fmt(bare)} ops/s\n`);
-    console.log(pad('shape', 38) + pad('ops/s', 10) + pad('× bare Put', 12) + pad('p50 ms', 9) + pad('p99 ms', 9) + 'status');
+    console.log(pad('shape', 38) + pad('threads', 9) + pad('ops/s', 10) + pad('× bare Put', 12) + pad('CPU µs/op', 11) + pad('CPU %', 8) + pad('p50 ms', 9) + pad('p99 ms', 9) + 'status');
     for (const s of shapes) {
-      const o = await run(s.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-|-$/g, ''), s.doc);
-      const main = Object.entries(o.latency).sort((a, b) => b[1].count - a[1].count)[0]?.[1];
-      const extra = s.doc.workload === 'watch' ? `  (delivery p50 ${o.latency['watch-delivery']?.p50Ms} / p99 ${o.latency['watch-delivery']?.p99Ms} ms)` : '';
-      console.log(pad(s.label, 38) + pad(fmt(o.opsPerSec), 10) + pad((o.opsPerSec / bare).toFixed(2), 12) + pad(String(main?.p50Ms ?? '-'), 9) + pad(String(main?.p99Ms ?? '-'), 9) + o.status + extra);
+      for (const threads of s.doc.workload === 'watch' ? [1] : THREADS) {
+        const doc = { ...s.doc, params: { ...(s.doc.params as object), ...(threads > 1 ? { clientThreads: threads } : {}) } };
+        const o = await run(s.label.replace(/[^a-z0-9]+/gi, '-').toLowerCase().replace(/^-|-$/g, ''), doc);
+        const main = Object.entries(o.latency).sort((a, b) => b[1].count - a[1].count)[0]?.[1];
+        const extra = s.doc.workload === 'watch' ? `  (delivery p50 ${o.latency['watch-delivery']?.p50Ms} / p99 ${o.latency['watch-delivery']?.p99Ms} ms)` : '';
+        const cpu = (k: string): string => String(o.extra?.[k] ?? '-');
+        console.log(
+          pad(s.label, 38) + pad(String(threads), 9) + pad(fmt(o.opsPerSec), 10) + pad((o.opsPerSec / bare).toFixed(2), 12) + pad(cpu('runnerCpuUsPerOp'), 11) + pad(cpu('runnerCpuPercent'), 8) + pad(String(main?.p50Ms ?? '-'), 9) + pad(String(main?.p99Ms ?? '-'), 9) + o.status + extra + `  load ${loadavg()[0]?.toFixed(2)}`,
+        );
+      }
     }
 
     console.log('\nmemory of the harness process (50 clients × Put): peak RSS while running, heap retained after GC');
@@ -98,6 +115,7 @@ async function main(): Promise<void> {
     if (!gc) console.log('  (run with --expose-gc for the heap figure after a full GC)');
   } finally {
     client.close();
+    await clientThreads.close();
     await server.stop();
   }
 }

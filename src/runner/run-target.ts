@@ -7,7 +7,10 @@ import type { EventBody, RunEndEvent } from '../events/schema.ts';
 import type { EventWriter } from '../results/event-writer.ts';
 import type { RunManifest } from '../results/manifest.ts';
 import type { Profile, ResolvedScenario } from '../../scenarios/schema.ts';
+import { join } from 'node:path';
 import { sampleProcess, type ProcessSampler } from '../targets/sampler.ts';
+import { cpuProfileName } from '../targets/cpu-prof.ts';
+import { ClientThreadPool } from '../workload/threads.ts';
 import { startTarget, TargetUnavailableError, type StartedTarget } from '../targets/index.ts';
 import type { RunnerConfig } from './config.ts';
 import { runOneScenario, type ScenarioRunner } from './scenario-exec.ts';
@@ -65,6 +68,9 @@ export async function runTarget(
 
   emit({ ...runStart, server: target.server });
   const sampler: ProcessSampler | undefined = target.server?.pid !== undefined ? sampleProcess(target.server.pid) : undefined;
+  // Client threads (scenarios with clientThreads > 1) start on first use and stay warm for the next scenario.
+  const dir = cfg.cpuProfDir;
+  const clientThreads = new ClientThreadPool(dir === undefined ? undefined : (i) => join(dir, cpuProfileName(cfg.target.name, 'runner', `thread-${i + 1}`)));
   let failure: string | undefined;
   try {
     for (const scenario of scenarios) {
@@ -75,12 +81,13 @@ export async function runTarget(
         failure = `${target.kind} server (pid ${target.server?.pid}) exited during the run (${died}); see ${target.name}.stderr.log`;
         break;
       }
-      await runOneScenario(scenario, { target, seed: manifest.seed, signal, emit, serverSample: () => sampler?.latest(), cpuProfDir: cfg.cpuProfDir }, workloads.runScenario);
+      await runOneScenario(scenario, { target, seed: manifest.seed, signal, emit, serverSample: () => sampler?.latest(), cpuProfDir: cfg.cpuProfDir, clientThreads }, workloads.runScenario);
     }
   } catch (err) {
     failure = `runner error: ${(err as Error).stack ?? String(err)}`;
   } finally {
     sampler?.stop();
+    await clientThreads.close();
     try {
       await target.stop();
     } catch (err) {

@@ -26,6 +26,8 @@ export interface ScenarioEnv {
   serverSample: ScenarioContext['serverSample'];
   /** `--cpu-prof`: where client threads write their profiles. */
   readonly cpuProfDir?: string;
+  /** The runner's client threads (kept across scenarios). */
+  readonly clientThreads?: ScenarioContext['clientThreads'];
 }
 
 /** Emits scenario-start, runs the workload, emits the graded scenario-end; returns the latter. */
@@ -42,6 +44,7 @@ export async function runOneScenario(scenario: ResolvedScenario, env: ScenarioEn
     signal: env.signal,
     serverSample: env.serverSample,
     ...(env.cpuProfDir !== undefined ? { cpuProfDir: env.cpuProfDir } : {}),
+    ...(env.clientThreads ? { clientThreads: env.clientThreads } : {}),
   };
   let outcome: ScenarioOutcome;
   try {

@@ -17,7 +17,7 @@ import { putGet } from './scenarios/put-get.ts';
 import { put } from './scenarios/put.ts';
 import { txn } from './scenarios/txn.ts';
 import { watch } from './scenarios/watch.ts';
-import { ClientThreads } from './threads.ts';
+import { ClientThreadPool, type ScenarioThreads } from './threads.ts';
 import type { ScenarioContext, ScenarioOutcome } from './types.ts';
 
 const WORKLOADS: Record<WorkloadName, Workload> = {
@@ -55,14 +55,16 @@ export const THREADED_WORKLOADS: ReadonlySet<WorkloadName> = new Set(['put-get',
 /**
  * Runs `scenario` against the target behind `ctx`. Never throws for a failing target: failures
  * become a `failed` outcome with `error`; an aborted signal gives status `aborted`. Closes every
- * client (and client thread) it opened.
+ * client (and client thread) it opened. `extra.runnerCpuPercent` (% of one core) and
+ * `extra.runnerCpuUsPerOp` say what the load generator itself cost while measuring.
  */
 export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const rec = new Recorder({ scenario: scenario.name, ctx, ...plannedSize(scenario) });
   const slo = resolveSlo(scenario, ctx.targetKind);
   const pool: Etcd3[] = [];
   const threadCount = THREADED_WORKLOADS.has(scenario.workload) ? scenario.params.clientThreads : 1;
-  let threads: ClientThreads | undefined;
+  let threads: ScenarioThreads | undefined;
+  let ownPool: ClientThreadPool | undefined;
   let result: WorkloadResult = { checks: [] };
   let error: string | undefined;
   try {
@@ -72,16 +74,8 @@ export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioConte
     for (let i = 0; i < own; i++) pool.push(ctx.connect());
     if (threadCount > 1) {
       const dir = ctx.cpuProfDir;
-      threads = await ClientThreads.start({
-        count: threadCount,
-        clientOptions: ctx.clientOptions,
-        connections: scenario.params.connections,
-        params: scenario.params,
-        seed: ctx.seed,
-        runTag,
-        signal: ctx.signal,
-        ...(dir !== undefined ? { cpuProfile: (i: number) => join(dir, cpuProfileName(ctx.target, 'runner', `${scenario.name}.thread-${i + 1}`)) } : {}),
-      });
+      const threadPool = ctx.clientThreads ?? (ownPool = new ClientThreadPool(dir === undefined ? undefined : (i) => join(dir, cpuProfileName(ctx.target, 'runner', `${scenario.name}.thread-${i + 1}`))));
+      threads = await threadPool.open({ count: threadCount, clientOptions: ctx.clientOptions, connections: scenario.params.connections, params: scenario.params, seed: ctx.seed, runTag, signal: ctx.signal });
     }
     const shared = threads;
     const phase: WorkloadRun['phase'] = shared
@@ -93,12 +87,20 @@ export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioConte
   } finally {
     rec.stop();
     for (const c of pool) c.close();
-    await threads?.close();
+    try {
+      await threads?.release();
+    } catch (err) {
+      error ??= `client threads: ${(err as Error).message}`;
+    }
+    await ownPool?.close();
   }
   const durationMs = rec.elapsedMs();
   const succeeded = rec.done - rec.errors;
   const aborted = ctx.signal.aborted;
   const checksOk = result.checks.every((c) => c.ok);
+  const cpuUs = rec.cpuTimeUs();
+  const runnerCpu: Record<string, number> = durationMs > 0 && rec.done > 0 ? { runnerCpuPercent: round((cpuUs / 1000 / durationMs) * 100, 1), runnerCpuUsPerOp: round(cpuUs / rec.done, 1) } : {};
+  const extra: Record<string, number> = { ...result.extra, ...runnerCpu };
   const outcome: ScenarioOutcome = {
     scenario: scenario.name,
     status: aborted ? 'aborted' : error !== undefined || !checksOk ? 'failed' : 'passed',
@@ -112,7 +114,7 @@ export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioConte
     slo,
     ...(result.mix ? { mix: result.mix } : {}),
     ...(scenario.params.rate !== undefined ? { lateOps: rec.lateOps } : {}),
-    ...(result.extra ? { extra: result.extra } : {}),
+    ...(Object.keys(extra).length > 0 ? { extra } : {}),
     ...(aborted ? { error: 'interrupted' } : error !== undefined ? { error } : !checksOk ? { error: failedChecks(result) } : {}),
   };
   rec.destroy();

@@ -59,6 +59,8 @@ export class Recorder implements OpSink {
   private endUs = 0;
   private windowStartUs = 0;
   private windowOps = 0;
+  private cpuAtStart: NodeJS.CpuUsage | undefined;
+  private cpuUs = 0;
   /** Operations started while measuring (the denominator of error rates). */
   attempted = 0;
   /** Operations finished (succeeded or failed) while measuring. */
@@ -83,6 +85,7 @@ export class Recorder implements OpSink {
     else this.startUs += now - this.endUs; // the pause between phases is not measured time
     this.windowStartUs = now;
     this.measuring = true;
+    this.cpuAtStart = process.cpuUsage();
     this.ticker = setInterval(() => this.flushWindow(), this.opts.windowMs ?? 1000);
     this.ticker.unref?.();
   }
@@ -92,6 +95,8 @@ export class Recorder implements OpSink {
     if (!this.measuring) return;
     this.endUs = nowUs();
     this.measuring = false;
+    const cpu = process.cpuUsage(this.cpuAtStart);
+    this.cpuUs += cpu.user + cpu.system;
     if (this.ticker) clearInterval(this.ticker);
     this.ticker = undefined;
     if (this.windowOps > 0) this.seriesOps.push(this.windowOps);
@@ -141,6 +146,17 @@ export class Recorder implements OpSink {
   /** Elapsed measuring time in ms. */
   elapsedMs(): number {
     return ((this.measuring ? nowUs() : this.endUs) - this.startUs) / 1000;
+  }
+
+  /**
+   * CPU time of the whole runner process (every thread: the load loop, client threads, gRPC,
+   * recording) while measuring, in µs. Per operation it is what the load generator costs; near
+   * one core per thread, the generator is the bottleneck.
+   */
+  cpuTimeUs(): number {
+    if (!this.measuring || !this.cpuAtStart) return this.cpuUs;
+    const cpu = process.cpuUsage(this.cpuAtStart);
+    return this.cpuUs + cpu.user + cpu.system;
   }
 
   /** Operations completed in each one-second window so far. */

@@ -11,7 +11,7 @@ import { drive } from './driver.ts';
 import { errorKind } from './errors.ts';
 import { phaseByName } from './phases.ts';
 import type { OpSink } from './recorder.ts';
-import { ENTRY_LATENCY, ENTRY_OP, type FromThread, type ThreadData, type ToThread } from './thread-protocol.ts';
+import { ENTRY_LATENCY, ENTRY_OP, type FromThread, type ThreadData, type ThreadScenario, type ToThread } from './thread-protocol.ts';
 
 /** Milliseconds between batches (progress windows are one second: this keeps them accurate). */
 const FLUSH_MS = 50;
@@ -110,20 +110,22 @@ async function main(): Promise<void> {
     await profiler.post('Profiler.enable');
     await profiler.post('Profiler.start');
   }
-  const options = reviveOptions(data.clientOptions);
-  const pool = Array.from({ length: Math.max(1, data.connections) }, () => new Etcd3(options));
-  const abort = new AbortController();
-  // Type ids are per thread and continue across phases (the main thread keeps the same table).
+  let scenario: ThreadScenario | undefined;
+  let pool: Etcd3[] = [];
+  let abort = new AbortController();
+  // Type ids are per thread and continue across phases and scenarios (the main thread keeps the same table).
   const typeIds = new Map<string, number>();
-  let running = Promise.resolve();
+  // Messages are handled one after another: a phase, then the next, then the release.
+  let queue = Promise.resolve();
 
   const runPhase = async (m: Extract<ToThread, { t: 'phase' }>): Promise<void> => {
     const sink = new ForwardingSink(m.id, send, typeIds);
     try {
+      if (!scenario) throw new Error('client thread: phase before open');
       const def = phaseByName(m.name);
-      const tally = def.tally(data.params);
-      const op = def.op({ params: data.params, seed: data.seed, runTag: data.runTag, rec: sink }, m.args, tally);
-      await drive(sink, pool, { ...m.opts, signal: abort.signal, shard: { index: data.index, count: data.count } }, op);
+      const tally = def.tally(scenario.params);
+      const op = def.op({ params: scenario.params, seed: scenario.seed, runTag: scenario.runTag, rec: sink }, m.args, tally);
+      await drive(sink, pool, { ...m.opts, signal: abort.signal, shard: { index: scenario.index, count: scenario.count } }, op);
       sink.close();
       send({ t: 'done', id: m.id, tally });
     } catch (err) {
@@ -131,13 +133,32 @@ async function main(): Promise<void> {
       send({ t: 'done', id: m.id, error: err instanceof Error ? err.message : String(err) });
     }
   };
+  const release = (): void => {
+    for (const c of pool) c.close();
+    pool = [];
+    scenario = undefined;
+  };
 
   port.on('message', (m: ToThread) => {
-    if (m.t === 'phase') running = running.then(() => runPhase(m));
-    else if (m.t === 'abort') abort.abort();
-    else if (m.t === 'close') {
-      void running.then(async () => {
-        for (const c of pool) c.close();
+    if (m.t === 'abort') {
+      abort.abort();
+      return;
+    }
+    queue = queue.then(async () => {
+      if (m.t === 'open') {
+        release();
+        scenario = m.scenario;
+        abort = new AbortController();
+        const options = reviveOptions(scenario.clientOptions);
+        pool = Array.from({ length: Math.max(1, scenario.connections) }, () => new Etcd3(options));
+        send({ t: 'opened' });
+      } else if (m.t === 'phase') {
+        await runPhase(m);
+      } else if (m.t === 'release') {
+        release();
+        send({ t: 'released' });
+      } else if (m.t === 'close') {
+        release();
         if (profiler) {
           const { profile } = await profiler.post('Profiler.stop');
           writeFileSync(data.cpuProfile as string, JSON.stringify(profile));
@@ -145,8 +166,8 @@ async function main(): Promise<void> {
         }
         send({ t: 'closed' });
         port.close();
-      });
-    }
+      }
+    });
   });
   send({ t: 'ready' });
 }

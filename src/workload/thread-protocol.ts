@@ -11,23 +11,31 @@ import type { PhaseOptions, Tally } from './kit.ts';
 
 /** What a client thread is started with (`workerData`). */
 export interface ThreadData {
-  /** 0-based thread number and how many there are: its share of the clients. */
-  readonly index: number;
-  readonly count: number;
-  readonly clientOptions: IOptions;
-  /** Connections this thread opens (its clients share them). */
-  readonly connections: number;
-  readonly params: ResolvedParams;
-  readonly seed: number;
-  readonly runTag: string;
   /** Write this thread's CPU profile here when it closes (`--cpu-prof`). */
   readonly cpuProfile?: string;
 }
 
+/** A scenario's use of a thread: its share of the clients and what the phases need. */
+export interface ThreadScenario {
+  /** 0-based thread number within the scenario and how many it uses. */
+  readonly index: number;
+  readonly count: number;
+  readonly clientOptions: IOptions;
+  /** Connections this thread opens for the scenario (its clients share them). */
+  readonly connections: number;
+  readonly params: ResolvedParams;
+  readonly seed: number;
+  readonly runTag: string;
+}
+
 /** Main → thread. */
 export type ToThread =
+  | { readonly t: 'open'; readonly scenario: ThreadScenario }
   | { readonly t: 'phase'; readonly id: number; readonly name: string; readonly args: unknown; readonly opts: PhaseOptions }
   | { readonly t: 'abort' }
+  /** The scenario is over: close its connections. */
+  | { readonly t: 'release' }
+  /** The runner is done: write the profile and end. */
   | { readonly t: 'close' };
 
 /** Entry codes in a batch's `entries` (triples: code, type id, µs). */
@@ -37,6 +45,8 @@ export const ENTRY_LATENCY = 1;
 /** Thread → main. */
 export type FromThread =
   | { readonly t: 'ready' }
+  | { readonly t: 'opened' }
+  | { readonly t: 'released' }
   /** The thread's load loop started measuring (after its warm-up). */
   | { readonly t: 'start'; readonly id: number }
   | {

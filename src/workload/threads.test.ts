@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { resolveScenario } from '../../scenarios/loader.ts';
 import { startNoopServer } from '../bench/noop-server.ts';
 import { runScenario } from './index.ts';
+import { ClientThreadPool } from './threads.ts';
 import { makeContext } from './test-support.ts';
 import type { ScenarioOutcome } from './types.ts';
 
@@ -66,6 +67,24 @@ describe('client threads', () => {
     assert.equal(counts(o)['put-get'], 90);
     assert.equal(o.checks[0]?.ok, false);
     assert.match(o.checks[0]?.detail ?? '', /^3 of 90 Gets returned another value; first \/load-test\/client-[147]\/key-3: got "stale:/);
+  });
+
+  it('a pool keeps its threads across scenarios with different thread counts', async () => {
+    const pool = new ClientThreadPool();
+    try {
+      const ctx = { ...makeContext({ clientOptions: { hosts: `http://${server.address}` }, seed: 7 }), clientThreads: pool };
+      const three = await runScenario(resolveScenario({ name: 'a', workload: 'put-get', params: { clients: 6, opsPerClient: 20, clientThreads: 3 } }, 'standard', 'test'), ctx);
+      assert.equal(pool.size, 3);
+      const two = await runScenario(resolveScenario({ name: 'b', workload: 'put-get', params: { clients: 5, opsPerClient: 20, clientThreads: 2 } }, 'standard', 'test'), ctx);
+      assert.equal(pool.size, 3, 'no new thread for a scenario that needs fewer');
+      assert.equal(three.status, 'passed', three.error);
+      assert.equal(two.status, 'passed', two.error);
+      assert.equal(counts(three)['put-get'], 120);
+      assert.equal(counts(two)['put-get'], 100, 'two of the three threads share all five clients');
+    } finally {
+      await pool.close();
+    }
+    assert.equal(pool.size, 0);
   });
 
   it('counts failures by kind from every thread', async () => {

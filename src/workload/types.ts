@@ -5,6 +5,7 @@
  */
 import type { Etcd3, IOptions } from 'etcd3';
 import type { EventBody, ScenarioEndEvent, ServerSample, TargetKind } from '../events/schema.ts';
+import type { ClientThreadPool } from './threads.ts';
 
 export interface ScenarioContext {
   /** Target name as shown to users (`memory`, `rocksdb`, `etcd`, `endpoint`, `noop`). */
@@ -24,6 +25,11 @@ export interface ScenarioContext {
   serverSample(): ServerSample | undefined;
   /** `--cpu-prof DIR`: client threads write their CPU profiles there. */
   readonly cpuProfDir?: string;
+  /**
+   * The runner's client threads, kept warm across scenarios (the runner closes them). Absent: a
+   * scenario with `clientThreads` > 1 starts its own and closes them at its end.
+   */
+  readonly clientThreads?: ClientThreadPool;
 }
 
 /** What a workload reports at the end (the runner adds v, t, target, grade). */
