@@ -9,6 +9,7 @@ import {
   decodeSnapshot,
   encodeBatch,
   encodeSnapshot,
+  encodeSnapshotInSlices,
   type MemorySnapshot,
 } from './codec.ts';
 
@@ -82,6 +83,19 @@ test('snapshots round-trip', () => {
   assert.deepEqual(decodeSnapshot(encodeSnapshot(s)), s);
   const empty: MemorySnapshot = { revision: 1, compactRevision: 0, leases: [], changes: [] };
   assert.deepEqual(decodeSnapshot(encodeSnapshot(empty)), empty);
+});
+
+test('a snapshot encoded in slices is the same bytes, and changes appended meanwhile are left out', async () => {
+  const changes: Change[] = Array.from({ length: 10 }, (_, i) => put(i + 2, 0, `k${i}`, `v${i}`));
+  const s: MemorySnapshot = { revision: 11, compactRevision: 0, leases: [{ id: 7, ttlSec: 30 }], changes };
+  const whole = encodeSnapshot(s);
+  const sliced = encodeSnapshotInSlices(s, 3);
+  // The caller keeps appending to its change log and granting leases while the slices run.
+  changes.push(put(12, 0, 'late', 'x'));
+  s.leases.push({ id: 8, ttlSec: 30 });
+  const bytes = await sliced;
+  assert.deepEqual(bytes, whole);
+  assert.equal(decodeSnapshot(bytes).changes.length, 10);
 });
 
 test('decoded keys and values are copies, not views into the record', () => {

@@ -280,6 +280,41 @@ export function encodeSnapshot(s: MemorySnapshot): Buffer {
   return w.buf.subarray(0, w.pos);
 }
 
+/** Changes encoded between two yields of `encodeSnapshotInSlices`. */
+export const SNAPSHOT_SLICE_CHANGES = 16_384;
+
+/**
+ * `encodeSnapshot` in slices of `slice` changes, yielding to the event loop (setImmediate)
+ * between them, so that encoding a large state does not stall everything else (~0.4 s per
+ * 240k changes in one piece). Encodes the first `s.changes.length` changes as of the call: the
+ * caller may append to `s.changes` meanwhile, but must not replace or alter those entries (the
+ * memory engine only ever appends to its change log, and compaction swaps in a new array).
+ * The same bytes as `encodeSnapshot`.
+ */
+export async function encodeSnapshotInSlices(s: MemorySnapshot, slice = SNAPSHOT_SLICE_CHANGES): Promise<Buffer> {
+  const changes = s.changes;
+  const n = changes.length;
+  const leases = [...s.leases];
+  const yieldNow = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+  let estimate = 64 + leases.length * 12;
+  for (let i = 0; i < n; i++) {
+    const c = changes[i];
+    estimate += 24 + (c.type === 'put' ? c.kv.key.length + c.kv.value.length + 16 : c.key.length);
+  }
+  const w = new Writer(estimate);
+  w.u8(VERSION);
+  w.uint(s.revision);
+  w.uint(s.compactRevision);
+  writeLeases(w, leases);
+  w.uint(n);
+  for (let from = 0; from < n; from += slice) {
+    if (from > 0) await yieldNow();
+    const to = Math.min(n, from + slice);
+    for (let i = from; i < to; i++) writeChange(w, changes[i]);
+  }
+  return w.buf.subarray(0, w.pos);
+}
+
 /** Decodes a snapshot; `what` names it in errors (e.g. the file). */
 export function decodeSnapshot(buf: Buffer, what = 'snapshot'): MemorySnapshot {
   const r = new Reader(buf, what);

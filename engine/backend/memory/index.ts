@@ -180,7 +180,7 @@ export class MemoryBackend implements Backend {
     // writes them in order and runs these callbacks in order.
     return log.append(batch, () => {
       this.apply(batch, keys);
-      // Encodes synchronously (see MemoryLog.saveSnapshot), so the snapshot is this state.
+      // The snapshot is this state: its change log is only appended to while it is encoded.
       if (log.snapshotDue) {
         log.saveSnapshot(this.snapshot()).catch((err: unknown) => (this.opts.log ?? defaultLog)('error', `memory engine: snapshot not taken: ${(err as Error).message}`));
       }

@@ -21,7 +21,7 @@ import {
   createBatchEncoder,
   decodeBatch,
   decodeSnapshot,
-  encodeSnapshot,
+  encodeSnapshotInSlices,
   type MemorySnapshot,
 } from './codec.ts';
 
@@ -177,13 +177,14 @@ export class MemoryLog {
    * revision of the last appended batch: a snapshot of any other state would not line up with
    * the log.
    *
-   * `s` is read (encoded) synchronously within this call, before its first await, so the
-   * caller may go on changing the arrays it passed as soon as the call returns.
+   * `s` is encoded in slices between other work (`encodeSnapshotInSlices`): the caller may go
+   * on appending to `s.changes` (only the entries present now are encoded) and may replace the
+   * array, but must not alter the entries it held.
    *
-   * Resolves once `s` is encoded; the file is written, synced and the covered log segments are
+   * Resolves at once; the snapshot is encoded, written, synced and the covered log segments are
    * deleted in the background while appends go on, so a large snapshot does not stall the
    * commit pipeline. Nothing depends on it for durability (the log still holds every batch);
-   * if writing fails, the error is logged and `snapshotDue` turns true again to retry.
+   * if it fails, the error is logged and `snapshotDue` turns true again to retry.
    * `snapshotWritten()` waits for it.
    */
   async saveSnapshot(s: MemorySnapshot): Promise<void> {
@@ -201,26 +202,30 @@ export class MemoryLog {
         `memory log: snapshot revision ${s.revision} is invalid; expected ${this.revision}, the revision of the last appended batch`,
       );
     }
-    const data = encodeSnapshot(s);
+    const index = this.index;
     const coveredRequests = this.pendingRequests;
     const coveredBytes = this.pendingBytes;
     const previousBytes = this.snapshotBytes;
-    // What is appended while the snapshot is written counts towards the next one.
+    // What is appended while the snapshot is made counts towards the next one.
     this.pendingRequests -= coveredRequests;
     this.pendingBytes -= coveredBytes;
-    this.snapshotBytes = data.length;
-    this.writing = this.wal.saveSnapshot(data, this.index).then(
-      () => {
-        this.writing = undefined;
-      },
-      (err: unknown) => {
-        this.writing = undefined;
-        this.pendingRequests += coveredRequests;
-        this.pendingBytes += coveredBytes;
-        this.snapshotBytes = previousBytes;
-        this.logger('error', `memory log: writing the snapshot at revision ${s.revision} failed (the log still holds every batch): ${(err as Error).message}`);
-      },
-    );
+    this.writing = encodeSnapshotInSlices(s)
+      .then((data) => {
+        this.snapshotBytes = data.length;
+        return this.wal.saveSnapshot(data, index);
+      })
+      .then(
+        () => {
+          this.writing = undefined;
+        },
+        (err: unknown) => {
+          this.writing = undefined;
+          this.pendingRequests += coveredRequests;
+          this.pendingBytes += coveredBytes;
+          this.snapshotBytes = previousBytes;
+          this.logger('error', `memory log: writing the snapshot at revision ${s.revision} failed (the log still holds every batch): ${(err as Error).message}`);
+        },
+      );
   }
 
   /** Resolves when no snapshot is being written (for tests and orderly shutdown). */
