@@ -9,8 +9,11 @@
  *   npm run bench:serve                                 # 50 clients x 1,000 pairs, all targets
  *   npm run bench:serve -- --clients 10 --pairs 100     # quick
  *   npm run bench:serve -- --targets memory,etcd
+ *
+ * Besides pairs/s it prints each server's CPU time per RPC over the measured phase (from /proc),
+ * which other load on the machine disturbs much less than throughput.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,6 +45,23 @@ interface BenchResult {
   /** Failed requests plus Gets that did not return the value just put. */
   errors: number;
   pairs: number;
+  /**
+   * The server's CPU time (user + system) per RPC over the measured phase, in us; NaN where
+   * /proc is not available. Less sensitive to other load on the machine than pairs/s.
+   */
+  serverCpuUsPerRpc: number;
+}
+
+/** CPU time (user + system) a process has used so far, in us, from /proc; NaN if unreadable. */
+function processCpuUs(pid: number): number {
+  try {
+    // Fields after the command name (which may contain spaces) start at `state`; utime and stime
+    // are the 14th and 15th fields overall, in clock ticks (100 per second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return NaN;
+  }
 }
 
 const ROCKSDB = existsSync(fileURLToPath(new URL('../../engine/backend/rocksdb/index.ts', import.meta.url)));
@@ -78,7 +98,7 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function drive(address: string, opts: BenchOptions, target: Target): Promise<BenchResult> {
+async function drive(address: string, pid: number, opts: BenchOptions, target: Target): Promise<BenchResult> {
   const client = new Etcd3({ hosts: `http://${address}` });
   try {
     let errors = 0;
@@ -94,6 +114,7 @@ async function drive(address: string, opts: BenchOptions, target: Target): Promi
     );
     const latencies = new Float64Array(opts.clients * opts.pairs);
     let n = 0;
+    const cpuBefore = processCpuUs(pid);
     const started = performance.now();
     await Promise.all(
       Array.from({ length: opts.clients }, async (_, c) => {
@@ -110,6 +131,7 @@ async function drive(address: string, opts: BenchOptions, target: Target): Promi
       }),
     );
     const elapsedSec = (performance.now() - started) / 1000;
+    const serverCpuUs = processCpuUs(pid) - cpuBefore;
     const sorted = latencies.subarray(0, n).sort();
     return {
       target,
@@ -119,6 +141,8 @@ async function drive(address: string, opts: BenchOptions, target: Target): Promi
       maxMs: sorted[n - 1] ?? NaN,
       errors,
       pairs: n,
+      // Two RPCs per pair, failed ones included.
+      serverCpuUsPerRpc: serverCpuUs / (2 * opts.clients * opts.pairs),
     };
   } finally {
     client.close();
@@ -132,7 +156,7 @@ async function runTarget(target: Target, opts: BenchOptions): Promise<BenchResul
   let server: ServerChild | undefined;
   try {
     server = target === 'etcd' ? await spawnEtcd(join(dir.path, 'data')) : await spawnServe({ engine: target, dataDir: join(dir.path, 'data') });
-    return await drive(server.address, opts, target);
+    return await drive(server.address, server.pid, opts, target);
   } finally {
     await server?.stop();
     await dir.remove();
@@ -157,9 +181,9 @@ async function main(): Promise<void> {
     else results.push(r);
   }
   const etcd = results.find((r) => r.target === 'etcd');
-  const rows = [['target', 'pairs/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'vs etcd']];
+  const rows = [['target', 'pairs/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'vs etcd', 'server us/RPC']];
   for (const r of results) {
-    rows.push([r.target, fmt(r.pairsPerSec), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1), fmt(r.maxMs, 1), String(r.errors), etcd ? `${(r.pairsPerSec / etcd.pairsPerSec).toFixed(2)}x` : '-']);
+    rows.push([r.target, fmt(r.pairsPerSec), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1), fmt(r.maxMs, 1), String(r.errors), etcd ? `${(r.pairsPerSec / etcd.pairsPerSec).toFixed(2)}x` : '-', fmt(r.serverCpuUsPerRpc)]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) process.stdout.write(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ') + '\n');

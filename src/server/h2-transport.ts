@@ -113,6 +113,8 @@ class MessageReader {
 abstract class CallBase extends EventEmitter {
   /** The call ended: status sent, cancelled, or the stream closed. */
   protected done = false;
+  /** Our status went out (a close after that is the normal end, not a cancel). */
+  private statusSent = false;
   protected headersSent = false;
   private trailers: http2.OutgoingHttpHeaders = OK_TRAILERS;
   private readonly reader: MessageReader;
@@ -197,8 +199,7 @@ abstract class CallBase extends EventEmitter {
 
   private onClose(): void {
     clearTimeout(this.timer);
-    if (this.done) return;
-    this.cancel();
+    if (!this.statusSent) this.cancel();
   }
 
   protected cancel(): void {
@@ -243,19 +244,25 @@ abstract class CallBase extends EventEmitter {
       return;
     }
     this.done = true;
+    this.statusSent = true;
     clearTimeout(this.timer);
     const s = toStatus(status);
     const trailers = s.code === Status.OK && s.details === 'OK' && !s.metadata ? OK_TRAILERS : statusHeaders(s.code, s.details, s.metadata);
-    if (!this.headersSent && last === undefined) {
-      // Trailers-only response, as grpc-js sends for a call that fails before answering.
-      this.headersSent = true;
-      this.stream.respond({ ...TRAILERS_ONLY, ...trailers }, { endStream: true });
-      return;
+    try {
+      if (!this.headersSent && last === undefined) {
+        // Trailers-only response, as grpc-js sends for a call that fails before answering.
+        this.headersSent = true;
+        this.stream.respond({ ...TRAILERS_ONLY, ...trailers }, { endStream: true });
+        return;
+      }
+      this.trailers = trailers;
+      this.sendHeaders();
+      if (last !== undefined) this.stream.end(last);
+      else this.stream.end();
+    } catch {
+      // The stream went away in between (session destroyed): nobody is left to answer.
+      this.stream.destroy();
     }
-    this.trailers = trailers;
-    this.sendHeaders();
-    if (last !== undefined) this.stream.end(last);
-    else this.stream.end();
   }
 }
 
@@ -370,8 +377,14 @@ export class BidiCall extends CallBase {
       return;
     }
     if (buf === undefined) return;
-    this.sendHeaders();
-    const ok = this.stream.write(buf);
+    let ok: boolean;
+    try {
+      this.sendHeaders();
+      ok = this.stream.write(buf);
+    } catch {
+      this.stream.destroy();
+      return;
+    }
     if (!this.wantDrain || this.waitingDrain) return;
     if (ok) {
       this.wantDrain = false;
@@ -472,6 +485,14 @@ export class H2GrpcServer {
 
   private onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
     stream.on('error', noop);
+    try {
+      this.dispatch(stream, headers);
+    } catch {
+      stream.destroy();
+    }
+  }
+
+  private dispatch(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
     const ct = headers['content-type'];
     if (typeof ct !== 'string' || !ct.startsWith('application/grpc')) {
       stream.respond({ ':status': http2.constants.HTTP_STATUS_UNSUPPORTED_MEDIA_TYPE }, { endStream: true });
