@@ -27,7 +27,7 @@
  * extents) to the filesystem journal, which made each sync ~1.5-3x slower here than a sync of
  * overwritten blocks. RocksDB writes its WAL with write() at its own file offset (no O_APPEND),
  * preallocates with FALLOC_FL_KEEP_SIZE (the size still grows) and trims the file to its data
- * when it closes it. So this keeps a few MiB of zeros written past RocksDB's position: RocksDB's
+ * when it closes it. So this keeps up to 1 MiB of zeros written past RocksDB's position: RocksDB's
  * appends then overwrite blocks that already exist, and a sync writes data only. Zeros are only
  * ever written at the file's current end, between write batches (the caller runs on the write
  * lane), so they never cover anything RocksDB wrote. RocksDB's WAL reader skips zero-filled
@@ -42,9 +42,13 @@ import type { NativeDb } from './binding.ts';
 /** RocksDB's counter of installed super versions (bumped by every memtable switch). */
 const SUPER_VERSION = 'rocksdb.current-super-version-number';
 
-/** Zeros written past RocksDB's WAL position at a time, and how close it may come first. */
-const ZEROS_AHEAD = 4 * 2 ** 20;
-const ZEROS_MARGIN = 2 ** 20;
+/**
+ * Zeros written past RocksDB's WAL position at a time, and how close it may come first. The
+ * next fdatasync writes the zeros out too, so a chunk is small enough for that one sync to stay
+ * short (1 MiB is ~30 batches of 64 puts).
+ */
+const ZEROS_AHEAD = 2 ** 20;
+const ZEROS_MARGIN = 256 * 1024;
 let zeros: Buffer | undefined;
 
 export class WalSyncer {
