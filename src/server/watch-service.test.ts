@@ -171,5 +171,10 @@ describe('watch response encoding', () => {
       const whole = Buffer.from(type.encode({ header, watchId, events: wire }).finish());
       assert.deepEqual(encodeEventsResponse(header, watchId, events), whole, `watch ${watchId}`);
     }
+    // A replayed put (a new event object around the same KeyValue) and the same KeyValue as a
+    // delete's previous value encode as themselves, not as a cached neighbour.
+    const replay = [{ type: 'PUT' as const, kv }, { type: 'DELETE' as const, kv: events[2].kv, prevKv: kv }];
+    const replayWire = [{ type: 0, kv }, { type: 1, kv: events[2].kv, prevKv: kv }];
+    assert.deepEqual(encodeEventsResponse(header, 1, replay), Buffer.from(type.encode({ header, watchId: 1, events: replayWire }).finish()));
   });
 });

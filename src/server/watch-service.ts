@@ -48,8 +48,14 @@ const DUPLICATE_ID = 'mvcc: duplicate watch ID provided on the WatchStream';
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 const WatchResponseType = protoType('etcdserverpb.WatchResponse');
-/** An event's bytes as a WatchResponse `events` entry (field 11), kept while the event lives. */
-const encodedEvents = new WeakMap<MvccEvent, Buffer>();
+/**
+ * An event's bytes as a WatchResponse `events` entry (field 11), kept while the event lives.
+ * A put without a previous value is keyed by its KeyValue, which the store shares between the
+ * live push and history replays (a watcher catching up after backpressure reuses the bytes);
+ * other events by the event object. Both rely on the store never changing a KeyValue or an
+ * event it has handed out.
+ */
+const encodedEvents = new WeakMap<object, Buffer>();
 /**
  * A header's bytes as field 1; one header object is shared by all watchers of a commit (the
  * store hands out a fresh header object per call and never changes one afterwards).
@@ -72,10 +78,11 @@ export function encodeEventsResponse(header: ResponseHeader, watchId: number, ev
   const parts: Buffer[] = [head, id];
   let bytes = head.length + id.length;
   for (const e of events) {
-    let b = encodedEvents.get(e);
+    const cacheKey: object = e.type === 'PUT' && e.prevKv === undefined ? e.kv : e;
+    let b = encodedEvents.get(cacheKey);
     if (b === undefined) {
       b = asBuffer(WatchResponseType.encode({ events: toWireEvents([e]) }).finish());
-      encodedEvents.set(e, b);
+      encodedEvents.set(cacheKey, b);
     }
     parts.push(b);
     bytes += b.length;
