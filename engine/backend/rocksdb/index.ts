@@ -45,6 +45,7 @@ import {
   u64,
 } from './keys.ts';
 import { rangeCurrent, rangeHistorical, readHistory, resolveCurrent } from './reads.ts';
+import { KeyFilter } from './key-filter.ts';
 import { RangeCache } from './range-cache.ts';
 import { RowCache } from './row-cache.ts';
 import { WalSyncer } from './wal-sync.ts';
@@ -57,6 +58,8 @@ export interface RocksdbBackendOptions extends BackendOptions {
   writeBufferBytes?: number;
   /** Bound of the cache of whole range answers, in bytes (default 4 MiB; 0 = none). */
   rangeCacheBytes?: number;
+  /** Size of the filter of written keys kept for a database new at open (default 4 MiB; 0 = none). */
+  keyFilterBytes?: number;
 }
 
 /** The RocksDB database could not be opened (corrupt, locked by another process, unreadable). */
@@ -75,6 +78,7 @@ export const ROCKSDB_SUBDIR = 'rocksdb';
 const DEFAULT_ROW_CACHE_BYTES = 32 * 2 ** 20;
 const DEFAULT_WRITE_BUFFER_BYTES = 32 * 2 ** 20;
 const DEFAULT_RANGE_CACHE_BYTES = 4 * 2 ** 20;
+const DEFAULT_KEY_FILTER_BYTES = 4 * 2 ** 20;
 const EMPTY = Buffer.alloc(0);
 /** A WriteBatch record's tag and two length varints, at most. */
 const WAL_OP_OVERHEAD = 11;
@@ -97,6 +101,8 @@ class RocksdbBackend implements Backend {
   private release: (() => Promise<void>) | undefined;
   private readonly cache: RowCache;
   private readonly ranges: RangeCache;
+  /** Every key written since open, when the database was new then (see `key-filter.ts`). */
+  private filter: KeyFilter | undefined;
   /** Newest revision whose commit has completed (reads at or above it use k/). */
   private revision = 1;
   private compactRevision = 0;
@@ -142,6 +148,9 @@ class RocksdbBackend implements Backend {
       this.gets = new GetBatcher(db);
       const [rev, compact, swept, keys] = await getMany(db, [META_REVISION, META_COMPACT, META_SWEPT, META_KEY_COUNT]);
       this.revision = rev === null ? 1 : readU64(rev, 0);
+      // No revision yet: no batch with a key change was ever committed, so k/ is empty.
+      const filterBytes = this.opts.keyFilterBytes ?? DEFAULT_KEY_FILTER_BYTES;
+      this.filter = rev === null && filterBytes > 0 ? new KeyFilter(filterBytes) : undefined;
       this.compactRevision = compact === null ? 0 : readU64(compact, 0);
       this.keyCount = keys === null ? 0 : readU64(keys, 0);
       const leases: LeaseRecord[] = (await collect(db, { gte: PREFIX_META_LEASE, lt: prefixEnd(PREFIX_META_LEASE) })).map((r) => ({
@@ -190,9 +199,10 @@ class RocksdbBackend implements Backend {
   }
 
   async get(key: Buffer, revision: number): Promise<KeyValue | undefined> {
+    const id = key.toString('latin1');
+    if (this.filter !== undefined && !this.filter.mayHave(id)) return undefined;
     const p = this.prefetched;
     if (p !== undefined && p.revision === revision) {
-      const id = key.toString('latin1');
       const cached = this.cache.getById(id);
       const rec = cached !== undefined ? cached : p.records.get(id);
       if (rec !== undefined) return resolveCurrent(this.db, key, rec, revision);
@@ -214,6 +224,7 @@ class RocksdbBackend implements Backend {
     for (const k of keys) {
       const id = k.toString('latin1');
       if (seen.has(id) || this.cache.getById(id) !== undefined) continue;
+      if (this.filter !== undefined && !this.filter.mayHave(id)) continue;
       seen.add(id);
       missing.push(k);
       ids.push(id);
@@ -312,6 +323,8 @@ class RocksdbBackend implements Backend {
       // of version 1 has no previous record to detach (a delete before it in the batch did it).
       const id = key.toString('latin1');
       ids[i] = id;
+      // Before RocksDB has it: a read that misses the filter is answered "absent" without asking.
+      this.filter?.add(id);
       if (c.type === 'delete' || c.kv.version > 1) {
         const prev = latest.get(id) ?? this.cache.getById(id);
         const prevLease = prev === undefined ? 0 : recordLease(prev);
