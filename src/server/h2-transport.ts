@@ -71,6 +71,12 @@ function toStatus(err: StatusLike): { code: number; details: string; metadata?: 
   return { code: Status.UNKNOWN, details: err.message ?? 'Unknown Error', metadata: err.metadata };
 }
 
+/** A trailers-only response's headers in grpc-js's order: status, message, HTTP, metadata. */
+function trailersOnly(status: http2.OutgoingHttpHeaders): http2.OutgoingHttpHeaders {
+  const { 'grpc-status': code, 'grpc-message': message, ...metadata } = status;
+  return { 'grpc-status': code, 'grpc-message': message, ...TRAILERS_ONLY, ...metadata };
+}
+
 function statusHeaders(code: number, details: string, metadata: Metadata | null | undefined): http2.OutgoingHttpHeaders {
   const h: http2.OutgoingHttpHeaders = { 'grpc-status': String(code), 'grpc-message': encodeURI(details) };
   return metadata ? Object.assign(h, metadata.toHttp2Headers()) : h;
@@ -252,7 +258,7 @@ abstract class CallBase extends EventEmitter {
       if (!this.headersSent && last === undefined) {
         // Trailers-only response, as grpc-js sends for a call that fails before answering.
         this.headersSent = true;
-        this.stream.respond({ ...TRAILERS_ONLY, ...trailers }, { endStream: true });
+        this.stream.respond(trailersOnly(trailers), { endStream: true });
         return;
       }
       this.trailers = trailers;
@@ -503,7 +509,7 @@ export class H2GrpcServer {
     if (route === undefined) {
       const name = this.unimplemented.get(path) ?? path;
       stream.respond(
-        { ...TRAILERS_ONLY, ...statusHeaders(Status.UNIMPLEMENTED, `The server does not implement the method ${name}`, null) },
+        trailersOnly(statusHeaders(Status.UNIMPLEMENTED, `The server does not implement the method ${name}`, null)),
         { endStream: true },
       );
       return;
