@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import { H2GrpcServer } from '../server/h2-transport.ts';
 
 interface Kv {
   key: Buffer;
@@ -219,14 +220,17 @@ export async function startNoopServer(listen = '127.0.0.1:0', faults: NoopFaults
     },
   };
 
-  const server = new grpc.Server();
+  // The same lean gRPC transport as `metabench serve`: with grpc-js's Server this "no-op" spent
+  // more CPU per call than serve itself, so its ceiling understated the load generator's.
+  const server = new H2GrpcServer({ maxReceiveMessageLength: 4 * 1024 * 1024 });
   server.addService(services.KV, kv as unknown as grpc.UntypedServiceImplementation);
   server.addService(services.Watch, watch as unknown as grpc.UntypedServiceImplementation);
   server.addService(services.Maintenance, maintenance as unknown as grpc.UntypedServiceImplementation);
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(new Error(`noop server: cannot bind ${listen}: ${err.message}`, { cause: err })) : resolve(p))),
-  );
   const host = listen.slice(0, listen.lastIndexOf(':'));
+  const wanted = Number(listen.slice(listen.lastIndexOf(':') + 1));
+  const port = await server.bind(host, wanted).catch((err: unknown) => {
+    throw new Error(`noop server: cannot bind ${listen}: ${(err as Error).message}`, { cause: err });
+  });
   return {
     address: `${host}:${port}`,
     stop: () =>
