@@ -2,10 +2,8 @@
  * The `etcd` target: Debian's etcd binary (package `etcd-server`) as a single member on free
  * loopback ports with a temporary data directory, ready when it answers a Status request.
  */
-import type { IOptions } from 'etcd3';
-import { waitReady } from './readiness.ts';
 import { freePort } from './free-port.ts';
-import { disposeDataDir, makeDataDir, spawnServer, type ServerProcess } from './server-process.ts';
+import { disposeDataDir, makeDataDir, serverTarget, spawnServer, type ServerProcess } from './server-process.ts';
 import { TargetStartError, TargetUnavailableError, type StartOptions, type StartedTarget } from './types.ts';
 import { which } from './which.ts';
 
@@ -54,21 +52,8 @@ export async function startEtcd(name: string, opts: StartOptions): Promise<Start
       etcdMemberArgs({ name: 'metabench', dataDir: `${dataDir}/member-data`, clientPort, peerPort, initialCluster: `metabench=http://127.0.0.1:${peerPort}` }),
       { stopGraceMs: opts.stopGraceMs },
     );
-    const clientOptions: IOptions = { hosts: `http://${address}` };
     try {
-      const ready = await waitReady(clientOptions, { what: `etcd at ${address}`, timeoutMs: opts.readyTimeoutMs, signal: opts.signal, exited: proc.exited });
-      return {
-        name,
-        kind: 'etcd',
-        clientOptions,
-        server: { address, pid: proc.pid, version: ready.version },
-        exitedEarly: proc.ended,
-        stop: async () => {
-          const how = await proc.stop();
-          log('info', `etcd (pid ${proc.pid}) stopped: ${how}`);
-          disposeDataDir(dataDir, opts.keepData, log);
-        },
-      };
+      return await serverTarget({ name, kind: 'etcd', label: 'etcd', proc, address, cleanup: () => disposeDataDir(dataDir, opts.keepData, log) }, opts);
     } catch (err) {
       lastError = err;
       const how = await proc.stop();

@@ -6,11 +6,9 @@
  */
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
-import type { IOptions } from 'etcd3';
 import { PACKAGE_ROOT } from '../results/manifest.ts';
 import { cpuProfArgs } from './cpu-prof.ts';
-import { waitReady } from './readiness.ts';
-import { disposeDataDir, makeDataDir, spawnServer, type ServerProcess } from './server-process.ts';
+import { disposeDataDir, makeDataDir, serverTarget, spawnServer, type ServerProcess } from './server-process.ts';
 import { TargetStartError, type StartOptions, type StartedTarget } from './types.ts';
 
 /** The CLI entry a child runs as `node <bin> serve …`. */
@@ -26,20 +24,7 @@ export async function startMetaStore(name: string, engine: 'memory' | 'rocksdb',
   });
   try {
     const address = await readReadyLine(proc, `metabench serve --engine ${engine}`, opts.readyTimeoutMs ?? 30_000, opts.signal);
-    const clientOptions: IOptions = { hosts: `http://${address}` };
-    const ready = await waitReady(clientOptions, { what: `metabench serve (${engine}) at ${address}`, timeoutMs: opts.readyTimeoutMs, signal: opts.signal, exited: proc.exited });
-    return {
-      name,
-      kind: engine,
-      clientOptions,
-      server: { address, pid: proc.pid, version: ready.version },
-      exitedEarly: proc.ended,
-      stop: async () => {
-        const how = await proc.stop();
-        log('info', `metabench serve (pid ${proc.pid}) stopped: ${how}`);
-        disposeDataDir(dataDir, opts.keepData, log);
-      },
-    };
+    return await serverTarget({ name, kind: engine, label: `metabench serve (${engine})`, proc, address, cleanup: () => disposeDataDir(dataDir, opts.keepData, log) }, opts);
   } catch (err) {
     await proc.stop();
     disposeDataDir(dataDir, opts.keepData, log);

@@ -5,11 +5,9 @@
  * Status request; SIGTERM, then SIGKILL). It keeps no data on disk and is never graded.
  */
 import { fileURLToPath } from 'node:url';
-import type { IOptions } from 'etcd3';
 import { cpuProfArgs } from './cpu-prof.ts';
 import { readReadyLine } from './metastore.ts';
-import { waitReady } from './readiness.ts';
-import { spawnServer } from './server-process.ts';
+import { serverTarget, spawnServer } from './server-process.ts';
 import type { StartOptions, StartedTarget } from './types.ts';
 
 /** The noop server's executable (registers tsx, then serves). */
@@ -20,19 +18,7 @@ export async function startNoop(name: string, opts: StartOptions): Promise<Start
   const proc = spawnServer(process.execPath, [...cpuProfArgs(opts.cpuProfDir, name, 'server'), NOOP_ENTRY, '127.0.0.1:0'], { stopGraceMs: opts.stopGraceMs, pipeStdout: true });
   try {
     const address = await readReadyLine(proc, 'noop server', opts.readyTimeoutMs ?? 30_000, opts.signal);
-    const clientOptions: IOptions = { hosts: `http://${address}` };
-    const ready = await waitReady(clientOptions, { what: `noop server at ${address}`, timeoutMs: opts.readyTimeoutMs, signal: opts.signal, exited: proc.exited });
-    return {
-      name,
-      kind: 'noop',
-      clientOptions,
-      server: { address, pid: proc.pid, version: ready.version },
-      exitedEarly: proc.ended,
-      stop: async () => {
-        const how = await proc.stop();
-        opts.log('info', `noop server (pid ${proc.pid}) stopped: ${how}`);
-      },
-    };
+    return await serverTarget({ name, kind: 'noop', label: 'noop server', proc, address }, opts);
   } catch (err) {
     await proc.stop();
     throw err;

@@ -6,7 +6,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { IOptions } from 'etcd3';
 import { execa, type ResultPromise } from 'execa';
+import type { TargetKind } from '../events/schema.ts';
+import { waitReady } from './readiness.ts';
+import type { StartOptions, StartedTarget } from './types.ts';
 
 /** Default milliseconds between SIGTERM and SIGKILL. */
 export const DEFAULT_STOP_GRACE_MS = 10_000;
@@ -81,4 +85,39 @@ export function disposeDataDir(dir: string, keep: boolean, log: (level: 'info' |
   } catch (err) {
     log('warn', `could not remove data directory ${dir}: ${(err as Error).message}`);
   }
+}
+
+/** What `serverTarget` needs to know of a server the runner started. */
+export interface OwnedServer {
+  readonly name: string;
+  readonly kind: TargetKind;
+  /** How messages name it: `etcd`, `metabench serve (memory)`, `noop server`. */
+  readonly label: string;
+  readonly proc: ServerProcess;
+  /** Where it listens (`127.0.0.1:40123`). */
+  readonly address: string;
+  /** Runs after the process has stopped (removes its data directory). */
+  readonly cleanup?: () => void;
+}
+
+/**
+ * Confirms with a real Status request that a server the runner started answers, and describes
+ * it as a started target whose `stop()` stops the process, logs how it ended, then cleans up.
+ * Throws what readiness threw; stopping the process then is the caller's (it may retry).
+ */
+export async function serverTarget(s: OwnedServer, opts: StartOptions): Promise<StartedTarget> {
+  const clientOptions: IOptions = { hosts: `http://${s.address}` };
+  const ready = await waitReady(clientOptions, { what: `${s.label} at ${s.address}`, timeoutMs: opts.readyTimeoutMs, signal: opts.signal, exited: s.proc.exited });
+  return {
+    name: s.name,
+    kind: s.kind,
+    clientOptions,
+    server: { address: s.address, pid: s.proc.pid, version: ready.version },
+    exitedEarly: s.proc.ended,
+    stop: async () => {
+      const how = await s.proc.stop();
+      opts.log('info', `${s.label} (pid ${s.proc.pid}) stopped: ${how}`);
+      s.cleanup?.();
+    },
+  };
 }
