@@ -185,7 +185,7 @@ for (const engine of engines) {
         await s.deleteRange({ key: b('a') });
         const st = await s.status();
         assert.equal(st.keyCount, 1);
-        assert.equal(st.engine, engine.name);
+        assert.equal(st.engine, engine.engine);
         assert.equal(st.header.revision, 4);
         assert.ok(st.header.clusterId > 0 && st.header.memberId > 0);
         await s.close();

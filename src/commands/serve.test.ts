@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { UsageError } from '../cli/errors.ts';
 import { parseServeOptions } from './serve.ts';
 
-const base = { engine: 'memory', dataDir: '/tmp/x', listen: '127.0.0.1:2379', sync: 'always', snapshotCount: '10000' };
+const base = { engine: 'memory', dataDir: '/tmp/x', listen: '127.0.0.1:2379', sync: 'always', snapshotCount: '10000', commitOverlap: 'always' };
 
 describe('serve flags', () => {
   it('accepts good flags and applies the defaults', () => {
@@ -13,7 +13,9 @@ describe('serve flags', () => {
       listen: { host: '127.0.0.1', port: 2379 },
       sync: 'always',
       snapshotCount: 10000,
+      commitOverlap: 'always',
     });
+    assert.equal(parseServeOptions({ ...base, commitOverlap: 'never' }).commitOverlap, 'never');
     assert.equal(parseServeOptions({ ...base, engine: 'rocksdb', sync: 'none', snapshotCount: '5' }).snapshotCount, 5);
   });
 
@@ -29,6 +31,7 @@ describe('serve flags', () => {
       [{ snapshotCount: '0' }, /got '0'/],
       [{ snapshotCount: '1e3' }, /got '1e3'/],
       [{ sync: 'sometimes' }, /^serve: --sync must be always or none, got 'sometimes'$/],
+      [{ commitOverlap: 'yes' }, /^serve: --commit-overlap must be always or never, got 'yes'$/],
     ];
     for (const [patch, message] of cases) {
       assert.throws(() => parseServeOptions({ ...base, ...patch } as typeof base), (err: unknown) => err instanceof UsageError && message.test(err.message), JSON.stringify(patch));

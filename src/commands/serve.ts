@@ -26,6 +26,12 @@ export interface ServeOptions {
   sync: SyncPolicy;
   /** Memory engine: snapshot every this many requests; default 10,000. */
   snapshotCount: number;
+  /**
+   * Apply the next batch while the previous one syncs (engines that support it: memory). Default
+   * `always` for serve: requests arrive spread out over a connection, so a batch no longer waits
+   * a whole fsync for the one before it (bench:serve: 1,489-1,710 vs 1,222-1,353 pairs/s).
+   */
+  commitOverlap: 'always' | 'never';
 }
 
 /** The whole shutdown, signal to exit, must fit in this many ms. */
@@ -39,6 +45,7 @@ interface RawServeFlags {
   listen: string;
   sync: string;
   snapshotCount: string;
+  commitOverlap: string;
 }
 
 /** Validates the raw flags; throws a one-line `UsageError` naming the flag and the bad value. */
@@ -59,7 +66,10 @@ export function parseServeOptions(raw: RawServeFlags): ServeOptions {
   if (!Number.isSafeInteger(snapshotCount) || snapshotCount < 1) {
     throw new UsageError(`serve: --snapshot-count must be a positive integer, got '${raw.snapshotCount}'`);
   }
-  return { engine: raw.engine, dataDir: raw.dataDir, listen, sync: raw.sync, snapshotCount };
+  if (raw.commitOverlap !== 'always' && raw.commitOverlap !== 'never') {
+    throw new UsageError(`serve: --commit-overlap must be always or never, got '${raw.commitOverlap}'`);
+  }
+  return { engine: raw.engine, dataDir: raw.dataDir, listen, sync: raw.sync, snapshotCount, commitOverlap: raw.commitOverlap };
 }
 
 const log: Logger = (level, message) => {
@@ -72,7 +82,7 @@ function oneLine(err: unknown): string {
 
 async function open(opts: ServeOptions): Promise<MetaStore> {
   try {
-    return await openStore({ engine: opts.engine, dataDir: opts.dataDir, sync: opts.sync, snapshotCount: opts.snapshotCount, log });
+    return await openStore({ engine: opts.engine, dataDir: opts.dataDir, sync: opts.sync, snapshotCount: opts.snapshotCount, commitOverlap: opts.commitOverlap, log });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') {
       throw new Error(`serve: the ${opts.engine} engine is not available in this build (${oneLine(err)})`, { cause: err });
@@ -150,6 +160,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--listen <host:port>', 'client address; port 0 picks a free port', DEFAULT_LISTEN)
     .option('--sync <policy>', 'always: fsync before acknowledging a write; none: leave it to the OS', 'always')
     .option('--snapshot-count <n>', 'memory engine: snapshot every n requests', '10000')
+    .option('--commit-overlap <when>', 'always: apply the next batch while the previous one syncs (memory engine); never: one batch at a time', 'always')
     .action(async (flags: RawServeFlags) => {
       setExit(await serve(parseServeOptions(flags)));
     });
