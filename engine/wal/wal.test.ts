@@ -195,6 +195,18 @@ function snapshotSegment(dir: string): Buffer {
   return readFileSync(join(dir, 'wal', '0000000000000001.wal'));
 }
 
+/**
+ * Appends records 1..`records` one per batch, then returns the first segment as a crash would
+ * leave it (preallocated padding included), one frame's size and the segment's path.
+ */
+async function crashedSegment(dir: string, records: number): Promise<{ crashed: Buffer; frame: number; seg: string }> {
+  const a = await open(dir);
+  await fill(a.wal, 1, records);
+  const crashed = snapshotSegment(dir);
+  await a.wal.close();
+  return { crashed, frame: HEADER_BYTES + 'record-1'.length, seg: join(dir, 'wal', '0000000000000001.wal') };
+}
+
 test('with sync always the segment is preallocated: zero padding after the records, trimmed at close', async (t) => {
   const dir = tempDir(t);
   const a = await open(dir);
@@ -211,11 +223,7 @@ test('with sync always the segment is preallocated: zero padding after the recor
 
 test('zero padding after the last record is the end of the log: no warning, nothing cut, appends continue', async (t) => {
   const dir = tempDir(t);
-  const a = await open(dir);
-  await fill(a.wal, 1, 7);
-  const crashed = snapshotSegment(dir);
-  await a.wal.close();
-  const seg = join(dir, 'wal', '0000000000000001.wal');
+  const { crashed, seg } = await crashedSegment(dir, 7);
   writeFileSync(seg, crashed);
 
   const b = await open(dir);
@@ -234,17 +242,12 @@ test('zero padding after the last record is the end of the log: no warning, noth
 
 test('a torn write into preallocated space is cut off with a warning naming file and offset', async (t) => {
   const dir = tempDir(t);
-  const a = await open(dir);
-  await fill(a.wal, 1, 6);
-  const crashed = snapshotSegment(dir);
-  await a.wal.close();
-  const frame = HEADER_BYTES + 'record-1'.length;
+  const { crashed, frame, seg } = await crashedSegment(dir, 6);
   const end = 6 * frame;
   // Record 7's write was cut short: its first 11 bytes reached the disk, the rest is padding.
   const torn = Buffer.alloc(frame + 1);
   torn.write('\x01\x02\x03\x04\x08\x00\x00\x00\x07\x00\x00', 'latin1');
   torn.copy(crashed, end, 0, 11);
-  const seg = join(dir, 'wal', '0000000000000001.wal');
   writeFileSync(seg, crashed);
 
   const b = await open(dir);
@@ -262,13 +265,8 @@ test('a torn write into preallocated space is cut off with a warning naming file
 
 test('a flipped byte before the tail of a preallocated segment is corruption, not padding or a torn tail', async (t) => {
   const dir = tempDir(t);
-  const a = await open(dir);
-  await fill(a.wal, 1, 6);
-  const crashed = snapshotSegment(dir);
-  await a.wal.close();
-  const frame = HEADER_BYTES + 'record-1'.length;
+  const { crashed, frame, seg } = await crashedSegment(dir, 6);
   crashed[2 * frame + HEADER_BYTES] ^= 0x10; // record 3's payload
-  const seg = join(dir, 'wal', '0000000000000001.wal');
   writeFileSync(seg, crashed);
   await assert.rejects(open(dir), (err: unknown) => {
     assert.ok(err instanceof WalCorruptionError);
