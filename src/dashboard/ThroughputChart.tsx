@@ -18,7 +18,7 @@ export interface ThroughputChartProps {
 export const ThroughputChart = memo(function ThroughputChart({ points, width, rows, colour = 'cyan' }: ThroughputChartProps) {
   const chart = lineChart(
     points.map((p) => p.opsPerSec),
-    { width, height: rows },
+    { width, height: rows, times: points.map((p) => p.t) },
   );
   const plot = chart.rows.slice(0, -1);
   const axis = chart.rows[chart.rows.length - 1];

@@ -61,6 +61,24 @@ test('lineChart: height rows plus an axis row, each as wide as asked, labels on 
   assert.match(chart.rows[0].at(-1) ?? '', /[⠁-⣿]/);
 });
 
+test('lineChart with times: values sit at their own second, a pause is a gap, older ones scroll off', () => {
+  const t0 = 1_000_000;
+  // 3 s of load, a 20 s pause, 3 s more; 16 columns of plot = 32 pixel columns = 32 s.
+  const times = [0, 1, 2, 23, 24, 25].map((s) => t0 + s * 1000);
+  const chart = lineChart([1000, 1000, 1000, 1000, 1000, 1000], { width: 23, height: 2, times });
+  const top = [...chart.rows[0]].slice(7).join('');
+  const dotted = [...top].map((c) => /[⠁-⣿]/.test(c));
+  // Columns 13-15 hold seconds 23-25 (pixels 29-31); seconds 0-2 are pixels 6-8 (cells 3-4).
+  assert.deepEqual(
+    dotted.map((d, i) => (d ? i : -1)).filter((i) => i >= 0),
+    [3, 4, 14, 15],
+  );
+  assert.match(chart.rows[2], /-32s\s+now$/);
+  // A point 40 s before the newest is off the left edge and does not set the axis top.
+  const older = lineChart([9000, 1000, 1000], { width: 23, height: 2, times: [t0, t0 + 40_000, t0 + 41_000] });
+  assert.equal(older.yMax, 1000);
+});
+
 test('lineChart: empty series draws an empty plot', () => {
   const chart = lineChart([], { width: 20, height: 2 });
   assert.equal(chart.rows.length, 3);

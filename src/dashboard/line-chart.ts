@@ -8,6 +8,9 @@
  *      -30s          now
  * ```
  * One value per pixel column (two per cell), newest on the right; older values scroll off.
+ * With `times`, a value sits at its own time (one column per `stepSec`, the newest value at the
+ * right edge), so a pause between scenarios shows as a gap and the axis label is the real span;
+ * without, values are taken as `stepSec` apart.
  */
 import { BrailleCanvas } from './braille-canvas.ts';
 import { fmtCompact } from './format.ts';
@@ -18,8 +21,10 @@ export interface LineChartOptions {
   readonly width: number;
   /** Height of the plot in rows (the x-axis label row comes on top of it). */
   readonly height: number;
-  /** Seconds between two values (default 1), for the x-axis label. */
+  /** Seconds per pixel column (default 1): the spacing of values without `times`. */
   readonly stepSec?: number;
+  /** When each value was taken (ms, ascending, as many as the values). */
+  readonly times?: readonly number[];
 }
 
 /** The chart's rows: `height` plot rows then one x-axis row. */
@@ -44,14 +49,21 @@ export function lineChart(values: readonly number[], opts: LineChartOptions): Li
   const labelW = 6;
   const plotW = Math.max(1, Math.floor(opts.width) - labelW - 1);
   const canvas = new BrailleCanvas(plotW, height);
-  const shown = values.slice(Math.max(0, values.length - canvas.widthPx));
+  // Right-aligned: the newest value sits on the right edge, like a strip chart.
+  const right = canvas.widthPx - 1;
+  const times = opts.times;
+  const xs = values.map((_, i) =>
+    times === undefined ? right - (values.length - 1 - i) : right - Math.round((times[times.length - 1] - times[i]) / 1000 / step),
+  );
+  let first = xs.findIndex((x) => x >= 0);
+  if (first < 0) first = values.length;
+  const shown = values.slice(first);
   const yMax = niceCeil(Math.max(0, ...shown));
   const yOf = (v: number): number => canvas.heightPx - 1 - (Math.max(0, v) / yMax) * (canvas.heightPx - 1);
-  // Right-aligned: the newest value sits on the right edge, like a strip chart.
-  const x0 = canvas.widthPx - shown.length;
-  for (let i = 0; i < shown.length; i++) {
-    if (i === 0) canvas.set(x0, yOf(shown[0]));
-    else canvas.line(x0 + i - 1, yOf(shown[i - 1]), x0 + i, yOf(shown[i]));
+  for (let i = first; i < values.length; i++) {
+    // Neighbours more than two columns apart (a pause between scenarios) stay unjoined.
+    if (i > first && xs[i] - xs[i - 1] <= 2) canvas.line(xs[i - 1], yOf(values[i - 1]), xs[i], yOf(values[i]));
+    else canvas.set(xs[i], yOf(values[i]));
   }
   // Empty cells as spaces: they look the same, and the renderer measures ASCII much faster.
   const plot = canvas.rows().map((r) => r.replaceAll('\u2800', ' '));
