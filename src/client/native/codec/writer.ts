@@ -47,6 +47,12 @@ export class ProtoWriter {
     return out;
   }
 
+  /** Drops the message begun since the last `finish()` (after an encoder threw half-way). */
+  discard(): void {
+    this.pos = this.start;
+    this.forks.length = 0;
+  }
+
   /** An unsigned varint of at most 32 bits. */
   uint32(v: number): void {
     this.need(5);
