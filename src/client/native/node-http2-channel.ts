@@ -101,7 +101,9 @@ class NodeHttp2Channel implements GrpcChannel {
       req = this.session.request(headers);
     } catch (err) {
       const e = err instanceof StoreError ? err : new StoreError(GrpcCode.Unavailable, `${path}: cannot start the call: ${(err as Error).message}`, { cause: err, retryable: true });
-      queueMicrotask(() => finish(e));
+      // Not started: no timer or abort listener to clear.
+      ended = true;
+      queueMicrotask(() => handlers.onEnd(e));
       return { write: () => undefined, end: () => undefined, cancel: () => undefined };
     }
     this.live.add(req);
