@@ -14,6 +14,10 @@
  *
  * Without /proc (macOS) the start time is unknown and the pid alone decides, as before.
  * A lock file with just a pid (older versions) is read the same way.
+ *
+ * Limit: servers in different pid namespaces (two containers) sharing one directory cannot see
+ * each other's processes, so neither this nor any pid-based lock keeps them apart; the RocksDB
+ * engine's database is still guarded there by RocksDB's own LOCK (an fcntl lock).
  */
 import { open, readFile, realpath, rm } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
