@@ -99,3 +99,11 @@ test('a damaged length is corruption even at the tail, and damage followed by a 
   holed.fill(0, 1024, 1536); // a whole sector of the FIRST fragment
   assert.throws(() => checkWalBytes(holed, 'x.log', 4, true), refused(twoStarts[0], /valid record follows at offset 32768/));
 });
+
+test('a hole of zeros inside the last block with records after it is corruption (RocksDB would skip the rest of the block)', () => {
+  const { bytes, starts } = log(small(8), 4096);
+  const holed = Buffer.from(bytes);
+  holed.fill(0, starts[3], starts[4]); // record 3 zeroed; 4..7 still there
+  assert.throws(() => checkWalBytes(holed, 'x.log', 4, true), refused(starts[3], new RegExp(`valid record follows at offset ${starts[4]}`)));
+});
+

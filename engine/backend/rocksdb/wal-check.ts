@@ -217,17 +217,33 @@ function lengthRepairs(buf: Buffer, pos: number, hs: number, room: number): bool
   return false;
 }
 
-/** Offset of a valid record header at a block start after `pos`, or -1. */
+/** True when a valid record with a known type starts at `start`. */
+function validRecordAt(buf: Buffer, start: number, logNumber: number): boolean {
+  const blockLeft = BLOCK - (start % BLOCK);
+  if (blockLeft < HEADER || start + HEADER > buf.length) return false;
+  const length = buf.readUInt16LE(start + 4);
+  const type = buf[start + 6];
+  const k = kind(type);
+  if (type === 0 || ((k < FULL || k > LAST) && !META_TYPES.has(type))) return false;
+  const hs = isRecyclable(type) ? RECYCLABLE_HEADER : HEADER;
+  if (hs + length > blockLeft || start + hs + length > buf.length) return false;
+  if (hs === RECYCLABLE_HEADER && buf.readUInt32LE(start + 7) !== logNumber % 2 ** 32) return false;
+  return crcOk(buf, start, hs, length);
+}
+
+/**
+ * Offset of a valid record after the damaged one at `pos`, or -1: anywhere in the rest of its
+ * block (record boundaries there are lost, so every offset is tried; the cheap type and length
+ * checks reject most before the CRC), then at every later block start, where RocksDB's reader
+ * picks up again. Error path only.
+ */
 function validRecordAfter(buf: Buffer, pos: number, logNumber: number): number {
-  for (let start = (Math.floor(pos / BLOCK) + 1) * BLOCK; start + HEADER <= buf.length; start += BLOCK) {
-    const length = buf.readUInt16LE(start + 4);
-    const type = buf[start + 6];
-    if (type === 0) continue;
-    const hs = isRecyclable(type) ? RECYCLABLE_HEADER : HEADER;
-    if (hs + length > BLOCK || start + hs + length > buf.length) continue;
-    if (!crcOk(buf, start, hs, length)) continue;
-    if (hs === RECYCLABLE_HEADER && buf.readUInt32LE(start + 7) !== logNumber % 2 ** 32) continue;
-    return start;
+  const blockEnd = (Math.floor(pos / BLOCK) + 1) * BLOCK;
+  for (let start = pos + 1; start < blockEnd && start + HEADER <= buf.length; start++) {
+    if (validRecordAt(buf, start, logNumber)) return start;
+  }
+  for (let start = blockEnd; start + HEADER <= buf.length; start += BLOCK) {
+    if (validRecordAt(buf, start, logNumber)) return start;
   }
   return -1;
 }
