@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { crc32c } from '@node-rs/crc32';
-import { RocksdbWalCorruptionError, checkWalBytes } from './wal-check.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RocksdbWalCorruptionError, checkWalBytes, checkWalFiles } from './wal-check.ts';
 
 const BLOCK = 32_768;
 
@@ -105,5 +108,16 @@ test('a hole of zeros inside the last block with records after it is corruption 
   const holed = Buffer.from(bytes);
   holed.fill(0, starts[3], starts[4]); // record 3 zeroed; 4..7 still there
   assert.throws(() => checkWalBytes(holed, 'x.log', 4, true), refused(starts[3], new RegExp(`valid record follows at offset ${starts[4]}`)));
+});
+
+test('a torn older log passes only while every newer log is empty', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'wal-check-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const { bytes, starts } = log(small(5));
+  writeFileSync(join(dir, '000004.log'), bytes.subarray(0, bytes.length - 3));
+  writeFileSync(join(dir, '000009.log'), Buffer.alloc(0));
+  assert.equal((await checkWalFiles(dir))[0].torn?.offset, starts[4]);
+  writeFileSync(join(dir, '000009.log'), log(small(2)).bytes);
+  await assert.rejects(checkWalFiles(dir), refused(starts[4], /in an older log, while newer logs hold 2 batches after it/));
 });
 

@@ -28,7 +28,8 @@
  * A flipped byte anywhere in FIRST leaves a complete record with a bad CRC followed by a valid
  * LAST: corruption, refused.
  *
- * What counts as a torn tail (newest log only, and no valid record anywhere after it):
+ * What counts as a torn tail (in the newest log, or an older one while every newer log is empty;
+ * and no valid record anywhere after it):
  *   - the file ends inside a header or a record (a short record), or after FIRST/MIDDLE
  *     fragments whose LAST never came (followed by the end of file or zeros);
  *   - a complete record with a bad CRC of which some 512-byte sector is all zeros (a write
@@ -261,6 +262,12 @@ export async function listWalFiles(dbDir: string): Promise<{ path: string; numbe
 /**
  * Checks every log file of the database in `dbDir` (none if the directory does not exist).
  * Throws `RocksdbWalCorruptionError` for damage; returns what it found, torn tails included.
+ *
+ * A torn tail is normally in the newest log only. An older one may end torn too when a kill
+ * landed inside RocksDB's open right after it recovered that tail (it then starts a new, still
+ * empty log and deletes the old one a moment later): harmless while every newer log is empty,
+ * and refused otherwise, since point-in-time recovery would stop at the tear and drop the newer
+ * logs' batches.
  */
 export async function checkWalFiles(dbDir: string): Promise<WalCheck[]> {
   let files: { path: string; number: number }[];
@@ -271,9 +278,13 @@ export async function checkWalFiles(dbDir: string): Promise<WalCheck[]> {
     throw err;
   }
   const out: WalCheck[] = [];
-  for (let i = 0; i < files.length; i++) {
-    const { path, number } = files[i];
-    out.push(checkWalBytes(await readFile(path), path, number, i === files.length - 1));
+  for (const { path, number } of files) out.push(checkWalBytes(await readFile(path), path, number, true));
+  for (let i = 0; i < out.length - 1; i++) {
+    const torn = out[i].torn;
+    const later = out.slice(i + 1).reduce((n, c) => n + c.records, 0);
+    if (torn !== undefined && later > 0) {
+      throw new RocksdbWalCorruptionError(out[i].file, torn.offset, `${torn.reason} in an older log, while newer logs hold ${later} batches after it`);
+    }
   }
   return out;
 }
