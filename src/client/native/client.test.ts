@@ -1,6 +1,6 @@
 /**
  * The native client end to end over the node:http2 channel: the contract of
- * `client-contract.ts` against `metabench serve --engine memory` and against the real etcd
+ * `client-contract.test-support.ts` against `metabench serve --engine memory` and against the real etcd
  * (skipped when `etcd` is not installed), plus what happens when the server goes away.
  */
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { etcdAvailable, spawnEtcd, spawnServe, type ServerChild } from '../../server/processes.ts';
 import { tempDir } from '../../server/test-support.ts';
 import { GrpcCode, StoreError, type StoreClient } from '../types.ts';
-import { clientContract } from './client-contract.ts';
+import { clientContract } from './client-contract.test-support.ts';
 import { openNativeClient } from './index.ts';
 
 const HAVE_ETCD = await etcdAvailable();

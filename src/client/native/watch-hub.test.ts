@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GrpcCode, StoreError, type Watch, type WatchEvent } from '../types.ts';
 import { ProtoWriter } from './codec/index.ts';
-import { pbDecode, pbEncode } from './codec/test-proto.ts';
-import { FakeChannel } from './fake-channel.ts';
+import { pbDecode, pbEncode } from './codec/protobufjs.test-support.ts';
+import { FakeChannel } from './fake-channel.test-support.ts';
 import { WatchHub, WATCH_PATH } from './watch-hub.ts';
 
 const tick = () => new Promise((r) => setImmediate(r));

@@ -6,7 +6,7 @@
  */
 import { Bench } from 'tinybench';
 import { ProtoWriter, decodeRange, decodeWatchResponse, encodePut, encodeTxn } from './index.ts';
-import { pbDecode, pbEncode } from './test-proto.ts';
+import { pbDecode, pbEncode } from './protobufjs.test-support.ts';
 import { protoType } from '../../../server/proto.ts';
 
 const w = new ProtoWriter();
