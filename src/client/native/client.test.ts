@@ -37,10 +37,11 @@ describe('native client', { concurrency: true }, () => {
   suite('metabench serve --engine memory', (dataDir) => spawnServe({ engine: 'memory', dataDir }));
   suite('etcd', (dataDir) => spawnEtcd(dataDir), !HAVE_ETCD);
 
-  it('a server that goes away: watches get onError, calls fail Unavailable, close still works', async () => {
+  it('a server that goes away: watches get onError, calls fail Unavailable; once it is back the client reconnects', async () => {
     const dir = await tempDir('native-client-gone');
     const server = await spawnServe({ engine: 'memory', dataDir: join(dir.path, 'data') });
     const client = await openNativeClient({ hosts: [server.address] });
+    let restarted: ServerChild | undefined;
     try {
       const errors: Error[] = [];
       await client.watch('/gone/', {}, { onEvents: () => undefined, onError: (e) => errors.push(e) });
@@ -50,9 +51,19 @@ describe('native client', { concurrency: true }, () => {
       await new Promise((r) => setTimeout(r, 200));
       assert.equal(errors.length, 2);
       assert.ok(errors.every((e) => e instanceof StoreError && e.code === GrpcCode.Unavailable), errors.map((e) => e.message).join('; '));
+
+      // The same client reconnects once the server is back on its address.
+      restarted = await spawnServe({ engine: 'memory', dataDir: join(dir.path, 'data'), listen: server.address });
+      assert.ok((await client.put('/gone/b', 'v')).header.revision > 0);
+      const seen: string[] = [];
+      await client.watch('/gone/c', {}, { onEvents: (evs) => seen.push(...evs.map((e) => e.kv.value.toString())) });
+      await client.put('/gone/c', 'back');
+      for (let i = 0; i < 1000 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(seen, ['back']);
     } finally {
       await client.close();
       await server.stop();
+      await restarted?.stop();
       await dir.remove();
     }
   });
