@@ -12,7 +12,8 @@ import { loadScenarios, PROFILES } from '../../scenarios/loader.ts';
 import { WORKLOAD_PARAMS, type Profile, type ResolvedScenario } from '../../scenarios/schema.ts';
 import { findEtcd } from '../targets/etcd.ts';
 import { waitReady } from '../targets/readiness.ts';
-import { TargetStartError } from '../targets/types.ts';
+import { TargetStartError, TargetUnavailableError } from '../targets/types.ts';
+import { describeUnreachable } from '../runner/unreachable.ts';
 import { endpointClientOptions } from '../targets/endpoint.ts';
 import { MICRO } from '../runner/run-target.ts';
 
@@ -203,6 +204,7 @@ async function checkEndpoint(spec: TargetSpec, timeoutMs: number): Promise<void>
     if (!(cause instanceof TargetStartError)) throw cause;
     const where = spec.endpoints?.join(',');
     if (cause.refused) throw new UsageError(`--user: ${where} refused ${spec.auth ? `user '${spec.auth.user}'` : 'the request'}: ${cause.detail}`, { cause });
-    throw new UsageError(`--endpoints: ${where} unreachable: ${cause.detail}`, { cause });
+    // Not a usage error: the flag is well formed, the endpoint is down or not etcd (exit 1).
+    throw new TargetUnavailableError(`endpoint ${where} unavailable: ${describeUnreachable(cause.detail)}`, undefined, { cause });
   }
 }
