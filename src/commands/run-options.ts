@@ -2,9 +2,10 @@
  * Validates `metabench run`'s flags at the edge: every bad value becomes one UsageError line
  * (exit 2) before anything is written. Returns complete `RunOptions` for the orchestrator.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { LATEST } from '../results/latest.ts';
 import { UsageError } from '../cli/errors.ts';
 import { TargetKind } from '../events/schema.ts';
 import type { RunOptions, TargetSpec } from '../orchestrator/types.ts';
@@ -189,6 +190,11 @@ function checkResultsDir(dir: string): string {
   } catch (cause) {
     if (cause instanceof UsageError) throw cause;
     throw new UsageError(`--results: '${dir}' is not writable (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message} on '${probe}')`, { cause });
+  }
+  // `latest` is the link metabench keeps to the newest run; anything else there is the user's.
+  const latest = join(abs, LATEST);
+  if (existsSync(latest) && !lstatSync(latest).isSymbolicLink()) {
+    throw new UsageError(`--results: '${latest}' is not the link to the newest run metabench keeps there (it is a ${lstatSync(latest).isDirectory() ? 'folder' : 'file'}); move it away, metabench will not replace it`);
   }
   return abs;
 }

@@ -3,7 +3,7 @@
 // leaves no process behind, and a 3-member etcd cluster as an `endpoint` target.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import { join } from 'node:path';
@@ -46,6 +46,8 @@ describe('metabench run', () => {
   it('refuses bad flags with a UsageError naming the flag and value', async () => {
     writeFileSync(join(tmp.dir, 'bad.yaml'), 'name: x\nworkload: nope\n');
     writeFileSync(join(tmp.dir, 'a-file'), '');
+    mkdirSync(join(tmp.dir, 'latest-is-a-file'));
+    writeFileSync(join(tmp.dir, 'latest-is-a-file', 'latest'), 'my notes');
     const base: RunFlags = { profile: 'quick', results: join(tmp.dir, 'never') };
     const cases: [Partial<RunFlags>, RegExp][] = [
       [{ targets: 'memory,foo' }, /^--targets: unknown target 'foo'/],
@@ -62,6 +64,7 @@ describe('metabench run', () => {
       [{ endpoints: '127.0.0.1:1', cert: join(tmp.dir, 'a-file') }, /^--cert: --cert and --key go together/],
       [{ endpoints: '127.0.0.1:1', user: ':pw' }, /^--user: ':pw' has no user name/],
       [{ results: join(tmp.dir, 'a-file', 'sub') }, /^--results: .* is not a folder/],
+      [{ results: join(tmp.dir, 'latest-is-a-file') }, /^--results: '.*latest-is-a-file\/latest' is not the link to the newest run metabench keeps there \(it is a file\); move it away/],
     ];
     for (const [flags, re] of cases) {
       await assert.rejects(resolveRunOptions({ ...base, ...flags }, { endpointCheckMs: 300 }), (err: Error) => {
