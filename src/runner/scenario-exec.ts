@@ -4,7 +4,8 @@
  * workload throws. The `noop` target measures the load generator's ceiling, not a store: its
  * scenario-end has no grade and no SLOs (its checks still run and can still fail it).
  */
-import { Etcd3 } from 'etcd3';
+import { connect } from '../client/factory.ts';
+import type { ClientKind } from '../client/types.ts';
 import type { EventBody, ScenarioEndEvent } from '../events/schema.ts';
 import { plannedSize } from '../workload/index.ts';
 import { gradeScenario } from '../grades/index.ts';
@@ -20,6 +21,8 @@ export type ScenarioRunner = (scenario: ResolvedScenario, ctx: ScenarioContext) 
 /** What `runOneScenario` needs from the runner around it. */
 export interface ScenarioEnv {
   readonly target: StartedTarget;
+  /** The run's client (`--client`): every connection of the scenario is of this kind. */
+  readonly client: ClientKind;
   readonly seed: number;
   readonly signal: AbortSignal;
   emit(event: EventBody): void;
@@ -37,8 +40,9 @@ export async function runOneScenario(scenario: ResolvedScenario, env: ScenarioEn
   const ctx: ScenarioContext = {
     target: env.target.name,
     targetKind: env.target.kind,
+    clientKind: env.client,
     clientOptions: env.target.clientOptions,
-    connect: () => new Etcd3(env.target.clientOptions),
+    connect: () => connect(env.client, env.target.clientOptions),
     seed: env.seed,
     emit: env.emit,
     signal: env.signal,

@@ -4,7 +4,7 @@
  * `scenario-end`; this module emits the `progress` events in between.
  */
 import { join } from 'node:path';
-import type { Etcd3 } from 'etcd3';
+import type { StoreClient } from '../client/types.ts';
 import type { ResolvedScenario, WorkloadName } from '../../scenarios/schema.ts';
 import { resolveSlo } from '../../scenarios/loader.ts';
 import { cpuProfileName } from '../targets/cpu-prof.ts';
@@ -61,7 +61,7 @@ export const THREADED_WORKLOADS: ReadonlySet<WorkloadName> = new Set(['put-get',
 export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const rec = new Recorder({ scenario: scenario.name, ctx, ...plannedSize(scenario) });
   const slo = resolveSlo(scenario, ctx.targetKind);
-  const pool: Etcd3[] = [];
+  const pool: StoreClient[] = [];
   const threadCount = THREADED_WORKLOADS.has(scenario.workload) ? scenario.params.clientThreads : 1;
   let threads: ScenarioThreads | undefined;
   let ownPool: ClientThreadPool | undefined;
@@ -71,11 +71,11 @@ export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioConte
     const runTag = `${ctx.seed}-${Date.now().toString(36)}`;
     // With client threads the load runs on theirs; this thread keeps one for checks and admin calls.
     const own = threadCount > 1 ? 1 : scenario.params.connections;
-    for (let i = 0; i < own; i++) pool.push(ctx.connect());
+    for (let i = 0; i < own; i++) pool.push(await ctx.connect());
     if (threadCount > 1) {
       const dir = ctx.cpuProfDir;
       const threadPool = ctx.clientThreads ?? (ownPool = new ClientThreadPool(dir === undefined ? undefined : (i) => join(dir, cpuProfileName(ctx.target, 'runner', `${scenario.name}.thread-${i + 1}`))));
-      threads = await threadPool.open({ count: threadCount, clientOptions: ctx.clientOptions, connections: scenario.params.connections, params: scenario.params, seed: ctx.seed, runTag, signal: ctx.signal });
+      threads = await threadPool.open({ count: threadCount, clientKind: ctx.clientKind, clientOptions: ctx.clientOptions, connections: scenario.params.connections, params: scenario.params, seed: ctx.seed, runTag, signal: ctx.signal });
     }
     const shared = threads;
     const phase: WorkloadRun['phase'] = shared
@@ -86,7 +86,7 @@ export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioConte
     error = err instanceof Error ? err.message : String(err);
   } finally {
     rec.stop();
-    for (const c of pool) c.close();
+    await Promise.allSettled(pool.map((c) => c.close()));
     try {
       await threads?.release();
     } catch (err) {
@@ -126,7 +126,7 @@ async function runPhaseHere<A, T extends Tally>(
   def: PhaseDef<A, T>,
   args: A,
   opts: PhaseOptions,
-  env: { rec: Recorder; pool: readonly Etcd3[]; ctx: ScenarioContext; runTag: string; params: ResolvedScenario['params'] },
+  env: { rec: Recorder; pool: readonly StoreClient[]; ctx: ScenarioContext; runTag: string; params: ResolvedScenario['params'] },
 ): Promise<T> {
   const tally = def.tally(env.params);
   await drive(env.rec, env.pool, { ...opts, signal: env.ctx.signal }, def.op({ params: env.params, seed: env.ctx.seed, runTag: env.runTag, rec: env.rec }, args, tally));
