@@ -85,7 +85,7 @@ export async function runTarget(
         failure = `${target.kind} server (pid ${target.server?.pid}) exited during the run (${died}); see ${target.name}.stderr.log`;
         break;
       }
-      await runOneScenario(scenario, { target, client, seed: manifest.seed, signal, emit, serverSample: () => sampler?.latest(), cpuProfDir: cfg.cpuProfDir, clientThreads }, workloads.runScenario);
+      await runOneScenario(scenario, { target, client, seed: manifest.seed, signal, emit, serverSample: () => sampler?.latest(), serverCpuUs: () => sampler?.cpuTimeUs(), cpuProfDir: cfg.cpuProfDir, clientThreads }, workloads.runScenario);
     }
   } catch (err) {
     failure = `runner error: ${(err as Error).stack ?? String(err)}`;

@@ -27,6 +27,8 @@ export interface ScenarioEnv {
   readonly signal: AbortSignal;
   emit(event: EventBody): void;
   serverSample: ScenarioContext['serverSample'];
+  /** CPU µs the server has used so far (the sampler's), for `extra.serverCpuUsPerOp`. */
+  serverCpuUs?: ScenarioContext['serverCpuUs'];
   /** `--cpu-prof`: where client threads write their profiles. */
   readonly cpuProfDir?: string;
   /** The runner's client threads (kept across scenarios). */
@@ -47,6 +49,7 @@ export async function runOneScenario(scenario: ResolvedScenario, env: ScenarioEn
     emit: env.emit,
     signal: env.signal,
     serverSample: env.serverSample,
+    ...(env.serverCpuUs ? { serverCpuUs: env.serverCpuUs } : {}),
     ...(env.cpuProfDir !== undefined ? { cpuProfDir: env.cpuProfDir } : {}),
     ...(env.clientThreads ? { clientThreads: env.clientThreads } : {}),
   };

@@ -11,6 +11,7 @@ import { cpuProfileName } from '../targets/cpu-prof.ts';
 import { drive } from './driver.ts';
 import type { PhaseDef, PhaseOptions, Tally, WorkloadResult, Workload, WorkloadRun } from './kit.ts';
 import { Recorder, round } from './recorder.ts';
+import { ServerCpuRecorder } from './server-cpu.ts';
 import { compaction } from './scenarios/compaction.ts';
 import { mixed } from './scenarios/mixed.ts';
 import { putGet } from './scenarios/put-get.ts';
@@ -56,10 +57,13 @@ export const THREADED_WORKLOADS: ReadonlySet<WorkloadName> = new Set(['put-get',
  * Runs `scenario` against the target behind `ctx`. Never throws for a failing target: failures
  * become a `failed` outcome with `error`; an aborted signal gives status `aborted`. Closes every
  * client (and client thread) it opened. `extra.runnerCpuPercent` (% of one core) and
- * `extra.runnerCpuUsPerOp` say what the load generator itself cost while measuring.
+ * `extra.runnerCpuUsPerOp` say what the load generator itself cost while measuring;
+ * `extra.serverCpuPercent` and `extra.serverCpuUsPerOp` what the server did meanwhile (a server
+ * the runner started: read from /proc at the start and end of each measured span).
  */
 export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioContext): Promise<ScenarioOutcome> {
-  const rec = new Recorder({ scenario: scenario.name, ctx, ...plannedSize(scenario) });
+  const readServerCpu = ctx.serverCpuUs?.bind(ctx) ?? (() => undefined);
+  const rec = new ServerCpuRecorder({ scenario: scenario.name, ctx, ...plannedSize(scenario) }, readServerCpu);
   const slo = resolveSlo(scenario, ctx.targetKind);
   const pool: StoreClient[] = [];
   const threadCount = THREADED_WORKLOADS.has(scenario.workload) ? scenario.params.clientThreads : 1;
@@ -100,7 +104,9 @@ export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioConte
   const checksOk = result.checks.every((c) => c.ok);
   const cpuUs = rec.cpuTimeUs();
   const runnerCpu: Record<string, number> = durationMs > 0 && rec.done > 0 ? { runnerCpuPercent: round((cpuUs / 1000 / durationMs) * 100, 1), runnerCpuUsPerOp: round(cpuUs / rec.done, 1) } : {};
-  const extra: Record<string, number> = { ...result.extra, ...runnerCpu };
+  const serverUs = rec.serverCpuTimeUs();
+  const serverCpu: Record<string, number> = serverUs !== undefined && durationMs > 0 && rec.done > 0 ? { serverCpuPercent: round((serverUs / 1000 / durationMs) * 100, 1), serverCpuUsPerOp: round(serverUs / rec.done, 1) } : {};
+  const extra: Record<string, number> = { ...result.extra, ...runnerCpu, ...serverCpu };
   const outcome: ScenarioOutcome = {
     scenario: scenario.name,
     status: aborted ? 'aborted' : error !== undefined || !checksOk ? 'failed' : 'passed',

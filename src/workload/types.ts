@@ -25,6 +25,11 @@ export interface ScenarioContext {
   readonly signal: AbortSignal;
   /** Newest server CPU/RSS sample, when the runner started the server. */
   serverSample(): ServerSample | undefined;
+  /**
+   * CPU time (user + system) the server process has used so far, in µs, when the runner started
+   * it and can read it (absent or undefined otherwise: `endpoint`, or no /proc and no sample yet).
+   */
+  serverCpuUs?(): number | undefined;
   /** `--cpu-prof DIR`: client threads write their CPU profiles there. */
   readonly cpuProfDir?: string;
   /**
