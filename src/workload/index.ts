@@ -10,7 +10,7 @@ import { resolveSlo } from '../../scenarios/loader.ts';
 import { cpuProfileName } from '../targets/cpu-prof.ts';
 import { drive } from './driver.ts';
 import type { PhaseDef, PhaseOptions, Tally, WorkloadResult, Workload, WorkloadRun } from './kit.ts';
-import { Recorder, round } from './recorder.ts';
+import { round, type Recorder } from './recorder.ts';
 import { ServerCpuRecorder } from './server-cpu.ts';
 import { compaction } from './scenarios/compaction.ts';
 import { mixed } from './scenarios/mixed.ts';
