@@ -4,7 +4,8 @@
  * makes.
  */
 import { openEtcd3Client } from './etcd3/index.ts';
-import { GrpcCode, StoreError, type ClientKind, type ConnectOptions, type StoreClient } from './types.ts';
+import { openNativeClient } from './native/index.ts';
+import type { ClientKind, ConnectOptions, StoreClient } from './types.ts';
 
 /** Every client kind, the default first. */
 export const CLIENT_KINDS: readonly ClientKind[] = ['native', 'etcd3'];
@@ -17,19 +18,6 @@ export function isClientKind(s: string): s is ClientKind {
   return (CLIENT_KINDS as readonly string[]).includes(s);
 }
 
-// Until the native client lands on this branch it is looked up at run time.
-const NATIVE_MODULE = './native/index.ts';
-
-async function openNative(opts: ConnectOptions): Promise<StoreClient> {
-  let mod: { openNativeClient(o: ConnectOptions): Promise<StoreClient> };
-  try {
-    mod = (await import(NATIVE_MODULE)) as typeof mod;
-  } catch (cause) {
-    throw new StoreError(GrpcCode.Unimplemented, `the native client is not available in this build (${(cause as Error).message}); use --client etcd3`, { cause });
-  }
-  return mod.openNativeClient(opts);
-}
-
 /**
  * A client of kind `kind` to `opts.hosts[0]`: one connection. The native client resolves once
  * the connection is up; the etcd3 one dials on its first call. Rejects with a `StoreError`.
@@ -37,7 +25,7 @@ async function openNative(opts: ConnectOptions): Promise<StoreClient> {
 export function connect(kind: ClientKind, opts: ConnectOptions): Promise<StoreClient> {
   switch (kind) {
     case 'native':
-      return openNative(opts);
+      return openNativeClient(opts);
     case 'etcd3':
       return openEtcd3Client(opts);
   }

@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, DEFAULT_CLIENT } from '../client/factory.ts';
-import { GrpcCode, StoreError, type ClientKind, type ConnectOptions, type StoreClient } from '../client/types.ts';
+import { StoreError, type ClientKind, type ConnectOptions, type StoreClient } from '../client/types.ts';
 import { TargetStartError } from './types.ts';
 
 /** Milliseconds one readiness attempt (dial + Status) may take. */
@@ -63,8 +63,6 @@ export async function waitReady(clientOptions: ConnectOptions, opts: WaitReadyOp
     } catch (err) {
       // The server answered, and said no: waiting longer will not change its mind.
       if (isRefusal(err)) throw new TargetStartError(`${opts.what}: refused: ${err.message}`, { cause: err, detail: err.message, refused: true });
-      // This build cannot make the client at all: no server will change that.
-      if (err instanceof StoreError && err.code === GrpcCode.Unimplemented && client === undefined) throw new TargetStartError(`${opts.what}: ${err.message}`, { cause: err, detail: err.message });
       lastError = err;
     } finally {
       await client?.close();
