@@ -8,6 +8,7 @@
 import { bounded } from '../driver.ts';
 import { errorKind, isCompactedError } from '../errors.ts';
 import { check, makeValue, n, type PhaseDef, type PhaseOptions, type Workload, type WorkloadRun } from '../kit.ts';
+import { createRng } from '../prng.ts';
 import { nowUs, round } from '../recorder.ts';
 
 /** Historic reads probed below the compaction point (enough to show the refusal is systematic). */
@@ -25,12 +26,19 @@ export const writePhase: PhaseDef<{ version: 'v1' | 'v2'; type: string }, Record
   },
 };
 
-/** The read-back phase: random keys must hold their overwritten (`v2`) value. */
+/** Seed offset of the read-back keys' random streams (one stream per read). */
+const READ_SEED = 0x7ead;
+
+/**
+ * The read-back phase: random keys must hold their overwritten (`v2`) value. The workers share
+ * the reads (`totalOps`), so read `seq` draws its key from its own stream: which worker takes it
+ * depends on timing, the key does not (same seed, same reads, whatever the client or threads).
+ */
 export const readPhase: PhaseDef<undefined, { intact: number; wrong: number; firstWrong: string }> = {
   name: 'compaction-read',
   tally: () => ({ intact: 0, wrong: 0, firstWrong: '' }),
-  op: ({ params: p, runTag }, _args, t) => async (w) => {
-    const i = w.rng.int(p.keys);
+  op: ({ params: p, runTag, seed }, _args, t) => async (w, seq) => {
+    const i = createRng(seed ^ READ_SEED, seq).int(p.keys);
     const got = (await w.client.range(keyOf(p, runTag, i))).kvs[0]?.value.toString() ?? null;
     if (got === makeValue(`v2:${i}:`, p.valueSize)) t.intact++;
     else {
