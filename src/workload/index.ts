@@ -59,7 +59,8 @@ export const THREADED_WORKLOADS: ReadonlySet<WorkloadName> = new Set(['put-get',
  * client (and client thread) it opened. `extra.runnerCpuPercent` (% of one core) and
  * `extra.runnerCpuUsPerOp` say what the load generator itself cost while measuring;
  * `extra.serverCpuPercent` and `extra.serverCpuUsPerOp` what the server did meanwhile (a server
- * the runner started: read from /proc at the start and end of each measured span).
+ * the runner started: read from /proc at the start and end of each measured span);
+ * `extra.runnerRssBytes` the runner's resident memory when the scenario ended.
  */
 export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const readServerCpu = ctx.serverCpuUs?.bind(ctx) ?? (() => undefined);
@@ -106,7 +107,8 @@ export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioConte
   const runnerCpu: Record<string, number> = durationMs > 0 && rec.done > 0 ? { runnerCpuPercent: round((cpuUs / 1000 / durationMs) * 100, 1), runnerCpuUsPerOp: round(cpuUs / rec.done, 1) } : {};
   const serverUs = rec.serverCpuTimeUs();
   const serverCpu: Record<string, number> = serverUs !== undefined && durationMs > 0 && rec.done > 0 ? { serverCpuPercent: round((serverUs / 1000 / durationMs) * 100, 1), serverCpuUsPerOp: round(serverUs / rec.done, 1) } : {};
-  const extra: Record<string, number> = { ...result.extra, ...runnerCpu, ...serverCpu };
+  // The runner's resident memory at the end: flat across scenarios of growing size, or a leak.
+  const extra: Record<string, number> = { ...result.extra, ...runnerCpu, ...serverCpu, runnerRssBytes: process.memoryUsage.rss() };
   const outcome: ScenarioOutcome = {
     scenario: scenario.name,
     status: aborted ? 'aborted' : error !== undefined || !checksOk ? 'failed' : 'passed',
