@@ -32,6 +32,12 @@ function httpStatusCode(status: number): number {
   }
 }
 
+/** `grpc-timeout` of `ms` milliseconds: at most 8 digits, so long deadlines go in seconds. */
+export function grpcTimeout(ms: number): string {
+  const m = Math.max(1, Math.ceil(ms));
+  return m < 1e8 ? `${m}m` : `${Math.min(99_999_999, Math.ceil(m / 1000))}S`;
+}
+
 /** `grpc-message` is percent-encoded; a malformed escape is shown as sent. */
 function grpcMessage(raw: unknown): string {
   if (typeof raw !== 'string') return '';
@@ -93,7 +99,7 @@ class NodeHttp2Channel implements GrpcChannel {
       handlers.onEnd(err);
     };
     const headers: Record<string, string> = { ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...this.metadata };
-    if (opts.timeoutMs !== undefined) headers['grpc-timeout'] = `${Math.max(1, Math.ceil(opts.timeoutMs))}m`;
+    if (opts.timeoutMs !== undefined) headers['grpc-timeout'] = grpcTimeout(opts.timeoutMs);
     let req: ClientHttp2Stream;
     try {
       if (this.closed) throw new Error('channel closed');
@@ -101,7 +107,9 @@ class NodeHttp2Channel implements GrpcChannel {
       req = this.session.request(headers);
     } catch (err) {
       const e = err instanceof StoreError ? err : new StoreError(GrpcCode.Unavailable, `${path}: cannot start the call: ${(err as Error).message}`, { cause: err, retryable: true });
-      queueMicrotask(() => finish(e));
+      // Not started: no timer or abort listener to clear.
+      ended = true;
+      queueMicrotask(() => handlers.onEnd(e));
       return { write: () => undefined, end: () => undefined, cancel: () => undefined };
     }
     this.live.add(req);

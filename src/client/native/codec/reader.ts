@@ -18,6 +18,10 @@ export class ProtoDecodeError extends Error {
 const TWO_32 = 4294967296;
 const EMPTY: Buffer = Buffer.alloc(0);
 
+/** Recently decoded large uint64 ids and their decimal text (see `uint64String`). */
+const ID_CACHE: { lo: number; hi: number; text: string }[] = Array.from({ length: 4 }, () => ({ lo: -1, hi: -1, text: '' }));
+let idCacheNext = 0;
+
 /** A bounded cursor over one message (or, via `sub()`, over an embedded one). */
 export class ProtoReader {
   /** Upper 32 bits of the last varint read by `varint64()`. */
@@ -93,12 +97,22 @@ export class ProtoReader {
     return hi * TWO_32 + lo;
   }
 
-  /** A uint64 varint as a decimal string (exact for all 64 bits). */
+  /**
+   * A uint64 varint as a decimal string (exact for all 64 bits). Ids above 2^53 go through
+   * BigInt; the last few are cached, since every header repeats the same cluster and member id.
+   */
   uint64String(): string {
     const lo = this.varint64();
     const hi = this.hi;
     if (hi < 0x200000) return String(hi * TWO_32 + lo);
-    return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+    for (let i = 0; i < ID_CACHE.length; i++) {
+      const e = ID_CACHE[i]!;
+      if (e.lo === lo && e.hi === hi) return e.text;
+    }
+    const text = ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+    ID_CACHE[idCacheNext] = { lo, hi, text };
+    idCacheNext = (idCacheNext + 1) % ID_CACHE.length;
+    return text;
   }
 
   /** A bool varint. */

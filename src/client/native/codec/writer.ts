@@ -121,6 +121,7 @@ export class ProtoWriter {
   /** Length prefix and bytes of a value whose tag is already written (empty allowed). */
   rawBytes(v: Bytes): void {
     if (typeof v === 'string') {
+      if (v.length < 128 && this.ascii(v)) return;
       const n = Buffer.byteLength(v);
       this.uint32(n);
       this.need(n);
@@ -131,6 +132,26 @@ export class ProtoWriter {
       this.buf.set(v, this.pos);
       this.pos += v.length;
     }
+  }
+
+  /**
+   * Writes a short string (under 128 UTF-16 units) with its one-byte length if it is all ASCII,
+   * as keys in every scenario are: a char-by-char copy beats `byteLength` + `write` there.
+   * Returns false, having written nothing, at the first non-ASCII character.
+   */
+  private ascii(v: string): boolean {
+    const n = v.length;
+    this.need(n + 1);
+    const b = this.buf;
+    const at = this.pos;
+    for (let i = 0; i < n; i++) {
+      const c = v.charCodeAt(i);
+      if (c > 0x7f) return false;
+      b[at + 1 + i] = c;
+    }
+    b[at] = n;
+    this.pos = at + 1 + n;
+    return true;
   }
 
   /** Begins submessage `field`: its tag, then one byte reserved for its length. */
