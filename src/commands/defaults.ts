@@ -8,3 +8,6 @@ export const PASSWORD_ENV = 'METABENCH_ENDPOINT_PASSWORD';
 
 /** Scenario profiles, as `scenarios/schema.ts` defines them (repeated here for `--help`). */
 export const PROFILE_NAMES = 'quick, standard, soak';
+
+/** Most client threads `--client-threads` takes (more only adds scheduling on any machine we know). */
+export const MAX_CLIENT_THREADS = 64;

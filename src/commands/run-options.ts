@@ -6,7 +6,7 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import { randomInt } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import { UsageError } from '../cli/errors.ts';
-import { TargetKind } from '../events/schema.ts';
+import { MICRO, TargetKind } from '../events/schema.ts';
 import type { RunOptions, TargetSpec } from '../orchestrator/types.ts';
 import { loadScenarios, PROFILES } from '../../scenarios/loader.ts';
 import { WORKLOAD_PARAMS, type Profile, type ResolvedScenario } from '../../scenarios/schema.ts';
@@ -14,10 +14,8 @@ import { findEtcd } from '../targets/etcd.ts';
 import { waitReady } from '../targets/readiness.ts';
 import { TargetStartError } from '../targets/types.ts';
 import { endpointClientOptions } from '../targets/endpoint.ts';
-import { MICRO } from '../runner/run-target.ts';
 
-import { PASSWORD_ENV } from './defaults.ts';
-import { MAX_CLIENT_THREADS } from './run.ts';
+import { MAX_CLIENT_THREADS, PASSWORD_ENV } from './defaults.ts';
 
 /** Milliseconds an `--endpoints` target gets to answer before the run is refused (default). */
 export const ENDPOINT_CHECK_MS = 3000;

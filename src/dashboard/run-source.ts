@@ -59,7 +59,7 @@ export function manifestSummary(m: RunManifest | undefined, targets: readonly st
     profile: m.profile,
     seed: m.seed,
     targets,
-    scenarios: m.scenarios.map((s, i) => String(s.name ?? s.id ?? `scenario-${i + 1}`)),
+    scenarios: m.scenarios.map((s) => s.name),
     mode: m.mode,
   };
 }

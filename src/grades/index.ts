@@ -4,5 +4,5 @@
  */
 export { BANDS, NO_PERF_SLO_CAP, bandFor, gradeScenario, type Band, type GradeInput, type Slo } from './rubric.ts';
 export { overallGrade, type NamedGrade } from './overall.ts';
-export { GRADE_LETTERS, gradeBelow, gradeRank, parseGrade, worseGrade, type GradeLetter } from './letters.ts';
+export { GRADE_LETTERS, gradeBelow, gradeLetterOf, gradeRank, worseGrade, type GradeLetter } from './letters.ts';
 export { CLIENT_BOUND_EXPLANATION, CLIENT_BOUND_RATIO, NOOP_KIND, ceilingMark, clientBoundText, fmtCeilingRatio, isNoopKind, type CeilingMark } from './ceiling.ts';

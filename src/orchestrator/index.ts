@@ -53,7 +53,7 @@ export async function startRun(options: RunOptions): Promise<OrchestratedRun> {
     runId,
     targets: options.targets.map((t) => ({ name: t.name, kind: t.kind, ...(t.endpoints ? { endpoints: [...t.endpoints] } : {}) })),
     profile: options.profile,
-    scenarios: options.scenarios as Record<string, unknown>[],
+    scenarios: [...options.scenarios],
     seed: options.seed,
     micro: options.micro,
     mode: options.parallel ? 'parallel' : 'sequential',

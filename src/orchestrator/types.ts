@@ -3,26 +3,17 @@
  * runner child process per target, and a handle to watch or stop it. The events themselves are
  * read from the run's files (`results/<run>/<target>.ndjson`) by whoever shows them.
  */
-import type { TargetKind } from '../events/schema.ts';
+import type { TargetSpec } from '../events/target.ts';
+import type { ResolvedScenario } from '../../scenarios/schema.ts';
 import type { RunManifest } from '../results/manifest.ts';
 
-/** One target of a run, as chosen on the command line. */
-export interface TargetSpec {
-  /** Name shown to users and used for the result file (`<name>.ndjson`). */
-  readonly name: string;
-  readonly kind: TargetKind;
-  /** `endpoint` only: `host:port` of each member. */
-  readonly endpoints?: readonly string[];
-  /** `endpoint` only: TLS files (paths) and credentials. */
-  readonly tls?: { readonly cacert?: string; readonly cert?: string; readonly key?: string };
-  readonly auth?: { readonly user: string; readonly password: string };
-}
+export type { TargetSpec } from '../events/target.ts';
 
 /** Options of `startRun`; `metabench run` validates them from its flags first. */
 export interface RunOptions {
   readonly targets: readonly TargetSpec[];
   /** Scenarios with resolved parameters, in run order (as loaded by `scenarios/loader.ts`). */
-  readonly scenarios: readonly unknown[];
+  readonly scenarios: readonly ResolvedScenario[];
   /** Also run the in-process engine micro-benchmarks (scenario name `micro`) on memory/rocksdb. */
   readonly micro: boolean;
   /** `quick`, `standard` or `soak`. */

@@ -3,9 +3,11 @@
  * events in file order per target. The orchestrator, `--json`, plain output and `metabench tail`
  * all read a run this way: from the files, never from a child's stdout.
  */
-import { join } from 'node:path';
 import { parseEventLine, type RunnerEvent } from '../events/schema.ts';
+import { eventFilePath } from './event-writer.ts';
 import { LineFollower } from './line-follower.ts';
+
+export { eventFilePath } from './event-writer.ts';
 
 /** Polling interval of `start()` in milliseconds (default). */
 export const DEFAULT_POLL_MS = 100;
@@ -18,10 +20,6 @@ export interface RunTailerHandlers {
   onInvalid?(target: string, line: string, error: Error): void;
 }
 
-/** Path of a target's event file inside a run folder. */
-export function eventFilePath(runDir: string, target: string): string {
-  return join(runDir, `${target}.ndjson`);
-}
 
 /** Follows the event files of a set of targets of one run. */
 export class RunTailer {
