@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../grades/ceiling.ts';
-import { fmtFactor, fmtMs, fmtOps } from '../grades/format.ts';
+import { fmtFactor, fmtMs, fmtOps } from '../format/figures.ts';
 import { loadFinishedRun } from '../report/resolve-run.ts';
 import type { RunSummary, ScenarioCell } from '../report/summary.ts';
 import { which } from '../targets/which.ts';

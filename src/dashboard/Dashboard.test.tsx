@@ -150,7 +150,8 @@ test('micro results: a table per case and engine', () => {
   const f = frameAt({ model: modelOf(events) }, 160, 60);
   assert.match(f, /Micro-benchmarks/);
   assert.match(f, /case\s+memory: ops\/s\s+p99\s+rocksdb: ops\/s/);
-  assert.match(f, /put\s+120k\s+25 µs\s+40k\s+75 µs/);
+  // The same fmtNs as report.md: 25,000 ns is `25.0 µs` everywhere.
+  assert.match(f, /put\s+120k\s+25\.0 µs\s+40k\s+75\.0 µs/);
   assert.match(f, /get-hit\s+900k\s+3\.3 µs\s+—/);
   // The micro-only target gets no panel.
   assert.doesNotMatch(f, /micro waiting/);

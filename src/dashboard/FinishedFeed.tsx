@@ -4,7 +4,7 @@
  */
 import { Static, Text } from 'ink';
 import type { FeedEntry } from './run-store.ts';
-import { fmtMs, fmtOps } from './format.ts';
+import { fmtMs, fmtOps } from '../format/figures.ts';
 import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
 import type { Grade } from '../events/schema.ts';
 

@@ -2,7 +2,8 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { MicroTable as MicroTableData } from '../state/selectors.ts';
-import { fit, fmtCompact } from './format.ts';
+import { fmtCompact, fmtNs } from '../format/figures.ts';
+import { fit } from './format.ts';
 
 /** Props of `MicroTable`. */
 export interface MicroTableProps {
@@ -41,12 +42,3 @@ export const MicroTable = memo(function MicroTable({ table, maxRows }: MicroTabl
     </Box>
   );
 });
-
-/** Nanoseconds as `850 ns`, `12 µs`, `3.4 ms`. */
-function fmtNs(ns: number): string {
-  if (ns < 1000) return `${Math.round(ns)} ns`;
-  if (ns < 1e6) return `${trim(ns / 1e3)} µs`;
-  return `${trim(ns / 1e6)} ms`;
-}
-
-const trim = (x: number): string => (x >= 10 ? String(Math.round(x)) : x.toFixed(1));

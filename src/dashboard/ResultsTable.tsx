@@ -10,8 +10,8 @@ import { memo } from 'react';
 import { BASELINE_TARGET } from '../state/selectors.ts';
 import type { ResultCell, ResultRow } from '../state/selectors.ts';
 import { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../grades/ceiling.ts';
-import { fmtFactor } from '../grades/format.ts';
-import { fit, fmtCompact, fmtMs } from './format.ts';
+import { fmtCompact, fmtFactor, fmtMs } from '../format/figures.ts';
+import { fit } from './format.ts';
 import { TABLE_CELL_COLUMNS, TABLE_COMPACT_CELL_COLUMNS, TABLE_NAME_COLUMNS } from './layout.ts';
 import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
 

@@ -9,7 +9,7 @@
  * client-bound (the rule is "ceiling ≥ 3× the fastest"). With noop 2,900 → 2.9× → client-bound,
  * and both memory's and etcd's cells carry the mark.
  */
-import { fmtFactor } from './format.ts';
+import { fmtFactor } from '../format/figures.ts';
 
 /** Target kind (and default name) of the no-op ceiling server. */
 export const NOOP_KIND = 'noop';

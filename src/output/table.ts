@@ -5,10 +5,9 @@
  * ceiling is under 3× the fastest target say `client-bound (ceiling 2.9×)`, explained below the table.
  */
 import { CLIENT_BOUND_EXPLANATION, clientBoundText } from '../grades/ceiling.ts';
-import { fmtMs, fmtOps } from '../grades/format.ts';
+import { fmtDuration, fmtMs, fmtOps } from '../format/figures.ts';
 import type { RunState } from '../state/run-state.ts';
 import { isCeilingTarget, resultsTable, type ResultCell } from '../state/selectors.ts';
-import { fmtDuration } from './format-event.ts';
 
 /** Renders the table for a (finished) run state. */
 export function renderResultsTable(state: RunState): string {

@@ -11,7 +11,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from '../cli/errors.ts';
 import type { GradeLetter } from '../grades/letters.ts';
 import { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../grades/ceiling.ts';
-import { fmtChange, fmtMs, fmtOps } from '../grades/format.ts';
+import { fmtChange, fmtMs, fmtOps } from '../format/figures.ts';
 import type { RunSummary, ScenarioCell } from './summary.ts';
 
 /** Default noise threshold, percent. */

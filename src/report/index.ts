@@ -5,7 +5,7 @@
 export { writeReports, SUMMARY_FILE, REPORT_FILE } from './write-reports.ts';
 export { buildSummary, SUMMARY_VERSION, type RunSummary, type ScenarioCell, type ScenarioCeiling, type ScenarioSummary, type TargetSummary, type MicroRow, type RunOutcome } from './summary.ts';
 export { loadRun, RunNotFoundError, type LoadedRun } from './load-run.ts';
-export { renderMarkdown, fmtNs } from './markdown.ts';
+export { renderMarkdown } from './markdown.ts';
 export { ratioToEtcd, type EtcdRatio, type RatioInput } from './ratio.ts';
 export { headlineLatency, type HeadlineLatency } from './headline.ts';
 export { compareRuns, renderComparison, ParamMismatchError, DEFAULT_THRESHOLD_PCT, type Comparison, type CompareRow, type Verdict } from './compare.ts';
