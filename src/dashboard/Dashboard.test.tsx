@@ -152,7 +152,7 @@ test('micro results: a table per case and engine', () => {
   assert.match(f, /case\s+memory: ops\/s\s+p99\s+rocksdb: ops\/s/);
   // The same fmtNs as report.md: 25,000 ns is `25.0 µs` everywhere.
   assert.match(f, /put\s+120k\s+25\.0 µs\s+40k\s+75\.0 µs/);
-  assert.match(f, /get-hit\s+900k\s+3\.3 µs\s+—/);
+  assert.match(f, /get-hit\s+900k\s+3\.33 µs\s+—/);
   // The micro-only target gets no panel.
   assert.doesNotMatch(f, /micro waiting/);
 });
