@@ -1,7 +1,7 @@
 /** The micro-benchmark table: one row per case, one column per engine (ops/s and p99). */
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import type { MicroTable as MicroTableData } from '../state/selectors.ts';
+import type { MicroTable as MicroTableData } from '../views/micro.ts';
 import { fmtCompact, fmtNs } from '../format/figures.ts';
 import { fit } from './format.ts';
 
@@ -33,7 +33,7 @@ export const MicroTable = memo(function MicroTable({ table, maxRows }: MicroTabl
           {fit(r.case, CASE_COLUMNS)}
           {table.engines
             .map((e) => {
-              const m = r.byEngine[e];
+              const m = r.results[e];
               return fit(m ? `${fmtCompact(m.opsPerSec).padEnd(7)}${fmtNs(m.p99Ns)}` : '—', ENGINE_COLUMNS);
             })
             .join('')}

@@ -4,7 +4,7 @@
  */
 import type { RunnerEvent } from '../events/schema.ts';
 import { fmtBytes, fmtCount, fmtDuration, fmtMs, fmtNs, fmtOps } from '../format/figures.ts';
-import { headlineP99Ms } from '../state/selectors.ts';
+import { headlineP99Ms } from '../grades/headline.ts';
 
 /** `19:27:25` in UTC (results are compared across machines; local time would differ). */
 export function clock(t: number): string {
@@ -30,7 +30,7 @@ export function describeEvent(e: RunnerEvent): string {
       return `${e.scenario}:${pct} ${fmtCount(e.done)} ops, ${fmtOps(e.windowOpsPerSec)} ops/s, p50 ${fmtMs(e.windowP50Ms)}, p99 ${fmtMs(e.windowP99Ms)}, ${fmtCount(e.errors)} errors${server}`;
     }
     case 'scenario-end': {
-      const p99 = headlineP99Ms(e);
+      const p99 = headlineP99Ms(e.latency);
       const failedChecks = e.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
       const parts = [
         `${e.scenario}: ${e.status} in ${fmtDuration(e.durationMs)}`,

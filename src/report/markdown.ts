@@ -3,9 +3,9 @@
  * GitHub and in a CI artifact. Pure: the same summary always renders the same text.
  */
 import { BANDS } from '../grades/rubric.ts';
-import { CLIENT_BOUND_EXPLANATION, CLIENT_BOUND_RATIO, clientBoundText, fmtCeilingRatio } from '../grades/ceiling.ts';
+import { CLIENT_BOUND_EXPLANATION, CLIENT_BOUND_RATIO, clientBoundText, fmtCeilingRatio } from '../views/ceiling.ts';
 import { fmtCount, fmtFactor, fmtMs, fmtNs, fmtOps, fmtPercent } from '../format/figures.ts';
-import type { RunSummary, ScenarioCell, TargetSummary } from './summary.ts';
+import type { RunSummary, ScenarioCell, TargetSummary } from '../views/summary.ts';
 
 /** Renders a summary as Markdown (ends with a newline). */
 export function renderMarkdown(s: RunSummary): string {

@@ -50,11 +50,11 @@ export const RunManifest = z.object({
   scenarios: z.array(ResolvedScenarioShape),
   seed: z.number().int(),
   /** Run the in-process engine micro-benchmarks (`micro`) after the scenarios, on memory/rocksdb. */
-  micro: z.boolean(),
+  micro: z.boolean().optional(),
   /** `sequential` (default) or `parallel` (targets ran at the same time; figures skew). */
   mode: z.enum(['sequential', 'parallel']),
   /** Same as `mode === 'parallel'` (the reducer's manifest shape reads this). */
-  parallel: z.boolean(),
+  parallel: z.boolean().optional(),
   /** PID of the orchestrator that runs it, so a reader can tell an abandoned run. */
   orchestratorPid: z.number().int(),
 });

@@ -17,9 +17,10 @@
  */
 import { SCHEMA_VERSION, TargetKind as TargetKindSchema } from '../events/schema.ts';
 import type { Grade, LatencySummary, MicroResultEvent, RunEndEvent, RunnerEvent, ScenarioEndEvent, TargetKind } from '../events/schema.ts';
+import type { RunManifest } from '../results/manifest.ts';
 import { computeRunProgress, scenarioProgressOf } from './progress.ts';
 import { isScenarioFinal, isTargetFinal, MAX_LOG_LINES, MAX_THROUGHPUT_POINTS } from './types.ts';
-import type { RunManifestLike, RunState, ScenarioRun, TargetState, TargetStatus, ThroughputPoint } from './types.ts';
+import type { RunPlan, RunState, ScenarioRun, TargetState, TargetStatus, ThroughputPoint } from './types.ts';
 
 export * from './types.ts';
 
@@ -46,8 +47,20 @@ export function emptyTarget(name: string, planned: readonly string[] = [], kind?
   };
 }
 
-/** The state before any event; with a manifest, its targets are listed as `waiting`. */
-export function initialRunState(manifest?: RunManifestLike): RunState {
+/** The reducer's plan of a run from its manifest: targets with kinds, scenario names, profile, seed, mode. */
+export function planOf(manifest: RunManifest): RunPlan {
+  return {
+    runId: manifest.runId,
+    profile: manifest.profile,
+    seed: manifest.seed,
+    targets: manifest.targets,
+    scenarios: manifest.scenarios.map((s) => s.name),
+    mode: manifest.mode,
+  };
+}
+
+/** The state before any event; with a plan, its targets are listed as `waiting`. */
+export function initialRunState(manifest?: RunPlan): RunState {
   const planned = (manifest?.scenarios ?? []).map(nameOf);
   const order = (manifest?.targets ?? []).map(nameOf);
   const targets: Record<string, TargetState> = {};

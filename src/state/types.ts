@@ -155,10 +155,11 @@ export interface RunState {
 }
 
 /**
- * What `initialRunState` takes from a run manifest (`run.json`). Structural and lenient: every
- * field optional, targets and scenarios as names or objects with a `name`.
+ * What the reducer knows before any event: the targets (names, with their kinds when known) and
+ * scenarios planned, profile, seed and mode. `planOf` takes it from a run's manifest (`run.json`);
+ * tests and replays may give names only. Every field optional.
  */
-export interface RunManifestLike {
+export interface RunPlan {
   readonly runId?: string;
   readonly profile?: string;
   readonly seed?: number;
