@@ -2,9 +2,10 @@
  * Validates `metabench run`'s flags at the edge: every bad value becomes one UsageError line
  * (exit 2) before anything is written. Returns complete `RunOptions` for the orchestrator.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { EXPECTED_DIR, dirTargetProblem } from '../../engine/fs/ensure-dir.ts';
 import { UsageError } from '../cli/errors.ts';
 import { MICRO, TargetKind } from '../events/schema.ts';
 import type { RunOptions, TargetSpec } from '../orchestrator/types.ts';
@@ -171,23 +172,11 @@ async function parseScenarios(flags: RunFlags, profile: Profile): Promise<{ scen
   }
 }
 
-/** The results folder, absolute; it or its nearest existing parent must be a writable folder. */
+/** The results folder, absolute; it or its nearest existing parent must be a writable folder (not /proc, /sys). */
 function checkResultsDir(dir: string): string {
-  const abs = resolve(dir);
-  let probe = abs;
-  while (!existsSync(probe)) {
-    const up = dirname(probe);
-    if (up === probe) break;
-    probe = up;
-  }
-  try {
-    if (!statSync(probe).isDirectory()) throw new UsageError(`--results: '${dir}' is not a folder ('${probe}' is a file)`);
-    accessSync(probe, constants.W_OK | constants.X_OK);
-  } catch (cause) {
-    if (cause instanceof UsageError) throw cause;
-    throw new UsageError(`--results: '${dir}' is not writable (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message} on '${probe}')`, { cause });
-  }
-  return abs;
+  const problem = dirTargetProblem(dir);
+  if (problem !== undefined) throw new UsageError(`--results: cannot use '${dir}': ${problem}; ${EXPECTED_DIR}`);
+  return resolve(dir);
 }
 
 async function checkEndpoint(spec: TargetSpec, timeoutMs: number): Promise<void> {
