@@ -106,6 +106,16 @@ describe('native transport against bad peers', { concurrency: 1 }, () => {
     assertIdle(ch);
   });
 
+  it('after the connection broke, the next call dials a fresh connection', T, async () => {
+    const { peer, ch } = await setup({ onRequest: echo });
+    assert.equal((await ch.unary('/svc/A', msg)).toString(), 'echo:request');
+    peer.conns[0]!.socket.destroy();
+    await until(() => ch.connection?.state === 'closed');
+    assert.equal((await ch.unary('/svc/A', msg)).toString(), 'echo:request');
+    assert.equal(peer.conns.length, 2);
+    assertIdle(ch);
+  });
+
   it('a frame larger than SETTINGS_MAX_FRAME_SIZE: GOAWAY FRAME_SIZE_ERROR, the call fails', T, async () => {
     const { peer, ch } = await setup({
       onRequest: (c, r) => {

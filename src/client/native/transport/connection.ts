@@ -339,13 +339,21 @@ export class Connection implements CallOwner {
     if (this.state === 'closed') return;
     this.out.add(encodeGoaway(0, code, debug));
     this.out.flush();
-    this.fail(this.endReason ?? new Error(debug));
+    this.fail(this.endReason ?? new Error(debug), GrpcCode.Unavailable, false);
+    this.endSocket();
+  }
+
+  /** FIN after what was written (the GOAWAY); destroyed if the peer does not close within the grace period. */
+  private endSocket(): void {
     this.socket.end();
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
-  /** The connection is gone: every call still open gets an error, none is left pending. */
-  fail(reason: Error, code: number = GrpcCode.Unavailable): void {
+  /**
+   * The connection is gone: every call still open gets an error, none is left pending. The
+   * socket is destroyed unless `destroy` is false (the caller ends it gracefully).
+   */
+  fail(reason: Error, code: number = GrpcCode.Unavailable, destroy = true): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.endReason ??= reason;
@@ -359,7 +367,7 @@ export class Connection implements CallOwner {
       this.streams.delete(call.id);
       this.settle(call, new StoreError(code, `${call.path}: connection to ${host} ended: ${reason.message}`, { cause: reason }));
     }
-    if (!this.socket.destroyed) this.socket.destroy();
+    if (destroy && !this.socket.destroyed) this.socket.destroy();
   }
 
   /** Closes on our side: GOAWAY NO_ERROR, calls in flight fail `Cancelled`. Resolves once the socket closed. */
@@ -367,7 +375,8 @@ export class Connection implements CallOwner {
     if (this.state !== 'closed') {
       this.out.add(encodeGoaway(0, ErrorCode.NO_ERROR, 'client closing'));
       this.out.flush();
-      this.fail(new Error('the channel was closed'), GrpcCode.Cancelled);
+      this.fail(new Error('the channel was closed'), GrpcCode.Cancelled, false);
+      this.endSocket();
     }
     return this.closed;
   }
