@@ -154,6 +154,21 @@ describe('native transport against bad peers', { concurrency: 1 }, () => {
     assert.match(e.message, /within 200 ms/);
   });
 
+  it('keepalive: a peer that stops answering PINGs fails a stream that has no deadline', T, async () => {
+    peer = await startTestPeer({
+      onHeaders: (c, r) => c.send(encodeHeaderFrames(r.streamId, encodeHeaderBlock([[':status', '200'], ['content-type', 'application/grpc']]))),
+    });
+    channel = await openH2ChannelWith({ hosts: [peer.address] }, { keepaliveMs: 50, keepaliveTimeoutMs: 100 });
+    const conn = () => peer!.conns[0]!;
+    const ended = new Promise<Error | undefined>((resolve) => channel!.stream('/svc/Watch', { onMessage: () => undefined, onEnd: resolve }));
+    // the peer answers the first PINGs (its socket still reads), then stops reading altogether
+    await until(() => conn().log.filter((l) => l.startsWith('ping:')).length >= 2);
+    conn().socket.pause();
+    const e = await ended;
+    assert.ok(e instanceof StoreError && e.code === GrpcCode.Unavailable && /keepalive/.test(e.message), String(e));
+    assertIdle(channel);
+  });
+
   it('a refused TCP connection fails the connect, retryable', T, async () => {
     peer = await startTestPeer({});
     const address = peer.address;

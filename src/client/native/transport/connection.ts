@@ -36,6 +36,7 @@ import {
 import { GrpcCode, StoreError } from '../../types.ts';
 import { frameMessage, type Call, type CallOwner } from './call.ts';
 import { Inbound } from './inbound.ts';
+import { Keepalive, type KeepaliveTarget } from './keepalive.ts';
 import { CLOSE_GRACE_MS, CONNECTION_WINDOW, MAX_HEADER_LIST_BYTES, STREAM_WINDOW } from './limits.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './message-reader.ts';
 import { Outbox } from './outbox.ts';
@@ -51,13 +52,17 @@ export interface ConnectionOptions {
   readonly firstStreamId?: number;
   /** Largest response message (octets); default 256 MiB. */
   readonly maxMessageBytes?: number;
+  /** Keepalive PING interval while calls are open (milliseconds); default off. */
+  readonly keepaliveMs?: number;
+  /** How long to wait for a keepalive PING's ACK (milliseconds); default `keepaliveMs`. */
+  readonly keepaliveTimeoutMs?: number;
 }
 
 /** Lifecycle: `connecting` until the server's SETTINGS, `draining` after GOAWAY (no new calls). */
 export type ConnectionState = 'connecting' | 'open' | 'draining' | 'closed';
 
 /** See the module comment. */
-export class Connection implements CallOwner {
+export class Connection implements CallOwner, KeepaliveTarget {
   state: ConnectionState = 'connecting';
   /** The server's settings as received so far. */
   readonly peer: Settings = defaultSettings();
@@ -77,6 +82,8 @@ export class Connection implements CallOwner {
   private retired = false;
   private blockedCalls: Call[] = [];
   private readonly parser: FrameParser;
+  /** PINGs while calls are open, if asked for. */
+  readonly keepalive: Keepalive | undefined;
   private readyResolve: (() => void) | undefined;
   private readyReject: ((err: Error) => void) | undefined;
   /** Resolves once the server's first SETTINGS arrived. */
@@ -106,11 +113,24 @@ export class Connection implements CallOwner {
     this.out.add(CLIENT_PREFACE);
     this.out.add(encodeSettingsFrame({ enablePush: false, initialWindowSize: STREAM_WINDOW, maxHeaderListSize: MAX_HEADER_LIST_BYTES }));
     this.out.add(encodeWindowUpdate(0, CONNECTION_WINDOW - DEFAULT_INITIAL_WINDOW_SIZE));
+    if (opts.keepaliveMs !== undefined) {
+      this.keepalive = new Keepalive(this, opts.keepaliveMs, opts.keepaliveTimeoutMs ?? opts.keepaliveMs);
+    }
   }
 
   /** True while new calls may be started here (open, and stream ids left for them). */
   get accepting(): boolean {
     return this.state === 'open' && this.nextStreamId + 2 * this.waiting.length <= MAX_STREAM_ID;
+  }
+
+  /** KeepaliveTarget: queues a frame. */
+  send(frame: Buffer): void {
+    this.out.add(frame);
+  }
+
+  /** KeepaliveTarget: the peer went silent. */
+  lost(reason: Error): void {
+    this.fail(reason);
   }
 
   /** Calls started and not ended, plus calls waiting for a stream. */
@@ -357,6 +377,7 @@ export class Connection implements CallOwner {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.endReason ??= reason;
+    this.keepalive?.stop();
     this.out.close();
     this.readyReject?.(reason);
     const host = this.opts.authority;

@@ -25,6 +25,10 @@ export interface H2ChannelOptions {
   readonly firstStreamId?: number;
   /** Largest response message (octets); default 256 MiB. */
   readonly maxMessageBytes?: number;
+  /** Keepalive PING interval while calls are open (milliseconds); default off. */
+  readonly keepaliveMs?: number;
+  /** How long to wait for a keepalive PING's ACK (milliseconds); default `keepaliveMs`. */
+  readonly keepaliveTimeoutMs?: number;
 }
 
 /** Holds a call's writes while it waits for a connection (only during a redial). */
@@ -48,7 +52,7 @@ async function openConnection(hp: HostPort, opts: ConnectOptions, extra: H2Chann
   const timer = setTimeout(() => abort.abort(new Error(`no HTTP/2 connection within ${timeoutMs} ms`)), timeoutMs);
   try {
     const socket = await dialSocket(hp, opts.tls, abort.signal);
-    const conn = new Connection(socket, { authority: authorityOf(hp), scheme: opts.tls ? 'https' : 'http', firstStreamId, maxMessageBytes: extra.maxMessageBytes });
+    const conn = new Connection(socket, { authority: authorityOf(hp), scheme: opts.tls ? 'https' : 'http', firstStreamId, maxMessageBytes: extra.maxMessageBytes, keepaliveMs: extra.keepaliveMs, keepaliveTimeoutMs: extra.keepaliveTimeoutMs });
     const onAbort = () => conn.fail(abort.signal.reason as Error);
     abort.signal.addEventListener('abort', onAbort, { once: true });
     try {

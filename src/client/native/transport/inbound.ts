@@ -157,6 +157,7 @@ export class Inbound implements FrameHandler {
 
   onPing(ack: boolean, data: Buffer): void {
     if (!ack) this.c.out.add(encodePing(data, true));
+    else this.c.keepalive?.onAck(data);
   }
 
   onGoaway(lastStreamId: number, code: number, debug: Buffer): void {

@@ -9,6 +9,7 @@ import {
   encodeDataFrame,
   encodeHeaderBlock,
   encodeHeaderFrames,
+  encodePing,
   encodeSettingsFrame,
   FrameParser,
   HpackDecoder,
@@ -132,6 +133,7 @@ export class PeerConn implements FrameHandler {
   }
   onPing(ack: boolean, data: Buffer): void {
     this.log.push(`ping${ack ? '-ack' : ''}:${data.toString('latin1')}`);
+    if (!ack) this.send(encodePing(data, true));
   }
   onGoaway(lastStreamId: number, code: number): void {
     this.log.push(`goaway:${lastStreamId}:${code}`);
