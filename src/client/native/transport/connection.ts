@@ -17,20 +17,15 @@ import {
   DEFAULT_INITIAL_WINDOW_SIZE,
   defaultSettings,
   encodeGoaway,
-  encodeHeaderFrames,
   encodeRstStream,
   encodeSettingsFrame,
   encodeWindowUpdate,
   ErrorCode,
   errorCodeName,
-  Flag,
-  FRAME_HEADER_BYTES,
   FrameParser,
-  FrameType,
   H2Error,
   HpackDecoder,
   MAX_STREAM_ID,
-  writeFrameHeader,
   type Settings,
 } from '../../../h2/index.ts';
 import { GrpcCode, StoreError } from '../../types.ts';
@@ -39,6 +34,7 @@ import { Inbound } from './inbound.ts';
 import { Keepalive, type KeepaliveTarget } from './keepalive.ts';
 import { CLOSE_GRACE_MS, CONNECTION_WINDOW, MAX_HEADER_LIST_BYTES, STREAM_WINDOW } from './limits.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './message-reader.ts';
+import { Outbound } from './outbound.ts';
 import { Outbox } from './outbox.ts';
 
 
@@ -80,8 +76,9 @@ export class Connection implements CallOwner, KeepaliveTarget {
   private readonly waiting: Call[] = [];
   /** Replaced by a newer connection: its waiting calls still start here (they have ids reserved). */
   private retired = false;
-  private blockedCalls: Call[] = [];
   private readonly parser: FrameParser;
+  /** DATA and HEADERS going out, within the flow-control windows. */
+  readonly outbound: Outbound;
   /** PINGs while calls are open, if asked for. */
   readonly keepalive: Keepalive | undefined;
   private readyResolve: (() => void) | undefined;
@@ -98,6 +95,7 @@ export class Connection implements CallOwner, KeepaliveTarget {
     this.nextStreamId = opts.firstStreamId ?? 1;
     this.maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.out = new Outbox(socket);
+    this.outbound = new Outbound(this);
     this.parser = new FrameParser(new Inbound(this), { maxHeaderBlockBytes: MAX_HEADER_LIST_BYTES });
     this.ready = new Promise<void>((resolve, reject) => {
       this.readyResolve = resolve;
@@ -183,85 +181,19 @@ export class Connection implements CallOwner, KeepaliveTarget {
     call.sendWindow = this.peer.initialWindowSize;
     call.recvWindow = STREAM_WINDOW;
     this.streams.set(id, call);
-    const block = call.headerBlock;
-    const max = this.peer.maxFrameSize;
-    const msg = call.firstMessage;
-    call.firstMessage = undefined;
-    const len = msg ? 5 + msg.length : 0;
-    // fast path: a unary request, HEADERS + one DATA with END_STREAM in one reservation, the
-    // gRPC prefix written in place
-    if (msg && call.endAfterQueue && call.queue.length === 0 && block.length <= max && len <= max && len <= this.sendWindow && len <= call.sendWindow) {
-      const at = this.out.alloc(2 * FRAME_HEADER_BYTES + block.length + len);
-      const slab = this.out.slab;
-      writeFrameHeader(slab, at, block.length, FrameType.HEADERS, Flag.END_HEADERS, id);
-      block.copy(slab, at + FRAME_HEADER_BYTES);
-      const d = at + FRAME_HEADER_BYTES + block.length;
-      writeFrameHeader(slab, d, len, FrameType.DATA, Flag.END_STREAM, id);
-      slab[d + FRAME_HEADER_BYTES] = 0;
-      slab.writeUInt32BE(msg.length, d + FRAME_HEADER_BYTES + 1);
-      slab.set(msg, d + FRAME_HEADER_BYTES + 5);
-      this.sendWindow -= len;
-      call.sendWindow -= len;
-      call.localEnded = true;
-      return;
-    }
-    if (msg) call.queue.unshift(frameMessage(msg));
-    this.out.add(encodeHeaderFrames(id, block, { maxFrameSize: max }));
-    this.pump(call);
-  }
-
-  /** Sends what flow control allows of `call.queue`, then END_STREAM if asked and possible. */
-  pump(call: Call): void {
-    const max = this.peer.maxFrameSize;
-    while (call.queue.length > 0) {
-      const avail = Math.min(this.sendWindow, call.sendWindow, max);
-      if (avail <= 0) {
-        if (this.sendWindow <= 0 && !call.blocked) {
-          call.blocked = true;
-          this.blockedCalls.push(call);
-        }
-        return;
-      }
-      const buf = call.queue[0]!;
-      const n = Math.min(avail, buf.length);
-      const last = n === buf.length && call.queue.length === 1 && call.endAfterQueue;
-      const at = this.out.alloc(FRAME_HEADER_BYTES);
-      writeFrameHeader(this.out.slab, at, n, FrameType.DATA, last ? Flag.END_STREAM : 0, call.id);
-      this.out.add(n === buf.length ? buf : buf.subarray(0, n));
-      this.sendWindow -= n;
-      call.sendWindow -= n;
-      if (n === buf.length) call.queue.shift();
-      else call.queue[0] = buf.subarray(n);
-      if (last) call.localEnded = true;
-    }
-    if (call.endAfterQueue && !call.localEnded) {
-      const at = this.out.alloc(FRAME_HEADER_BYTES);
-      writeFrameHeader(this.out.slab, at, 0, FrameType.DATA, Flag.END_STREAM, call.id);
-      call.localEnded = true;
-    }
-    if (call.localEnded && call.remoteEnded) this.closeStream(call);
-  }
-
-  /** The connection window grew: resume the calls it held back, in order. */
-  resumeBlocked(): void {
-    const list = this.blockedCalls;
-    this.blockedCalls = [];
-    for (const call of list) {
-      call.blocked = false;
-      if (!call.done) this.pump(call);
-    }
+    this.outbound.start(call);
   }
 
   /** CallOwner: a stream's message. */
   writeMessage(call: Call, message: Uint8Array): void {
     call.queue.push(frameMessage(message));
-    if (call.id !== 0) this.pump(call);
+    if (call.id !== 0) this.outbound.pump(call);
   }
 
   /** CallOwner: a stream's half-close. */
   endCall(call: Call): void {
     call.endAfterQueue = true;
-    if (call.id !== 0) this.pump(call);
+    if (call.id !== 0) this.outbound.pump(call);
   }
 
   /** CallOwner: a stream's cancel. */
@@ -304,8 +236,8 @@ export class Connection implements CallOwner, KeepaliveTarget {
     }
   }
 
-  /** Frees a stream slot and starts waiting calls; a draining connection closes once idle. */
-  private closeStream(call: Call): void {
+  /** Frees a stream slot and starts waiting calls; a draining connection closes once idle (transport-internal). */
+  closeStream(call: Call): void {
     if (!this.streams.delete(call.id)) return;
     this.startWaiting();
     if (this.state === 'draining' && this.pendingCalls === 0) this.shutdown(ErrorCode.NO_ERROR, 'drained');

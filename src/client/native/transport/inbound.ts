@@ -149,7 +149,7 @@ export class Inbound implements FrameHandler {
         call.sendWindow += delta;
         if (call.sendWindow > MAX_WINDOW_SIZE) throw new H2Error(ErrorCode.FLOW_CONTROL_ERROR, `SETTINGS_INITIAL_WINDOW_SIZE change overflows stream ${call.id}'s window`);
       }
-      if (delta > 0) for (const call of [...c.streams.values()]) if (call.queue.length > 0 || (call.endAfterQueue && !call.localEnded)) c.pump(call);
+      if (delta > 0) for (const call of [...c.streams.values()]) if (call.queue.length > 0 || (call.endAfterQueue && !call.localEnded)) c.outbound.pump(call);
     }
     c.opened();
     c.startWaiting();
@@ -169,14 +169,14 @@ export class Inbound implements FrameHandler {
     if (streamId === 0) {
       c.sendWindow += increment;
       if (c.sendWindow > MAX_WINDOW_SIZE) throw new H2Error(ErrorCode.FLOW_CONTROL_ERROR, 'WINDOW_UPDATE overflows the connection window');
-      c.resumeBlocked();
+      c.outbound.resumeBlocked();
       return;
     }
     const call = this.callOf(streamId, 'WINDOW_UPDATE');
     if (call === undefined) return;
     call.sendWindow += increment;
     if (call.sendWindow > MAX_WINDOW_SIZE) return this.streamFailed(call, ErrorCode.FLOW_CONTROL_ERROR, 'WINDOW_UPDATE overflows the stream window');
-    if (call.queue.length > 0) c.pump(call);
+    if (call.queue.length > 0) c.outbound.pump(call);
   }
 
   onStreamError(err: H2Error): void {
