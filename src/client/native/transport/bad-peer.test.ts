@@ -296,6 +296,24 @@ describe('native transport against bad peers', { concurrency: 1 }, () => {
     assert.equal((await rejection(ch.unary('/svc/A', msg))).code, GrpcCode.Cancelled);
   });
 
+  it('stream ends are reported after stream()/cancel() return, never inside them', T, async () => {
+    const { ch } = await setup({});
+    const order: string[] = [];
+    const ended = new Promise<Error | undefined>((resolve) => {
+      const s = ch.stream('/svc/Watch', { onMessage: () => undefined, onEnd: (e) => (order.push('end'), resolve(e)) });
+      s.cancel();
+      order.push('cancel returned');
+    });
+    assert.equal((await ended as StoreError).code, GrpcCode.Cancelled);
+    await ch.close();
+    const closedEnd = new Promise<Error | undefined>((resolve) => {
+      ch.stream('/svc/Watch', { onMessage: () => undefined, onEnd: (e) => (order.push('end after close'), resolve(e)) });
+      order.push('stream returned');
+    });
+    assert.equal((await closedEnd as StoreError).code, GrpcCode.Cancelled);
+    assert.deepEqual(order, ['cancel returned', 'end', 'stream returned', 'end after close']);
+  });
+
   it('stream ids exhausted: new calls go to a fresh connection, the old one finishes', T, async () => {
     peer = await startTestPeer({ onRequest: echo });
     channel = await openH2ChannelWith({ hosts: [peer.address] }, { firstStreamId: 2_147_483_645 });

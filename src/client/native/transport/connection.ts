@@ -226,7 +226,9 @@ export class Connection implements CallOwner, KeepaliveTarget {
     if (call.timer !== undefined) clearTimeout(call.timer);
     if (call.abort) call.signal?.removeEventListener('abort', call.abort);
     if (call.handlers) {
-      call.handlers.onEnd(err);
+      // never inside the caller's own stream()/cancel()/write(): the etcd layer may not hold the stream yet
+      const handlers = call.handlers;
+      queueMicrotask(() => handlers.onEnd(err));
     } else if (err) {
       call.reject!(err);
     } else if (call.responses === 1) {

@@ -164,7 +164,8 @@ export class H2Channel implements GrpcChannel {
   private settleDetached(call: Call, err: StoreError): void {
     if (call.done) return;
     call.done = true;
-    if (call.handlers) call.handlers.onEnd(err);
+    const handlers = call.handlers;
+    if (handlers) queueMicrotask(() => handlers.onEnd(err));
     else call.reject!(err);
   }
 }
