@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import { encodeDataFrame, encodeFrame, encodeGoaway, encodeHeaderBlock, encodeHeaderFrames, encodePing, encodeRstStream, ErrorCode, FrameType, H2Error } from '../../../h2/index.ts';
+import { encodeDataFrame, encodeFrame, encodeGoaway, encodeHeaderBlock, encodeHeaderFrames, encodePing, encodeRstStream, encodeSettingsFrame, ErrorCode, FrameType, H2Error } from '../../../h2/index.ts';
 import { GrpcCode, StoreError } from '../../types.ts';
 import { openH2Channel, openH2ChannelWith, type H2Channel } from './h2-channel.ts';
 import { startTestPeer, type PeerConn, type PeerScript, type TestPeer } from './test-peer.ts';
@@ -279,6 +279,16 @@ describe('native transport against bad peers', { concurrency: 1 }, () => {
     assert.equal((await done).length, 5 + big.length);
     const sizes = conn().log.filter((l) => l.startsWith('data:1:')).map((l) => Number(l.split(':')[2]));
     assert.ok(sizes.every((n) => n <= 10), `DATA frames within the window: ${sizes.join(',')}`);
+    assertIdle(ch);
+  });
+
+  it('flow control: a SETTINGS that raises the initial window releases a blocked request', T, async () => {
+    const big = Buffer.alloc(500, 0x7a);
+    const { peer, ch } = await setup({ settings: { initialWindowSize: 10 }, onRequest: echo });
+    const done = ch.unary('/svc/A', big);
+    await until(() => peer.conns[0]!.log.some((l) => l.startsWith('data:1:')));
+    peer.conns[0]!.send(encodeSettingsFrame({ initialWindowSize: 100_000 }));
+    assert.equal((await done).length, 5 + big.length);
     assertIdle(ch);
   });
 
