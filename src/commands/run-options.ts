@@ -2,9 +2,11 @@
  * Validates `metabench run`'s flags at the edge: every bad value becomes one UsageError line
  * (exit 2) before anything is written. Returns complete `RunOptions` for the orchestrator.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
-import { dirname, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { EXPECTED_DIR, dirTargetProblem } from '../../engine/fs/ensure-dir.ts';
+import { LATEST } from '../results/latest.ts';
 import { UsageError } from '../cli/errors.ts';
 import { TargetKind } from '../events/schema.ts';
 import type { RunOptions, TargetSpec } from '../orchestrator/types.ts';
@@ -12,7 +14,8 @@ import { loadScenarios, PROFILES } from '../../scenarios/loader.ts';
 import { WORKLOAD_PARAMS, type Profile, type ResolvedScenario } from '../../scenarios/schema.ts';
 import { findEtcd } from '../targets/etcd.ts';
 import { waitReady } from '../targets/readiness.ts';
-import { TargetStartError } from '../targets/types.ts';
+import { TargetStartError, TargetUnavailableError } from '../targets/types.ts';
+import { describeUnreachable } from '../runner/unreachable.ts';
 import { endpointClientOptions } from '../targets/endpoint.ts';
 import { MICRO } from '../runner/run-target.ts';
 
@@ -173,21 +176,15 @@ async function parseScenarios(flags: RunFlags, profile: Profile): Promise<{ scen
   }
 }
 
-/** The results folder, absolute; it or its nearest existing parent must be a writable folder. */
+/** The results folder, absolute; it or its nearest existing parent must be a writable folder (not /proc, /sys). */
 function checkResultsDir(dir: string): string {
+  const problem = dirTargetProblem(dir);
+  if (problem !== undefined) throw new UsageError(`--results: cannot use '${dir}': ${problem}; ${EXPECTED_DIR}`);
   const abs = resolve(dir);
-  let probe = abs;
-  while (!existsSync(probe)) {
-    const up = dirname(probe);
-    if (up === probe) break;
-    probe = up;
-  }
-  try {
-    if (!statSync(probe).isDirectory()) throw new UsageError(`--results: '${dir}' is not a folder ('${probe}' is a file)`);
-    accessSync(probe, constants.W_OK | constants.X_OK);
-  } catch (cause) {
-    if (cause instanceof UsageError) throw cause;
-    throw new UsageError(`--results: '${dir}' is not writable (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message} on '${probe}')`, { cause });
+  // `latest` is the link metabench keeps to the newest run; anything else there is the user's.
+  const latest = join(abs, LATEST);
+  if (existsSync(latest) && !lstatSync(latest).isSymbolicLink()) {
+    throw new UsageError(`--results: '${latest}' is not the link to the newest run metabench keeps there (it is a ${lstatSync(latest).isDirectory() ? 'folder' : 'file'}); move it away, metabench will not replace it`);
   }
   return abs;
 }
@@ -203,6 +200,7 @@ async function checkEndpoint(spec: TargetSpec, timeoutMs: number): Promise<void>
     if (!(cause instanceof TargetStartError)) throw cause;
     const where = spec.endpoints?.join(',');
     if (cause.refused) throw new UsageError(`--user: ${where} refused ${spec.auth ? `user '${spec.auth.user}'` : 'the request'}: ${cause.detail}`, { cause });
-    throw new UsageError(`--endpoints: ${where} unreachable: ${cause.detail}`, { cause });
+    // Not a usage error: the flag is well formed, the endpoint is down or not etcd (exit 1).
+    throw new TargetUnavailableError(`endpoint ${where} unavailable: ${describeUnreachable(cause.detail)}`, undefined, { cause });
   }
 }

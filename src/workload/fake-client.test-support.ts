@@ -7,8 +7,8 @@ import type { Etcd3 } from 'etcd3';
 
 /** How the fake misbehaves. Every hook is optional; the default is a correct store. */
 export interface FakeBehaviour {
-  /** Called for each Put before it is applied; throw to fail it. */
-  onPut?(key: string, n: number): void;
+  /** Called for each Put before it is applied; throw (or reject) to fail it, never settle to stall it. */
+  onPut?(key: string, n: number, value: string): void | Promise<void>;
   /** Value a Get returns instead of the stored one (undefined: the stored one). */
   staleGet?(key: string, stored: string | undefined): string | undefined;
   /** Deliveries of one Put event to watcher `w`: a list of revisions to emit (empty: lost). */
@@ -26,7 +26,8 @@ export function fakeClientFactory(b: FakeBehaviour = {}): () => Etcd3 {
       value: (v: string) => ({
         exec: async () => {
           const eventNo = puts++;
-          b.onPut?.(key, eventNo);
+          const hook = b.onPut?.(key, eventNo, v);
+          if (hook) await hook;
           revision++;
           store.set(key, v);
           for (const w of watchers) {
