@@ -64,6 +64,15 @@ describe('native transport against bad peers', { concurrency: 1 }, () => {
     assertIdle(ch);
   });
 
+  it('request headers above the peer SETTINGS_MAX_FRAME_SIZE go out as HEADERS + CONTINUATION', T, async () => {
+    const { peer, ch } = await setup({ onRequest: echo });
+    const big = 'x'.repeat(40_000);
+    ch.setMetadata('x-big', big);
+    assert.equal((await ch.unary('/svc/Big', msg)).toString(), 'echo:request');
+    assert.equal(Object.fromEntries(peer.conns[0]!.requests.get(1)!.headers)['x-big'], big);
+    assertIdle(ch);
+  });
+
   it('RST_STREAM: REFUSED_STREAM is retryable Unavailable, CANCEL is Cancelled, others Internal', T, async () => {
     const codes = [ErrorCode.REFUSED_STREAM, ErrorCode.CANCEL, ErrorCode.INTERNAL_ERROR];
     const { ch } = await setup({ onRequest: (c, r) => c.send(encodeRstStream(r.streamId, codes[(r.streamId - 1) / 2]!)) });
