@@ -2,10 +2,11 @@
  * Validates `metabench run`'s flags at the edge: every bad value becomes one UsageError line
  * (exit 2) before anything is written. Returns complete `RunOptions` for the orchestrator.
  */
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EXPECTED_DIR, dirTargetProblem } from '../../engine/fs/ensure-dir.ts';
+import { LATEST } from '../results/latest.ts';
 import { UsageError } from '../cli/errors.ts';
 import { CLIENT_KINDS, DEFAULT_CLIENT, isClientKind } from '../client/factory.ts';
 import type { ClientKind } from '../client/types.ts';
@@ -15,7 +16,8 @@ import { loadScenarios, PROFILES } from '../../scenarios/loader.ts';
 import { WORKLOAD_PARAMS, type Profile, type ResolvedScenario } from '../../scenarios/schema.ts';
 import { findEtcd } from '../targets/etcd.ts';
 import { waitReady } from '../targets/readiness.ts';
-import { TargetStartError } from '../targets/types.ts';
+import { TargetStartError, TargetUnavailableError } from '../targets/types.ts';
+import { describeUnreachable } from '../runner/unreachable.ts';
 import { endpointClientOptions } from '../targets/endpoint.ts';
 import { MICRO } from '../runner/run-target.ts';
 
@@ -187,7 +189,13 @@ async function parseScenarios(flags: RunFlags, profile: Profile): Promise<{ scen
 function checkResultsDir(dir: string): string {
   const problem = dirTargetProblem(dir);
   if (problem !== undefined) throw new UsageError(`--results: cannot use '${dir}': ${problem}; ${EXPECTED_DIR}`);
-  return resolve(dir);
+  const abs = resolve(dir);
+  // `latest` is the link metabench keeps to the newest run; anything else there is the user's.
+  const latest = join(abs, LATEST);
+  if (existsSync(latest) && !lstatSync(latest).isSymbolicLink()) {
+    throw new UsageError(`--results: '${latest}' is not the link to the newest run metabench keeps there (it is a ${lstatSync(latest).isDirectory() ? 'folder' : 'file'}); move it away, metabench will not replace it`);
+  }
+  return abs;
 }
 
 async function checkEndpoint(spec: TargetSpec, timeoutMs: number, client: ClientKind): Promise<void> {
@@ -202,6 +210,7 @@ async function checkEndpoint(spec: TargetSpec, timeoutMs: number, client: Client
     if (!(cause instanceof TargetStartError)) throw cause;
     const where = spec.endpoints?.join(',');
     if (cause.refused) throw new UsageError(`--user: ${where} refused ${spec.auth ? `user '${spec.auth.user}'` : 'the request'}: ${cause.detail}`, { cause });
-    throw new UsageError(`--endpoints: ${where} unreachable: ${cause.detail}`, { cause });
+    // Not a usage error: the flag is well formed, the endpoint is down or not etcd (exit 1).
+    throw new TargetUnavailableError(`endpoint ${where} unavailable: ${describeUnreachable(cause.detail)}`, undefined, { cause });
   }
 }

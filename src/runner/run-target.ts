@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { sampleProcess, type ProcessSampler } from '../targets/sampler.ts';
 import { cpuProfileName } from '../targets/cpu-prof.ts';
 import { ClientThreadPool } from '../workload/threads.ts';
-import { startTarget, TargetUnavailableError, type StartedTarget } from '../targets/index.ts';
+import { startTarget, TargetStartError, TargetUnavailableError, type StartedTarget } from '../targets/index.ts';
+import { describeUnreachable } from './unreachable.ts';
 import type { ClientKind } from '../client/types.ts';
 import type { RunnerConfig } from './config.ts';
 import { runOneScenario, type ScenarioRunner } from './scenario-exec.ts';
@@ -67,6 +68,12 @@ export async function runTarget(
       return end('completed');
     }
     if (signal.aborted) return end('interrupted', 'interrupted while the target was starting');
+    if (err instanceof TargetStartError && cfg.target.kind === 'endpoint') {
+      // Nothing of ours failed: the endpoint is down, or not etcd. Unavailable (exit 1), in one clean line.
+      const why = err.refused ? `refused: ${err.detail}` : describeUnreachable(err.detail);
+      emit({ kind: 'target-unavailable', reason: `endpoint ${cfg.target.endpoints?.join(',') ?? ''} unavailable: ${why}` });
+      return end('completed');
+    }
     return end('crashed', `target did not start: ${(err as Error).message}`);
   }
 

@@ -9,6 +9,7 @@ import type { ClientKind } from '../client/types.ts';
 import type { EventBody, ScenarioEndEvent } from '../events/schema.ts';
 import { plannedSize } from '../workload/index.ts';
 import { gradeScenario } from '../grades/index.ts';
+import { scenarioStatus } from '../grades/scenario-status.ts';
 import { headlineP99Ms } from '../state/selectors.ts';
 import type { ScenarioContext, ScenarioOutcome } from '../workload/types.ts';
 import type { ResolvedScenario } from '../../scenarios/schema.ts';
@@ -59,6 +60,7 @@ export async function runOneScenario(scenario: ResolvedScenario, env: ScenarioEn
   } catch (err) {
     outcome = thrownOutcome(scenario.name, err, Date.now() - startedAt, env.signal.aborted);
   }
+  outcome = { ...outcome, ...scenarioStatus(outcome, outcome.slo ?? resolveSlo(scenario, env.target.kind)) };
   if (env.target.kind === 'noop') {
     const { slo: _slo, ...ungraded } = outcome;
     const end = { kind: 'scenario-end' as const, ...ungraded };

@@ -6,8 +6,8 @@ import { GrpcCode, StoreError, type Bytes, type StoreClient, type WatchHandlers 
 
 /** How the fake misbehaves. Every hook is optional; the default is a correct store. */
 export interface FakeBehaviour {
-  /** Called for each Put before it is applied; throw to fail it. */
-  onPut?(key: string, n: number): void;
+  /** Called for each Put before it is applied; throw (or reject) to fail it, never settle to stall it. */
+  onPut?(key: string, n: number, value: string): void | Promise<void>;
   /** Value a Get returns instead of the stored one (undefined: the stored one). */
   staleGet?(key: string, stored: string | undefined): string | undefined;
   /** Deliveries of one Put event to watcher `w`: a list of revisions to emit (empty: lost). */
@@ -29,7 +29,8 @@ export function fakeClientFactory(b: FakeBehaviour = {}): () => Promise<StoreCli
     put: async (key, value) => {
       const k = str(key);
       const eventNo = puts++;
-      b.onPut?.(k, eventNo);
+      const hook = b.onPut?.(k, eventNo, str(value));
+      if (hook) await hook;
       revision++;
       store.set(k, str(value));
       for (const w of watchers) {
