@@ -38,7 +38,7 @@ describe('etcd3 errors as StoreError', () => {
 describe('ConnectOptions as etcd3 options', () => {
   it('plaintext hosts get http://, TLS https:// with Buffers (also from cloned Uint8Arrays), auth as username', () => {
     assert.deepEqual(etcd3Options({ hosts: ['127.0.0.1:2379', 'h:1'] }), { hosts: ['http://127.0.0.1:2379', 'http://h:1'], dialTimeout: 5000 });
-    const o = etcd3Options({ hosts: ['h:1'], tls: { ca: new Uint8Array([1, 2]) }, auth: { user: 'root', password: 'pw' }, dialTimeoutMs: 100 });
+    const o = etcd3Options({ hosts: ['h:1'], tls: { ca: new Uint8Array([1, 2]) as Buffer }, auth: { user: 'root', password: 'pw' }, dialTimeoutMs: 100 });
     assert.deepEqual(o.hosts, ['https://h:1']);
     assert.ok(Buffer.isBuffer(o.credentials?.rootCertificate));
     assert.equal(o.credentials?.certChain, undefined);
