@@ -5,7 +5,7 @@
  *   being stopped), so readers (`tail`, the dashboard) stop waiting for it.
  * - A server the runner started and did not stop (the runner was SIGKILLed) is killed by pid.
  */
-import { readFileSync, truncateSync } from 'node:fs';
+import { readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EventWriter } from '../results/event-writer.ts';
 import { eventFilePath, type RunTailer } from '../results/run-tailer.ts';
@@ -88,4 +88,44 @@ export function isServerProcess(pid: number): boolean {
   }
   const args = cmdline.split('\0');
   return args.some((a) => /(^|\/)etcd$/.test(a)) || (args.some((a) => a.endsWith('metabench.js')) && args.includes('serve'));
+}
+
+/**
+ * SIGKILLs every process below `pid` (children first collected, grandchildren too), not `pid`
+ * itself: what a forced stop does before killing a runner. Linux `/proc`; elsewhere a no-op.
+ */
+export function killDescendants(pid: number): void {
+  for (const child of descendantsOf(pid)) signal(child, 'SIGKILL');
+}
+
+function descendantsOf(pid: number): number[] {
+  const out: number[] = [];
+  const queue = [pid];
+  for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+    for (const c of childrenOf(p)) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
+function childrenOf(pid: number): number[] {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch (err) {
+    void err; // Gone, or not Linux.
+    return [];
+  }
+  const out: number[] = [];
+  for (const t of tasks) {
+    try {
+      const text = readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim();
+      if (text !== '') out.push(...text.split(/\s+/).map(Number));
+    } catch (err) {
+      void err; // The thread ended meanwhile.
+    }
+  }
+  return out;
 }
