@@ -4,7 +4,8 @@
  */
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { EXPECTED_DIR, dirTargetProblem } from '../../engine/fs/ensure-dir.ts';
 import { LATEST } from '../results/latest.ts';
 import { UsageError } from '../cli/errors.ts';
 import { TargetKind } from '../events/schema.ts';
@@ -175,22 +176,11 @@ async function parseScenarios(flags: RunFlags, profile: Profile): Promise<{ scen
   }
 }
 
-/** The results folder, absolute; it or its nearest existing parent must be a writable folder. */
+/** The results folder, absolute; it or its nearest existing parent must be a writable folder (not /proc, /sys). */
 function checkResultsDir(dir: string): string {
+  const problem = dirTargetProblem(dir);
+  if (problem !== undefined) throw new UsageError(`--results: cannot use '${dir}': ${problem}; ${EXPECTED_DIR}`);
   const abs = resolve(dir);
-  let probe = abs;
-  while (!existsSync(probe)) {
-    const up = dirname(probe);
-    if (up === probe) break;
-    probe = up;
-  }
-  try {
-    if (!statSync(probe).isDirectory()) throw new UsageError(`--results: '${dir}' is not a folder ('${probe}' is a file)`);
-    accessSync(probe, constants.W_OK | constants.X_OK);
-  } catch (cause) {
-    if (cause instanceof UsageError) throw cause;
-    throw new UsageError(`--results: '${dir}' is not writable (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message} on '${probe}')`, { cause });
-  }
   // `latest` is the link metabench keeps to the newest run; anything else there is the user's.
   const latest = join(abs, LATEST);
   if (existsSync(latest) && !lstatSync(latest).isSymbolicLink()) {
