@@ -8,6 +8,8 @@ import { join, resolve } from 'node:path';
 import { EXPECTED_DIR, dirTargetProblem } from '../../engine/fs/ensure-dir.ts';
 import { LATEST } from '../results/latest.ts';
 import { UsageError } from '../cli/errors.ts';
+import { CLIENT_KINDS, DEFAULT_CLIENT, isClientKind } from '../client/factory.ts';
+import type { ClientKind } from '../client/types.ts';
 import { TargetKind } from '../events/schema.ts';
 import type { RunOptions, TargetSpec } from '../orchestrator/types.ts';
 import { loadScenarios, PROFILES } from '../../scenarios/loader.ts';
@@ -43,6 +45,7 @@ export interface RunFlags {
   json?: boolean;
   clientThreads?: string;
   cpuProf?: string;
+  client?: string;
 }
 
 /** Turns flags into run options, or throws a UsageError naming the flag and the bad value. */
@@ -51,13 +54,19 @@ export async function resolveRunOptions(flags: RunFlags, opts: { endpointCheckMs
   const seed = flags.seed === undefined ? randomInt(0, 2 ** 31 - 1) : parseSeed(flags.seed);
   const targets = parseTargets(flags);
   const clientThreads = flags.clientThreads === undefined ? undefined : parseClientThreads(flags.clientThreads);
+  const client = flags.client === undefined ? DEFAULT_CLIENT : parseClient(flags.client);
   const { scenarios, micro } = await parseScenarios(flags, profile);
   if (clientThreads !== undefined) applyClientThreads(scenarios as ResolvedScenario[], clientThreads);
   const resultsDir = checkResultsDir(flags.results);
   const cpuProfDir = flags.cpuProf === undefined ? undefined : makeProfileDir(flags.cpuProf);
   const endpoint = targets.find((t) => t.kind === 'endpoint');
-  if (endpoint) await checkEndpoint(endpoint, opts.endpointCheckMs ?? ENDPOINT_CHECK_MS);
-  return { targets, scenarios, micro, profile, seed, parallel: flags.parallel ?? false, resultsDir, keepData: flags.keepData ?? false, ...(cpuProfDir ? { cpuProfDir } : {}) };
+  if (endpoint) await checkEndpoint(endpoint, opts.endpointCheckMs ?? ENDPOINT_CHECK_MS, client);
+  return { client, targets, scenarios, micro, profile, seed, parallel: flags.parallel ?? false, resultsDir, keepData: flags.keepData ?? false, ...(cpuProfDir ? { cpuProfDir } : {}) };
+}
+
+function parseClient(value: string): ClientKind {
+  if (!isClientKind(value)) throw new UsageError(`--client: unknown client '${value}' (expected ${CLIENT_KINDS.join(' or ')})`);
+  return value;
 }
 
 function parseClientThreads(value: string): number {
@@ -189,12 +198,13 @@ function checkResultsDir(dir: string): string {
   return abs;
 }
 
-async function checkEndpoint(spec: TargetSpec, timeoutMs: number): Promise<void> {
+async function checkEndpoint(spec: TargetSpec, timeoutMs: number, client: ClientKind): Promise<void> {
   try {
     await waitReady(endpointClientOptions({ endpoints: spec.endpoints ?? [], tls: spec.tls, auth: spec.auth }), {
       what: `--endpoints ${spec.endpoints?.join(',')}`,
       timeoutMs,
       intervalMs: 250,
+      client,
     });
   } catch (cause) {
     if (!(cause instanceof TargetStartError)) throw cause;

@@ -86,11 +86,11 @@ describe('runTarget', () => {
       runScenario: async (s, ctx) => {
         if (s.name === 'large-scale-load') throw new Error('boom');
         // A real request through the context's client: the target is up and reachable.
-        const client = ctx.connect();
+        const client = await ctx.connect();
         try {
-          await client.put('k').value('v');
+          await client.put('k', 'v');
         } finally {
-          client.close();
+          await client.close();
         }
         return passed(s.name);
       },

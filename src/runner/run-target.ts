@@ -13,6 +13,7 @@ import { cpuProfileName } from '../targets/cpu-prof.ts';
 import { ClientThreadPool } from '../workload/threads.ts';
 import { startTarget, TargetStartError, TargetUnavailableError, type StartedTarget } from '../targets/index.ts';
 import { describeUnreachable } from './unreachable.ts';
+import type { ClientKind } from '../client/types.ts';
 import type { RunnerConfig } from './config.ts';
 import { runOneScenario, type ScenarioRunner } from './scenario-exec.ts';
 
@@ -40,6 +41,8 @@ export async function runTarget(
   const emit = (e: EventBody) => writer.emit(e);
   const log = (level: 'info' | 'warn' | 'error', message: string) => emit({ kind: 'log', level, message });
   const scenarios = manifest.scenarios as unknown as ResolvedScenario[];
+  // Runs written before `--client` existed had only the etcd3 package.
+  const client: ClientKind = manifest.client ?? 'etcd3';
   const runStart = {
     kind: 'run-start' as const,
     runId: manifest.runId,
@@ -47,6 +50,7 @@ export async function runTarget(
     profile: manifest.profile,
     seed: manifest.seed,
     scenarios: scenarios.map((s) => s.name),
+    client,
   };
   const end = (status: RunEndEvent['status'], error?: string): RunEndEvent['status'] => {
     emit({ kind: 'run-end', status, durationMs: Date.now() - startedAt, ...(error ? { error } : {}) });
@@ -56,7 +60,7 @@ export async function runTarget(
   let target: StartedTarget;
   log('info', `starting target ${cfg.target.name} (${cfg.target.kind})`);
   try {
-    target = await startTarget(cfg.target, { keepData: cfg.keepData, tmpRoot: cfg.tmpRoot, signal, log, stopGraceMs: cfg.stopGraceMs, cpuProfDir: cfg.cpuProfDir });
+    target = await startTarget(cfg.target, { keepData: cfg.keepData, tmpRoot: cfg.tmpRoot, signal, log, stopGraceMs: cfg.stopGraceMs, cpuProfDir: cfg.cpuProfDir, client });
   } catch (err) {
     emit(runStart);
     if (err instanceof TargetUnavailableError) {
@@ -88,7 +92,7 @@ export async function runTarget(
         failure = `${target.kind} server (pid ${target.server?.pid}) exited during the run (${died}); see ${target.name}.stderr.log`;
         break;
       }
-      await runOneScenario(scenario, { target, seed: manifest.seed, signal, emit, serverSample: () => sampler?.latest(), cpuProfDir: cfg.cpuProfDir, clientThreads }, workloads.runScenario);
+      await runOneScenario(scenario, { target, client, seed: manifest.seed, signal, emit, serverSample: () => sampler?.latest(), serverCpuUs: () => sampler?.cpuTimeUs(), cpuProfDir: cfg.cpuProfDir, clientThreads }, workloads.runScenario);
     }
   } catch (err) {
     failure = `runner error: ${(err as Error).stack ?? String(err)}`;

@@ -11,11 +11,11 @@ import { fakeClientFactory, type FakeBehaviour } from '../workload/fake-client.t
 import { runScenario } from '../workload/index.ts';
 import { runOneScenario, type ScenarioEnv } from './scenario-exec.ts';
 
-const target: StartedTarget = { name: 'memory', kind: 'memory', clientOptions: { hosts: 'fake' }, stop: async () => undefined };
+const target: StartedTarget = { name: 'memory', kind: 'memory', clientOptions: { hosts: ['fake'] }, stop: async () => undefined };
 
 async function runWith(doc: Record<string, unknown>, b: FakeBehaviour) {
   const events: EventBody[] = [];
-  const env: ScenarioEnv = { target, seed: 1, signal: new AbortController().signal, emit: (e) => events.push(e), serverSample: () => undefined };
+  const env: ScenarioEnv = { target, seed: 1, signal: new AbortController().signal, emit: (e) => events.push(e), serverSample: () => undefined, client: 'native' };
   const scenario = resolveScenario({ name: 's', workload: 'put', ...doc }, 'standard', 'test.yaml');
   const end = await runOneScenario(scenario, env, (s, ctx) => runScenario(s, { ...ctx, connect: fakeClientFactory(b) }));
   assert.deepEqual(events.at(-1), end, 'the scenario-end returned is the one emitted');

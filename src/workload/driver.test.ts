@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Etcd3 } from 'etcd3';
+import { GrpcCode, StoreError, type StoreClient } from '../client/types.ts';
 import type { EventBody } from '../events/schema.ts';
 import { bounded, drive, sleep, TIMEOUT_TYPE } from './driver.ts';
 import { Recorder } from './recorder.ts';
 
 // The driver never touches the client itself; ops do. A placeholder stands in for a connection.
-const pool = [{} as Etcd3];
+const pool = [{} as StoreClient];
 
 function recorder(windowMs = 1000): { rec: Recorder; events: EventBody[] } {
   const events: EventBody[] = [];
@@ -46,15 +46,14 @@ describe('drive: closed loop', () => {
 
   it('counts errors by kind against attempted operations; latency only for successes', async () => {
     const { rec } = recorder();
-    class GRPCUnavailableError extends Error {}
     await drive(rec, pool, { clients: 1, opsPerClient: 10, signal: never, seed: 1 }, async (_w, seq) => {
-      if (seq % 5 === 0) throw new GRPCUnavailableError('down');
-      if (seq === 3) throw new Error('etcdserver: too many operations in txn request');
+      if (seq % 5 === 0) throw new StoreError(GrpcCode.Unavailable, 'down');
+      if (seq === 3) throw new StoreError(GrpcCode.InvalidArgument, 'etcdserver: too many operations in txn request');
       return 'put';
     });
     assert.equal(rec.attempted, 10);
     assert.equal(rec.errors, 3);
-    assert.deepEqual(rec.errorsByKind(), { GRPCUnavailableError: 2, 'Error: too many operations in txn request': 1 });
+    assert.deepEqual(rec.errorsByKind(), { Unavailable: 2, 'InvalidArgument: too many operations in txn request': 1 });
     assert.equal(rec.latencies().put?.count, 7);
   });
 

@@ -14,7 +14,7 @@
  * so the operation stream is the same whatever the number of threads.
  */
 import { setMaxListeners } from 'node:events';
-import type { Etcd3 } from 'etcd3';
+import type { StoreClient } from '../client/types.ts';
 import { OpTimeoutError } from './errors.ts';
 import { createRng, type Rng } from './prng.ts';
 import { nowUs, type OpSink } from './recorder.ts';
@@ -24,7 +24,7 @@ export interface Worker {
   /** 0-based client index. */
   readonly index: number;
   /** The connection this worker uses (shared when connections < clients). */
-  readonly client: Etcd3;
+  readonly client: StoreClient;
   /** The worker's own random stream (independent of scheduling). */
   readonly rng: Rng;
 }
@@ -99,7 +99,7 @@ interface Slot {
  * that verification reads are not measured. Resolves when every worker finished or the signal
  * aborted.
  */
-export async function drive(rec: OpSink, pool: readonly Etcd3[], opts: DriveOptions, op: Op): Promise<void> {
+export async function drive(rec: OpSink, pool: readonly StoreClient[], opts: DriveOptions, op: Op): Promise<void> {
   if (pool.length === 0) throw new Error('drive: no connections');
   const slots: Slot[] = Array.from({ length: opts.clients }, () => ({ startMs: 0, reject: undefined }));
   const timeoutMs = opts.opTimeoutMs ?? 30_000;
@@ -143,7 +143,7 @@ function guarded<T>(slot: Slot, p: Promise<T>): Promise<T> {
   });
 }
 
-async function phase(rec: OpSink, pool: readonly Etcd3[], slots: Slot[], opts: DriveOptions, op: Op, warmup: boolean): Promise<void> {
+async function phase(rec: OpSink, pool: readonly StoreClient[], slots: Slot[], opts: DriveOptions, op: Op, warmup: boolean): Promise<void> {
   const startUs = nowUs();
   const limitUs = warmup ? (opts.warmupMs ?? 0) * 1000 : opts.durationMs !== undefined ? opts.durationMs * 1000 : Infinity;
   const maxOps = warmup ? Infinity : (opts.opsPerClient ?? Infinity);
@@ -158,7 +158,7 @@ async function phase(rec: OpSink, pool: readonly Etcd3[], slots: Slot[], opts: D
   const worker = async (index: number): Promise<void> => {
     // Warm-up draws from its own streams so the measured stream is the same whatever warm-up did.
     const local = Math.floor(index / shard.count);
-    const w: Worker = { index, client: pool[local % pool.length] as Etcd3, rng: createRng(opts.seed, warmup ? clients + index : index) };
+    const w: Worker = { index, client: pool[local % pool.length] as StoreClient, rng: createRng(opts.seed, warmup ? clients + index : index) };
     const slot = slots[index] as Slot;
     // The type a timed-out operation is recorded under: this worker's last answered one.
     let lastType: string | undefined;
