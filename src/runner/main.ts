@@ -7,8 +7,7 @@
  */
 import { rmSync } from 'node:fs';
 import { readManifest } from '../results/manifest.ts';
-import { EventWriter } from '../results/event-writer.ts';
-import { eventFilePath } from '../results/run-tailer.ts';
+import { EventWriter, eventFilePath } from '../results/event-writer.ts';
 import { decodeRunnerConfig } from './config.ts';
 import { runTarget, type RunnerWorkloads } from './run-target.ts';
 
