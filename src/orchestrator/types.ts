@@ -3,6 +3,7 @@
  * runner child process per target, and a handle to watch or stop it. The events themselves are
  * read from the run's files (`results/<run>/<target>.ndjson`) by whoever shows them.
  */
+import type { ClientKind } from '../client/types.ts';
 import type { TargetKind } from '../events/schema.ts';
 import type { RunManifest } from '../results/manifest.ts';
 
@@ -37,6 +38,8 @@ export interface RunOptions {
   readonly keepData: boolean;
   /** `--cpu-prof`: folder for the runners' and Node servers' CPU profiles (absolute). */
   readonly cpuProfDir?: string;
+  /** The load generator's client (`--client`; default `native`). */
+  readonly client?: ClientKind;
   /** Test hook: a different runner entry script (default `src/runner/entry.js`). */
   readonly runnerEntry?: string;
   /** Test hook: extra environment for the runner children. */

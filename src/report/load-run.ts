@@ -29,6 +29,7 @@ export const ReportManifest = z
     scenarios: z.array(z.record(z.string(), z.unknown())),
     seed: z.number(),
     mode: z.enum(['sequential', 'parallel']),
+    client: z.string(),
   })
   .partial()
   .loose();

@@ -22,6 +22,7 @@ export class RunUnfinishedError extends Error {
  * folder. Throws a UsageError naming what was looked for when there is no such run.
  */
 export function resolveRunDir(run: string | undefined, resultsDir: string = DEFAULT_RESULTS_DIR): string {
+  if (existsSync(resultsDir) && !statSync(resultsDir).isDirectory()) throw new UsageError(`--results: '${resultsDir}' is a file, not a folder of runs`);
   if (run === undefined) {
     const latest = join(resultsDir, 'latest');
     if (!existsSync(latest)) throw new UsageError(`no runs in ${resultsDir}/ (no ${latest}); start one with 'metabench run' or name a run folder`);

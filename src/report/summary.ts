@@ -112,6 +112,8 @@ export interface RunSummary {
     gitCommit?: string;
     profile?: string;
     seed?: number;
+    /** The load generator's client (`native`, `etcd3`). */
+    client?: string;
     mode: 'sequential' | 'parallel';
   };
   /** Name of the etcd target ratios are taken against, when etcd ran. */
@@ -195,6 +197,7 @@ export function buildSummary(run: LoadedRun, opts: SummaryOptions = {}): RunSumm
       gitCommit: manifest.gitCommit,
       profile: manifest.profile ?? state.profile,
       seed: manifest.seed ?? state.seed,
+      ...(manifest.client ?? state.client ? { client: manifest.client ?? state.client } : {}),
       mode,
     },
     baseline,

@@ -163,6 +163,8 @@ export interface RunState {
   readonly runId?: string;
   readonly profile?: string;
   readonly seed?: number;
+  /** The load generator's client (`native`, `etcd3`), from the manifest or run-start. */
+  readonly client?: string;
   /** Targets in display order (manifest order, then order of first event). */
   readonly targetOrder: readonly string[];
   readonly targets: Readonly<Record<string, TargetState>>;
@@ -186,6 +188,7 @@ export interface RunManifestLike {
   readonly runId?: string;
   readonly profile?: string;
   readonly seed?: number;
+  readonly client?: string;
   /** Names, or objects with the name and (as `run.json` writes it) the target's kind. */
   readonly targets?: readonly (string | { readonly name: string; readonly kind?: string })[];
   readonly scenarios?: readonly (string | { readonly name: string })[];
@@ -239,6 +242,7 @@ export function initialRunState(manifest?: RunManifestLike): RunState {
     runId: manifest?.runId,
     profile: manifest?.profile,
     seed: manifest?.seed,
+    client: manifest?.client,
     targetOrder: order,
     targets,
     plannedScenarios: planned,
@@ -262,7 +266,7 @@ export function reduceRunState(state: RunState, event: RunnerEvent): RunState {
     lastT: state.lastT === undefined ? event.t : Math.max(state.lastT, event.t),
   };
   if (event.kind === 'run-start') {
-    next = { ...next, runId: next.runId ?? event.runId, profile: next.profile ?? event.profile, seed: next.seed ?? event.seed };
+    next = { ...next, runId: next.runId ?? event.runId, profile: next.profile ?? event.profile, seed: next.seed ?? event.seed, client: next.client ?? event.client };
   }
   if (!next.parallel && target.status.state === 'running') {
     const others = Object.values(next.targets).some((o) => o.name !== target.name && (o.status.state === 'running' || o.status.state === 'starting'));
