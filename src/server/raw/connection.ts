@@ -30,6 +30,7 @@ import { applySettings, defaultSettings, encodeSettingsFrame, SETTINGS_ACK_FRAME
 import { reportHandlerError, startCall, type CallHeaders, type Route } from '../h2-call.ts';
 import type { GrpcRouter } from '../grpc-router.ts';
 import { statusHeaders, trailersOnly } from '../grpc-framing.ts';
+import { HeaderCache } from './header-cache.ts';
 import { encodeHeaders } from './header-encoding.ts';
 import { Budget, type ConnectionLimits } from './limits.ts';
 import { RawStream, type StreamOwner } from './raw-stream.ts';
@@ -42,6 +43,7 @@ const HTTP_UNSUPPORTED_MEDIA_TYPE: http2.OutgoingHttpHeaders = { ':status': 415 
 export class ServerConnection implements FrameHandler, StreamOwner {
   private readonly parser: FrameParser;
   private readonly hpack: HpackDecoder;
+  private readonly headerCache = new HeaderCache();
   private readonly peer: Settings = defaultSettings();
   private readonly streams = new Map<number, RawStream>();
   private lastStreamId = 0;
@@ -227,8 +229,10 @@ export class ServerConnection implements FrameHandler, StreamOwner {
   }
 
   onHeaders(streamId: number, block: Buffer, endStream: boolean): void {
-    // Decode first, always: the HPACK table is shared by every block, refused or not.
-    const list = this.hpack.decode(block);
+    // Decode first, always (unless the block is a static-only one seen before, see
+    // header-cache.ts): the HPACK table is shared by every block, refused or not.
+    const cached = this.headerCache.get(block);
+    const list = cached === undefined ? this.hpack.decode(block) : undefined;
     const open = this.streams.get(streamId);
     if (open !== undefined) {
       // Trailers from the client: only as its last frame.
@@ -244,16 +248,21 @@ export class ServerConnection implements FrameHandler, StreamOwner {
       this.queue(rstFrame(streamId, ErrorCode.REFUSED_STREAM));
       return;
     }
-    const headers: CallHeaders = {};
-    const f = list.fields;
-    for (let i = 0; i < f.length; i += 2) {
-      const prev = headers[f[i]];
-      headers[f[i]] = prev === undefined ? f[i + 1] : Array.isArray(prev) ? [...prev, f[i + 1]] : [prev, f[i + 1]];
-    }
-    if (list.truncated) {
+    if (list !== undefined && list.truncated) {
       this.sendHeaders(streamId, trailersOnly(statusHeaders(GRPC_RESOURCE_EXHAUSTED, `header list larger than ${this.limits.maxHeaderListBytes} bytes`, null)), true);
       if (!endStream) this.queue(rstFrame(streamId, ErrorCode.NO_ERROR));
       return;
+    }
+    let headers = cached;
+    if (headers === undefined) {
+      const h: CallHeaders = {};
+      const f = list!.fields;
+      for (let i = 0; i < f.length; i += 2) {
+        const prev = h[f[i]];
+        h[f[i]] = prev === undefined ? f[i + 1] : Array.isArray(prev) ? [...prev, f[i + 1]] : [prev, f[i + 1]];
+      }
+      this.headerCache.put(block, h);
+      headers = h;
     }
     if (headers[':method'] !== 'POST' || typeof headers[':path'] !== 'string') {
       this.queue(rstFrame(streamId, ErrorCode.PROTOCOL_ERROR));
