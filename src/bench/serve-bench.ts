@@ -3,7 +3,8 @@
  * a client that is not the limit: metabench's native gRPC channel (`src/client/native/`), one
  * connection, requests encoded once per op, N calls in flight. Two shapes, as issue 12 states its
  * goals: `put` (50 clients, Put of its own keys) and `txn` (10 clients, Txn If(Version = 0) Then
- * Put Else Range, etcd's txn-put). Each target runs alone, one after the other, on a fresh temp
+ * Put Else Range, etcd's txn-put). The noop server (`src/server/noop/`) runs too, on serve's own
+ * transports: its figures are the ceiling of this client on this machine. Each target runs alone, one after the other, on a fresh temp
  * data dir (sync always); etcd runs in the same invocation (when installed) so the ratios compare
  * like with like on whatever load the machine has right now.
  *
@@ -22,11 +23,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openH2Channel } from '../client/native/transport/h2-channel.ts';
 import type { GrpcChannel } from '../client/native/channel.ts';
-import { etcdAvailable, rssBytes, spawnEtcd, spawnServe, type ServerChild } from '../server/processes.ts';
+import { etcdAvailable, rssBytes, spawnEtcd, spawnNoop, spawnServe, type ServerChild } from '../server/processes.ts';
 import { loadEtcdServices } from '../server/proto.ts';
 import { tempDir } from '../server/test-support.ts';
 
-type Engine = 'memory' | 'rocksdb' | 'etcd';
+type Engine = 'memory' | 'rocksdb' | 'etcd' | 'noop';
 type Transport = 'raw' | 'h2' | 'grpc-js';
 type Shape = 'put' | 'txn';
 
@@ -90,7 +91,7 @@ function parseOptions(argv: string[]): BenchOptions {
       clients: { type: 'string', default: '50' },
       'txn-clients': { type: 'string', default: '10' },
       warmup: { type: 'string', default: '20' },
-      targets: { type: 'string', default: 'etcd,memory,rocksdb' },
+      targets: { type: 'string', default: 'etcd,memory,rocksdb,noop' },
       transports: { type: 'string', default: 'raw,h2,grpc-js' },
       shapes: { type: 'string', default: 'put,txn' },
     },
@@ -99,7 +100,7 @@ function parseOptions(argv: string[]): BenchOptions {
     ops: integer('ops', values.ops, 1),
     clients: { put: integer('clients', values.clients, 1), txn: integer('txn-clients', values['txn-clients'], 1) },
     warmup: integer('warmup', values.warmup, 0),
-    engines: list('targets', values.targets, ['memory', 'rocksdb', 'etcd'] as const),
+    engines: list('targets', values.targets, ['memory', 'rocksdb', 'etcd', 'noop'] as const),
     transports: list('transports', values.transports, ['raw', 'h2', 'grpc-js'] as const),
     shapes: list('shapes', values.shapes, ['put', 'txn'] as const),
   };
@@ -169,10 +170,13 @@ async function runTarget(engine: Engine, transport: Transport | '-', opts: Bench
   let server: ServerChild | undefined;
   let channel: GrpcChannel | undefined;
   try {
+    const env = { METABENCH_SERVE_TRANSPORT: transport };
     server =
       engine === 'etcd'
         ? await spawnEtcd(join(dir.path, 'data'))
-        : await spawnServe({ engine, dataDir: join(dir.path, 'data'), env: { METABENCH_SERVE_TRANSPORT: transport } });
+        : engine === 'noop'
+          ? await spawnNoop({ env })
+          : await spawnServe({ engine, dataDir: join(dir.path, 'data'), env });
     channel = await openH2Channel({ hosts: [server.address] });
     const out: BenchResult[] = [];
     for (const shape of opts.shapes) {
@@ -207,6 +211,12 @@ function goals(results: BenchResult[]): string[][] {
     const x = r.opsPerSec / e.opsPerSec;
     rows.push([label, `${x.toFixed(2)}x`, `>= ${want.toFixed(1)}x`, x >= want ? 'met' : 'not met']);
   };
+  const noop = find('noop', 'put');
+  const etcdPut = find('etcd', 'put', '-');
+  if (noop && etcdPut) {
+    const x = noop.opsPerSec / etcdPut.opsPerSec;
+    rows.push(['noop ceiling vs etcd, put (raw)', `${x.toFixed(2)}x`, '>= 2.5x', x >= 2.5 ? 'met' : 'not met']);
+  }
   const cpu = find('memory', 'put');
   if (cpu) rows.push(['serve CPU per Put RPC (memory, raw)', `${fmt(cpu.serverCpuUsPerRpc)} us`, '<= 40 us', cpu.serverCpuUsPerRpc <= 40 ? 'met' : 'not met']);
   ratio('memory', 'put', 1.5, 'memory vs etcd, put (raw)');
@@ -225,7 +235,11 @@ async function main(): Promise<void> {
   // etcd first, so the baseline is measured before the others heat the machine up.
   const runs: [Engine, Transport | '-'][] = [];
   if (opts.engines.includes('etcd')) runs.push(['etcd', '-']);
-  for (const engine of opts.engines) if (engine !== 'etcd') for (const t of opts.transports) runs.push([engine, t]);
+  for (const engine of opts.engines) {
+    if (engine === 'etcd') continue;
+    // The noop server runs on serve's own transports only (raw, h2).
+    for (const t of opts.transports) if (engine !== 'noop' || t !== 'grpc-js') runs.push([engine, t]);
+  }
   const results: BenchResult[] = [];
   for (const [engine, transport] of runs) {
     process.stdout.write(`  ${engine}${transport === '-' ? '' : ` (${transport})`} ...\n`);

@@ -90,9 +90,21 @@ export interface SpawnServeOptions {
 /** Starts `metabench serve` and resolves once it printed its ready line. */
 export async function spawnServe(opts: SpawnServeOptions): Promise<ServerChild> {
   const args = [METABENCH_BIN, 'serve', '--engine', opts.engine, '--data-dir', opts.dataDir, '--listen', opts.listen ?? '127.0.0.1:0', ...(opts.args ?? [])];
+  return spawnReady(args, `metabench serve --engine ${opts.engine}`, opts);
+}
+
+/** The noop server's executable (`src/targets/noop-entry.js`). */
+const NOOP_ENTRY = fileURLToPath(new URL('../targets/noop-entry.js', import.meta.url));
+
+/** Starts the noop server (`noop/noop-server.ts`) on a free loopback port; resolves once ready. */
+export async function spawnNoop(opts: { env?: Record<string, string>; readyTimeoutMs?: number } = {}): Promise<ServerChild> {
+  return spawnReady([NOOP_ENTRY, '127.0.0.1:0'], 'noop server', opts);
+}
+
+/** Runs `node …args` and resolves once it printed a `{"ready":true,"address":…}` line. */
+async function spawnReady(args: string[], what: string, opts: { env?: Record<string, string>; readyTimeoutMs?: number }): Promise<ServerChild> {
   const child = execa(process.execPath, args, { reject: false, stdin: 'ignore', buffer: false, cleanup: true, forceKillAfterDelay: 8000, env: opts.env });
   const t = track(child);
-  const what = `metabench serve --engine ${opts.engine}`;
   const lines = createInterface({ input: child.stdout! });
   try {
     const address = await new Promise<string>((resolve, reject) => {
