@@ -33,6 +33,7 @@ import { statusHeaders, trailersOnly } from '../grpc-framing.ts';
 import { HeaderCache } from './header-cache.ts';
 import { encodeHeaders } from './header-encoding.ts';
 import { Budget, type ConnectionLimits } from './limits.ts';
+import { goawayFrame, rstFrame, takeBytes, windowUpdateFrame } from './frames.ts';
 import { RawStream, type StreamOwner } from './raw-stream.ts';
 
 const GRPC_UNIMPLEMENTED = 12;
@@ -461,48 +462,4 @@ export class ServerConnection implements FrameHandler, StreamOwner {
     this.outBytes = 0;
     this.onGone(this);
   }
-}
-
-/** Takes `n` bytes off the front of `s.pending` (as views, no copy). */
-function takeBytes(s: RawStream, n: number): Buffer[] {
-  const parts: Buffer[] = [];
-  let left = n;
-  while (left > 0) {
-    const b = s.pending[0];
-    if (b.length <= left) {
-      parts.push(b);
-      s.pending.shift();
-      left -= b.length;
-    } else {
-      parts.push(b.subarray(0, left));
-      s.pending[0] = b.subarray(left);
-      left = 0;
-    }
-  }
-  s.pendingBytes -= n;
-  return parts;
-}
-
-function windowUpdateFrame(streamId: number, increment: number): Buffer {
-  const f = Buffer.allocUnsafe(13);
-  writeFrameHeader(f, 0, 4, FrameType.WINDOW_UPDATE, 0, streamId);
-  f.writeUInt32BE(increment, 9);
-  return f;
-}
-
-function rstFrame(streamId: number, code: number): Buffer {
-  const f = Buffer.allocUnsafe(13);
-  writeFrameHeader(f, 0, 4, FrameType.RST_STREAM, 0, streamId);
-  f.writeUInt32BE(code, 9);
-  return f;
-}
-
-function goawayFrame(lastStreamId: number, code: number, debug: string): Buffer {
-  const d = Buffer.from(debug, 'utf8');
-  const f = Buffer.allocUnsafe(17 + d.length);
-  writeFrameHeader(f, 0, 8 + d.length, FrameType.GOAWAY, 0, 0);
-  f.writeUInt32BE(lastStreamId, 9);
-  f.writeUInt32BE(code, 13);
-  d.copy(f, 17);
-  return f;
 }
