@@ -148,3 +148,10 @@ export function encodeHeaderBlock(fields: readonly (readonly [string, string])[]
   }
   return Buffer.concat(e.render());
 }
+
+/** The value of the first field named `name` in a decoded list (names arrive lowercase), or undefined. */
+export function headerValue(list: HeaderList, name: string): string | undefined {
+  const f = list.fields;
+  for (let i = 0; i < f.length; i += 2) if (f[i] === name) return f[i + 1];
+  return undefined;
+}

@@ -95,7 +95,7 @@ export class Call implements GrpcStream, MessageSink {
     if (!this.done && !this.endAfterQueue) this.owner.endCall(this);
   }
 
-  /** GrpcStream: resets the stream; `onEnd` gets `Cancelled`. */
+  /** GrpcStream: resets the stream; `onEnd` gets `Cancelled` (in a microtask, never inside this call). */
   cancel(): void {
     if (!this.done) this.owner.cancelCall(this);
   }

@@ -17,27 +17,24 @@ import {
   DEFAULT_INITIAL_WINDOW_SIZE,
   defaultSettings,
   encodeGoaway,
-  encodeHeaderFrames,
   encodeRstStream,
   encodeSettingsFrame,
   encodeWindowUpdate,
   ErrorCode,
   errorCodeName,
-  Flag,
-  FRAME_HEADER_BYTES,
   FrameParser,
-  FrameType,
   H2Error,
   HpackDecoder,
   MAX_STREAM_ID,
-  writeFrameHeader,
   type Settings,
 } from '../../../h2/index.ts';
 import { GrpcCode, StoreError } from '../../types.ts';
 import { frameMessage, type Call, type CallOwner } from './call.ts';
 import { Inbound } from './inbound.ts';
+import { Keepalive, type KeepaliveTarget } from './keepalive.ts';
 import { CLOSE_GRACE_MS, CONNECTION_WINDOW, MAX_HEADER_LIST_BYTES, STREAM_WINDOW } from './limits.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './message-reader.ts';
+import { Outbound } from './outbound.ts';
 import { Outbox } from './outbox.ts';
 
 
@@ -51,13 +48,17 @@ export interface ConnectionOptions {
   readonly firstStreamId?: number;
   /** Largest response message (octets); default 256 MiB. */
   readonly maxMessageBytes?: number;
+  /** Keepalive PING interval while calls are open (milliseconds); default off. */
+  readonly keepaliveMs?: number;
+  /** How long to wait for a keepalive PING's ACK (milliseconds); default `keepaliveMs`. */
+  readonly keepaliveTimeoutMs?: number;
 }
 
 /** Lifecycle: `connecting` until the server's SETTINGS, `draining` after GOAWAY (no new calls). */
 export type ConnectionState = 'connecting' | 'open' | 'draining' | 'closed';
 
 /** See the module comment. */
-export class Connection implements CallOwner {
+export class Connection implements CallOwner, KeepaliveTarget {
   state: ConnectionState = 'connecting';
   /** The server's settings as received so far. */
   readonly peer: Settings = defaultSettings();
@@ -75,8 +76,11 @@ export class Connection implements CallOwner {
   private readonly waiting: Call[] = [];
   /** Replaced by a newer connection: its waiting calls still start here (they have ids reserved). */
   private retired = false;
-  private blockedCalls: Call[] = [];
   private readonly parser: FrameParser;
+  /** DATA and HEADERS going out, within the flow-control windows. */
+  readonly outbound: Outbound;
+  /** PINGs while calls are open, if asked for. */
+  readonly keepalive: Keepalive | undefined;
   private readyResolve: (() => void) | undefined;
   private readyReject: ((err: Error) => void) | undefined;
   /** Resolves once the server's first SETTINGS arrived. */
@@ -91,6 +95,7 @@ export class Connection implements CallOwner {
     this.nextStreamId = opts.firstStreamId ?? 1;
     this.maxMessageBytes = opts.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
     this.out = new Outbox(socket);
+    this.outbound = new Outbound(this);
     this.parser = new FrameParser(new Inbound(this), { maxHeaderBlockBytes: MAX_HEADER_LIST_BYTES });
     this.ready = new Promise<void>((resolve, reject) => {
       this.readyResolve = resolve;
@@ -106,11 +111,24 @@ export class Connection implements CallOwner {
     this.out.add(CLIENT_PREFACE);
     this.out.add(encodeSettingsFrame({ enablePush: false, initialWindowSize: STREAM_WINDOW, maxHeaderListSize: MAX_HEADER_LIST_BYTES }));
     this.out.add(encodeWindowUpdate(0, CONNECTION_WINDOW - DEFAULT_INITIAL_WINDOW_SIZE));
+    if (opts.keepaliveMs !== undefined) {
+      this.keepalive = new Keepalive(this, opts.keepaliveMs, opts.keepaliveTimeoutMs ?? opts.keepaliveMs);
+    }
   }
 
   /** True while new calls may be started here (open, and stream ids left for them). */
   get accepting(): boolean {
     return this.state === 'open' && this.nextStreamId + 2 * this.waiting.length <= MAX_STREAM_ID;
+  }
+
+  /** KeepaliveTarget: queues a frame. */
+  send(frame: Buffer): void {
+    this.out.add(frame);
+  }
+
+  /** KeepaliveTarget: the peer went silent. */
+  lost(reason: Error): void {
+    this.fail(reason);
   }
 
   /** Calls started and not ended, plus calls waiting for a stream. */
@@ -163,85 +181,19 @@ export class Connection implements CallOwner {
     call.sendWindow = this.peer.initialWindowSize;
     call.recvWindow = STREAM_WINDOW;
     this.streams.set(id, call);
-    const block = call.headerBlock;
-    const max = this.peer.maxFrameSize;
-    const msg = call.firstMessage;
-    call.firstMessage = undefined;
-    const len = msg ? 5 + msg.length : 0;
-    // fast path: a unary request, HEADERS + one DATA with END_STREAM in one reservation, the
-    // gRPC prefix written in place
-    if (msg && call.endAfterQueue && call.queue.length === 0 && block.length <= max && len <= max && len <= this.sendWindow && len <= call.sendWindow) {
-      const at = this.out.alloc(2 * FRAME_HEADER_BYTES + block.length + len);
-      const slab = this.out.slab;
-      writeFrameHeader(slab, at, block.length, FrameType.HEADERS, Flag.END_HEADERS, id);
-      block.copy(slab, at + FRAME_HEADER_BYTES);
-      const d = at + FRAME_HEADER_BYTES + block.length;
-      writeFrameHeader(slab, d, len, FrameType.DATA, Flag.END_STREAM, id);
-      slab[d + FRAME_HEADER_BYTES] = 0;
-      slab.writeUInt32BE(msg.length, d + FRAME_HEADER_BYTES + 1);
-      slab.set(msg, d + FRAME_HEADER_BYTES + 5);
-      this.sendWindow -= len;
-      call.sendWindow -= len;
-      call.localEnded = true;
-      return;
-    }
-    if (msg) call.queue.unshift(frameMessage(msg));
-    this.out.add(encodeHeaderFrames(id, block, { maxFrameSize: max }));
-    this.pump(call);
-  }
-
-  /** Sends what flow control allows of `call.queue`, then END_STREAM if asked and possible. */
-  pump(call: Call): void {
-    const max = this.peer.maxFrameSize;
-    while (call.queue.length > 0) {
-      const avail = Math.min(this.sendWindow, call.sendWindow, max);
-      if (avail <= 0) {
-        if (this.sendWindow <= 0 && !call.blocked) {
-          call.blocked = true;
-          this.blockedCalls.push(call);
-        }
-        return;
-      }
-      const buf = call.queue[0]!;
-      const n = Math.min(avail, buf.length);
-      const last = n === buf.length && call.queue.length === 1 && call.endAfterQueue;
-      const at = this.out.alloc(FRAME_HEADER_BYTES);
-      writeFrameHeader(this.out.slab, at, n, FrameType.DATA, last ? Flag.END_STREAM : 0, call.id);
-      this.out.add(n === buf.length ? buf : buf.subarray(0, n));
-      this.sendWindow -= n;
-      call.sendWindow -= n;
-      if (n === buf.length) call.queue.shift();
-      else call.queue[0] = buf.subarray(n);
-      if (last) call.localEnded = true;
-    }
-    if (call.endAfterQueue && !call.localEnded) {
-      const at = this.out.alloc(FRAME_HEADER_BYTES);
-      writeFrameHeader(this.out.slab, at, 0, FrameType.DATA, Flag.END_STREAM, call.id);
-      call.localEnded = true;
-    }
-    if (call.localEnded && call.remoteEnded) this.closeStream(call);
-  }
-
-  /** The connection window grew: resume the calls it held back, in order. */
-  resumeBlocked(): void {
-    const list = this.blockedCalls;
-    this.blockedCalls = [];
-    for (const call of list) {
-      call.blocked = false;
-      if (!call.done) this.pump(call);
-    }
+    this.outbound.start(call);
   }
 
   /** CallOwner: a stream's message. */
   writeMessage(call: Call, message: Uint8Array): void {
     call.queue.push(frameMessage(message));
-    if (call.id !== 0) this.pump(call);
+    if (call.id !== 0) this.outbound.pump(call);
   }
 
   /** CallOwner: a stream's half-close. */
   endCall(call: Call): void {
     call.endAfterQueue = true;
-    if (call.id !== 0) this.pump(call);
+    if (call.id !== 0) this.outbound.pump(call);
   }
 
   /** CallOwner: a stream's cancel. */
@@ -274,7 +226,9 @@ export class Connection implements CallOwner {
     if (call.timer !== undefined) clearTimeout(call.timer);
     if (call.abort) call.signal?.removeEventListener('abort', call.abort);
     if (call.handlers) {
-      call.handlers.onEnd(err);
+      // never inside the caller's own stream()/cancel()/write(): the etcd layer may not hold the stream yet
+      const handlers = call.handlers;
+      queueMicrotask(() => handlers.onEnd(err));
     } else if (err) {
       call.reject!(err);
     } else if (call.responses === 1) {
@@ -284,8 +238,8 @@ export class Connection implements CallOwner {
     }
   }
 
-  /** Frees a stream slot and starts waiting calls; a draining connection closes once idle. */
-  private closeStream(call: Call): void {
+  /** Frees a stream slot and starts waiting calls; a draining connection closes once idle (transport-internal). */
+  closeStream(call: Call): void {
     if (!this.streams.delete(call.id)) return;
     this.startWaiting();
     if (this.state === 'draining' && this.pendingCalls === 0) this.shutdown(ErrorCode.NO_ERROR, 'drained');
@@ -339,16 +293,25 @@ export class Connection implements CallOwner {
     if (this.state === 'closed') return;
     this.out.add(encodeGoaway(0, code, debug));
     this.out.flush();
-    this.fail(this.endReason ?? new Error(debug));
+    this.fail(this.endReason ?? new Error(debug), GrpcCode.Unavailable, false);
+    this.endSocket();
+  }
+
+  /** FIN after what was written (the GOAWAY); destroyed if the peer does not close within the grace period. */
+  private endSocket(): void {
     this.socket.end();
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
-  /** The connection is gone: every call still open gets an error, none is left pending. */
-  fail(reason: Error, code: number = GrpcCode.Unavailable): void {
+  /**
+   * The connection is gone: every call still open gets an error, none is left pending. The
+   * socket is destroyed unless `destroy` is false (the caller ends it gracefully).
+   */
+  fail(reason: Error, code: number = GrpcCode.Unavailable, destroy = true): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
     this.endReason ??= reason;
+    this.keepalive?.stop();
     this.out.close();
     this.readyReject?.(reason);
     const host = this.opts.authority;
@@ -359,7 +322,7 @@ export class Connection implements CallOwner {
       this.streams.delete(call.id);
       this.settle(call, new StoreError(code, `${call.path}: connection to ${host} ended: ${reason.message}`, { cause: reason }));
     }
-    if (!this.socket.destroyed) this.socket.destroy();
+    if (destroy && !this.socket.destroyed) this.socket.destroy();
   }
 
   /** Closes on our side: GOAWAY NO_ERROR, calls in flight fail `Cancelled`. Resolves once the socket closed. */
@@ -367,7 +330,8 @@ export class Connection implements CallOwner {
     if (this.state !== 'closed') {
       this.out.add(encodeGoaway(0, ErrorCode.NO_ERROR, 'client closing'));
       this.out.flush();
-      this.fail(new Error('the channel was closed'), GrpcCode.Cancelled);
+      this.fail(new Error('the channel was closed'), GrpcCode.Cancelled, false);
+      this.endSocket();
     }
     return this.closed;
   }

@@ -21,10 +21,14 @@ import { RequestHeaders } from './request-headers.ts';
 
 /** Transport options beyond `ConnectOptions` (tests, tuning). */
 export interface H2ChannelOptions {
-  /** First stream id of each connection (odd); default 1. Tests use ~2^31 to reach exhaustion. */
+  /** First stream id of the first connection (odd; later ones start at 1); default 1. Tests use ~2^31 to reach exhaustion. */
   readonly firstStreamId?: number;
   /** Largest response message (octets); default 256 MiB. */
   readonly maxMessageBytes?: number;
+  /** Keepalive PING interval while calls are open (milliseconds); default off. */
+  readonly keepaliveMs?: number;
+  /** How long to wait for a keepalive PING's ACK (milliseconds); default `keepaliveMs`. */
+  readonly keepaliveTimeoutMs?: number;
 }
 
 /** Holds a call's writes while it waits for a connection (only during a redial). */
@@ -41,14 +45,14 @@ const DETACHED: CallOwner = {
 };
 
 /** Dials `hp` and waits for the server's SETTINGS, within `timeoutMs`. */
-async function openConnection(hp: HostPort, opts: ConnectOptions, extra: H2ChannelOptions): Promise<Connection> {
+async function openConnection(hp: HostPort, opts: ConnectOptions, extra: H2ChannelOptions, firstStreamId: number): Promise<Connection> {
   const timeoutMs = opts.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS;
   const where = `${hp.host}:${hp.port}`;
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(new Error(`no HTTP/2 connection within ${timeoutMs} ms`)), timeoutMs);
   try {
     const socket = await dialSocket(hp, opts.tls, abort.signal);
-    const conn = new Connection(socket, { authority: authorityOf(hp), scheme: opts.tls ? 'https' : 'http', firstStreamId: extra.firstStreamId, maxMessageBytes: extra.maxMessageBytes });
+    const conn = new Connection(socket, { authority: authorityOf(hp), scheme: opts.tls ? 'https' : 'http', firstStreamId, maxMessageBytes: extra.maxMessageBytes, keepaliveMs: extra.keepaliveMs, keepaliveTimeoutMs: extra.keepaliveTimeoutMs });
     const onAbort = () => conn.fail(abort.signal.reason as Error);
     abort.signal.addEventListener('abort', onAbort, { once: true });
     try {
@@ -140,7 +144,7 @@ export class H2Channel implements GrpcChannel {
 
   /** One dial at a time; the connection it replaces finishes its calls and closes. */
   private redial(): Promise<Connection> {
-    this.dialing ??= openConnection(this.hp, this.opts, this.extra).then(
+    this.dialing ??= openConnection(this.hp, this.opts, this.extra, this.conn ? 1 : (this.extra.firstStreamId ?? 1)).then(
       (c) => {
         this.dialing = undefined;
         const old = this.conn;
@@ -160,7 +164,8 @@ export class H2Channel implements GrpcChannel {
   private settleDetached(call: Call, err: StoreError): void {
     if (call.done) return;
     call.done = true;
-    if (call.handlers) call.handlers.onEnd(err);
+    const handlers = call.handlers;
+    if (handlers) queueMicrotask(() => handlers.onEnd(err));
     else call.reject!(err);
   }
 }

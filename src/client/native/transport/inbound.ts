@@ -14,6 +14,7 @@ import {
   encodeWindowUpdate,
   ErrorCode,
   H2Error,
+  headerValue,
   MAX_WINDOW_SIZE,
   SETTINGS_ACK_FRAME,
   type FrameHandler,
@@ -88,15 +89,15 @@ export class Inbound implements FrameHandler {
     if (list.truncated) return this.fail(call, GrpcCode.Internal, `response header list of ${list.bytes} octets exceeds the limit`);
     if (!call.gotHeaders) {
       call.gotHeaders = true;
-      const status = field(list, ':status');
+      const status = headerValue(list, ':status');
       if (status !== '200') {
-        const grpcStatus = field(list, 'grpc-status');
+        const grpcStatus = headerValue(list, 'grpc-status');
         if (grpcStatus !== undefined && endStream) return this.trailers(call, list);
         return this.fail(call, codeForHttpStatus(Number(status)), `HTTP status ${status ?? 'missing'}${grpcStatus !== undefined ? '' : ' without grpc-status'}`);
       }
-      const type = field(list, 'content-type');
+      const type = headerValue(list, 'content-type');
       if (type === undefined || !type.startsWith('application/grpc')) return this.fail(call, GrpcCode.Unknown, `content-type ${type ?? 'missing'}, expected application/grpc`);
-      const encoding = field(list, 'grpc-encoding');
+      const encoding = headerValue(list, 'grpc-encoding');
       if (encoding !== undefined && encoding !== 'identity') call.reader.encoding = encoding;
       if (endStream) this.trailers(call, list); // trailers-only response
       return;
@@ -108,10 +109,10 @@ export class Inbound implements FrameHandler {
 
   /** grpc-status / grpc-message from trailers: ends the call. */
   private trailers(call: Call, list: HeaderList): void {
-    const raw = field(list, 'grpc-status');
+    const raw = headerValue(list, 'grpc-status');
     const code = raw === undefined ? GrpcCode.Unknown : Number(raw);
     if (code === GrpcCode.OK && raw !== undefined) return this.c.finish(call, undefined);
-    const message = percentDecode(field(list, 'grpc-message') ?? '');
+    const message = percentDecode(headerValue(list, 'grpc-message') ?? '');
     const text = raw === undefined ? 'trailers without grpc-status' : message || `grpc-status ${code}`;
     this.c.finish(call, new StoreError(Number.isInteger(code) && code >= 0 && code <= 16 ? code : GrpcCode.Unknown, text));
   }
@@ -149,7 +150,7 @@ export class Inbound implements FrameHandler {
         call.sendWindow += delta;
         if (call.sendWindow > MAX_WINDOW_SIZE) throw new H2Error(ErrorCode.FLOW_CONTROL_ERROR, `SETTINGS_INITIAL_WINDOW_SIZE change overflows stream ${call.id}'s window`);
       }
-      if (delta > 0) for (const call of [...c.streams.values()]) if (call.queue.length > 0 || (call.endAfterQueue && !call.localEnded)) c.pump(call);
+      if (delta > 0) for (const call of [...c.streams.values()]) if (call.queue.length > 0 || (call.endAfterQueue && !call.localEnded)) c.outbound.pump(call);
     }
     c.opened();
     c.startWaiting();
@@ -157,6 +158,7 @@ export class Inbound implements FrameHandler {
 
   onPing(ack: boolean, data: Buffer): void {
     if (!ack) this.c.out.add(encodePing(data, true));
+    else this.c.keepalive?.onAck(data);
   }
 
   onGoaway(lastStreamId: number, code: number, debug: Buffer): void {
@@ -168,14 +170,14 @@ export class Inbound implements FrameHandler {
     if (streamId === 0) {
       c.sendWindow += increment;
       if (c.sendWindow > MAX_WINDOW_SIZE) throw new H2Error(ErrorCode.FLOW_CONTROL_ERROR, 'WINDOW_UPDATE overflows the connection window');
-      c.resumeBlocked();
+      c.outbound.resumeBlocked();
       return;
     }
     const call = this.callOf(streamId, 'WINDOW_UPDATE');
     if (call === undefined) return;
     call.sendWindow += increment;
     if (call.sendWindow > MAX_WINDOW_SIZE) return this.streamFailed(call, ErrorCode.FLOW_CONTROL_ERROR, 'WINDOW_UPDATE overflows the stream window');
-    if (call.queue.length > 0) c.pump(call);
+    if (call.queue.length > 0) c.outbound.pump(call);
   }
 
   onStreamError(err: H2Error): void {
@@ -183,11 +185,4 @@ export class Inbound implements FrameHandler {
     if (call) this.c.finish(call, new StoreError(GrpcCode.Internal, `${call.path}: ${err.message}`, { cause: err }), err.code);
     else this.c.out.add(encodeRstStream(err.streamId, err.code));
   }
-}
-
-/** The value of the first field named `name` (names are lowercase on the wire). */
-function field(list: HeaderList, name: string): string | undefined {
-  const f = list.fields;
-  for (let i = 0; i < f.length; i += 2) if (f[i] === name) return f[i + 1];
-  return undefined;
 }

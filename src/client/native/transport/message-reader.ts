@@ -16,7 +16,8 @@ export interface MessageSink {
 
 /** One stream's reader; `push` throws a `StoreError` for a compressed or oversized message. */
 export class MessageReader {
-  private head = Buffer.allocUnsafe(5);
+  /** The prefix of a message cut by a frame boundary (allocated only then). */
+  private headBuf: Buffer | undefined;
   private headBytes = 0;
   private bodyLen = -1;
   private parts: Buffer[] = [];
@@ -53,19 +54,19 @@ export class MessageReader {
             off += 5 + len;
             continue;
           }
-          data.copy(this.head, 0, off, off + 5);
+          data.copy(this.head(), 0, off, off + 5);
           this.headBytes = 5;
           this.bodyLen = len;
           off += 5;
           continue;
         }
         const n = Math.min(5 - this.headBytes, end - off);
-        data.copy(this.head, this.headBytes, off, off + n);
+        data.copy(this.head(), this.headBytes, off, off + n);
         this.headBytes += n;
         off += n;
         if (this.headBytes < 5) return;
-        this.bodyLen = this.head.readUInt32BE(1);
-        this.checkHead(this.head[0]!, this.bodyLen);
+        this.bodyLen = this.head().readUInt32BE(1);
+        this.checkHead(this.head()[0]!, this.bodyLen);
         if (this.bodyLen === 0) this.emit(Buffer.alloc(0));
         else this.headBytes = 5;
         continue;
@@ -76,6 +77,10 @@ export class MessageReader {
       off += n;
       if (this.partsBytes === this.bodyLen) this.emit(this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.partsBytes));
     }
+  }
+
+  private head(): Buffer {
+    return (this.headBuf ??= Buffer.alloc(5));
   }
 
   private checkHead(flag: number, len: number): void {
@@ -96,7 +101,7 @@ export class MessageReader {
   }
 
   private emit(message: Buffer): void {
-    const compressed = this.head[0] === 1;
+    const compressed = this.headBuf?.[0] === 1;
     this.headBytes = 0;
     this.bodyLen = -1;
     this.parts = [];

@@ -16,7 +16,9 @@ export const USER_AGENT = 'metabench-native/0.1';
 
 /** See the module comment. */
 export class RequestHeaders {
-  private readonly cache = new Map<string, Buffer>();
+  /** path → timeout (ms, or -1 for none) → block; two lookups and no key string per call. */
+  private readonly cache = new Map<string, Map<number, Buffer>>();
+  private entries = 0;
   private readonly metadata = new Map<string, string>();
 
   constructor(
@@ -30,17 +32,27 @@ export class RequestHeaders {
     if (value === undefined) this.metadata.delete(key);
     else this.metadata.set(key, value);
     this.cache.clear();
+    this.entries = 0;
   }
 
   /** The header block for a call of `path` with `timeoutMs` (undefined: no deadline). */
   block(path: string, timeoutMs: number | undefined): Buffer {
-    const key = timeoutMs === undefined ? path : `${path}\n${timeoutMs}`;
-    let b = this.cache.get(key);
-    if (b === undefined) {
-      if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
-      b = this.encode(path, timeoutMs);
-      this.cache.set(key, b);
+    const t = timeoutMs ?? -1;
+    let byTimeout = this.cache.get(path);
+    const hit = byTimeout?.get(t);
+    if (hit !== undefined) return hit;
+    if (this.entries >= MAX_ENTRIES) {
+      this.cache.clear();
+      this.entries = 0;
+      byTimeout = undefined;
     }
+    if (byTimeout === undefined) {
+      byTimeout = new Map();
+      this.cache.set(path, byTimeout);
+    }
+    const b = this.encode(path, timeoutMs);
+    byTimeout.set(t, b);
+    this.entries++;
     return b;
   }
 
