@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { execa } from 'execa';
 import { UsageError } from '../cli/errors.ts';
 import { METABENCH_BIN } from '../targets/metastore.ts';
-import { FAIL_UNDER_GRADES, parseFailUnder } from './fail-under.ts';
+import { FAIL_UNDER_GRADES } from '../grades/fail-under.ts';
+import { parseFailUnder } from './grade-flag.ts';
 
 describe('--fail-under', () => {
   it('accepts A+…D, refuses F (nothing is below it) and non-grades, naming what it takes', () => {
