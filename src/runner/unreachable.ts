@@ -7,6 +7,7 @@
  *
  *   connect ECONNREFUSED 127.0.0.1:2379      → connection refused at 127.0.0.1:2379 (nothing listens there)
  *   … Protocol error …                       → the server does not speak gRPC over HTTP/2: not an etcd v3 endpoint
+ *   no HTTP/2 SETTINGS within 2000 ms (native client), or
  *   4 DEADLINE_EXCEEDED …                    → no answer to an etcd Status request: the server accepts
  *                                              connections but does not answer (not an etcd v3 endpoint, or stalled)
  */
@@ -28,6 +29,10 @@ export function describeUnreachable(detail: string): string {
       default:
         return `cannot connect${at} (${code})`;
     }
+  }
+  // The native client: the TCP connection opened, but the server never sent HTTP/2's SETTINGS.
+  if (/no HTTP\/2 SETTINGS within/.test(detail)) {
+    return 'no answer to an etcd Status request: the server accepts connections but does not answer (not an etcd v3 endpoint, or stalled)';
   }
   if (/Protocol error|HTTP status code|Received RST_STREAM|http2/i.test(detail)) {
     return 'the server does not speak gRPC over HTTP/2: not an etcd v3 endpoint';
