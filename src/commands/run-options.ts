@@ -10,7 +10,7 @@ import { LATEST } from '../results/latest.ts';
 import { UsageError } from '../cli/errors.ts';
 import { CLIENT_KINDS, DEFAULT_CLIENT, isClientKind } from '../client/factory.ts';
 import type { ClientKind } from '../client/types.ts';
-import { TargetKind } from '../events/schema.ts';
+import { MICRO, TargetKind } from '../events/schema.ts';
 import type { RunOptions, TargetSpec } from '../orchestrator/types.ts';
 import { loadScenarios, PROFILES } from '../../scenarios/loader.ts';
 import { WORKLOAD_PARAMS, type Profile, type ResolvedScenario } from '../../scenarios/schema.ts';
@@ -19,10 +19,8 @@ import { waitReady } from '../targets/readiness.ts';
 import { TargetStartError, TargetUnavailableError } from '../targets/types.ts';
 import { describeUnreachable } from '../runner/unreachable.ts';
 import { endpointClientOptions } from '../targets/endpoint.ts';
-import { MICRO } from '../runner/run-target.ts';
 
-import { PASSWORD_ENV } from './defaults.ts';
-import { MAX_CLIENT_THREADS } from './run.ts';
+import { MAX_CLIENT_THREADS, PASSWORD_ENV } from './defaults.ts';
 
 /** Milliseconds an `--endpoints` target gets to answer before the run is refused (default). */
 export const ENDPOINT_CHECK_MS = 3000;

@@ -12,7 +12,7 @@
  *
  * A `failed` or `aborted` status stays as it is (its error already says why).
  */
-import { fmtCount, fmtPercent } from './format.ts';
+import { fmtCount, fmtPercent } from '../format/figures.ts';
 
 /** The figures the rule reads (a scenario outcome's). */
 export interface StatusInput {

@@ -5,10 +5,10 @@
  *   being stopped), so readers (`tail`, the dashboard) stop waiting for it.
  * - A server the runner started and did not stop (the runner was SIGKILLed) is killed by pid.
  */
-import { readFileSync, truncateSync } from 'node:fs';
+import { readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EventWriter } from '../results/event-writer.ts';
-import { eventFilePath, type RunTailer } from '../results/run-tailer.ts';
+import { eventFilePath } from '../results/event-writer.ts';
+import type { FollowedRun } from '../state/follow-run.ts';
 import type { RunnerExit } from './runner-process.ts';
 
 /** Milliseconds an orphaned server gets between SIGTERM and SIGKILL. */
@@ -18,7 +18,8 @@ const ORPHAN_GRACE_MS = 3000;
 export interface ReapInput {
   readonly runDir: string;
   readonly target: string;
-  readonly tailer: RunTailer;
+  /** The run's follower: the target's file is read to its end and then written by us, not read back. */
+  readonly followed: FollowedRun;
   readonly exit: RunnerExit;
   /** The run was being stopped (Ctrl-C, SIGTERM) when the runner exited. */
   readonly stopping: boolean;
@@ -31,23 +32,19 @@ export interface ReapInput {
 
 /** Finishes a target's file after its runner exited; returns the run-end status written, if any. */
 export async function reapRunner(r: ReapInput): Promise<'crashed' | 'interrupted' | undefined> {
-  const { completeBytes, truncated } = r.tailer.finishTarget(r.target);
+  const { completeBytes, truncated } = r.followed.finishTarget(r.target);
   const path = eventFilePath(r.runDir, r.target);
   if (truncated !== undefined) {
     truncateSync(path, completeBytes);
     r.diagnostic(`${r.target}: runner left a truncated last line (${Buffer.byteLength(truncated)} bytes); removed it`);
   }
   if (r.serverPid !== undefined) await killOrphan(r.serverPid, r.diagnostic);
-  if (r.tailer.ended.has(r.target)) return undefined;
+  if (r.followed.ended(r.target)) return undefined;
   const status = r.stopping && r.exit.exitCode !== 1 ? 'interrupted' : 'crashed';
-  const writer = new EventWriter(path, r.target);
-  try {
-    writer.emit({ kind: 'log', level: 'error', message: `runner exited (${r.exit.description}) without a run-end; see ${r.target}.stderr.log` });
-    writer.emit({ kind: 'run-end', status, durationMs: Date.now() - r.startedAt, error: `runner ${r.exit.description}` });
-  } finally {
-    writer.close();
-  }
-  r.tailer.pollTarget(r.target);
+  r.followed.append(r.target, [
+    { kind: 'log', level: 'error', message: `runner exited (${r.exit.description}) without a run-end; see ${r.target}.stderr.log` },
+    { kind: 'run-end', status, durationMs: Date.now() - r.startedAt, error: `runner ${r.exit.description}` },
+  ]);
   return status;
 }
 
@@ -71,21 +68,59 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 
 /** True when `pid` is alive and its command line is etcd's or `metabench … serve`'s. */
 export function isServerProcess(pid: number): boolean {
-  let cmdline: string;
-  try {
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch (err) {
-    void err; // Gone (or not Linux): nothing to kill.
-    return false;
-  }
-  try {
-    // A zombie still has a /proc entry but an empty cmdline; it needs no killing.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    if (/\) Z /.test(stat)) return false;
-  } catch (err) {
-    void err;
-    return false;
-  }
+  const cmdline = readProc(`/proc/${pid}/cmdline`);
+  // A zombie still has a /proc entry but an empty cmdline; it needs no killing.
+  const stat = readProc(`/proc/${pid}/stat`);
+  if (cmdline === undefined || stat === undefined || /\) Z /.test(stat)) return false;
   const args = cmdline.split('\0');
   return args.some((a) => /(^|\/)etcd$/.test(a)) || (args.some((a) => a.endsWith('metabench.js')) && args.includes('serve'));
+}
+
+/**
+ * SIGKILLs every process below `pid` (children first collected, grandchildren too), not `pid`
+ * itself: what a forced stop does before killing a runner. Linux `/proc`; elsewhere a no-op.
+ */
+export function killDescendants(pid: number): void {
+  for (const child of descendantsOf(pid)) signal(child, 'SIGKILL');
+}
+
+function descendantsOf(pid: number): number[] {
+  const out: number[] = [];
+  const queue = [pid];
+  for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+    for (const c of childrenOf(p)) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
+function childrenOf(pid: number): number[] {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') return []; // Gone, or not Linux.
+    throw err;
+  }
+  const out: number[] = [];
+  for (const t of tasks) {
+    // Undefined when the thread ended meanwhile.
+    const text = readProc(`/proc/${pid}/task/${t}/children`)?.trim();
+    if (text) out.push(...text.split(/\s+/).map(Number));
+  }
+  return out;
+}
+
+/** A /proc file, or undefined when the process is gone (or this is not Linux): nothing to kill. */
+function readProc(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') return undefined;
+    throw err;
+  }
 }

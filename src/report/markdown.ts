@@ -3,9 +3,9 @@
  * GitHub and in a CI artifact. Pure: the same summary always renders the same text.
  */
 import { BANDS } from '../grades/rubric.ts';
-import { CLIENT_BOUND_EXPLANATION, CLIENT_BOUND_RATIO, clientBoundText, fmtCeilingRatio } from '../grades/ceiling.ts';
-import { fmtCount, fmtFactor, fmtMs, fmtOps, fmtPercent } from '../grades/format.ts';
-import type { RunSummary, ScenarioCell, TargetSummary } from './summary.ts';
+import { CLIENT_BOUND_EXPLANATION, CLIENT_BOUND_RATIO, clientBoundText, fmtCeilingRatio } from '../views/ceiling.ts';
+import { fmtCount, fmtCpuPerOp, fmtFactor, fmtMs, fmtNs, fmtOps, fmtPercent } from '../format/figures.ts';
+import type { RunSummary, ScenarioCell, TargetSummary } from '../views/summary.ts';
 
 /** Renders a summary as Markdown (ends with a newline). */
 export function renderMarkdown(s: RunSummary): string {
@@ -92,7 +92,7 @@ function resultsSection(s: RunSummary): string[] {
   return [...lines, ...verdict];
 }
 
-/** `4,000 · 5.0 / 20 · 2.0× / 0.50× etcd` */
+/** `4,000 · 5.0 / 20 · 2.0× / 0.50× etcd · server CPU 38 µs/op` */
 function figuresCell(c: ScenarioCell | undefined, baseline: string | undefined): string {
   if (c === undefined) return '—';
   if (c.opsPerSec === undefined) return c.status === 'queued' ? 'not run' : c.status === 'running' ? 'unfinished' : c.status;
@@ -100,6 +100,7 @@ function figuresCell(c: ScenarioCell | undefined, baseline: string | undefined):
   if (c.p99Ms !== undefined) parts.push(`${fmtMs(c.p50Ms ?? 0, false)} / ${fmtMs(c.p99Ms, false)}`);
   const r = c.vsEtcd;
   if (r !== undefined && baseline !== undefined) parts.push(`${r.opsPerSec !== undefined ? fmtFactor(r.opsPerSec) : '—'} / ${r.p99 !== undefined ? fmtFactor(r.p99) : '—'} ${baseline}`);
+  if (c.serverCpuUsPerOp !== undefined) parts.push(`server CPU ${fmtCpuPerOp(c.serverCpuUsPerOp)}`);
   const bound = clientBoundText(c.ceiling);
   if (bound) parts.push(`**${bound}**`);
   return parts.join(' · ');
@@ -195,14 +196,6 @@ function rubricNote(): string[] {
     '',
     `Grades come from headroom against each SLO (limit ÷ p99, ops/s ÷ floor, error budget ÷ error rate); the smallest headroom sets the letter: ${bands}, F below — and F for any failed check, crash or interrupted scenario. A target's overall grade is its weakest scenario's.`,
   ];
-}
-
-/** A duration in nanoseconds, in the unit that reads best: `850 ns`, `12.3 µs`, `1.25 ms`. */
-export function fmtNs(ns: number): string {
-  if (!Number.isFinite(ns)) return String(ns);
-  if (ns < 1000) return `${Math.round(ns)} ns`;
-  if (ns < 1e6) return `${(ns / 1000).toFixed(ns < 1e4 ? 2 : 1)} µs`;
-  return fmtMs(ns / 1e6);
 }
 
 /** Makes text safe inside a Markdown table cell. */

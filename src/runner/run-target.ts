@@ -6,7 +6,7 @@
 import type { EventBody, RunEndEvent } from '../events/schema.ts';
 import type { EventWriter } from '../results/event-writer.ts';
 import type { RunManifest } from '../results/manifest.ts';
-import type { Profile, ResolvedScenario } from '../../scenarios/schema.ts';
+import type { Profile } from '../../scenarios/schema.ts';
 import { join } from 'node:path';
 import { sampleProcess, type ProcessSampler } from '../targets/sampler.ts';
 import { cpuProfileName } from '../targets/cpu-prof.ts';
@@ -18,7 +18,9 @@ import type { RunnerConfig } from './config.ts';
 import { runOneScenario, type ScenarioRunner } from './scenario-exec.ts';
 
 /** Name of the in-process engine benchmark pseudo-scenario. */
-export const MICRO = 'micro';
+import { MICRO } from '../events/schema.ts';
+
+export { MICRO };
 
 /** Runs the in-process engine benchmarks (`src/micro`), or a stub in tests. */
 export type MicroRunner = (opts: { engine: 'memory' | 'rocksdb'; emit(event: EventBody): void; signal: AbortSignal; profile: Profile; tmpDir: string }) => Promise<unknown>;
@@ -40,7 +42,7 @@ export async function runTarget(
   const startedAt = Date.now();
   const emit = (e: EventBody) => writer.emit(e);
   const log = (level: 'info' | 'warn' | 'error', message: string) => emit({ kind: 'log', level, message });
-  const scenarios = manifest.scenarios as unknown as ResolvedScenario[];
+  const scenarios = manifest.scenarios;
   // Runs written before `--client` existed had only the etcd3 package.
   const client: ClientKind = manifest.client ?? 'etcd3';
   const runStart = {
