@@ -1,0 +1,9 @@
+/**
+ * What the charts, findings and report.html read from the rest of metabench, in one place: the
+ * summary's types, the shared figure formatting and the client-bound rule. The run model is
+ * being reshaped; when a module moves, this file is the one import list to follow it.
+ */
+export type { RunSummary, ScenarioCell, ScenarioSummary, TargetSummary } from '../summary.ts';
+export { fmtCount, fmtFactor, fmtMs, fmtOps, fmtPercent } from '../../grades/format.ts';
+export { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../../grades/ceiling.ts';
+export type { LatencySummary, ScenarioEndEvent } from '../../events/schema.ts';
