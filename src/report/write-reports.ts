@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { loadRun } from './load-run.ts';
 import { renderMarkdown } from './markdown.ts';
 import { buildSummary, type RunSummary, type SummaryOptions } from './summary.ts';
+import { writeVisualReports } from './visual-reports.ts';
 
 /** File names inside the run folder. */
 export const SUMMARY_FILE = 'summary.json';
@@ -20,9 +21,10 @@ export const REPORT_FILE = 'report.md';
  * finish are reported as interrupted rather than unfinished.
  */
 export async function writeReports(runDir: string, opts: SummaryOptions = {}): Promise<RunSummary> {
-  const summary = buildSummary(await loadRun(runDir), opts);
+  const run = await loadRun(runDir);
+  const summary = buildSummary(run, opts);
   await writeAtomic(join(runDir, SUMMARY_FILE), JSON.stringify(summary, null, 2) + '\n');
-  await writeAtomic(join(runDir, REPORT_FILE), renderMarkdown(summary));
+  await writeAtomic(join(runDir, REPORT_FILE), renderMarkdown(summary, (await writeVisualReports(runDir, summary, run.state)).markdown));
   return summary;
 }
 

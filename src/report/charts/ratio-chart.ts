@@ -36,7 +36,7 @@ export function ratioOption(run: ChartRun): EChartsOption | undefined {
         return {
           value: r.ratio,
           itemStyle: r.clientBound ? { color: withAlpha(t.colour, 0.15), borderColor: t.colour, borderWidth: 2, borderType: 'dashed' } : { color: t.colour },
-          label: { show: true, position: 'top', color: t.colour, formatter: `${fmtFactor(r.ratio)}${r.spread ? ` (${fmtFactor(r.spread.min)}–${fmtFactor(r.spread.max)})` : ''}${r.clientBound ? '\nclient-bound' : ''}` },
+          label: { show: true, position: 'top', color: t.colour, lineHeight: 14, formatter: `${fmtFactor(r.ratio)}${r.spread ? ` (${fmtFactor(r.spread.min)}–${fmtFactor(r.spread.max)})` : ''}${r.clientBound ? '\nclient-bound' : ''}` },
         };
       }),
       ...(i === 0 ? { markLine: { silent: true, symbol: 'none', lineStyle: { color: '#8b8b8b', type: 'dashed', width: 1.5 }, label: { formatter: `${base.name} = 1×`, position: 'insideEndTop', color: '#8b8b8b' }, data: [{ yAxis: 1 }] } } : {}),
