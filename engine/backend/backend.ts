@@ -98,6 +98,13 @@ export interface Backend {
   /** Makes a batch durable and visible to reads. Batches arrive strictly in revision order. */
   commit(batch: CommitBatch): Promise<void>;
   /**
+   * Optional: `commit` with the latin1 key of each change already at hand (`keys[i]` is the key
+   * of `batch.changes[i]`; the MVCC store has them), which saves an engine that indexes keys as
+   * strings (the memory engine) converting and hashing every key a second time. When present,
+   * the commit pipeline calls it instead of `commit`, with the same contract.
+   */
+  commitKeyed?(batch: CommitBatch, keys: readonly string[]): Promise<void>;
+  /**
    * Optional, opt-in: true when `commit` may be called again before the previous call has
    * resolved. Batches still arrive in revision order, their promises must resolve in that order,
    * and a batch may become visible to reads only once it is durable (by the time its promise

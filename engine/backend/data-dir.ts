@@ -1,32 +1,36 @@
 /**
  * Ownership of a data directory. Each engine stamps its directory with `metastore.json`
- * (`{"engine":"memory","format":1}`) and holds `LOCK` (the owner's pid) while open, so that
+ * (`{"engine":"memory","format":1}`) and holds the lock (`dir-lock.ts`) while open, so that
  *   - a directory written by the other engine is refused, not overwritten;
+ *   - a directory with files but no marker (the marker was lost, or it is not ours at all:
+ *     someone's folder holding `important.txt`) is refused, not claimed;
+ *   - a marker of a format this version does not know is refused, not re-read as format 1;
  *   - a second server on the same directory refuses to start;
- *   - a lock left by a process that no longer exists (kill -9) is taken over.
+ *   - a lock left by a process that no longer exists (kill -9, a reused pid) is taken over.
+ * Every refusal is one line and leaves the directory as it was.
  */
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureDir } from '../fs/ensure-dir.ts';
+import { LOCK_FILE, lockDir } from './dir-lock.ts';
+
+export { LOCK_FILE } from './dir-lock.ts';
 
 /** Name of the marker file that records which engine owns a data directory. */
 export const MARKER_FILE = 'metastore.json';
-/** Name of the lock file (holds the owner's pid). */
-export const LOCK_FILE = 'metabench.lock';
+/** The marker format this version writes and reads. */
+export const MARKER_FORMAT = 1;
 
-/** A data directory that cannot be used: foreign engine, locked, or unreadable marker. */
+const ENGINES = ['memory', 'rocksdb'] as const;
+/** What each engine keeps in its directory, to say whose data an unmarked directory holds. */
+const ENGINE_FILES: Record<(typeof ENGINES)[number], string[]> = { memory: ['wal', 'snap'], rocksdb: ['rocksdb'] };
+
+/** A data directory that cannot be used: foreign engine, locked, unmarked, or unreadable marker. */
 export class DataDirError extends Error {
   override readonly name = 'DataDirError';
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+const EXPECTED = `expected {"engine":"memory|rocksdb","format":${MARKER_FORMAT}}`;
 
 async function readMarker(dir: string): Promise<string | undefined> {
   const path = join(dir, MARKER_FILE);
@@ -37,63 +41,71 @@ async function readMarker(dir: string): Promise<string | undefined> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new DataDirError(`cannot read ${path}: ${(err as Error).message}`, { cause: err });
   }
+  let marker: { engine?: unknown; format?: unknown };
   try {
-    const engine = (JSON.parse(text) as { engine?: unknown }).engine;
-    if (typeof engine === 'string') return engine;
+    marker = JSON.parse(text) as typeof marker;
   } catch (cause) {
-    throw new DataDirError(`${path} is not valid JSON; expected {"engine":"memory|rocksdb"}`, { cause });
+    throw new DataDirError(`${path} is not valid JSON; ${EXPECTED}`, { cause });
   }
-  throw new DataDirError(`${path} names no engine; expected {"engine":"memory|rocksdb"}`);
+  if (typeof marker !== 'object' || marker === null || typeof marker.engine !== 'string') {
+    throw new DataDirError(`${path} names no engine; ${EXPECTED}`);
+  }
+  if (!(ENGINES as readonly string[]).includes(marker.engine)) {
+    throw new DataDirError(`${path} names an unknown engine ${JSON.stringify(marker.engine)}; ${EXPECTED}`);
+  }
+  if (marker.format !== MARKER_FORMAT) {
+    throw new DataDirError(
+      `${path} has format ${JSON.stringify(marker.format)}, which this version does not know (it reads format ${MARKER_FORMAT}); refusing to open it`,
+    );
+  }
+  return marker.engine;
+}
+
+/** Refuses a directory that has files but no marker, saying whose data they look like. */
+async function refuseUnmarked(dir: string, engine: string): Promise<void> {
+  // Only what a first open that died before stamping the marker leaves may be there.
+  const names = (await readdir(dir)).filter((n) => n !== LOCK_FILE && n !== `${MARKER_FILE}.tmp`).sort();
+  if (names.length === 0) return;
+  const owner = ENGINES.find((e) => ENGINE_FILES[e].some((f) => names.includes(f)));
+  const shown = names.slice(0, 3).join(', ') + (names.length > 3 ? `, … (${names.length} entries)` : '');
+  const whose = owner === undefined ? 'not a metabench data directory' : `it looks like ${owner} engine data`;
+  throw new DataDirError(
+    `data directory ${dir} has no ${MARKER_FILE} but is not empty (${shown}: ${whose}); refusing to open it with --engine ${engine}` +
+      ` (restore the marker, or choose an empty directory)`,
+  );
 }
 
 /**
- * Creates `dir` if needed, checks that it belongs to `engine` (or is new), takes the lock and
- * stamps the marker. Returns a function that releases the lock.
- *
- * `isEmptyForeign` lets an engine say whether files it finds without a marker are its own
- * (RocksDB's CURRENT file, say): a non-empty directory without a marker that the engine does
- * not recognise is refused.
+ * Creates `dir` if needed, checks that it belongs to `engine` (or is new and empty), takes the
+ * lock and stamps the marker. Returns a function that releases the lock.
  */
-export async function claimDataDir(
-  dir: string,
-  engine: 'memory' | 'rocksdb',
-): Promise<() => Promise<void>> {
-  await mkdir(dir, { recursive: true });
+export async function claimDataDir(dir: string, engine: 'memory' | 'rocksdb'): Promise<() => Promise<void>> {
+  try {
+    await ensureDir('data directory', dir);
+  } catch (err) {
+    throw new DataDirError((err as Error).message, { cause: err });
+  }
   const owner = await readMarker(dir);
   if (owner !== undefined && owner !== engine) {
-    throw new DataDirError(
-      `data directory ${dir} was written by the ${owner} engine; refusing to open it with --engine ${engine}`,
-    );
+    throw new DataDirError(`data directory ${dir} was written by the ${owner} engine; refusing to open it with --engine ${engine}`);
   }
-  const lockPath = join(dir, LOCK_FILE);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const fh = await open(lockPath, 'wx');
-      await fh.writeFile(String(process.pid));
-      await fh.close();
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
-        if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-          throw new DataDirError(`data directory ${dir} is locked (${lockPath}) and could not be taken over`);
-        }
-        throw new DataDirError(`cannot lock data directory ${dir}: ${(err as Error).message}`, { cause: err });
-      }
-      const pid = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && pidAlive(pid)) {
-        throw new DataDirError(`data directory ${dir} is in use by process ${pid}`);
-      }
-      if (pid === process.pid) {
-        throw new DataDirError(`data directory ${dir} is already open in this process`);
-      }
-      // Stale lock from a process that died: take it over.
-      await rm(lockPath, { force: true });
-    }
+  if (owner === undefined) await refuseUnmarked(dir, engine);
+  let release: () => Promise<void>;
+  try {
+    release = await lockDir(dir);
+  } catch (err) {
+    throw new DataDirError((err as Error).message, { cause: err });
   }
   if (owner === undefined) {
-    await writeFile(join(dir, MARKER_FILE), JSON.stringify({ engine, format: 1 }) + '\n');
+    try {
+      // Written aside and renamed: a crash never leaves a half-written marker to refuse.
+      const tmp = join(dir, `${MARKER_FILE}.tmp`);
+      await writeFile(tmp, JSON.stringify({ engine, format: MARKER_FORMAT }) + '\n');
+      await rename(tmp, join(dir, MARKER_FILE));
+    } catch (err) {
+      await release();
+      throw new DataDirError(`cannot write ${join(dir, MARKER_FILE)}: ${(err as Error).message}`, { cause: err });
+    }
   }
-  return async () => {
-    await rm(lockPath, { force: true });
-  };
+  return release;
 }

@@ -19,6 +19,9 @@ for (const engine of engines) {
         const short = await s.leaseGrant(1);
         assert.equal(short.ttl, 2, 'raised to the minimum TTL');
         await assert.rejects(s.leaseGrant(9_000_000_001), { message: ErrorMessages.leaseTtlTooLarge });
+        // int64 max, as a client sends it: too large for a double to hold exactly, still too large.
+        await assert.rejects(s.leaseGrant(Number('9223372036854775807')), { message: ErrorMessages.leaseTtlTooLarge });
+        await assert.rejects(s.leaseGrant(Infinity), { message: ErrorMessages.leaseTtlTooLarge });
         const list = (await s.leaseLeases()).leases.map((l) => l.id).sort((x, y) => x - y);
         assert.deepEqual(list, [picked.id, 4242, short.id].sort((x, y) => x - y));
         // Grants do not move the revision.

@@ -63,3 +63,17 @@ test('memory engine: a flipped byte before the tail refuses to open, naming file
   assert.deepEqual(readFileSync(segment), bytes);
   await assert.rejects(openStore({ engine: 'memory', dataDir, sync: 'always', log: () => undefined }), /is corrupt at byte offset 0/);
 });
+
+test('memory engine: a flipped byte in the last record refuses to open too (the write was acknowledged)', async (t) => {
+  const dataDir = tempDir(t);
+  const segment = await populate(dataDir, 5);
+  const bytes = readFileSync(segment);
+  bytes[bytes.length - 3] ^= 0x04; // inside the last record's payload
+  writeFileSync(segment, bytes);
+  await assert.rejects(openStore({ engine: 'memory', dataDir, sync: 'always', log: () => undefined }), (err: Error) => {
+    assert.match(err.message, new RegExp(`${segment} is corrupt at byte offset \\d+: bad crc`));
+    assert.ok(!err.message.includes('\n'), err.message);
+    return true;
+  });
+  assert.deepEqual(readFileSync(segment), bytes);
+});

@@ -49,11 +49,6 @@ import type { DeleteRangeRequest, PutRequest, TxnRequest } from './types.ts';
  */
 export const MAX_BATCH_REQUESTS = 10_000;
 
-/** Engines that take the latin1 key of each change along with the batch (the memory engine). */
-interface KeyedCommit {
-  commitKeyed(batch: CommitBatch, keys: readonly string[]): Promise<void>;
-}
-
 /** A queued write request. */
 export type WriteRequest =
   | { kind: 'put'; req: PutRequest }
@@ -165,13 +160,10 @@ export class CommitPipeline {
     void this.run();
   };
 
-  private readonly keyed: KeyedCommit | undefined;
   /** The engine takes a batch before the previous one is durable (`Backend.concurrentCommits`). */
   private readonly concurrent: boolean;
 
   constructor(private readonly host: PipelineHost) {
-    const candidate = host.backend as Partial<KeyedCommit>;
-    this.keyed = typeof candidate.commitKeyed === 'function' ? (host.backend as unknown as KeyedCommit) : undefined;
     this.concurrent = host.backend.concurrentCommits === true && host.overlap === 'always';
   }
 
@@ -296,7 +288,8 @@ export class CommitPipeline {
       s.durable = false;
       let p: Promise<void>;
       try {
-        p = this.keyed !== undefined ? this.keyed.commitKeyed(batch, v.keys) : this.host.backend.commit(batch);
+        const backend = this.host.backend;
+        p = backend.commitKeyed !== undefined ? backend.commitKeyed(batch, v.keys) : backend.commit(batch);
       } catch (err) {
         p = Promise.reject(err);
       }

@@ -17,11 +17,12 @@ import {
   errEmptyKey,
   errFutureRev,
   errLeaseNotFound,
+  errLeaseTtlTooLarge,
   errStopped,
 } from './errors.ts';
 import { isMultiKey, keyString } from './key-range.ts';
 import type { MetaStore, WatchHandle, WatchListener } from './kv.ts';
-import { DEFAULT_MIN_LEASE_TTL_SEC, LeaseTable } from './lessor.ts';
+import { DEFAULT_MIN_LEASE_TTL_SEC, LeaseTable, MAX_LEASE_TTL_SEC } from './lessor.ts';
 import { CommitPipeline, type CommitOverlap, type WriteRequest } from './pipeline.ts';
 import { engineLimit, shapeRange } from './range.ts';
 import type {
@@ -238,6 +239,8 @@ export class MvccStore implements MetaStore {
   }
 
   async leaseGrant(ttlSec: number, id = 0): Promise<LeaseGrantResponse> {
+    // First, as etcd's lessor does: int64 max arrives as a double beyond 2^53, too large all the same.
+    if (ttlSec > MAX_LEASE_TTL_SEC) throw errLeaseTtlTooLarge();
     if (!Number.isSafeInteger(ttlSec)) throw invalid('lease TTL', ttlSec, 'an integer number of seconds');
     if (!Number.isSafeInteger(id) || id < 0) throw invalid('lease ID', id, 'a non-negative integer below 2^53');
     return this.submit({ kind: 'leaseGrant', ttlSec, id }, false);

@@ -24,8 +24,11 @@
  * Reading stops at the first frame that does not check out (too short for its header or its
  * length, a CRC mismatch, or an index other than the one expected). Whether that is a torn
  * tail (harmless: a write that never completed) or corruption (data that was once durable is
- * damaged) is decided by `scanForValidFrame`: if any valid frame with a later index follows the
- * bad one, something durable was damaged.
+ * damaged) is decided in `segment.ts`: only the newest segment can end torn, and only when no
+ * valid frame follows (`scanForValidFrame`) and the frame is short (the file ends inside it) or
+ * was cut by the crash (`hasZeroSector`: part of it is still the zeros preallocated there). A
+ * frame whose whole length is present but whose CRC fails is corruption, and so is one whose
+ * length field a single changed byte would repair (`lengthRepairs`).
  */
 import { crc32c } from '@node-rs/crc32';
 
@@ -121,4 +124,48 @@ export function scanForValidFrame(buf: Buffer, from: number, afterIndex: number)
     if (crc32c(buf.subarray(pos + 4, pos + HEADER_BYTES + length)) === buf.readUInt32LE(pos)) return pos;
   }
   return -1;
+}
+
+/** Sector size assumed for torn writes: a device writes at least this many bytes at once. */
+export const SECTOR_BYTES = 512;
+
+/**
+ * True when some 512-byte sector's share of [start, end) is all zeros: a write into
+ * preallocated space of which not every sector reached the disk (etcd's WAL uses the same test).
+ * A frame inside one sector is written whole or not at all, so it never qualifies.
+ */
+export function hasZeroSector(buf: Buffer, start: number, end: number): boolean {
+  for (let s = start; s < end; ) {
+    const e = Math.min(end, (Math.floor(s / SECTOR_BYTES) + 1) * SECTOR_BYTES);
+    let zero = true;
+    for (let i = s; i < e && zero; i++) zero = buf[i] === 0;
+    if (zero) return true;
+    s = e;
+  }
+  return false;
+}
+
+/**
+ * True when changing one byte of the length field of the frame at `offset` gives a frame that
+ * fits in `buf` and whose CRC checks out: the length was damaged, the frame itself is complete.
+ * Error path only (up to 1,020 CRCs).
+ */
+export function lengthRepairs(buf: Buffer, offset: number): boolean {
+  if (buf.length - offset < HEADER_BYTES) return false;
+  const stored = buf.readUInt32LE(offset);
+  const room = buf.length - offset - HEADER_BYTES;
+  const header = Buffer.from(buf.subarray(offset + 4, offset + HEADER_BYTES));
+  const length = header.readUInt32LE(0);
+  for (let byte = 0; byte < 4; byte++) {
+    for (let v = 0; v < 256; v++) {
+      if (v === header[byte]) continue;
+      const candidate = Buffer.from(header);
+      candidate[byte] = v;
+      const n = candidate.readUInt32LE(0);
+      if (n === length || n > room) continue;
+      const crc = crc32c(buf.subarray(offset + HEADER_BYTES, offset + HEADER_BYTES + n), crc32c(candidate));
+      if (crc === stored) return true;
+    }
+  }
+  return false;
 }

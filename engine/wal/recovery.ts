@@ -5,7 +5,8 @@
  *   2. drop segments the snapshot wholly covers (a clean-up interrupted by a crash);
  *   3. read every remaining segment in order, checking CRCs and that indexes run without gaps;
  *      zero padding after the last record is the end of the log (preallocated space, kept for
- *      the appends to come); cut off a torn tail of the newest segment with a warning; refuse
+ *      the appends to come); cut off a torn tail of the newest segment (a last frame cut short,
+ *      not one that is complete with a bad CRC) with a warning; refuse
  *      any other damage with a `WalCorruptionError` naming the file and the byte offset;
  *   4. open the segment that the next append continues (or start a new one).
  */

@@ -3,11 +3,13 @@
  * followed by zero padding (preallocated space). Reading a segment back tells apart the outcomes
  * that recovery cares about: every frame valid, up to the end of the file or to zero padding
  * (the end of the log); a torn tail (the last write never completed: safe to cut off); damage
- * before the tail (refused).
+ * (refused). Torn means cut short: the file ends inside the last frame, or a sector of it is
+ * still preallocated zeros. A last frame that is all there but fails its CRC was written whole
+ * and then damaged: an acknowledged write, so it is refused like damage before the tail.
  */
 import { readFile } from 'node:fs/promises';
 import { WalCorruptionError } from './errors.ts';
-import { isZeroFrom, readFrame, scanForValidFrame } from './framing.ts';
+import { HEADER_BYTES, hasZeroSector, isZeroFrom, lengthRepairs, readFrame, scanForValidFrame } from './framing.ts';
 
 /** File name of the segment whose first record is `firstIndex`: 16 zero-padded digits. */
 export function segmentName(firstIndex: number): string {
@@ -77,6 +79,17 @@ export async function readSegment(path: string, firstIndex: number, newest: bool
       const later = scanForValidFrame(buf, offset + 1, expected - 1);
       if (later >= 0) {
         throw new WalCorruptionError(path, offset, `${what}, yet a valid record follows at offset ${later}`);
+      }
+      // Torn means cut short: the file ends inside the frame, or part of it is still the zeros
+      // preallocated there. A complete frame with a bad CRC, or one whose length field a single
+      // changed byte repairs, is damage to a record that was written whole.
+      if (lengthRepairs(buf, offset)) throw new WalCorruptionError(path, offset, `${what}: its length field is damaged`);
+      if (frame.problem === 'bad length') throw new WalCorruptionError(path, offset, `${what} (not a write cut short)`);
+      if (frame.problem === 'bad crc') {
+        const end = offset + HEADER_BYTES + buf.readUInt32LE(offset + 4);
+        if (!hasZeroSector(buf, offset, end)) {
+          throw new WalCorruptionError(path, offset, `${what}: the record is complete, so it was damaged, not cut short`);
+        }
       }
       return { records, validBytes: offset, fileBytes: buf.length, torn: { problem: what } };
     }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { WalCorruptionError, WalWriteError } from './errors.ts';
-import { HEADER_BYTES } from './framing.ts';
+import { HEADER_BYTES, frameBytes, writeFrame } from './framing.ts';
 import { Wal, type WalOptions } from './wal.ts';
 
 interface Logged {
@@ -174,7 +174,7 @@ test('a torn tail is truncated with a warning naming file and offset, and append
   await c.wal.close();
 });
 
-test('a garbage tail is a torn tail too', async (t) => {
+test('a garbage tail is corruption, not a torn tail: no write leaves bytes that are not a record', async (t) => {
   const dir = tempDir(t);
   const a = await open(dir);
   await fill(a.wal, 1, 5);
@@ -182,12 +182,9 @@ test('a garbage tail is a torn tail too', async (t) => {
   const seg = join(dir, 'wal', '0000000000000001.wal');
   const size = statSync(seg).size;
   appendFileSync(seg, Buffer.alloc(4096, 0x5a));
-  const b = await open(dir);
-  assert.deepEqual(texts(b.records), range(1, 5));
-  assert.equal(b.logged.length, 1);
-  assert.match(b.logged[0].message, new RegExp(`torn tail in .*0000000000000001\\.wal at byte offset ${size}`));
-  assert.equal(statSync(seg).size, size);
-  await b.wal.close();
+  const before = readFileSync(seg);
+  await assert.rejects(open(dir), new RegExp(`0000000000000001\\.wal is corrupt at byte offset ${size}: bad length`));
+  assert.deepEqual(readFileSync(seg), before);
 });
 
 /** The segment as a crash would leave it: closing trims the padding, so copy it before. */
@@ -244,10 +241,10 @@ test('a torn write into preallocated space is cut off with a warning naming file
   const dir = tempDir(t);
   const { crashed, frame, seg } = await crashedSegment(dir, 6);
   const end = 6 * frame;
-  // Record 7's write was cut short: its first 11 bytes reached the disk, the rest is padding.
-  const torn = Buffer.alloc(frame + 1);
-  torn.write('\x01\x02\x03\x04\x08\x00\x00\x00\x07\x00\x00', 'latin1');
-  torn.copy(crashed, end, 0, 11);
+  // Record 7 (1,500 bytes) was cut short: only its first sector reached the disk, the rest is
+  // still the preallocated zeros.
+  writeFrame(crashed, end, 7, Buffer.alloc(1500, 0x61));
+  crashed.fill(0, Math.ceil((end + HEADER_BYTES) / 512) * 512, end + frameBytes(1500));
   writeFileSync(seg, crashed);
 
   const b = await open(dir);
@@ -261,6 +258,17 @@ test('a torn write into preallocated space is cut off with a warning naming file
   assert.deepEqual(texts(c.records), range(1, 7));
   assert.deepEqual(c.logged, []);
   await c.wal.close();
+});
+
+test('a record cut short inside one sector is not torn: a sector is written whole, so it is corruption', async (t) => {
+  const dir = tempDir(t);
+  const { crashed, frame, seg } = await crashedSegment(dir, 6);
+  const end = 6 * frame;
+  // Record 7's first 11 bytes, then zeros: impossible for a write, which lands a sector at once.
+  crashed.write('\x01\x02\x03\x04\x08\x00\x00\x00\x07\x00\x00', end, 'latin1');
+  writeFileSync(seg, crashed);
+  await assert.rejects(open(dir), new RegExp(`is corrupt at byte offset ${end}: bad crc .* the record is complete`));
+  assert.deepEqual(readFileSync(seg), crashed);
 });
 
 test('a flipped byte before the tail of a preallocated segment is corruption, not padding or a torn tail', async (t) => {
@@ -295,19 +303,43 @@ test('appends issued without waiting are written in order and resolve in order',
   await b.wal.close();
 });
 
-test('a last record whose CRC is bad at the very end is treated as torn', async (t) => {
+test('a flipped byte in the last record is corruption, not a torn tail: the whole record is there', async (t) => {
   const dir = tempDir(t);
   const a = await open(dir);
   await fill(a.wal, 1, 5);
   await a.wal.close();
   const seg = join(dir, 'wal', '0000000000000001.wal');
   const bytes = readFileSync(seg);
+  const last = bytes.length - (HEADER_BYTES + 'record-5'.length);
   bytes[bytes.length - 1] ^= 0x40;
   writeFileSync(seg, bytes);
-  const b = await open(dir);
-  assert.deepEqual(texts(b.records), range(1, 4));
-  assert.match(b.logged[0].message, /bad crc/);
-  await b.wal.close();
+  await assert.rejects(open(dir), (err: unknown) => {
+    assert.ok(err instanceof WalCorruptionError, String(err));
+    assert.equal(err.file, seg);
+    assert.equal(err.offset, last);
+    assert.match(err.message, /bad crc .* the record is complete/);
+    return true;
+  });
+  assert.deepEqual(readFileSync(seg), bytes, 'refused, not repaired');
+  // The same flip in a crash image (the zeros preallocated after the records still there).
+  const crashDir = tempDir(t);
+  const { crashed, frame, seg: crashSeg } = await crashedSegment(crashDir, 5);
+  crashed[5 * frame - 1] ^= 0x40;
+  writeFileSync(crashSeg, crashed);
+  await assert.rejects(open(crashDir), new RegExp(`is corrupt at byte offset ${4 * frame}: bad crc`));
+});
+
+test('a damaged length field in the last record is corruption, though the record now seems to run past the end', async (t) => {
+  const dir = tempDir(t);
+  const a = await open(dir);
+  await fill(a.wal, 1, 5);
+  await a.wal.close();
+  const seg = join(dir, 'wal', '0000000000000001.wal');
+  const bytes = readFileSync(seg);
+  const last = bytes.length - (HEADER_BYTES + 'record-5'.length);
+  bytes[last + 4] ^= 0x20;
+  writeFileSync(seg, bytes);
+  await assert.rejects(open(dir), new RegExp(`is corrupt at byte offset ${last}: short payload .* length field is damaged`));
 });
 
 test('a flipped byte before the tail stops start-up with an error naming file and offset', async (t) => {

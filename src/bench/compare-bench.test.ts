@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
-import { buildSummary, type RunSummary } from '../report/summary.ts';
+import { buildSummary, type RunSummary } from '../views/summary.ts';
 import { fixtureLoadedRun, fixtureRun } from '../report/test-fixtures.ts';
 import { evaluateGoals, main, parseCompareBenchArgs } from './compare-bench.ts';
 

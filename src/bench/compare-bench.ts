@@ -21,10 +21,11 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
-import { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../grades/ceiling.ts';
-import { fmtFactor, fmtMs, fmtOps } from '../grades/format.ts';
-import { loadFinishedRun } from '../report/resolve-run.ts';
-import type { RunSummary, ScenarioCell } from '../report/summary.ts';
+import { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../views/ceiling.ts';
+import { fmtFactor, fmtMs, fmtOps } from '../format/figures.ts';
+import { loadFinishedRun } from '../state/load-run.ts';
+import { buildSummary } from '../views/summary.ts';
+import type { RunSummary, ScenarioCell } from '../views/summary.ts';
 import { which } from '../targets/which.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -247,7 +248,7 @@ async function runMetabench(opts: CompareBenchOptions, targets: string[]): Promi
 async function readSummary(runDir: string): Promise<RunSummary> {
   const file = join(runDir, 'summary.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as RunSummary;
-  return (await loadFinishedRun(runDir)).summary;
+  return buildSummary(await loadFinishedRun(runDir));
 }
 
 /** The whole command; resolves to the exit code. */

@@ -3,7 +3,13 @@
  * in `src/commands/`. Returns the process exit code (0 ok, 1 failure, 2 bad usage, 130 interrupt).
  */
 import { Command, CommanderError } from 'commander';
-import { registerCommands } from './commands.ts';
+import type { SetExit } from './commands.ts';
+import { register as registerServe } from '../commands/serve.ts';
+import { register as registerRun } from '../commands/run.ts';
+import { register as registerTail } from '../commands/tail.ts';
+import { register as registerReport } from '../commands/report.ts';
+import { register as registerCompare } from '../commands/compare.ts';
+import { register as registerMonitor } from '../commands/monitor.ts';
 import { UsageError } from './errors.ts';
 
 export async function main(argv: string[]): Promise<number> {
@@ -31,6 +37,16 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
   return exitCode;
+}
+
+/** Adds every subcommand (each in `src/commands/<name>.ts`, exporting `register`) to the program. */
+export function registerCommands(program: Command, setExit: SetExit): void {
+  registerServe(program, setExit);
+  registerRun(program, setExit);
+  registerTail(program, setExit);
+  registerReport(program, setExit);
+  registerCompare(program, setExit);
+  registerMonitor(program, setExit);
 }
 
 /** The package version, read once from package.json. */

@@ -11,7 +11,9 @@ import type { Command } from 'commander';
 import type { SetExit } from '../cli/commands.ts';
 import { UsageError } from '../cli/errors.ts';
 import { compareRuns, DEFAULT_THRESHOLD_PCT, renderComparison, type Comparison } from '../report/compare.ts';
-import { DEFAULT_RESULTS_DIR, loadFinishedRun, resolveRunDir, RunUnfinishedError } from '../report/resolve-run.ts';
+import { DEFAULT_RESULTS_DIR, resolveRunDir } from '../results/locate-run.ts';
+import { loadFinishedRun, RunUnfinishedError, RunUnreadableError } from '../state/load-run.ts';
+import { buildSummary } from '../views/summary.ts';
 
 /** Validated `compare` flags. */
 export interface CompareOptions {
@@ -47,9 +49,9 @@ export function parseCompareOptions(runA: string, runB: string, raw: RawCompareF
 export async function compareCommand(opts: CompareOptions): Promise<Comparison> {
   const dirA = resolveRunDir(opts.runA, opts.resultsDir);
   const dirB = resolveRunDir(opts.runB, opts.resultsDir);
-  const a = await loadFinishedRun(dirA);
-  const b = await loadFinishedRun(dirB);
-  return compareRuns(a.summary, b.summary, opts.thresholdPct);
+  const a = buildSummary(await loadFinishedRun(dirA));
+  const b = buildSummary(await loadFinishedRun(dirB));
+  return compareRuns(a, b, opts.thresholdPct);
 }
 
 /** Registers `metabench compare`. */
@@ -69,7 +71,7 @@ export function register(program: Command, setExit: SetExit): void {
       try {
         c = await compareCommand(opts);
       } catch (err) {
-        if (!(err instanceof RunUnfinishedError)) throw err;
+        if (!(err instanceof RunUnfinishedError || err instanceof RunUnreadableError)) throw err;
         process.stderr.write(`metabench: ${err.message}\n`);
         setExit(1);
         return;

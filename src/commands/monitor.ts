@@ -7,17 +7,14 @@
  *   metabench monitor results/20260101-…   # a given run
  *   metabench monitor --once               # draw the current state once and exit
  */
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { SetExit } from '../cli/commands.ts';
 import { UsageError } from '../cli/errors.ts';
-import { openRunDir } from '../dashboard/run-source.ts';
-
-/** Run folder used when none is given. */
-export const DEFAULT_MONITOR_DIR = 'results/latest';
+import { DEFAULT_RESULTS_DIR, openRunDir, resolveRunDir } from '../results/locate-run.ts';
 
 interface MonitorFlags {
   once?: boolean;
+  results: string;
 }
 
 /** Adds `monitor` to the program. */
@@ -25,16 +22,18 @@ export function register(program: Command, setExit: SetExit): void {
   program
     .command('monitor')
     .description('show the dashboard of a run started elsewhere (live), or of a finished run')
-    .argument('[run-dir]', 'run folder', DEFAULT_MONITOR_DIR)
+    .argument('[run]', 'run id (under --results) or path of a run folder; default the newest run')
     .option('--once', 'draw the current state once and exit (no keys, no following)')
-    .action(async (runDir: string, flags: MonitorFlags) => {
+    .option('--results <dir>', 'folder that holds one folder per run', DEFAULT_RESULTS_DIR)
+    .action(async (run: string | undefined, flags: MonitorFlags) => {
       // A wrong folder is reported the same way whether or not stdout is a terminal.
-      openRunDir(resolve(runDir));
+      const runDir = resolveRunDir(run, flags.results);
+      openRunDir(runDir);
       if (!process.stdout.isTTY && !flags.once) {
         throw new UsageError('monitor: stdout is not a terminal; use --once, or `metabench tail`/`--json` for machine-readable output');
       }
       // Loaded on use: Ink and React are not needed by the other subcommands.
       const { runDashboard } = await import('../dashboard/index.ts');
-      setExit(await runDashboard({ runDir: resolve(runDir), follow: !flags.once }));
+      setExit(await runDashboard({ runDir, follow: !flags.once }));
     });
 }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
 import { UsageError } from '../cli/errors.ts';
-import { RunUnfinishedError } from '../report/resolve-run.ts';
+import { RunUnfinishedError } from '../state/load-run.ts';
 import { fixtureRun } from '../report/test-fixtures.ts';
 import { compareCommand, parseCompareOptions } from './compare.ts';
 import { parseReportOptions, reportText } from './report.ts';

@@ -1,22 +1,25 @@
 /**
- * `metabench report [RUN] [--format md|json|html]`: prints a finished run's report again — the
- * `report.md` (default) or `summary.json` the run wrote, regenerated from its result files when
- * missing; `html` prints the path of its `report.html` (charts, key findings), written when
- * missing. RUN is a run id under the results folder or a run folder's path; default the newest.
+ * `metabench report [RUN] [--format md|json|html]`: prints a finished run's report — `report.md`
+ * (default) or `summary.json` — rebuilt from its result files, the source of truth: a cached
+ * report.md or summary.json is never printed as is (it may be stale, truncated or hand-edited).
+ * Missing report files are written back (best effort). `html` writes all of them again, charts
+ * and `report.html` included, and prints report.html's path. RUN is a run id under the results
+ * folder or a run folder's path; default the newest.
  *
- * Exit codes: 0 printed; 1 the run is not finished (some target has no run-end); 2 no such run
- * or a bad flag.
+ * Exit codes: 0 printed; 1 the run is not finished (some target has no run-end) or a result
+ * file is missing or not valid NDJSON; 2 no such run or a bad flag.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { SetExit } from '../cli/commands.ts';
 import { UsageError } from '../cli/errors.ts';
 import { renderMarkdown } from '../report/markdown.ts';
-import { DEFAULT_RESULTS_DIR, loadFinishedRun, resolveRunDir, RunUnfinishedError } from '../report/resolve-run.ts';
-import { REPORT_FILE, SUMMARY_FILE, writeReports } from '../report/write-reports.ts';
-import { HTML_REPORT_FILE } from '../report/visual-reports.ts';
+import { REPORT_FILE, SUMMARY_FILE, summaryJson, writeReports } from '../report/write-reports.ts';
+import { DEFAULT_RESULTS_DIR, resolveRunDir } from '../results/locate-run.ts';
+import { loadFinishedRun, RunUnfinishedError, RunUnreadableError } from '../state/load-run.ts';
+import { buildSummary } from '../views/summary.ts';
+import { HTML_REPORT_FILE, markdownVisuals } from '../report/visual-reports.ts';
 
 /** Output formats of `metabench report`. */
 export type ReportFormat = 'md' | 'json' | 'html';
@@ -38,22 +41,26 @@ export function parseReportOptions(run: string | undefined, raw: { format: strin
 }
 
 /**
- * The text `metabench report` prints. Reads the stored file when the run wrote it; otherwise
- * checks the run finished, regenerates both files (best effort: a read-only folder still gets
- * its report printed) and returns the one asked for.
+ * The text `metabench report` prints, rebuilt from the run's result files (which must show a
+ * finished run). When report.md or summary.json is missing, both are written (best effort: a
+ * read-only folder still gets its report printed).
  */
 export async function reportText(opts: ReportOptions, warn: (line: string) => void = () => {}): Promise<string> {
   const dir = resolveRunDir(opts.run, opts.resultsDir);
-  const file = join(dir, opts.format === 'md' ? REPORT_FILE : opts.format === 'json' ? SUMMARY_FILE : HTML_REPORT_FILE);
-  if (opts.format === 'html') return `${existsSync(file) ? file : await loadFinishedRun(dir).then(() => writeReports(dir)).then(() => file)}\n`;
-  if (existsSync(file)) return readFile(file, 'utf8');
-  const { summary } = await loadFinishedRun(dir);
-  try {
-    await writeReports(dir);
-  } catch (err) {
-    warn(`could not write the reports into ${dir}: ${(err as Error).message}`);
+  const run = await loadFinishedRun(dir);
+  const summary = buildSummary(run);
+  if (opts.format === 'html') {
+    await writeReports(dir, summary, run.state);
+    return `${join(dir, HTML_REPORT_FILE)}\n`;
   }
-  return opts.format === 'md' ? renderMarkdown(summary) : JSON.stringify(summary, null, 2) + '\n';
+  if (!existsSync(join(dir, REPORT_FILE)) || !existsSync(join(dir, SUMMARY_FILE))) {
+    try {
+      await writeReports(dir, summary, run.state);
+    } catch (err) {
+      warn(`could not write the reports into ${dir}: ${(err as Error).message}`);
+    }
+  }
+  return opts.format === 'md' ? renderMarkdown(summary, markdownVisuals(summary, run.state)) : summaryJson(summary);
 }
 
 /** Registers `metabench report`. */
@@ -70,7 +77,7 @@ export function register(program: Command, setExit: SetExit): void {
         process.stdout.write(await reportText(opts, (line) => process.stderr.write(`metabench: warning: ${line}\n`)));
         setExit(0);
       } catch (err) {
-        if (!(err instanceof RunUnfinishedError)) throw err;
+        if (!(err instanceof RunUnfinishedError || err instanceof RunUnreadableError)) throw err;
         process.stderr.write(`metabench: ${err.message}\n`);
         setExit(1);
       }

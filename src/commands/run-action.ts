@@ -20,7 +20,9 @@ export async function runCommand(flags: RunFlags & { failUnder?: GradeLetter }):
   const options = await resolveRunOptions(flags);
   const run = await startRun(options);
   const code = flags.json ? await streamJson(run, process.stdout) : process.stdout.isTTY ? await showDashboard(run) : await streamPlain(run, process.stdout);
-  return applyFailUnder(code, run.runDir, flags.failUnder, (line) => process.stderr.write(`metabench: ${line}\n`));
+  // The summary the orchestrator built from its store (and wrote as summary.json): not re-read.
+  const { summary } = await run.done;
+  return applyFailUnder(code, summary, flags.failUnder, (line) => process.stderr.write(`metabench: ${line}\n`));
 }
 
 async function showDashboard(run: OrchestratedRun): Promise<number> {

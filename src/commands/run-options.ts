@@ -2,11 +2,12 @@
  * Validates `metabench run`'s flags at the edge: every bad value becomes one UsageError line
  * (exit 2) before anything is written. Returns complete `RunOptions` for the orchestrator.
  */
-import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { EXPECTED_DIR, dirTargetProblem } from '../../engine/fs/ensure-dir.ts';
 import { UsageError } from '../cli/errors.ts';
-import { TargetKind } from '../events/schema.ts';
+import { MICRO, TargetKind } from '../events/schema.ts';
 import type { RunOptions, TargetSpec } from '../orchestrator/types.ts';
 import { loadScenarios, PROFILES } from '../../scenarios/loader.ts';
 import { WORKLOAD_PARAMS, type Profile, type ResolvedScenario } from '../../scenarios/schema.ts';
@@ -14,10 +15,8 @@ import { findEtcd } from '../targets/etcd.ts';
 import { waitReady } from '../targets/readiness.ts';
 import { TargetStartError } from '../targets/types.ts';
 import { endpointClientOptions } from '../targets/endpoint.ts';
-import { MICRO } from '../runner/run-target.ts';
 
-import { PASSWORD_ENV } from './defaults.ts';
-import { MAX_CLIENT_THREADS } from './run.ts';
+import { MAX_CLIENT_THREADS, PASSWORD_ENV } from './defaults.ts';
 
 /** Milliseconds an `--endpoints` target gets to answer before the run is refused (default). */
 export const ENDPOINT_CHECK_MS = 3000;
@@ -173,23 +172,11 @@ async function parseScenarios(flags: RunFlags, profile: Profile): Promise<{ scen
   }
 }
 
-/** The results folder, absolute; it or its nearest existing parent must be a writable folder. */
+/** The results folder, absolute; it or its nearest existing parent must be a writable folder (not /proc, /sys). */
 function checkResultsDir(dir: string): string {
-  const abs = resolve(dir);
-  let probe = abs;
-  while (!existsSync(probe)) {
-    const up = dirname(probe);
-    if (up === probe) break;
-    probe = up;
-  }
-  try {
-    if (!statSync(probe).isDirectory()) throw new UsageError(`--results: '${dir}' is not a folder ('${probe}' is a file)`);
-    accessSync(probe, constants.W_OK | constants.X_OK);
-  } catch (cause) {
-    if (cause instanceof UsageError) throw cause;
-    throw new UsageError(`--results: '${dir}' is not writable (${(cause as NodeJS.ErrnoException).code ?? (cause as Error).message} on '${probe}')`, { cause });
-  }
-  return abs;
+  const problem = dirTargetProblem(dir);
+  if (problem !== undefined) throw new UsageError(`--results: cannot use '${dir}': ${problem}; ${EXPECTED_DIR}`);
+  return resolve(dir);
 }
 
 async function checkEndpoint(spec: TargetSpec, timeoutMs: number): Promise<void> {

@@ -61,7 +61,9 @@ describe('metabench run', () => {
       [{ targets: 'memory', cacert: '/x' }, /^--cacert: only for the endpoint target/],
       [{ endpoints: '127.0.0.1:1', cert: join(tmp.dir, 'a-file') }, /^--cert: --cert and --key go together/],
       [{ endpoints: '127.0.0.1:1', user: ':pw' }, /^--user: ':pw' has no user name/],
-      [{ results: join(tmp.dir, 'a-file', 'sub') }, /^--results: .* is not a folder/],
+      [{ results: join(tmp.dir, 'a-file', 'sub') }, /^--results: cannot use '.*sub': '.*a-file' is not a directory; expected a writable directory/],
+      [{ results: '/proc/x' }, /^--results: cannot use '\/proc\/x': '\/proc' is on procfs/],
+      [{ results: '/sys/x' }, /^--results: cannot use '\/sys\/x': '\/sys' is on sysfs/],
     ];
     for (const [flags, re] of cases) {
       await assert.rejects(resolveRunOptions({ ...base, ...flags }, { endpointCheckMs: 300 }), (err: Error) => {

@@ -7,14 +7,13 @@
  */
 import type { Command } from 'commander';
 import type { SetExit } from '../cli/commands.ts';
-import { DEFAULT_RESULTS_DIR, PASSWORD_ENV, PROFILE_NAMES } from './defaults.ts';
+import { DEFAULT_RESULTS_DIR, MAX_CLIENT_THREADS, PASSWORD_ENV, PROFILE_NAMES } from './defaults.ts';
 import type { RunFlags } from './run-options.ts';
-import { parseGrade, type GradeLetter } from '../grades/letters.ts';
+import type { GradeLetter } from '../grades/letters.ts';
+import { parseGrade } from './grade-flag.ts';
 
-export { DEFAULT_RESULTS_DIR } from './defaults.ts';
+export { DEFAULT_RESULTS_DIR, MAX_CLIENT_THREADS } from './defaults.ts';
 
-/** Most client threads `--client-threads` takes (more only adds scheduling on any machine we know). */
-export const MAX_CLIENT_THREADS = 64;
 
 /** Registers `run` as the default command. */
 export function register(program: Command, setExit: SetExit): void {

@@ -12,6 +12,7 @@ import { format } from 'node:util';
 import type { Command } from 'commander';
 import { openStore, type EngineName, type MetaStore } from '../../engine/index.ts';
 import type { SyncPolicy } from '../../engine/backend/backend.ts';
+import { EXPECTED_DIR, dirTargetProblem } from '../../engine/fs/ensure-dir.ts';
 import type { SetExit } from '../cli/commands.ts';
 import { UsageError } from '../cli/errors.ts';
 import type { Logger } from '../server/context.ts';
@@ -57,6 +58,9 @@ export function parseServeOptions(raw: RawServeFlags): ServeOptions {
   if (raw.dataDir === undefined || raw.dataDir.trim() === '') {
     throw new UsageError('serve: --data-dir is required (the directory the store keeps its data in)');
   }
+  // Before anything creates it: a path under /proc would spin Node's recursive mkdir for ever.
+  const problem = dirTargetProblem(raw.dataDir);
+  if (problem !== undefined) throw new UsageError(`serve: --data-dir '${raw.dataDir}': ${problem}; ${EXPECTED_DIR}`);
   const listen = parseListen(raw.listen);
   if (typeof listen === 'string') throw new UsageError(`serve: ${listen}`);
   if (raw.sync !== 'always' && raw.sync !== 'none') {

@@ -1,7 +1,7 @@
 /** What `metabench tail` does: print a run's events, following it while it runs. */
 import { UsageError } from '../cli/errors.ts';
 import { readManifest } from '../results/manifest.ts';
-import { findRunDir } from '../results/find-run.ts';
+import { isAlive, resolveRunDir } from '../results/locate-run.ts';
 import { RunTailer } from '../results/run-tailer.ts';
 import { formatEventLine } from '../output/format-event.ts';
 
@@ -23,13 +23,13 @@ export interface TailFlags {
  * 1 when the run was abandoned. An aborted `signal` (the reader went away) ends it with 0.
  */
 export async function tail(run: string | undefined, flags: TailFlags, print: (line: string) => void, signal?: AbortSignal): Promise<number> {
-  let runDir: string;
+  const runDir = resolveRunDir(run, flags.results);
+  let manifest: ReturnType<typeof readManifest>;
   try {
-    runDir = findRunDir(flags.results, run);
+    manifest = readManifest(runDir);
   } catch (cause) {
     throw new UsageError((cause as Error).message, { cause });
   }
-  const manifest = readManifest(runDir);
   const all = manifest.targets.map((t) => t.name);
   if (flags.target !== undefined && !all.includes(flags.target)) {
     throw new UsageError(`--target: run ${manifest.runId} has no target '${flags.target}' (it has ${all.join(', ')})`);
@@ -53,14 +53,4 @@ export async function tail(run: string | undefined, flags: TailFlags, print: (li
     tailer.poll();
   }
   return 0;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: alive but someone else's; ESRCH: gone.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

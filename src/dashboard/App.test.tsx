@@ -4,7 +4,7 @@ import { render } from 'ink-testing-library';
 import { ev, finishedRun, runningRun, T0 } from '../state/fixtures.ts';
 import { initialRunState } from '../state/run-state.ts';
 import { App } from './App.tsx';
-import { RunStore } from './run-store.ts';
+import { RunStore } from '../state/run-store.ts';
 import { KEYS, stripAnsi, waitForFrame } from './test-render.ts';
 
 const clock = () => T0 + 18_000;

@@ -6,7 +6,7 @@
 import { useInput } from 'ink';
 import { useState, useSyncExternalStore } from 'react';
 import { Dashboard } from './Dashboard.tsx';
-import type { RunStore } from './run-store.ts';
+import type { RunStore } from '../state/run-store.ts';
 import { clampUi, INITIAL_UI, reduceUi } from './ui-state.ts';
 import type { UiKey, UiState } from './ui-state.ts';
 import { useNow } from './use-now.ts';

@@ -6,18 +6,18 @@ import { initialRunState, reduceRunEvents } from '../state/run-state.ts';
 import type { RunnerEvent } from '../events/schema.ts';
 import { Dashboard } from './Dashboard.tsx';
 import type { DashboardProps } from './Dashboard.tsx';
-import { RunStore } from './run-store.ts';
-import type { DashboardModel } from './run-store.ts';
+import { RunStore } from '../state/run-store.ts';
+import type { RunModel } from '../state/run-store.ts';
 import { normalise, renderAt, stripAnsi } from './test-render.ts';
 import { INITIAL_UI } from './ui-state.ts';
 
-function modelOf(events: readonly RunnerEvent[], targets?: string[]): DashboardModel {
+function modelOf(events: readonly RunnerEvent[], targets?: string[]): RunModel {
   const store = new RunStore(initialRunState(targets ? { targets } : undefined));
   store.dispatch(events);
   return store.getSnapshot();
 }
 
-function frameAt(props: Partial<DashboardProps> & { model: DashboardModel }, columns = 160, rows = 45): string {
+function frameAt(props: Partial<DashboardProps> & { model: RunModel }, columns = 160, rows = 45): string {
   const lastT = props.model.run.lastT ?? T0;
   const r = renderAt(<Dashboard ui={INITIAL_UI} size={{ columns, rows }} nowMs={lastT} interactive ownsRun={false} feed={false} {...props} />, columns, rows);
   const frame = stripAnsi(r.lastFrame());
@@ -150,8 +150,9 @@ test('micro results: a table per case and engine', () => {
   const f = frameAt({ model: modelOf(events) }, 160, 60);
   assert.match(f, /Micro-benchmarks/);
   assert.match(f, /case\s+memory: ops\/s\s+p99\s+rocksdb: ops\/s/);
-  assert.match(f, /put\s+120k\s+25 µs\s+40k\s+75 µs/);
-  assert.match(f, /get-hit\s+900k\s+3\.3 µs\s+—/);
+  // The same fmtNs as report.md: 25,000 ns is `25.0 µs` everywhere.
+  assert.match(f, /put\s+120k\s+25\.0 µs\s+40k\s+75\.0 µs/);
+  assert.match(f, /get-hit\s+900k\s+3\.33 µs\s+—/);
   // The micro-only target gets no panel.
   assert.doesNotMatch(f, /micro waiting/);
 });

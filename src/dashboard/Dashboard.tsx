@@ -6,8 +6,9 @@
  */
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
-import { BASELINE_TARGET, ceilingTarget, microTable, resultsTable } from '../state/selectors.ts';
-import { isScenarioFinal } from '../state/run-state.ts';
+import { baselineTarget } from '../views/baseline.ts';
+import { microTable } from '../views/micro.ts';
+import { isCeilingTarget, resultRows } from '../views/results.ts';
 import { FinishedFeed } from './FinishedFeed.tsx';
 import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
@@ -15,7 +16,7 @@ import { HelpOverlay } from './HelpOverlay.tsx';
 import { planLayout, MIN_COLUMNS } from './layout.ts';
 import { MicroTable } from './MicroTable.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
-import type { DashboardModel } from './run-store.ts';
+import type { RunModel } from '../state/run-store.ts';
 import { ScenarioDetail } from './ScenarioDetail.tsx';
 import { TargetPanel } from './TargetPanel.tsx';
 import { TargetSummaryRow } from './TargetSummaryRow.tsx';
@@ -24,7 +25,7 @@ import type { UiState } from './ui-state.ts';
 
 /** Props of `Dashboard`. */
 export interface DashboardProps {
-  readonly model: DashboardModel;
+  readonly model: RunModel;
   readonly ui: UiState;
   readonly size: TerminalSize;
   /** Wall clock, ms since the epoch. */
@@ -42,7 +43,7 @@ export interface DashboardProps {
 /** The dashboard screen. */
 export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderrTails = {}, feed = true }: DashboardProps) {
   const { run } = model;
-  const rows = useMemo(() => resultsTable(run).filter((r) => Object.values(r.cells).some((c) => c.end)), [run]);
+  const rows = useMemo(() => resultRows(run).filter((r) => Object.values(r.results).some((c) => c.opsPerSec !== undefined)), [run]);
   const micro = useMemo(() => microTable(run), [run]);
   // Targets that ran scenarios get a panel; a target that only reports micro results does not.
   const panelTargets = run.targetOrder.filter((n) => run.targets[n].scenarios.length > 0 || run.targets[n].micro.length === 0);
@@ -105,7 +106,7 @@ export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderr
     />
   );
   const stackedMain = selectedName && panelTargets.includes(selectedName) ? selectedName : panelTargets[0];
-  const hasBaseline = run.targets[BASELINE_TARGET]?.scenarios.some(isScenarioFinal) ?? false;
+  const baseline = baselineTarget(run);
   return (
     <>
       {feedView}
@@ -123,7 +124,7 @@ export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderr
             {stackedMain ? panel(stackedMain) : null}
           </Box>
         )}
-        <ResultsTable rows={rows} targets={panelTargets} maxRows={layout.resultRows} compact={layout.compactTable} hasBaseline={hasBaseline} ceilingTarget={ceilingTarget(run)} />
+        <ResultsTable rows={rows} targets={panelTargets} maxRows={layout.resultRows} compact={layout.compactTable} baseline={baseline} ceilingTarget={run.targetOrder.find((n) => isCeilingTarget(run, n))} />
         <MicroTable table={micro} maxRows={layout.microRows} />
         {footer}
       </Box>

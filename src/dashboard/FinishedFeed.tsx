@@ -3,8 +3,8 @@
  * they never re-render and stay in the terminal's scrollback after exit.
  */
 import { Static, Text } from 'ink';
-import type { FeedEntry } from './run-store.ts';
-import { fmtMs, fmtOps } from './format.ts';
+import type { FeedEntry } from '../state/run-store.ts';
+import { fmtMs, fmtOps } from '../format/figures.ts';
 import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
 import type { Grade } from '../events/schema.ts';
 

@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import type { RunState } from '../state/run-state.ts';
 import { etaAt } from '../state/progress.ts';
-import { fmtDuration, fmtPct } from './format.ts';
+import { fmtClock, fmtPct } from '../format/figures.ts';
 import { targetColour } from './status-style.ts';
 
 /** Props of `Header`. */
@@ -25,8 +25,8 @@ export function Header({ run, nowMs, note }: HeaderProps) {
         <Text bold color="cyan">
           metabench
         </Text>{' '}
-        run <Text bold>{run.runId ?? '—'}</Text> · profile {run.profile ?? '—'} · seed {run.seed ?? '—'} · elapsed {fmtDuration(elapsed)} · ETA{' '}
-        {run.finished ? (allCompleted(run) ? 'done' : 'ended') : fmtDuration(eta)}
+        run <Text bold>{run.runId ?? '—'}</Text> · profile {run.profile ?? '—'} · seed {run.seed ?? '—'} · elapsed {fmtClock(elapsed)} · ETA{' '}
+        {run.finished ? (allCompleted(run) ? 'done' : 'ended') : fmtClock(eta)}
         {run.parallel ? <Text color="yellow"> · parallel</Text> : null}
         {note ? <Text color="yellow"> · {note}</Text> : null}
       </Text>

@@ -1,8 +1,9 @@
 /** The micro-benchmark table: one row per case, one column per engine (ops/s and p99). */
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import type { MicroTable as MicroTableData } from '../state/selectors.ts';
-import { fit, fmtCompact } from './format.ts';
+import type { MicroTable as MicroTableData } from '../views/micro.ts';
+import { fmtCompact, fmtNs } from '../format/figures.ts';
+import { fit } from './format.ts';
 
 /** Props of `MicroTable`. */
 export interface MicroTableProps {
@@ -32,7 +33,7 @@ export const MicroTable = memo(function MicroTable({ table, maxRows }: MicroTabl
           {fit(r.case, CASE_COLUMNS)}
           {table.engines
             .map((e) => {
-              const m = r.byEngine[e];
+              const m = r.results[e];
               return fit(m ? `${fmtCompact(m.opsPerSec).padEnd(7)}${fmtNs(m.p99Ns)}` : '—', ENGINE_COLUMNS);
             })
             .join('')}
@@ -41,12 +42,3 @@ export const MicroTable = memo(function MicroTable({ table, maxRows }: MicroTabl
     </Box>
   );
 });
-
-/** Nanoseconds as `850 ns`, `12 µs`, `3.4 ms`. */
-function fmtNs(ns: number): string {
-  if (ns < 1000) return `${Math.round(ns)} ns`;
-  if (ns < 1e6) return `${trim(ns / 1e3)} µs`;
-  return `${trim(ns / 1e6)} ms`;
-}
-
-const trim = (x: number): string => (x >= 10 ? String(Math.round(x)) : x.toFixed(1));

@@ -3,7 +3,8 @@ import { Text } from 'ink';
 import type { TargetState } from '../state/run-state.ts';
 import { isScenarioFinal, runningScenario } from '../state/run-state.ts';
 import { etaAt } from '../state/progress.ts';
-import { bar, fmtDuration, fmtPct } from './format.ts';
+import { fmtClock, fmtPct } from '../format/figures.ts';
+import { bar } from './format.ts';
 
 /** Props of `ProgressLine`. */
 export interface ProgressLineProps {
@@ -22,8 +23,8 @@ export function ProgressLine({ target, width, nowMs }: ProgressLineProps) {
   const fraction = p?.fraction ?? 0;
   const eta = etaAt(p?.etaMs, p?.t, nowMs);
   const amount =
-    p === undefined ? '' : p.totalOps !== undefined ? `${p.done}/${p.totalOps}` : p.durationMs !== undefined ? `${fmtDuration(p.elapsedMs)}/${fmtDuration(p.durationMs)}` : `${p.done} ops`;
-  const tail = ` ${fmtPct(fraction).padStart(4)} ${amount} ETA ${fmtDuration(eta)}`;
+    p === undefined ? '' : p.totalOps !== undefined ? `${p.done}/${p.totalOps}` : p.durationMs !== undefined ? `${fmtClock(p.elapsedMs)}/${fmtClock(p.durationMs)}` : `${p.done} ops`;
+  const tail = ` ${fmtPct(fraction).padStart(4)} ${amount} ETA ${fmtClock(eta)}`;
   const barWidth = Math.max(4, width - tail.length);
   return (
     <Text wrap="truncate">
@@ -44,11 +45,11 @@ function idleText(t: TargetState): string {
       if (t.micro.length > 0) return `micro-benchmarks: ${t.micro.length} cases done…`;
       return t.scenarios.every(isScenarioFinal) ? 'finishing (stopping the server, micro-benchmarks if asked)…' : 'between scenarios…';
     case 'completed':
-      return `done in ${fmtDuration(t.status.durationMs)}`;
+      return `done in ${fmtClock(t.status.durationMs)}`;
     case 'interrupted':
-      return `interrupted after ${fmtDuration(t.status.durationMs)}`;
+      return `interrupted after ${fmtClock(t.status.durationMs)}`;
     case 'crashed':
-      return `crashed after ${fmtDuration(t.status.durationMs)}`;
+      return `crashed after ${fmtClock(t.status.durationMs)}`;
     case 'unavailable':
       return 'not run';
   }

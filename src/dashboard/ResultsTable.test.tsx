@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { finishedRun, targetRun } from '../state/fixtures.ts';
 import { initialRunState, reduceRunEvents } from '../state/run-state.ts';
-import { ceilingTarget, resultsTable } from '../state/selectors.ts';
+import { baselineTarget } from '../views/baseline.ts';
+import { ceilingTarget, resultRows } from '../views/results.ts';
 import { Dashboard } from './Dashboard.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
-import { RunStore } from './run-store.ts';
+import { RunStore } from '../state/run-store.ts';
 import { INITIAL_UI } from './ui-state.ts';
 import { renderAt, stripAnsi } from './test-render.ts';
 
@@ -14,7 +15,7 @@ import { renderAt, stripAnsi } from './test-render.ts';
 function frame(scale: number, compact = false): string[] {
   const run = reduceRunEvents(initialRunState(), [...finishedRun(), ...targetRun('noop', 36, { scale, end: 'completed' })]);
   const targets = run.targetOrder;
-  const r = renderAt(<ResultsTable rows={resultsTable(run)} targets={targets} maxRows={10} compact={compact} hasBaseline ceilingTarget={ceilingTarget(run)} />, 200, 20);
+  const r = renderAt(<ResultsTable rows={resultRows(run)} targets={targets} maxRows={10} compact={compact} baseline={baselineTarget(run)} ceilingTarget={ceilingTarget(run)} />, 200, 20);
   const lines = stripAnsi(r.lastFrame()).split('\n');
   r.unmount();
   return lines;

@@ -7,23 +7,23 @@
  */
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { BASELINE_TARGET } from '../state/selectors.ts';
-import type { ResultCell, ResultRow } from '../state/selectors.ts';
-import { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../grades/ceiling.ts';
-import { fmtFactor } from '../grades/format.ts';
-import { fit, fmtCompact, fmtMs } from './format.ts';
+import type { ScenarioCell, ScenarioRow } from '../views/results.ts';
+import { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../views/ceiling.ts';
+import { fmtCompact, fmtFactor, fmtMs } from '../format/figures.ts';
+import { fit } from './format.ts';
 import { TABLE_CELL_COLUMNS, TABLE_COMPACT_CELL_COLUMNS, TABLE_NAME_COLUMNS } from './layout.ts';
 import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
 
 /** Props of `ResultsTable`. */
 export interface ResultsTableProps {
-  readonly rows: readonly ResultRow[];
+  readonly rows: readonly ScenarioRow[];
   readonly targets: readonly string[];
   /** Rows to show at most; the last ones are kept. */
   readonly maxRows: number;
   /** Throughput and grade only (narrow terminals). */
   readonly compact: boolean;
-  readonly hasBaseline: boolean;
+  /** The etcd target ratios are taken against (`baselineTarget`); absent when none passed a scenario. */
+  readonly baseline?: string;
   /** The noop target whose column is the load generator's ceiling (not graded); absent when none ran. */
   readonly ceilingTarget?: string;
 }
@@ -32,12 +32,11 @@ export interface ResultsTableProps {
 const CB = 'cb';
 
 /** The results table with a title row and two header rows (targets, then columns). */
-export const ResultsTable = memo(function ResultsTable({ rows, targets, maxRows, compact, hasBaseline, ceilingTarget }: ResultsTableProps) {
+export const ResultsTable = memo(function ResultsTable({ rows, targets, maxRows, compact, baseline, ceilingTarget }: ResultsTableProps) {
   if (maxRows <= 0 || rows.length === 0) return null;
   const shown = rows.slice(Math.max(0, rows.length - maxRows));
   const cellW = compact ? TABLE_COMPACT_CELL_COLUMNS : TABLE_CELL_COLUMNS;
-  const head = compact ? 'ops/s   grade' : `ops/s   p99       grade${hasBaseline ? ' ×etcd' : ''}`;
-  const baseline = hasBaseline ? BASELINE_TARGET : undefined;
+  const head = compact ? 'ops/s   grade' : `ops/s   p99       grade${baseline !== undefined ? ' ×etcd' : ''}`;
   const ceilingHead = compact ? 'ops/s   ÷fastest' : 'ops/s   p99       ÷fastest';
   const anyBound = shown.some((r) => r.ceiling?.clientBound);
   return (
@@ -60,10 +59,10 @@ export const ResultsTable = memo(function ResultsTable({ rows, targets, maxRows,
         {targets.map((t) => fit(t === ceilingTarget ? ceilingHead : t === baseline ? head.replace(' ×etcd', '') : head, cellW)).join('')}
       </Text>
       {shown.map((r) => (
-        <Text key={r.scenario} wrap="truncate">
-          {fit(r.scenario, TABLE_NAME_COLUMNS)}
+        <Text key={r.name} wrap="truncate">
+          {fit(r.name, TABLE_NAME_COLUMNS)}
           {targets.map((t) => (
-            <Cell key={t} cell={r.cells[t]} width={cellW} compact={compact} isBaseline={t === baseline} ceiling={t === ceilingTarget ? r.ceiling : undefined} isCeiling={t === ceilingTarget} />
+            <Cell key={t} cell={r.results[t]} width={cellW} compact={compact} isBaseline={t === baseline} ceiling={t === ceilingTarget ? r.ceiling : undefined} isCeiling={t === ceilingTarget} />
           ))}
         </Text>
       ))}
@@ -72,24 +71,24 @@ export const ResultsTable = memo(function ResultsTable({ rows, targets, maxRows,
 });
 
 interface CellProps {
-  readonly cell?: ResultCell;
+  readonly cell?: ScenarioCell;
   readonly width: number;
   readonly compact: boolean;
   readonly isBaseline: boolean;
   /** The scenario's ceiling mark, given to the noop column only. */
-  readonly ceiling?: ResultRow['ceiling'];
+  readonly ceiling?: ScenarioRow['ceiling'];
   readonly isCeiling: boolean;
 }
 
 function Cell({ cell, width, compact, isBaseline, ceiling, isCeiling }: CellProps) {
   if (!cell) return <Text>{' '.repeat(width)}</Text>;
   // Icons are two columns wide whatever their UTF-16 length, so pad by display width.
-  if (!cell.end) return <Text color={scenarioColour(cell.state)}>{scenarioIcon(cell.state) + ' '.repeat(width - 2)}</Text>;
-  const ops = fmtCompact(cell.opsPerSec ?? 0).padEnd(8);
+  if (cell.opsPerSec === undefined) return <Text color={scenarioColour(cell.status)}>{scenarioIcon(cell.status) + ' '.repeat(width - 2)}</Text>;
+  const ops = fmtCompact(cell.opsPerSec).padEnd(8);
   if (isCeiling) return <CeilingCell ops={ops} p99Ms={cell.p99Ms} ceiling={ceiling} width={width} compact={compact} />;
   const bound = cell.ceiling?.clientBound === true;
-  const grade = cell.grade ?? (cell.state === 'passed' ? '—' : cell.state);
-  const gradeCol = cell.grade ? gradeColour(cell.end.grade!.grade) : scenarioColour(cell.state);
+  const grade = cell.grade?.grade ?? (cell.status === 'passed' ? '—' : cell.status);
+  const gradeCol = cell.grade ? gradeColour(cell.grade.grade) : scenarioColour(cell.status);
   if (compact)
     return (
       <Text>
@@ -99,7 +98,7 @@ function Cell({ cell, width, compact, isBaseline, ceiling, isCeiling }: CellProp
       </Text>
     );
   const p99 = (cell.p99Ms !== undefined ? fmtMs(cell.p99Ms) : '—').padEnd(10);
-  const ratio = cell.ratioToBaseline !== undefined && !isBaseline ? fmtFactor(cell.ratioToBaseline) : '';
+  const ratio = cell.vsEtcd?.opsPerSec !== undefined && !isBaseline ? fmtFactor(cell.vsEtcd.opsPerSec) : '';
   return (
     <Text>
       {ops}
@@ -114,7 +113,7 @@ function Cell({ cell, width, compact, isBaseline, ceiling, isCeiling }: CellProp
 }
 
 /** The noop column: throughput, p99 and the ceiling ÷ the fastest target (yellow when client-bound). */
-function CeilingCell({ ops, p99Ms, ceiling, width, compact }: { readonly ops: string; readonly p99Ms?: number; readonly ceiling?: ResultRow['ceiling']; readonly width: number; readonly compact: boolean }) {
+function CeilingCell({ ops, p99Ms, ceiling, width, compact }: { readonly ops: string; readonly p99Ms?: number; readonly ceiling?: ScenarioRow['ceiling']; readonly width: number; readonly compact: boolean }) {
   const ratio = ceiling ? fmtCeilingRatio(ceiling.ratio) : '—';
   const rest = compact ? width - 8 : width - 18;
   return (

@@ -7,8 +7,8 @@ import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import type { LatencySummary, ScenarioEndEvent } from '../events/schema.ts';
 import type { ScenarioRun } from '../state/run-state.ts';
-import { fmtPercent } from '../grades/format.ts';
-import { bar, fit, fmtDuration, fmtMs, fmtOps, fmtPct } from './format.ts';
+import { fmtClock, fmtMs, fmtOps, fmtPct, fmtPercent } from '../format/figures.ts';
+import { bar, fit } from './format.ts';
 import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
 
 /** Props of `ScenarioDetail`. */
@@ -87,7 +87,7 @@ function endLines(e: ScenarioEndEvent, params: Readonly<Record<string, unknown>>
   const kinds = Object.entries(e.errors.byKind).map(([k, n]) => `${k} ${n}`).join(', ');
   out.push(
     <Text wrap="truncate">
-      {fmtDuration(e.durationMs)} · {fmtOps(e.ops)} ops · <Text bold>{fmtOps(e.opsPerSec)} ops/s</Text> · errors {e.errors.total} ({fmtPercent(errRate)})
+      {fmtClock(e.durationMs)} · {fmtOps(e.ops)} ops · <Text bold>{fmtOps(e.opsPerSec)} ops/s</Text> · errors {e.errors.total} ({fmtPercent(errRate)})
       {kinds ? ` — ${kinds}` : ''}
       {e.lateOps !== undefined ? ` · late ${e.lateOps}` : ''}
     </Text>,

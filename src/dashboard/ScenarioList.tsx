@@ -1,7 +1,8 @@
 /** A target's scenarios with their state icons, grades or live share done. */
 import { Box, Text } from 'ink';
 import type { ScenarioRun } from '../state/run-state.ts';
-import { fit, fmtPct } from './format.ts';
+import { fmtPct } from '../format/figures.ts';
+import { fit } from './format.ts';
 import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
 
 /** Props of `ScenarioList`. */

@@ -5,10 +5,10 @@
  */
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import { isNoopKind } from '../grades/ceiling.ts';
+import { isNoopKind } from '../views/ceiling.ts';
 import { runningScenario } from '../state/run-state.ts';
 import type { TargetState } from '../state/run-state.ts';
-import { fmtBytes, fmtMs, fmtOps, fmtPct } from './format.ts';
+import { fmtBytes, fmtMs, fmtOps, fmtPct } from '../format/figures.ts';
 import { ProgressLine } from './ProgressLine.tsx';
 import { ScenarioList } from './ScenarioList.tsx';
 import { targetColour, targetIcon } from './status-style.ts';

@@ -3,7 +3,8 @@ import { Text } from 'ink';
 import { memo } from 'react';
 import type { TargetState } from '../state/run-state.ts';
 import { runningScenario } from '../state/run-state.ts';
-import { fit, fmtMs, fmtOps, fmtPct } from './format.ts';
+import { fmtMs, fmtOps, fmtPct } from '../format/figures.ts';
+import { fit } from './format.ts';
 import { targetColour, targetIcon } from './status-style.ts';
 
 /** Props of `TargetSummaryRow`. */

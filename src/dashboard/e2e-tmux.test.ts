@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { parseEventLine } from '../events/schema.ts';
 import { finishedRun } from '../state/fixtures.ts';
 import { writeFixtureRun } from './fixture-run.ts';
-import { isAlive } from './run-source.ts';
+import { isAlive } from '../results/locate-run.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'src', 'bin', 'metabench.js');

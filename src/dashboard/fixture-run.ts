@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { RunnerEvent, TargetKind } from '../events/schema.ts';
 import { buildManifest, writeManifest } from '../results/manifest.ts';
 import { FIXTURE_SCENARIOS } from '../state/fixtures.ts';
+import { PARAM_DEFAULTS, SLO_DEFAULTS, type ResolvedScenario } from '../../scenarios/schema.ts';
 
 /** Options of `writeFixtureRun`. */
 export interface FixtureRunOptions {
@@ -23,6 +24,11 @@ export interface FixtureRunOptions {
 
 const kindOf = (t: string): TargetKind => (t === 'memory' || t === 'rocksdb' || t === 'etcd' ? t : 'endpoint');
 
+/** A resolved scenario of that name with default parameters (the fixture events carry the figures). */
+function fixtureScenario(name: string): ResolvedScenario {
+  return { name, description: '', workload: 'put', profile: 'quick', params: { ...PARAM_DEFAULTS, keyPrefix: `/${name}/`, contendedClients: 0 }, slo: SLO_DEFAULTS, sloByTarget: {}, source: 'fixture' };
+}
+
 /** Creates `dir` as a run folder holding `events`; returns `dir`. */
 export function writeFixtureRun(dir: string, opts: FixtureRunOptions): string {
   mkdirSync(dir, { recursive: true });
@@ -30,7 +36,7 @@ export function writeFixtureRun(dir: string, opts: FixtureRunOptions): string {
     runId: opts.runId ?? 'run-fixture',
     targets: opts.targets.map((name) => ({ name, kind: kindOf(name) })),
     profile: 'quick',
-    scenarios: FIXTURE_SCENARIOS.map((name) => ({ name })),
+    scenarios: FIXTURE_SCENARIOS.map(fixtureScenario),
     seed: 42,
     mode: opts.mode ?? 'sequential',
     micro: false,

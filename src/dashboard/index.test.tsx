@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../cli/errors.ts';
 import type { RunHandle, RunResult } from '../orchestrator/types.ts';
+import { openRunDir } from '../results/locate-run.ts';
 import { readManifest } from '../results/manifest.ts';
+import { followRun } from '../state/follow-run.ts';
+import { buildSummary } from '../views/summary.ts';
 import { crashedRun, ev, runningRun, T0, targetRun } from '../state/fixtures.ts';
 import { appendEvents, writeFixtureRun } from './fixture-run.ts';
 import { runDashboard } from './index.ts';
@@ -74,27 +77,39 @@ function fakeHandle(dir: string, finishOn: 'stop' | 'own') {
   let resolve!: (r: RunResult) => void;
   const done = new Promise<RunResult>((r) => (resolve = r));
   let stops = 0;
+  // As the orchestrator does: the run's files followed into one store, handed over with the run.
+  const followed = followRun(openRunDir(dir), { pollMs: 20, watchOrchestrator: false });
+  const summary = (): RunResult['summary'] => buildSummary({ runId: 'run-fixture', state: followed.store.getSnapshot().run });
   const handle: RunHandle = {
     runId: 'run-fixture',
     runDir: dir,
     targets: ['memory', 'etcd'],
     manifest: readManifest(dir),
+    store: followed.store,
     stop: async () => {
       stops++;
       // As the orchestrator does: the runner records the interruption, then exits.
       appendEvents(dir, [ev.runEnd('memory', T0 + 3000, 'interrupted')]);
-      resolve({ exitCode: 130 });
+      followed.poll();
+      followed.close();
+      resolve({ exitCode: 130, summary: summary() });
       await done;
     },
     done,
   };
-  return { handle, stops: () => stops, finish: (r: RunResult) => (finishOn === 'own' ? resolve(r) : undefined) };
+  const finish = (code: number): void => {
+    followed.poll();
+    followed.close();
+    resolve({ exitCode: code, summary: summary() });
+  };
+  return { handle, stops: () => stops, finish: (code: number) => (finishOn === 'own' ? finish(code) : undefined), close: () => followed.close() };
 }
 
 test('with a run handle: q stops the run, waits for it, returns its exit code (130)', async (t) => {
   const dir = writeFixtureRun(tmp(t), { targets: ['memory', 'etcd'], events: targetRun('memory', 0, { stopAfter: 2 }) });
   const { stdin, frame, streams } = io(t);
   const h = fakeHandle(dir, 'stop');
+  t.after(() => h.close());
   const code = runDashboard({ runDir: dir, handle: h.handle, ...streams, pollMs: 20 });
   await waitForFrame(frame, /🔄 memory running/);
   stdin.press('q');
@@ -106,10 +121,11 @@ test('with a run handle: a run that completes stays on screen until q, then exit
   const dir = writeFixtureRun(tmp(t), { targets: ['memory', 'etcd'], events: targetRun('memory', 0, { stopAfter: 2 }) });
   const { stdin, frame, streams } = io(t);
   const h = fakeHandle(dir, 'own');
+  t.after(() => h.close());
   const code = runDashboard({ runDir: dir, handle: h.handle, ...streams, pollMs: 20 });
   await waitForFrame(frame, /🔄 memory running/);
   appendEvents(dir, passedRun().slice(3));
-  h.finish({ exitCode: 0 });
+  h.finish(0);
   await waitForFrame(frame, /ETA done/);
   let settled = false;
   void code.then(() => (settled = true));

@@ -1,6 +1,7 @@
 /**
- * The Ink dashboard: `metabench` / `metabench run` in a terminal (with a run handle) and
- * `metabench monitor [RUN_DIR]` (without one). It renders only from the run's files.
+ * The Ink dashboard: `metabench` / `metabench run` in a terminal (with a run handle, whose one
+ * store it renders) and `metabench monitor [RUN]` (without one: it follows the run's files into
+ * a store of its own, the same way). It renders only from a store folded from the run's files.
  *
  * Exit codes: with a handle, the run's own (`RunResult.exitCode`: 0 completed, 1 failures,
  * 130 interrupted). Without one (monitor): leaving a run that is still going is 130; on a
@@ -12,15 +13,15 @@ import { createElement } from 'react';
 import { render } from 'ink';
 import { exitCodeOf } from '../orchestrator/exit-code.ts';
 import type { RunHandle } from '../orchestrator/types.ts';
+import { openRunDir } from '../results/locate-run.ts';
+import { followRun } from '../state/follow-run.ts';
 import { App } from './App.tsx';
-import { followRun, openRunDir } from './run-source.ts';
 
 restoreCiEnv();
 
 export { App } from './App.tsx';
 export { Dashboard } from './Dashboard.tsx';
-export { RunStore } from './run-store.ts';
-export { followRun, openRunDir } from './run-source.ts';
+export { RunStore } from '../state/run-store.ts';
 
 /** Frames per second at most: the figures change once a second, keys need a snappy echo. */
 export const DASHBOARD_MAX_FPS = 8;
@@ -29,14 +30,14 @@ export const DASHBOARD_MAX_FPS = 8;
 export interface DashboardOptions {
   /** The run folder (`results/<run-id>`). */
   readonly runDir: string;
-  /** The run this process started: quitting stops it. Absent for `monitor`. */
+  /** The run this process started: its store is shown and quitting stops it. Absent for `monitor`. */
   readonly handle?: RunHandle;
   /** Keep following the files (default true); false draws the current state once and returns. */
   readonly follow?: boolean;
   /** Streams (default the process's); tests and the bench pass their own. */
   readonly stdout?: NodeJS.WriteStream;
   readonly stdin?: NodeJS.ReadStream;
-  /** Poll interval of the files and clock tick, ms (default 1000: one frame a second). */
+  /** Without a handle: poll interval of the files, ms (default 1000: one frame a second). */
   readonly pollMs?: number;
 }
 
@@ -47,9 +48,10 @@ export interface DashboardOptions {
 export async function runDashboard(opts: DashboardOptions): Promise<number> {
   const { handle } = opts;
   const follow = opts.follow ?? true;
-  const opened = openRunDir(opts.runDir, handle?.manifest);
-  const followed = followRun(opened, { follow, pollMs: opts.pollMs, watchOrchestrator: !handle });
+  // Our own run: its one store, filled by the orchestrator. Another run: follow its files.
+  const followed = handle ? { store: handle.store, poll: () => {}, close: () => {} } : followRun(openRunDir(opts.runDir), { follow, pollMs: opts.pollMs });
   const { store } = followed;
+  const runDir = handle?.runDir ?? opts.runDir;
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
   const interactive = follow && stdin.isTTY === true;
@@ -60,7 +62,7 @@ export async function runDashboard(opts: DashboardOptions): Promise<number> {
   // With a handle the orchestrator owns the signals (it stops the run); we only follow it out.
   if (!handle && follow) for (const s of SIGNALS) process.on(s, onSignal);
 
-  const ink = render(createElement(App, { store, runDir: opened.runDir, onQuit: () => quit('user'), interactive, ownsRun: handle !== undefined }), {
+  const ink = render(createElement(App, { store, runDir, onQuit: () => quit('user'), interactive, ownsRun: handle !== undefined }), {
     stdout,
     stdin,
     exitOnCtrlC: false,

@@ -13,7 +13,7 @@
  * without, values are taken as `stepSec` apart.
  */
 import { BrailleCanvas } from './braille-canvas.ts';
-import { fmtCompact } from './format.ts';
+import { fmtCompact } from '../format/figures.ts';
 
 /** Options of `lineChart`. */
 export interface LineChartOptions {

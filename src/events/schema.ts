@@ -7,15 +7,14 @@
  * Bump `SCHEMA_VERSION` on any incompatible change; readers refuse lines of another version.
  */
 import { z } from 'zod';
+import { TargetKind } from './target.ts';
 
 export const SCHEMA_VERSION = 1;
 
-/**
- * Kinds of target (DESIGN section 3). `noop` is the near no-op server that measures the load
- * generator's own ceiling; its scenarios are not graded.
- */
-export const TargetKind = z.enum(['memory', 'rocksdb', 'etcd', 'endpoint', 'noop']);
-export type TargetKind = z.infer<typeof TargetKind>;
+/** The scenario name that selects the in-process engine micro-benchmarks (`--scenarios micro`). */
+export const MICRO = 'micro';
+
+export { TargetKind } from './target.ts';
 
 /** Latency summary of one operation type, in milliseconds. */
 export const LatencySummary = z.object({

@@ -1,16 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { UsageError } from '../cli/errors.ts';
-import { gradeBelow, parseGrade, worseGrade } from './letters.ts';
+import { parseGrade } from '../commands/grade-flag.ts';
+import { gradeBelow, gradeLetterOf, worseGrade } from './letters.ts';
 import { overallGrade } from './overall.ts';
 
 describe('parseGrade', () => {
   const rows: Array<[string, string]> = [['A+', 'A+'], ['a+', 'A+'], [' b ', 'B'], ['f', 'F'], ['D', 'D']];
   for (const [given, want] of rows) {
-    it(`parses '${given}' as ${want}`, () => assert.equal(parseGrade(given), want));
+    it(`parses '${given}' as ${want}`, () => {
+      assert.equal(gradeLetterOf(given), want);
+      assert.equal(parseGrade(given), want);
+    });
   }
   for (const bad of ['', 'E', 'A-', 'B+', 'AA', '1']) {
     it(`refuses '${bad}' with a usage error naming it`, () => {
+      assert.equal(gradeLetterOf(bad), undefined);
       assert.throws(() => parseGrade(bad), (e: unknown) => e instanceof UsageError && e.message === `'${bad}' is not a grade; expected one of A+, A, B, C, D, F`);
     });
   }

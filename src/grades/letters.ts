@@ -1,8 +1,7 @@
 /**
- * Grade letters, their order, and parsing a letter given on the command line
- * (`metabench run --fail-under B`).
+ * Grade letters, their order, and reading a letter as a user types it (the `--fail-under` flag
+ * turns a refusal into a usage error in `src/commands/grade-flag.ts`).
  */
-import { UsageError } from '../cli/errors.ts';
 import type { Grade } from '../events/schema.ts';
 
 /** One grade letter, best first: A+, A, B, C, D, F. */
@@ -27,15 +26,10 @@ export function worseGrade(a: GradeLetter, b: GradeLetter): GradeLetter {
 }
 
 /**
- * Parses a grade letter as a user types it: case-insensitive, surrounding spaces ignored
- * (`a+`, `B`, ` c `). Throws a UsageError (exit code 2) naming the bad value otherwise;
- * `flag` (e.g. `--fail-under`) prefixes the message.
+ * The letter `s` names, read as a user types it: case-insensitive, surrounding spaces ignored
+ * (`a+`, `B`, ` c `); undefined when it names none.
  */
-export function parseGrade(s: string, flag?: string): GradeLetter {
+export function gradeLetterOf(s: string): GradeLetter | undefined {
   const letter = s.trim().toUpperCase();
-  const found = GRADE_LETTERS.find((g) => g === letter);
-  if (found === undefined) {
-    throw new UsageError(`${flag ? `${flag}: ` : ''}'${s}' is not a grade; expected one of ${GRADE_LETTERS.join(', ')}`);
-  }
-  return found;
+  return GRADE_LETTERS.find((g) => g === letter);
 }

@@ -23,7 +23,7 @@
  * reason `A: 0 errors, p99 40 ms ≤ 200 ms, 2,400 ops/s = 4.8× floor; weakest: throughput 4.8×`.
  */
 import type { Check, Grade } from '../events/schema.ts';
-import { fmtCount, fmtFactor, fmtMs, fmtOps, fmtPercent } from './format.ts';
+import { fmtCount, fmtFactor, fmtMs, fmtOps, fmtPercent } from '../format/figures.ts';
 import { gradeBelow, type GradeLetter } from './letters.ts';
 
 /** SLO keys the rubric reads; other keys in a scenario's `slo` are carried but not judged. */

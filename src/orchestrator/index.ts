@@ -1,26 +1,26 @@
 /**
  * The orchestrator: makes the run folder (manifest, `latest`, one event file per target), starts
- * one runner child per target (one after another by default, all at once with `parallel`), follows
- * their files with the tailer, reaps runners that die without a run-end, handles Ctrl-C/SIGTERM,
- * and writes the reports at the end.
+ * one runner child per target (one after another by default, all at once with `parallel`), folds
+ * their files into the run's one store (`src/state/follow-run.ts`), reaps runners that die
+ * without a run-end, handles Ctrl-C/SIGTERM, and writes the reports at the end from that store.
+ * The dashboard, the plain and JSON outputs and `--fail-under` read the same store and summary.
  *
  *   const run = await startRun(options);
- *   const unsubscribe = run.subscribe((event) => …);   // every event of every target, in order
- *   const { exitCode } = await run.done;
+ *   run.store.onEvents((batch) => …);      // every event of every target from now on, in order
+ *   const { exitCode, summary } = await run.done;
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { RunnerEvent } from '../events/schema.ts';
 import { buildManifest, writeManifest, type RunManifest } from '../results/manifest.ts';
 import { makeRunId } from '../results/run-id.ts';
 import { updateLatest } from '../results/latest.ts';
-import { eventFilePath, RunTailer } from '../results/run-tailer.ts';
-import { EventWriter } from '../results/event-writer.ts';
+import { eventFilePath } from '../results/event-writer.ts';
 import { writeReports } from '../report/write-reports.ts';
-import { initialRunState, reduceRunState, type RunState } from '../state/run-state.ts';
+import { followRun, type FollowedRun } from '../state/follow-run.ts';
+import type { RunStore } from '../state/run-store.ts';
+import { buildSummary } from '../views/summary.ts';
 import { reapRunner } from './reap.ts';
-import type { RunnerConfig } from '../runner/config.ts';
 import { spawnRunner, type RunnerExit } from './runner-process.ts';
 import { exitCodeOf } from './exit-code.ts';
 import type { RunHandle, RunOptions, RunResult, TargetSpec } from './types.ts';
@@ -28,15 +28,14 @@ import type { RunHandle, RunOptions, RunResult, TargetSpec } from './types.ts';
 export type { RunHandle, RunOptions, RunResult, TargetSpec } from './types.ts';
 export { exitCodeOf } from './exit-code.ts';
 
-/** A run handle with the live event feed and state the headless outputs read. */
+/** A run handle (with the run's one store, which every view reads) and its diagnostics. */
 export interface OrchestratedRun extends RunHandle {
-  /** Calls `listener` with every event so far, then each new one; returns the unsubscribe. */
-  subscribe(listener: (event: RunnerEvent) => void): () => void;
-  /** The run's state folded from every event so far (the dashboard's reducer). */
-  state(): RunState;
   /** Diagnostics (a reaped runner, an invalid line) go here; default: stderr. */
   onDiagnostic(listener: (message: string) => void): void;
 }
+
+/** How often the orchestrator reads the runners' files, ms (they write a progress line a second). */
+const POLL_MS = 250;
 
 /**
  * Starts a run and returns at once with its handle; the runners start right after. Installs
@@ -53,7 +52,7 @@ export async function startRun(options: RunOptions): Promise<OrchestratedRun> {
     runId,
     targets: options.targets.map((t) => ({ name: t.name, kind: t.kind, ...(t.endpoints ? { endpoints: [...t.endpoints] } : {}) })),
     profile: options.profile,
-    scenarios: options.scenarios as Record<string, unknown>[],
+    scenarios: [...options.scenarios],
     seed: options.seed,
     micro: options.micro,
     mode: options.parallel ? 'parallel' : 'sequential',
@@ -69,13 +68,10 @@ class Run implements OrchestratedRun {
   readonly targets: readonly string[];
   readonly done: Promise<RunResult>;
   readonly #stopController = new AbortController();
-  readonly #tailer: RunTailer;
-  readonly #events: RunnerEvent[] = [];
-  readonly #listeners = new Set<(e: RunnerEvent) => void>();
+  readonly #followed: FollowedRun;
   readonly #diagnostics = new Set<(m: string) => void>();
   readonly #serverPids = new Map<string, number>();
   readonly #live = new Map<string, { kill(sig: NodeJS.Signals): void }>();
-  #state: RunState;
   #signals = 0;
   #resolveDone!: (r: RunResult) => void;
 
@@ -86,37 +82,32 @@ class Run implements OrchestratedRun {
     readonly manifest: RunManifest,
   ) {
     this.targets = options.targets.map((t) => t.name);
-    this.#state = initialRunState({ ...manifest, scenarios: manifest.scenarios.map((s) => String(s.name)) });
-    this.#tailer = new RunTailer(runDir, this.targets, {
-      onEvent: (e) => this.#onEvent(e),
-      onInvalid: (target, _line, err) => this.#diagnostic(`${target}: skipped an invalid line: ${err.message}`),
+    this.#followed = followRun(
+      { runDir, targets: this.targets, manifest },
+      { pollMs: POLL_MS, watchOrchestrator: false, onProblem: (target, err) => this.#diagnostic(`${target}: skipped an invalid line: ${err.message}`) },
+    );
+    this.#followed.store.onEvents((events) => {
+      for (const e of events) if (e.kind === 'run-start' && e.server?.pid !== undefined) this.#serverPids.set(e.target, e.server.pid);
     });
     this.done = new Promise((res) => (this.#resolveDone = res));
+  }
+
+  get store(): RunStore {
+    return this.#followed.store;
   }
 
   launch(): this {
     process.on('SIGINT', this.#onSignal);
     process.on('SIGTERM', this.#onSignal);
     process.on('SIGHUP', this.#onSignal);
-    this.#tailer.start();
     void this.#runAll().then(
       (r) => this.#finish(r),
       (err: unknown) => {
         this.#diagnostic(`orchestrator error: ${(err as Error).stack ?? String(err)}`);
-        this.#finish({ exitCode: 1 });
+        this.#finish({ exitCode: 1, summary: buildSummary({ runId: this.runId, state: this.store.getSnapshot().run, manifest: this.manifest }) });
       },
     );
     return this;
-  }
-
-  subscribe(listener: (event: RunnerEvent) => void): () => void {
-    for (const e of this.#events) listener(e);
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  state(): RunState {
-    return this.#state;
   }
 
   onDiagnostic(listener: (message: string) => void): void {
@@ -150,27 +141,30 @@ class Run implements OrchestratedRun {
     } else {
       for (const s of specs) await this.#runOne(s);
     }
-    this.#tailer.stop();
-    this.#tailer.poll();
+    this.#followed.close();
+    this.#followed.poll();
+    const state = this.store.getSnapshot().run;
+    const summary = buildSummary({ runId: this.runId, state, manifest: this.manifest }, { interrupted: this.#stopping });
     try {
       // Reports of an interrupted run too: what finished is worth keeping.
-      await writeReports(this.runDir, { interrupted: this.#stopping });
+      await writeReports(this.runDir, summary, state);
     } catch (err) {
       this.#diagnostic(`could not write the reports: ${(err as Error).message}`);
     }
-    return { exitCode: exitCodeOf(this.#state, this.#stopping) };
+    return { exitCode: exitCodeOf(state, this.#stopping), summary };
   }
 
   async #runOne(spec: TargetSpec): Promise<void> {
     if (this.#stopping) {
       // Never started: close its file so readers see the target as interrupted, not waiting.
-      this.#appendEnd(spec.name, { kind: 'run-end', status: 'interrupted', durationMs: 0, error: 'run stopped before this target started' });
+      this.#followed.finishTarget(spec.name);
+      this.#followed.append(spec.name, [{ kind: 'run-end', status: 'interrupted', durationMs: 0, error: 'run stopped before this target started' }]);
       return;
     }
     const startedAt = Date.now();
     const tmpRoot = mkdtempSync(join(tmpdir(), `metabench-${spec.name}-`));
     const runner = spawnRunner(
-      { runDir: this.runDir, target: cloneSpec(spec), keepData: this.options.keepData, tmpRoot, ...(this.options.cpuProfDir ? { cpuProfDir: this.options.cpuProfDir } : {}) },
+      { runDir: this.runDir, target: spec, keepData: this.options.keepData, tmpRoot, ...(this.options.cpuProfDir ? { cpuProfDir: this.options.cpuProfDir } : {}) },
       { entry: this.options.runnerEntry, env: this.options.runnerEnv, cancelSignal: this.#stopController.signal, killGraceMs: this.options.runnerKillGraceMs },
     );
     this.#live.set(spec.name, runner);
@@ -183,7 +177,7 @@ class Run implements OrchestratedRun {
     const status = await reapRunner({
       runDir: this.runDir,
       target: spec.name,
-      tailer: this.#tailer,
+      followed: this.#followed,
       exit,
       stopping: this.#stopping,
       startedAt,
@@ -195,23 +189,6 @@ class Run implements OrchestratedRun {
     else rmSync(tmpRoot, { recursive: true, force: true });
   }
 
-  #appendEnd(target: string, body: { kind: 'run-end'; status: 'interrupted' | 'crashed'; durationMs: number; error: string }): void {
-    const writer = new EventWriter(eventFilePath(this.runDir, target), target);
-    try {
-      writer.emit(body);
-    } finally {
-      writer.close();
-    }
-    this.#tailer.pollTarget(target);
-  }
-
-  #onEvent(e: RunnerEvent): void {
-    if (e.kind === 'run-start' && e.server?.pid !== undefined) this.#serverPids.set(e.target, e.server.pid);
-    this.#state = reduceRunState(this.#state, e);
-    this.#events.push(e);
-    for (const l of this.#listeners) l(e);
-  }
-
   #diagnostic(message: string): void {
     if (this.#diagnostics.size === 0) process.stderr.write(`metabench: ${message}\n`);
     for (const l of this.#diagnostics) l(message);
@@ -221,18 +198,7 @@ class Run implements OrchestratedRun {
     process.off('SIGINT', this.#onSignal);
     process.off('SIGTERM', this.#onSignal);
     process.off('SIGHUP', this.#onSignal);
-    this.#tailer.stop();
+    this.#followed.close();
     this.#resolveDone(result);
   }
-}
-
-/** A mutable copy of a target spec (the runner config's shape). */
-function cloneSpec(spec: TargetSpec): RunnerConfig['target'] {
-  return {
-    name: spec.name,
-    kind: spec.kind,
-    ...(spec.endpoints ? { endpoints: [...spec.endpoints] } : {}),
-    ...(spec.tls ? { tls: { ...spec.tls } } : {}),
-    ...(spec.auth ? { auth: { ...spec.auth } } : {}),
-  };
 }

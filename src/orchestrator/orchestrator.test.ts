@@ -26,7 +26,7 @@ describe('orchestrator with the fake runner', () => {
   it('completes: manifest, latest link, event files, runner log, reports, exit 0', async () => {
     const run = await startRun(fakeRunOptions(tmp.dir, ['memory', 'rocksdb'], { FAKE_RUNNER_MODE: 'complete' }));
     const seen: string[] = [];
-    run.subscribe((e) => seen.push(`${e.target}:${e.kind}`));
+    run.store.onEvents((events) => seen.push(...events.map((e) => `${e.target}:${e.kind}`)));
     const { exitCode } = await run.done;
     assert.equal(exitCode, 0);
     assert.equal(readlinkSync(join(tmp.dir, 'latest')), run.runId);
@@ -50,7 +50,7 @@ describe('orchestrator with the fake runner', () => {
     assert.equal(lastEnd(mem).status, 'crashed');
     assert.match(lastEnd(mem).error ?? '', /SIGKILL/);
     assert.equal(lastEnd(readEvents(run.runDir, 'rocksdb')).status, 'completed');
-    assert.equal(run.state().targets.memory.status.state, 'crashed');
+    assert.equal(run.store.getSnapshot().run.targets.memory.status.state, 'crashed');
   });
 
   it('a non-zero exit without run-end is a crash', async () => {
@@ -72,7 +72,7 @@ describe('orchestrator with the fake runner', () => {
     assert.ok(diagnostics.some((d) => /truncated last line/.test(d)), diagnostics.join('\n'));
     // The orchestrator's own reader went on at the cut: the lines appended after it read whole.
     assert.deepEqual(diagnostics.filter((d) => /invalid line/.test(d)).length, 1, diagnostics.join('\n'));
-    assert.equal(run.state().targets.memory.status.state, 'crashed');
+    assert.equal(run.store.getSnapshot().run.targets.memory.status.state, 'crashed');
   });
 
   it('a failed scenario makes exit 1 although the run completed', async () => {
@@ -97,7 +97,7 @@ describe('orchestrator with the fake runner', () => {
 
   it('a runner that ignores SIGTERM is killed after the grace period', async () => {
     const run = await startRun(fakeRunOptions(tmp.dir, ['memory', 'rocksdb'], { FAKE_RUNNER_MODE: 'hang-hard' }, { parallel: true, runnerKillGraceMs: 300 }));
-    await untilEvent(run, () => run.state().targets.memory.status.state === 'running' && run.state().targets.rocksdb.status.state === 'running');
+    await untilEvent(run, () => run.store.getSnapshot().run.targets.memory.status.state === 'running' && run.store.getSnapshot().run.targets.rocksdb.status.state === 'running');
     const pids = ['memory', 'rocksdb'].map((t) => fakeRunnerPid(run.runDir, t));
     await run.stop();
     assert.equal((await run.done).exitCode, 130);
@@ -113,8 +113,8 @@ describe('orchestrator with the fake runner', () => {
     const env = { FAKE_RUNNER_MODE: 'orphan', FAKE_RUNNER_ETCD: findEtcd()!, FAKE_RUNNER_ETCD_PORT: String(await freePort()), FAKE_RUNNER_ETCD_PEER_PORT: String(await freePort()) };
     const run = await startRun(fakeRunOptions(tmp.dir, ['etcd'], env));
     let serverPid: number | undefined;
-    run.subscribe((e) => {
-      if (e.kind === 'run-start') serverPid = e.server?.pid;
+    run.store.onEvents((events) => {
+      for (const e of events) if (e.kind === 'run-start') serverPid = e.server?.pid;
     });
     assert.equal((await run.done).exitCode, 1);
     assert.ok(serverPid !== undefined);
@@ -123,15 +123,12 @@ describe('orchestrator with the fake runner', () => {
   });
 });
 
-/** Resolves once an event satisfies `pred` (checked on every event, past ones included). */
+/** Resolves once an event satisfies `pred` (checked on every event from the call on). */
 function untilEvent(run: Awaited<ReturnType<typeof startRun>>, pred: (e: RunnerEvent) => boolean): Promise<void> {
   return new Promise((resolve) => {
-    let done = false;
-    // Unsubscribed in a microtask: `off` does not exist yet while past events are replayed.
-    const off = run.subscribe((e) => {
-      if (!done && pred(e)) {
-        done = true;
-        queueMicrotask(() => off());
+    const off = run.store.onEvents((events) => {
+      if (events.some(pred)) {
+        off();
         resolve();
       }
     });

@@ -7,8 +7,8 @@
  */
 import { readFileSync, truncateSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EventWriter } from '../results/event-writer.ts';
-import { eventFilePath, type RunTailer } from '../results/run-tailer.ts';
+import { eventFilePath } from '../results/event-writer.ts';
+import type { FollowedRun } from '../state/follow-run.ts';
 import type { RunnerExit } from './runner-process.ts';
 
 /** Milliseconds an orphaned server gets between SIGTERM and SIGKILL. */
@@ -18,7 +18,8 @@ const ORPHAN_GRACE_MS = 3000;
 export interface ReapInput {
   readonly runDir: string;
   readonly target: string;
-  readonly tailer: RunTailer;
+  /** The run's follower: the target's file is read to its end and then written by us, not read back. */
+  readonly followed: FollowedRun;
   readonly exit: RunnerExit;
   /** The run was being stopped (Ctrl-C, SIGTERM) when the runner exited. */
   readonly stopping: boolean;
@@ -31,23 +32,19 @@ export interface ReapInput {
 
 /** Finishes a target's file after its runner exited; returns the run-end status written, if any. */
 export async function reapRunner(r: ReapInput): Promise<'crashed' | 'interrupted' | undefined> {
-  const { completeBytes, truncated } = r.tailer.finishTarget(r.target);
+  const { completeBytes, truncated } = r.followed.finishTarget(r.target);
   const path = eventFilePath(r.runDir, r.target);
   if (truncated !== undefined) {
     truncateSync(path, completeBytes);
     r.diagnostic(`${r.target}: runner left a truncated last line (${Buffer.byteLength(truncated)} bytes); removed it`);
   }
   if (r.serverPid !== undefined) await killOrphan(r.serverPid, r.diagnostic);
-  if (r.tailer.ended.has(r.target)) return undefined;
+  if (r.followed.ended(r.target)) return undefined;
   const status = r.stopping && r.exit.exitCode !== 1 ? 'interrupted' : 'crashed';
-  const writer = new EventWriter(path, r.target);
-  try {
-    writer.emit({ kind: 'log', level: 'error', message: `runner exited (${r.exit.description}) without a run-end; see ${r.target}.stderr.log` });
-    writer.emit({ kind: 'run-end', status, durationMs: Date.now() - r.startedAt, error: `runner ${r.exit.description}` });
-  } finally {
-    writer.close();
-  }
-  r.tailer.pollTarget(r.target);
+  r.followed.append(r.target, [
+    { kind: 'log', level: 'error', message: `runner exited (${r.exit.description}) without a run-end; see ${r.target}.stderr.log` },
+    { kind: 'run-end', status, durationMs: Date.now() - r.startedAt, error: `runner ${r.exit.description}` },
+  ]);
   return status;
 }
 

@@ -1,28 +1,21 @@
 /**
  * What the orchestrator offers its callers (`metabench run`, the dashboard): start a run of one
- * runner child process per target, and a handle to watch or stop it. The events themselves are
- * read from the run's files (`results/<run>/<target>.ndjson`) by whoever shows them.
+ * runner child process per target, and a handle to watch or stop it. The events are read from
+ * the run's files (`results/<run>/<target>.ndjson`) into the run's one store.
  */
-import type { TargetKind } from '../events/schema.ts';
+import type { TargetSpec } from '../events/target.ts';
+import type { ResolvedScenario } from '../../scenarios/schema.ts';
 import type { RunManifest } from '../results/manifest.ts';
+import type { RunStore } from '../state/run-store.ts';
+import type { RunSummary } from '../views/summary.ts';
 
-/** One target of a run, as chosen on the command line. */
-export interface TargetSpec {
-  /** Name shown to users and used for the result file (`<name>.ndjson`). */
-  readonly name: string;
-  readonly kind: TargetKind;
-  /** `endpoint` only: `host:port` of each member. */
-  readonly endpoints?: readonly string[];
-  /** `endpoint` only: TLS files (paths) and credentials. */
-  readonly tls?: { readonly cacert?: string; readonly cert?: string; readonly key?: string };
-  readonly auth?: { readonly user: string; readonly password: string };
-}
+export type { TargetSpec } from '../events/target.ts';
 
 /** Options of `startRun`; `metabench run` validates them from its flags first. */
 export interface RunOptions {
   readonly targets: readonly TargetSpec[];
   /** Scenarios with resolved parameters, in run order (as loaded by `scenarios/loader.ts`). */
-  readonly scenarios: readonly unknown[];
+  readonly scenarios: readonly ResolvedScenario[];
   /** Also run the in-process engine micro-benchmarks (scenario name `micro`) on memory/rocksdb. */
   readonly micro: boolean;
   /** `quick`, `standard` or `soak`. */
@@ -48,6 +41,8 @@ export interface RunOptions {
 /** How a run ended: 0 completed, 1 a scenario failed or a target crashed, 130 interrupted. */
 export interface RunResult {
   readonly exitCode: number;
+  /** The run's summary, built from its one store (what `summary.json` holds). */
+  readonly summary: RunSummary;
 }
 
 /** A run in progress. */
@@ -58,6 +53,8 @@ export interface RunHandle {
   /** Target names in run order; each has `<runDir>/<name>.ndjson`. */
   readonly targets: readonly string[];
   readonly manifest: RunManifest;
+  /** The run's one store (state and event batches), filled from the runners' files. */
+  readonly store: RunStore;
   /** Interrupts the run (as Ctrl-C does) and resolves once every child has exited. */
   stop(): Promise<void>;
   /** Settles when every runner has exited and the reports are written. */

@@ -3,27 +3,12 @@
  * the plain non-TTY output print. Figures use the same formatting as grades and reports.
  */
 import type { RunnerEvent } from '../events/schema.ts';
-import { fmtCount, fmtMs, fmtOps } from '../grades/format.ts';
-import { headlineP99Ms } from '../state/selectors.ts';
+import { fmtBytes, fmtCount, fmtDuration, fmtMs, fmtNs, fmtOps } from '../format/figures.ts';
+import { headlineP99Ms } from '../grades/headline.ts';
 
 /** `19:27:25` in UTC (results are compared across machines; local time would differ). */
 export function clock(t: number): string {
   return new Date(t).toISOString().slice(11, 19);
-}
-
-/** A duration as `850 ms`, `12.3 s`, `4m 05s`. */
-export function fmtDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const s = Math.round(ms / 1000);
-  return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
-}
-
-/** Bytes as `512 KiB`, `120.5 MiB`. */
-export function fmtBytes(n: number): string {
-  if (n < 1024 * 1024) return `${Math.round(n / 1024)} KiB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GiB`;
 }
 
 /** The event's text, without time or target. */
@@ -45,7 +30,7 @@ export function describeEvent(e: RunnerEvent): string {
       return `${e.scenario}:${pct} ${fmtCount(e.done)} ops, ${fmtOps(e.windowOpsPerSec)} ops/s, p50 ${fmtMs(e.windowP50Ms)}, p99 ${fmtMs(e.windowP99Ms)}, ${fmtCount(e.errors)} errors${server}`;
     }
     case 'scenario-end': {
-      const p99 = headlineP99Ms(e);
+      const p99 = headlineP99Ms(e.latency);
       const failedChecks = e.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
       const parts = [
         `${e.scenario}: ${e.status} in ${fmtDuration(e.durationMs)}`,
@@ -69,10 +54,4 @@ export function describeEvent(e: RunnerEvent): string {
 /** `19:27:25 memory   large-scale-load: started (50,000 ops)`; `width` pads the target name. */
 export function formatEventLine(e: RunnerEvent, width = 8): string {
   return `${clock(e.t)} ${e.target.padEnd(width)} ${describeEvent(e)}`;
-}
-
-function fmtNs(ns: number): string {
-  if (ns < 1000) return `${Math.round(ns)} ns`;
-  if (ns < 1_000_000) return `${(ns / 1000).toFixed(1)} µs`;
-  return fmtMs(ns / 1_000_000);
 }

@@ -1,6 +1,6 @@
 /**
  * `metabench run --json`: every event of every target as one NDJSON line on stdout, in the order
- * the tailer reads them, then one summary line. Nothing else goes to stdout.
+ * the run's store folds them, then one summary line. Nothing else goes to stdout.
  */
 import type { Writable } from 'node:stream';
 import type { OrchestratedRun } from '../orchestrator/index.ts';
@@ -11,11 +11,12 @@ import { watchReader } from './reader-gone.ts';
 export async function streamJson(run: OrchestratedRun, out: Writable): Promise<number> {
   // The reader went away (`metabench run --json | head`): nobody is watching, stop the run.
   const closed = watchReader(out, () => void run.stop());
-  const unsubscribe = run.subscribe((event) => {
-    if (!closed()) out.write(JSON.stringify(event) + '\n');
+  // Subscribed before the first poll of the files: startRun returns before any event is read.
+  const unsubscribe = run.store.onEvents((events) => {
+    if (!closed()) out.write(events.map((e) => JSON.stringify(e) + '\n').join(''));
   });
   const { exitCode } = await run.done;
   unsubscribe();
-  if (!closed()) out.write(JSON.stringify(summaryLine(run.state(), run.runId, run.runDir, exitCode)) + '\n');
+  if (!closed()) out.write(JSON.stringify(summaryLine(run.store.getSnapshot().run, run.runId, run.runDir, exitCode)) + '\n');
   return exitCode;
 }

@@ -21,18 +21,20 @@ export async function streamPlain(run: OrchestratedRun, out: Writable, progressE
     if (!closed()) out.write(text);
   };
   write(`metabench run ${run.runId} (${run.manifest.mode}, profile ${run.manifest.profile}, seed ${run.manifest.seed}) -> ${run.runDir}\n`);
-  const unsubscribe = run.subscribe((e) => {
-    if (e.kind === 'progress') {
-      const last = lastProgress.get(e.target);
-      if (last !== undefined && e.t - last < progressEveryMs) return;
-      lastProgress.set(e.target, e.t);
+  const unsubscribe = run.store.onEvents((events) => {
+    for (const e of events) {
+      if (e.kind === 'progress') {
+        const last = lastProgress.get(e.target);
+        if (last !== undefined && e.t - last < progressEveryMs) continue;
+        lastProgress.set(e.target, e.t);
+      }
+      if (e.kind === 'scenario-start') lastProgress.delete(e.target);
+      write(formatEventLine(e, width) + '\n');
     }
-    if (e.kind === 'scenario-start') lastProgress.delete(e.target);
-    write(formatEventLine(e, width) + '\n');
   });
   const { exitCode } = await run.done;
   unsubscribe();
-  write('\n' + renderResultsTable(run.state()));
+  write('\n' + renderResultsTable(run.store.getSnapshot().run));
   write(`results: ${run.runDir} (exit ${exitCode})\n`);
   return exitCode;
 }

@@ -1,11 +1,11 @@
 /**
  * The last line of `metabench run --json`: the run's outcome in one object, built from the
- * reducer's state. `kind: 'summary'` tells it apart from the event lines before it.
+ * results rows every view shares (`src/views/results.ts`). `kind: 'summary'` tells it apart from the event lines before it.
  */
 import { z } from 'zod';
 import { SCHEMA_VERSION } from '../events/schema.ts';
-import { isScenarioFinal, type RunState } from '../state/run-state.ts';
-import { headlineP99Ms, isCeilingTarget, resultsTable } from '../state/selectors.ts';
+import type { RunState } from '../state/types.ts';
+import { isCeilingTarget, resultRows } from '../views/results.ts';
 
 export const SummaryLine = z.object({
   v: z.literal(SCHEMA_VERSION),
@@ -41,8 +41,7 @@ export type SummaryLine = z.infer<typeof SummaryLine>;
 
 /** Builds the summary line of a finished run. */
 export function summaryLine(state: RunState, runId: string, runDir: string, exitCode: number): SummaryLine {
-  const table = resultsTable(state);
-  const ceilingOf = (target: string, scenario: string) => table.find((r) => r.scenario === scenario)?.cells[target]?.ceiling;
+  const rows = resultRows(state);
   return {
     v: SCHEMA_VERSION,
     kind: 'summary',
@@ -60,17 +59,16 @@ export function summaryLine(state: RunState, runId: string, runDir: string, exit
         ...(error ? { error } : {}),
         ...(noop ? { ceiling: true } : {}),
         scenarios: t.scenarios.map((s) => {
-          const end = isScenarioFinal(s) ? s.end : undefined;
-          if (!end) return { scenario: s.name, status: s.state };
-          const ceiling = ceilingOf(name, s.name);
+          const cell = rows.find((r) => r.name === s.name)?.results[name];
+          if (cell?.opsPerSec === undefined) return { scenario: s.name, status: s.state };
           return {
             scenario: s.name,
             status: s.state,
-            opsPerSec: end.opsPerSec,
-            p99Ms: headlineP99Ms(end),
-            errors: end.errors.total,
-            grade: noop ? undefined : end.grade?.grade,
-            ...(ceiling ? { ceiling: { ...ceiling } } : {}),
+            opsPerSec: cell.opsPerSec,
+            p99Ms: cell.p99Ms,
+            errors: cell.errors,
+            grade: cell.grade?.grade,
+            ...(cell.ceiling ? { ceiling: { ...cell.ceiling } } : {}),
           };
         }),
       };

@@ -4,18 +4,17 @@
  * A noop target's column is the load generator's ceiling (no grade); cells of a scenario whose
  * ceiling is under 3× the fastest target say `client-bound (ceiling 2.9×)`, explained below the table.
  */
-import { CLIENT_BOUND_EXPLANATION, clientBoundText } from '../grades/ceiling.ts';
-import { fmtMs, fmtOps } from '../grades/format.ts';
-import type { RunState } from '../state/run-state.ts';
-import { isCeilingTarget, resultsTable, type ResultCell } from '../state/selectors.ts';
-import { fmtDuration } from './format-event.ts';
+import { CLIENT_BOUND_EXPLANATION, clientBoundText } from '../views/ceiling.ts';
+import { fmtDuration, fmtMs, fmtOps } from '../format/figures.ts';
+import type { RunState } from '../state/types.ts';
+import { isCeilingTarget, resultRows, type ScenarioCell } from '../views/results.ts';
 
 /** Renders the table for a (finished) run state. */
 export function renderResultsTable(state: RunState): string {
   const targets = state.targetOrder;
-  const rows = resultsTable(state);
+  const rows = resultRows(state);
   const header = ['scenario', ...targets.map((t) => (isCeilingTarget(state, t) ? `${t} (ceiling)` : t))];
-  const body = rows.map((r) => [r.scenario, ...targets.map((t) => cellText(r.cells[t]))]);
+  const body = rows.map((r) => [r.name, ...targets.map((t) => cellText(r.results[t]))]);
   const status = ['status', ...targets.map((t) => statusText(state, t))];
   const all = [header, ...body, status];
   const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
@@ -25,13 +24,13 @@ export function renderResultsTable(state: RunState): string {
   return [line(header), rule, ...body.map(line), rule, line(status), ...notes].join('\n') + '\n';
 }
 
-function cellText(cell: ResultCell | undefined): string {
+function cellText(cell: ScenarioCell | undefined): string {
   if (!cell) return '-';
-  if (!cell.end) return cell.state;
-  const parts = [`${fmtOps(cell.opsPerSec ?? 0)} ops/s`];
+  if (cell.opsPerSec === undefined) return cell.status;
+  const parts = [`${fmtOps(cell.opsPerSec)} ops/s`];
   if (cell.p99Ms !== undefined) parts.push(`p99 ${fmtMs(cell.p99Ms)}`);
-  if (cell.grade) parts.push(cell.grade);
-  if (cell.state !== 'passed') parts.push(cell.state.toUpperCase());
+  if (cell.grade) parts.push(cell.grade.grade);
+  if (cell.status !== 'passed') parts.push(cell.status.toUpperCase());
   const bound = clientBoundText(cell.ceiling);
   if (bound) parts.push(bound);
   return parts.join(' · ');

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { compareRuns, renderComparison } from './compare.ts';
 import { targetsBelow } from './fail-under.ts';
 import { renderMarkdown } from './markdown.ts';
-import { buildSummary } from './summary.ts';
+import { buildSummary } from '../views/summary.ts';
 import { fixtureLoadedRun } from './test-fixtures.ts';
 
 // Fixture base figures: large-scale-load 2,000 ops/s, txn-throughput 1,000 ops/s (× speed).

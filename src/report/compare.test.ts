@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { compareRuns, firstDifference, ParamMismatchError, renderComparison } from './compare.ts';
-import { loadFinishedRun } from './resolve-run.ts';
-import type { RunSummary } from './summary.ts';
+import { loadFinishedRun } from '../state/load-run.ts';
+import { buildSummary } from '../views/summary.ts';
+import type { RunSummary } from '../views/summary.ts';
 import { fixtureRun, type FixtureRunOptions } from './test-fixtures.ts';
 
 let root: string;
@@ -17,7 +18,7 @@ after(async () => {
 });
 
 async function summary(o: FixtureRunOptions): Promise<RunSummary> {
-  return (await loadFinishedRun(await fixtureRun(root, o))).summary;
+  return buildSummary(await loadFinishedRun(await fixtureRun(root, o)));
 }
 
 describe('compareRuns', () => {

@@ -10,9 +10,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from '../cli/errors.ts';
 import type { GradeLetter } from '../grades/letters.ts';
-import { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../grades/ceiling.ts';
-import { fmtChange, fmtMs, fmtOps } from '../grades/format.ts';
-import type { RunSummary, ScenarioCell } from './summary.ts';
+import { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../views/ceiling.ts';
+import { fmtChange, fmtMs, fmtOps } from '../format/figures.ts';
+import type { RunSummary, ScenarioCell } from '../views/summary.ts';
 
 /** Default noise threshold, percent. */
 export const DEFAULT_THRESHOLD_PCT = 5;

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { applyFailUnder, targetsBelow } from './fail-under.ts';
-import { loadRun } from './load-run.ts';
-import { buildSummary } from './summary.ts';
+import { loadRun } from '../state/load-run.ts';
+import { buildSummary } from '../views/summary.ts';
 import { fixtureRun } from './test-fixtures.ts';
 
 let root: string;
@@ -35,13 +35,14 @@ describe('--fail-under', () => {
   });
 
   it('turns a completed run into exit 1 only when a target is below', async () => {
+    const summary = buildSummary(await loadRun(dir));
     const lines: string[] = [];
-    assert.equal(await applyFailUnder(0, dir, 'B', (l) => lines.push(l)), 0);
-    assert.equal(await applyFailUnder(0, dir, 'A', (l) => lines.push(l)), 1);
+    assert.equal(applyFailUnder(0, summary, 'B', (l) => lines.push(l)), 0);
+    assert.equal(applyFailUnder(0, summary, 'A', (l) => lines.push(l)), 1);
     assert.equal(lines.length, 1);
     // No bar, or a run that already failed or was interrupted: the code stands.
-    assert.equal(await applyFailUnder(0, dir, undefined, () => {}), 0);
-    assert.equal(await applyFailUnder(130, dir, 'A+', () => {}), 130);
-    assert.equal(await applyFailUnder(1, dir, 'F', () => {}), 1);
+    assert.equal(applyFailUnder(0, summary, undefined, () => {}), 0);
+    assert.equal(applyFailUnder(130, summary, 'A+', () => {}), 130);
+    assert.equal(applyFailUnder(1, summary, 'F', () => {}), 1);
   });
 });

@@ -3,8 +3,7 @@
  * below GRADE (CI gates on the rubric, e.g. `--fail-under C` = "every SLO of every scenario met").
  */
 import { gradeBelow, type GradeLetter } from '../grades/letters.ts';
-import { loadRun } from './load-run.ts';
-import { buildSummary, type RunSummary } from './summary.ts';
+import type { RunSummary } from '../views/summary.ts';
 
 /** Targets whose overall grade is below `min`, each with a one-line explanation. */
 export function targetsBelow(summary: RunSummary, min: GradeLetter): { target: string; line: string }[] {
@@ -20,12 +19,13 @@ export function targetsBelow(summary: RunSummary, min: GradeLetter): { target: s
 
 /**
  * The exit code of `metabench run` with `--fail-under`: `code` unchanged when the run already
- * failed (non-zero) or no grade was asked for; otherwise 1 when a target is below `min`, writing
- * one line per such target to `warn`. Reads the run's result files (the truth), not summary.json.
+ * failed (non-zero) or no grade was asked for; otherwise 1 when a target of the run's summary
+ * (the orchestrator's, built from its one store) is below `min`, writing one line per such
+ * target to `warn`.
  */
-export async function applyFailUnder(code: number, runDir: string, min: GradeLetter | undefined, warn: (line: string) => void): Promise<number> {
+export function applyFailUnder(code: number, summary: RunSummary, min: GradeLetter | undefined, warn: (line: string) => void): number {
   if (min === undefined || code !== 0) return code;
-  const below = targetsBelow(buildSummary(await loadRun(runDir)), min);
+  const below = targetsBelow(summary, min);
   for (const b of below) warn(b.line);
   return below.length > 0 ? 1 : 0;
 }

@@ -3,9 +3,9 @@
  * GitHub and in a CI artifact. Pure: the same summary always renders the same text.
  */
 import { BANDS } from '../grades/rubric.ts';
-import { CLIENT_BOUND_EXPLANATION, CLIENT_BOUND_RATIO, clientBoundText, fmtCeilingRatio } from '../grades/ceiling.ts';
-import { fmtCount, fmtFactor, fmtMs, fmtOps, fmtPercent } from '../grades/format.ts';
-import type { RunSummary, ScenarioCell, TargetSummary } from './summary.ts';
+import { CLIENT_BOUND_EXPLANATION, CLIENT_BOUND_RATIO, clientBoundText, fmtCeilingRatio } from '../views/ceiling.ts';
+import { fmtCount, fmtFactor, fmtMs, fmtNs, fmtOps, fmtPercent } from '../format/figures.ts';
+import type { RunSummary, ScenarioCell, TargetSummary } from '../views/summary.ts';
 import type { MarkdownSections } from './charts/markdown-section.ts';
 
 /** Renders a summary as Markdown (ends with a newline); `visuals`: key findings and charts (`visual-reports.ts`). */
@@ -197,14 +197,6 @@ function rubricNote(): string[] {
     '',
     `Grades come from headroom against each SLO (limit ÷ p99, ops/s ÷ floor, error budget ÷ error rate); the smallest headroom sets the letter: ${bands}, F below — and F for any failed check, crash or interrupted scenario. A target's overall grade is its weakest scenario's.`,
   ];
-}
-
-/** A duration in nanoseconds, in the unit that reads best: `850 ns`, `12.3 µs`, `1.25 ms`. */
-export function fmtNs(ns: number): string {
-  if (!Number.isFinite(ns)) return String(ns);
-  if (ns < 1000) return `${Math.round(ns)} ns`;
-  if (ns < 1e6) return `${(ns / 1000).toFixed(ns < 1e4 ? 2 : 1)} µs`;
-  return fmtMs(ns / 1e6);
 }
 
 /** Makes text safe inside a Markdown table cell. */

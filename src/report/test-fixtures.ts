@@ -6,8 +6,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RunnerEvent, ScenarioEndEvent } from '../events/schema.ts';
 import { ev, latency, T0 } from '../state/fixtures.ts';
-import { initialRunState, reduceRunEvents } from '../state/run-state.ts';
-import type { LoadedRun } from './load-run.ts';
+import { RunManifest } from '../results/manifest.ts';
+import { initialRunState, planOf, reduceRunEvents } from '../state/run-state.ts';
+import type { LoadedRun } from '../state/load-run.ts';
 
 /** Options of {@link fixtureRun}. */
 export interface FixtureRunOptions {
@@ -96,13 +97,14 @@ export function fixtureLoadedRun(o: FixtureRunOptions): LoadedRun {
   const events = fixtureEvents(o);
   const targets = Object.keys(events);
   const manifest = fixtureManifest(o, targets);
-  let state = initialRunState({ ...manifest, targets: manifest.targets, scenarios: manifest.scenarios.map((sc) => sc.name) });
+  let state = initialRunState(planOf(manifest));
   for (const t of targets) state = reduceRunEvents(state, events[t]);
   return { dir: join('/fixture', o.runId), runId: o.runId, manifest, state, files: targets, warnings: [] };
 }
 
-function fixtureManifest(o: FixtureRunOptions, targets: readonly string[]) {
-  return {
+function fixtureManifest(o: FixtureRunOptions, targets: readonly string[]): RunManifest {
+  // Parsed, so the fixture is checked against the one manifest schema.
+  return RunManifest.parse({
     v: 1,
     runId: o.runId,
     startedAt: new Date(T0).toISOString(),
@@ -116,5 +118,5 @@ function fixtureManifest(o: FixtureRunOptions, targets: readonly string[]) {
     seed: 42,
     mode: o.mode ?? 'sequential',
     orchestratorPid: 1,
-  };
+  });
 }

@@ -3,8 +3,9 @@ import { appendFile, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { RunNotFoundError } from './load-run.ts';
-import type { RunSummary } from './summary.ts';
+import { RunNotFoundError } from '../results/locate-run.ts';
+import { loadRun } from '../state/load-run.ts';
+import { buildSummary, type RunSummary, type SummaryOptions } from '../views/summary.ts';
 import { fixtureRun } from './test-fixtures.ts';
 import { writeReports } from './write-reports.ts';
 
@@ -16,10 +17,18 @@ after(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
+/** Rebuilds a run's summary from its files and writes its reports, as `metabench report` does. */
+async function writeFrom(dir: string, opts: SummaryOptions = {}): Promise<RunSummary> {
+  const run = await loadRun(dir);
+  const summary = buildSummary(run, opts);
+  await writeReports(dir, summary, run.state);
+  return summary;
+}
+
 describe('writeReports', () => {
   it('writes summary.json and report.md side by side with ratios to etcd', async () => {
     const dir = await fixtureRun(root, { runId: 'run-a', targets: ['memory', 'rocksdb', 'etcd'], speed: { memory: 2, rocksdb: 0.5 }, slowness: { memory: 0.5, rocksdb: 2 }, micro: true });
-    const returned = await writeReports(dir);
+    const returned = await writeFrom(dir);
     const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8')) as RunSummary;
     assert.deepEqual(summary, JSON.parse(JSON.stringify(returned)));
     assert.equal(summary.status, 'completed');
@@ -65,7 +74,8 @@ describe('writeReports', () => {
     assert.match(md, /\| get-hit \| 1,000,000 \| 1\.00 µs \| 3\.00 µs \| — \| — \| — \|/);
     assert.doesNotMatch(md, /Warning/);
     // No temp files left behind.
-    assert.deepEqual((await readdir(dir)).sort(), ['etcd.ndjson', 'memory.ndjson', 'report.md', 'rocksdb.ndjson', 'run.json', 'summary.json']);
+    assert.deepEqual((await readdir(dir)).sort(), ['charts', 'etcd.ndjson', 'memory.ndjson', 'report.html', 'report.md', 'rocksdb.ndjson', 'run.json', 'summary.json']);
+    assert.ok((await readdir(join(dir, 'charts'))).every((f) => f.endsWith('.svg')));
   });
 
   it('keeps a grade the runner wrote and grades failed checks F', async () => {
@@ -76,7 +86,7 @@ describe('writeReports', () => {
         'memory/txn-throughput': { status: 'failed', checks: [{ name: 'counters', ok: false, detail: 'final 99 != 100' }] },
       },
     });
-    const s = await writeReports(dir);
+    const s = await writeFrom(dir);
     const cells = s.scenarios.map((x) => x.results.memory);
     assert.deepEqual(cells.map((c) => c.grade), [
       { grade: 'B', reason: 'B: from the runner' },
@@ -90,7 +100,7 @@ describe('writeReports', () => {
 
   it('marks a parallel run with a warning', async () => {
     const dir = await fixtureRun(root, { runId: 'run-parallel', mode: 'parallel' });
-    const s = await writeReports(dir);
+    const s = await writeFrom(dir);
     assert.equal(s.manifest.mode, 'parallel');
     assert.match(s.warnings[0], /^Targets ran in parallel on one machine/);
     assert.match(await readFile(join(dir, 'report.md'), 'utf8'), /> \*\*Warning:\*\* Targets ran in parallel/);
@@ -99,7 +109,7 @@ describe('writeReports', () => {
   it('reports an interrupted run: cut-off scenario F, queued ones not run', async () => {
     const dir = await fixtureRun(root, { runId: 'run-int', targets: ['memory', 'rocksdb'], interrupted: ['memory'], unfinished: ['rocksdb'] });
     await appendFile(join(dir, 'rocksdb.ndjson'), '{"v":1,"t":1,"tar');
-    const s = await writeReports(dir, { interrupted: true });
+    const s = await writeFrom(dir, { interrupted: true });
     assert.equal(s.status, 'interrupted');
     assert.deepEqual(s.targets.map((t) => t.status), ['interrupted', 'interrupted']);
     const txn = s.scenarios[1];
@@ -117,16 +127,16 @@ describe('writeReports', () => {
 
   it('calls a run without run-end unfinished unless told it was interrupted', async () => {
     const dir = await fixtureRun(root, { runId: 'run-unfinished', unfinished: ['etcd'] });
-    const s = await writeReports(dir);
+    const s = await writeFrom(dir);
     assert.equal(s.status, 'unfinished');
     assert.equal(s.targets[1].status, 'running');
     assert.match(s.warnings[0], /^Unfinished run: etcd wrote no run-end yet/);
   });
 
   it('refuses a folder that is not a run, and names a bad line', async () => {
-    await assert.rejects(writeReports(join(root, 'nope')), (e: unknown) => e instanceof RunNotFoundError && /nope: not a metabench run folder \(no run.json there\)/.test(e.message));
+    await assert.rejects(writeFrom(join(root, 'nope')), (e: unknown) => e instanceof RunNotFoundError && /nope: not a metabench run folder \(no run.json there\)/.test(e.message));
     const dir = await fixtureRun(root, { runId: 'run-bad-line' });
     await appendFile(join(dir, 'memory.ndjson'), '{"v":1}\n');
-    await assert.rejects(writeReports(dir), /memory\.ndjson:\d+: invalid event at/);
+    await assert.rejects(writeFrom(dir), /memory\.ndjson:\d+: invalid event at/);
   });
 });

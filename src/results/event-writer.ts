@@ -4,6 +4,7 @@
  * and a crash loses at most the line being written.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { SCHEMA_VERSION, type EventBody, type RunnerEvent } from '../events/schema.ts';
 
 /** Writes stamped events for one target to one file. */
@@ -46,4 +47,9 @@ export class EventWriter {
     this.#closed = true;
     closeSync(this.#fd);
   }
+}
+
+/** Path of a target's event file inside a run folder: `<runDir>/<target>.ndjson`. */
+export function eventFilePath(runDir: string, target: string): string {
+  return join(runDir, `${target}.ndjson`);
 }

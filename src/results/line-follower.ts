@@ -11,22 +11,55 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 const CHUNK_BYTES = 64 * 1024;
 const NEWLINE = 0x0a;
 
-/** Reads a file's new complete lines since the last call. */
+/** Longest line handed out, bytes (default): a longer one is reported and skipped, never held. */
+export const MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+/** A line longer than the limit, reported once when it crosses it. */
+export interface OversizeLine {
+  /** Byte offset where the line starts. */
+  readonly offset: number;
+  /** The limit it crossed, bytes. */
+  readonly limitBytes: number;
+}
+
+/** Options of a `LineFollower`. */
+export interface LineFollowerOptions {
+  /** Longest line handed out, bytes (default `MAX_LINE_BYTES`). */
+  readonly maxLineBytes?: number;
+  /** Called once per over-limit line, as soon as it crosses the limit; the line is skipped. */
+  readonly onOversize?: (line: OversizeLine) => void;
+}
+
+/**
+ * Reads a file's new complete lines since the last call. Linear in the bytes read however long
+ * a line is: an unfinished line is kept as a list of chunks and joined once, when its newline
+ * arrives (joining on every read would be quadratic on one long line).
+ */
 export class LineFollower {
   #offset = 0;
-  #pending: Buffer = Buffer.alloc(0);
+  /** Chunks of the unfinished last line (copies, not views of the read buffer). */
+  #pending: Buffer[] = [];
+  #pendingLength = 0;
+  /** Bytes of an over-limit line dropped so far (it is skipped up to its newline). */
+  #skipped = 0;
+  readonly #maxLineBytes: number;
 
   /** @param path the file to follow; it may not exist yet (then it reads as empty) */
-  constructor(readonly path: string) {}
+  constructor(
+    readonly path: string,
+    private readonly opts: LineFollowerOptions = {},
+  ) {
+    this.#maxLineBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
+  }
 
   /** Byte offset up to which the file has been read (complete lines plus pending bytes). */
   get offset(): number {
     return this.#offset;
   }
 
-  /** Bytes of an unfinished last line held back until its newline arrives. */
+  /** Bytes of an unfinished last line held back (or skipped) until its newline arrives. */
   get pendingBytes(): number {
-    return this.#pending.length;
+    return this.#pendingLength + this.#skipped;
   }
 
   /** Returns the complete lines appended since the last call (without their newlines). */
@@ -46,8 +79,8 @@ export class LineFollower {
       while (this.#offset < size) {
         const n = readSync(fd, buf, 0, Math.min(CHUNK_BYTES, size - this.#offset), this.#offset);
         if (n === 0) break;
+        this.#split(buf.subarray(0, n), this.#offset, lines);
         this.#offset += n;
-        this.#split(buf.subarray(0, n), lines);
       }
     } finally {
       closeSync(fd);
@@ -56,14 +89,15 @@ export class LineFollower {
   }
 
   /**
-   * Gives up the pending bytes (the writer is known to be gone) and returns them, if any. The
-   * offset moves back to the end of the last complete line, where the caller may cut the file.
+   * Gives up the pending bytes (the writer is known to be gone) and returns them, if any (an
+   * over-limit line as a short description). The offset moves back to the end of the last
+   * complete line, where the caller may cut the file.
    */
   takePending(): string | undefined {
-    if (this.#pending.length === 0) return undefined;
-    const rest = this.#pending.toString('utf8');
-    this.#offset -= this.#pending.length;
-    this.#pending = Buffer.alloc(0);
+    if (this.pendingBytes === 0) return undefined;
+    const rest = this.#skipped > 0 ? `(${this.pendingBytes} bytes of a line over ${this.#maxLineBytes} bytes)` : Buffer.concat(this.#pending, this.#pendingLength).toString('utf8');
+    this.#offset -= this.pendingBytes;
+    this.#clearPending();
     return rest;
   }
 
@@ -73,26 +107,67 @@ export class LineFollower {
    * than the complete lines already handed out is an error.
    */
   #shrunk(size: number): void {
-    const completeEnd = this.#offset - this.#pending.length;
+    const completeEnd = this.#offset - this.pendingBytes;
     if (size < completeEnd) {
       throw new Error(`${this.path}: file shrank from ${this.#offset} to ${size} bytes while being followed`);
     }
-    this.#pending = this.#pending.subarray(0, size - completeEnd);
+    const keep = size - completeEnd;
+    if (this.#skipped > 0) {
+      this.#skipped = keep;
+    } else {
+      const joined = Buffer.concat(this.#pending, this.#pendingLength).subarray(0, keep);
+      this.#clearPending();
+      if (joined.length > 0) this.#hold(joined);
+    }
     this.#offset = size;
   }
 
-  #split(chunk: Buffer, out: string[]): void {
+  /** Splits a chunk read at file offset `at` into complete lines. */
+  #split(chunk: Buffer, at: number, out: string[]): void {
     let start = 0;
     for (let nl = chunk.indexOf(NEWLINE, start); nl !== -1; nl = chunk.indexOf(NEWLINE, start)) {
-      const piece = chunk.subarray(start, nl);
-      const line = this.#pending.length > 0 ? Buffer.concat([this.#pending, piece]) : piece;
-      this.#pending = Buffer.alloc(0);
-      if (line.length > 0) out.push(line.toString('utf8'));
+      if (this.#skipped > 0) {
+        // The end of an over-limit line: already reported, dropped.
+        this.#clearPending();
+      } else if (nl - start + this.#pendingLength > this.#maxLineBytes) {
+        this.#oversize(at + start - this.#pendingLength);
+        this.#clearPending();
+      } else {
+        const piece = chunk.subarray(start, nl);
+        const line = this.#pendingLength > 0 ? Buffer.concat([...this.#pending, piece], this.#pendingLength + piece.length) : piece;
+        this.#clearPending();
+        if (line.length > 0) out.push(line.toString('utf8'));
+      }
       start = nl + 1;
     }
     if (start < chunk.length) {
-      // Copy: `chunk` is a view of a reused read buffer.
-      this.#pending = Buffer.concat([this.#pending, chunk.subarray(start)]);
+      const rest = chunk.subarray(start);
+      if (this.#skipped > 0) {
+        this.#skipped += rest.length;
+      } else if (this.#pendingLength + rest.length > this.#maxLineBytes) {
+        this.#oversize(at + start - this.#pendingLength);
+        this.#skipped = this.#pendingLength + rest.length;
+        this.#pending = [];
+        this.#pendingLength = 0;
+      } else {
+        // Copy: `chunk` is a view of a reused read buffer.
+        this.#hold(Buffer.from(rest));
+      }
     }
+  }
+
+  #hold(bytes: Buffer): void {
+    this.#pending.push(bytes);
+    this.#pendingLength += bytes.length;
+  }
+
+  #clearPending(): void {
+    this.#pending = [];
+    this.#pendingLength = 0;
+    this.#skipped = 0;
+  }
+
+  #oversize(offset: number): void {
+    this.opts.onOversize?.({ offset, limitBytes: this.#maxLineBytes });
   }
 }

@@ -8,7 +8,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execaSync } from 'execa';
 import { z } from 'zod';
-import { TargetKind } from '../events/schema.ts';
+import { ManifestTarget } from '../events/target.ts';
+import type { ResolvedScenario } from '../../scenarios/schema.ts';
+
+export { ManifestTarget } from '../events/target.ts';
 
 /** The manifest's format version. */
 export const MANIFEST_VERSION = 1;
@@ -16,11 +19,13 @@ export const MANIFEST_VERSION = 1;
 /** The repository root (where package.json lives). */
 export const PACKAGE_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export const ManifestTarget = z.object({
-  name: z.string(),
-  kind: TargetKind,
-  /** `endpoint` only: the members (credentials are never written here). */
-  endpoints: z.array(z.string()).optional(),
+
+/**
+ * A scenario as the loader resolved it (`scenarios/schema.ts`). Written by this process's own
+ * loader, so only its shape (an object with a name) is checked when read back.
+ */
+const ResolvedScenarioShape = z.custom<ResolvedScenario>((v) => typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string', {
+  message: 'expected a resolved scenario (an object with a name)',
 });
 
 export const RunManifest = z.object({
@@ -42,19 +47,18 @@ export const RunManifest = z.object({
   targets: z.array(ManifestTarget),
   profile: z.string(),
   /** The scenarios with their resolved parameters, in run order. */
-  scenarios: z.array(z.record(z.string(), z.unknown())),
+  scenarios: z.array(ResolvedScenarioShape),
   seed: z.number().int(),
   /** Run the in-process engine micro-benchmarks (`micro`) after the scenarios, on memory/rocksdb. */
-  micro: z.boolean(),
+  micro: z.boolean().optional(),
   /** `sequential` (default) or `parallel` (targets ran at the same time; figures skew). */
   mode: z.enum(['sequential', 'parallel']),
   /** Same as `mode === 'parallel'` (the reducer's manifest shape reads this). */
-  parallel: z.boolean(),
+  parallel: z.boolean().optional(),
   /** PID of the orchestrator that runs it, so a reader can tell an abandoned run. */
   orchestratorPid: z.number().int(),
 });
 export type RunManifest = z.infer<typeof RunManifest>;
-export type ManifestTarget = z.infer<typeof ManifestTarget>;
 
 /** What the caller decides; the host facts are filled in by `buildManifest`. */
 export type ManifestInput = Pick<RunManifest, 'runId' | 'targets' | 'profile' | 'scenarios' | 'seed' | 'mode' | 'micro'>;

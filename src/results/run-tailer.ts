@@ -3,9 +3,11 @@
  * events in file order per target. The orchestrator, `--json`, plain output and `metabench tail`
  * all read a run this way: from the files, never from a child's stdout.
  */
-import { join } from 'node:path';
 import { parseEventLine, type RunnerEvent } from '../events/schema.ts';
+import { eventFilePath } from './event-writer.ts';
 import { LineFollower } from './line-follower.ts';
+
+export { eventFilePath } from './event-writer.ts';
 
 /** Polling interval of `start()` in milliseconds (default). */
 export const DEFAULT_POLL_MS = 100;
@@ -18,15 +20,15 @@ export interface RunTailerHandlers {
   onInvalid?(target: string, line: string, error: Error): void;
 }
 
-/** Path of a target's event file inside a run folder. */
-export function eventFilePath(runDir: string, target: string): string {
-  return join(runDir, `${target}.ndjson`);
-}
 
 /** Follows the event files of a set of targets of one run. */
 export class RunTailer {
   readonly #followers = new Map<string, LineFollower>();
   readonly #ended = new Set<string>();
+  /** Targets no longer read (their writer is gone and the rest was read). */
+  readonly #forgotten = new Set<string>();
+  /** Lines handed out per target so far, for messages naming `file:line`. */
+  readonly #lines = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -34,7 +36,15 @@ export class RunTailer {
     targets: readonly string[],
     private readonly handlers: RunTailerHandlers,
   ) {
-    for (const t of targets) this.#followers.set(t, new LineFollower(eventFilePath(runDir, t)));
+    for (const t of targets) {
+      const follower = new LineFollower(eventFilePath(runDir, t), {
+        onOversize: ({ offset, limitBytes }) => {
+          const line = this.#count(t);
+          handlers.onInvalid?.(t, '', new Error(`${t}.ndjson:${line}: line at byte ${offset} is longer than ${limitBytes / 2 ** 20} MiB; skipped`));
+        },
+      });
+      this.#followers.set(t, follower);
+    }
   }
 
   /** Targets whose file holds a run-end event so far. */
@@ -49,7 +59,7 @@ export class RunTailer {
 
   /** Reads what is new in every file now. */
   poll(): void {
-    for (const target of this.#followers.keys()) this.pollTarget(target);
+    for (const target of this.#followers.keys()) if (!this.#forgotten.has(target)) this.pollTarget(target);
   }
 
   /** Reads what is new in one target's file now. */
@@ -72,6 +82,11 @@ export class RunTailer {
       this.handlers.onInvalid?.(target, truncated, new Error(`${follower.path}: truncated last line (${Buffer.byteLength(truncated)} bytes, no newline)`));
     }
     return { completeBytes, truncated };
+  }
+
+  /** Stops reading `target`'s file (after `finishTarget`): later polls leave it alone. */
+  forget(target: string): void {
+    this.#forgotten.add(target);
   }
 
   /** Polls every `intervalMs` until `stop()`. */
@@ -98,12 +113,19 @@ export class RunTailer {
   #deliver(target: string, line: string): void {
     let event: RunnerEvent;
     try {
-      event = parseEventLine(line, `${target}.ndjson`);
+      event = parseEventLine(line, `${target}.ndjson:${this.#count(target)}`);
     } catch (err) {
       this.handlers.onInvalid?.(target, line, err as Error);
       return;
     }
     if (event.kind === 'run-end') this.#ended.add(target);
     this.handlers.onEvent(event);
+  }
+
+  /** Counts one more line of `target` and returns its number (1-based). */
+  #count(target: string): number {
+    const n = (this.#lines.get(target) ?? 0) + 1;
+    this.#lines.set(target, n);
+    return n;
   }
 }

@@ -112,7 +112,7 @@ describe('RunTailer', () => {
       [['a', 'log', 1000]],
     );
     assert.equal(invalid.length, 2);
-    assert.match(invalid[0], /^a: a\.ndjson: invalid event at 'v'/);
+    assert.match(invalid[0], /^a: a\.ndjson:2: invalid event at 'v'/);
     assert.match(invalid[1], /not JSON/);
     a.emit({ kind: 'run-end', status: 'completed', durationMs: 5 });
     tailer.poll();
@@ -126,5 +126,84 @@ describe('RunTailer', () => {
     assert.match(invalid.at(-1) ?? '', /truncated last line \(13 bytes, no newline\)/);
     a.close();
     assert.throws(() => a.emit({ kind: 'log', level: 'info', message: 'late' }), /write after close/);
+  });
+});
+
+// Issue 15 item 9: `tail --no-follow` and `monitor --once` took seconds on one 16-100 MB line,
+// because each 64 KiB read joined the whole unfinished line again (quadratic copying). Counted
+// in bytes copied, not in seconds: a line is joined once, and a line over the limit is
+// reported and skipped instead of held.
+describe('LineFollower on very long lines', () => {
+  let tmp: ReturnType<typeof tempDir>;
+  before(() => (tmp = tempDir('long-line')));
+  after(() => tmp.remove());
+
+  /** Bytes produced by Buffer.concat while `fn` runs. */
+  function concatBytes(fn: () => void): number {
+    const original = Buffer.concat;
+    let total = 0;
+    Buffer.concat = ((list: readonly Uint8Array[], length?: number) => {
+      const out = original(list, length);
+      total += out.length;
+      return out;
+    }) as typeof Buffer.concat;
+    try {
+      fn();
+    } finally {
+      Buffer.concat = original;
+    }
+    return total;
+  }
+
+  it('joins a long line once: bytes copied stay linear in its length', () => {
+    const path = join(tmp.dir, 'long.ndjson');
+    const size = 8 * 1024 * 1024;
+    writeFileSync(path, 'x'.repeat(size) + '\nend\n');
+    const f = new LineFollower(path);
+    let lines: string[] = [];
+    const copied = concatBytes(() => (lines = f.readNew()));
+    assert.deepEqual([lines.length, lines[0].length, lines[1]], [2, size, 'end']);
+    // The old follower copied ~ size²/(2 × 64 KiB) = 512 MiB here.
+    assert.ok(copied <= 2 * size, `copied ${copied} bytes for one ${size}-byte line`);
+  });
+
+  it('reports a line over the limit once, skips it without holding it, and reads on', () => {
+    const path = join(tmp.dir, 'over.ndjson');
+    const limit = 1024 * 1024;
+    const oversize: number[] = [];
+    const f = new LineFollower(path, { maxLineBytes: limit, onOversize: (o) => oversize.push(o.offset) });
+    writeFileSync(path, 'first\n' + 'y'.repeat(3 * limit));
+    let copied = concatBytes(() => assert.deepEqual(f.readNew(), ['first']));
+    assert.deepEqual(oversize, [6], 'reported as soon as it crossed the limit, before its newline');
+    assert.equal(f.pendingBytes, 3 * limit, 'counted as unfinished, so a cut after a crash lands at its start');
+    appendFileSync(path, 'y'.repeat(limit) + '\nafter\n');
+    copied += concatBytes(() => assert.deepEqual(f.readNew(), ['after']));
+    assert.deepEqual(oversize, [6], 'one report per line');
+    assert.ok(copied < limit, `held ${copied} bytes of a skipped line`);
+    assert.equal(f.pendingBytes, 0);
+  });
+
+  it('a complete over-limit line inside one read is skipped too; takePending describes an unfinished one', () => {
+    const path = join(tmp.dir, 'inside.ndjson');
+    const seen: number[] = [];
+    const f = new LineFollower(path, { maxLineBytes: 10, onOversize: (o) => seen.push(o.offset) });
+    writeFileSync(path, 'short\n' + 'z'.repeat(20) + '\nok\n' + 'w'.repeat(30));
+    assert.deepEqual(f.readNew(), ['short', 'ok']);
+    assert.deepEqual(seen, [6, 30]);
+    assert.equal(f.takePending(), '(30 bytes of a line over 10 bytes)');
+    assert.equal(f.offset, 30);
+  });
+
+  it('RunTailer names the file and line of a line over 16 MiB and delivers the events after it', () => {
+    const path = join(tmp.dir, 'memory.ndjson');
+    writeFileSync(path, `{"v":1,"t":1,"target":"memory","kind":"log","level":"info","message":"${'m'.repeat(17 * 1024 * 1024)}"}\n`);
+    appendFileSync(path, '{"v":1,"t":2,"target":"memory","kind":"run-end","status":"completed","durationMs":1}\n');
+    const events: string[] = [];
+    const invalid: string[] = [];
+    const tailer = new RunTailer(tmp.dir, ['memory'], { onEvent: (e) => events.push(e.kind), onInvalid: (_t, _l, err) => invalid.push(err.message) });
+    tailer.poll();
+    assert.deepEqual(events, ['run-end']);
+    assert.deepEqual(invalid, ['memory.ndjson:1: line at byte 0 is longer than 16 MiB; skipped']);
+    assert.equal(tailer.allEnded, true);
   });
 });

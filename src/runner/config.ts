@@ -4,7 +4,7 @@
  * show in `ps`. Everything else (profile, seed, scenarios) the runner reads from `run.json`.
  */
 import { z } from 'zod';
-import { TargetKind } from '../events/schema.ts';
+import { TargetSpec } from '../events/target.ts';
 
 /** Name of the environment variable that carries the runner's config. */
 export const RUNNER_CONFIG_ENV = 'METABENCH_RUNNER_CONFIG';
@@ -12,13 +12,7 @@ export const RUNNER_CONFIG_ENV = 'METABENCH_RUNNER_CONFIG';
 export const RunnerConfig = z.object({
   /** Absolute path of `results/<run-id>`. */
   runDir: z.string(),
-  target: z.object({
-    name: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
-    kind: TargetKind,
-    endpoints: z.array(z.string()).optional(),
-    tls: z.object({ cacert: z.string().optional(), cert: z.string().optional(), key: z.string().optional() }).optional(),
-    auth: z.object({ user: z.string(), password: z.string() }).optional(),
-  }),
+  target: TargetSpec,
   keepData: z.boolean(),
   /** Folder for the target's temporary data (server data dir, micro stores); the orchestrator
    *  removes it after the runner exits, crashed or not, unless `keepData`. */

@@ -5,8 +5,7 @@
  * SIGINT and SIGTERM abort the running scenario; the run-end is still written.
  */
 import { readManifest } from '../results/manifest.ts';
-import { EventWriter } from '../results/event-writer.ts';
-import { eventFilePath } from '../results/run-tailer.ts';
+import { EventWriter, eventFilePath } from '../results/event-writer.ts';
 import { decodeRunnerConfig } from './config.ts';
 import { runTarget, type RunnerWorkloads } from './run-target.ts';
 

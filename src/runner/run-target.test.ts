@@ -41,7 +41,7 @@ describe('runTarget', () => {
     const runDir = join(tmp.dir, name);
     const tmpRoot = join(tmp.dir, `${name}-tmp`);
     for (const d of [runDir, tmpRoot]) mkdirSync(d, { recursive: true });
-    const manifest = buildManifest({ runId: name, targets: [{ name: kind, kind }], profile: 'quick', scenarios: scenarios as unknown as Record<string, unknown>[], seed: 3, mode: 'sequential', micro });
+    const manifest = buildManifest({ runId: name, targets: [{ name: kind, kind }], profile: 'quick', scenarios, seed: 3, mode: 'sequential', micro });
     const cfg: RunnerConfig = { runDir, target: { name: kind, kind }, keepData: false, tmpRoot, stopGraceMs: 2000 };
     const writer = new EventWriter(join(runDir, `${kind}.ndjson`), kind);
     return { runDir, tmpRoot, manifest, cfg, writer };

@@ -6,7 +6,7 @@
 import type { EventBody, RunEndEvent } from '../events/schema.ts';
 import type { EventWriter } from '../results/event-writer.ts';
 import type { RunManifest } from '../results/manifest.ts';
-import type { Profile, ResolvedScenario } from '../../scenarios/schema.ts';
+import type { Profile } from '../../scenarios/schema.ts';
 import { join } from 'node:path';
 import { sampleProcess, type ProcessSampler } from '../targets/sampler.ts';
 import { cpuProfileName } from '../targets/cpu-prof.ts';
@@ -16,7 +16,9 @@ import type { RunnerConfig } from './config.ts';
 import { runOneScenario, type ScenarioRunner } from './scenario-exec.ts';
 
 /** Name of the in-process engine benchmark pseudo-scenario. */
-export const MICRO = 'micro';
+import { MICRO } from '../events/schema.ts';
+
+export { MICRO };
 
 /** Runs the in-process engine benchmarks (`src/micro`), or a stub in tests. */
 export type MicroRunner = (opts: { engine: 'memory' | 'rocksdb'; emit(event: EventBody): void; signal: AbortSignal; profile: Profile; tmpDir: string }) => Promise<unknown>;
@@ -38,7 +40,7 @@ export async function runTarget(
   const startedAt = Date.now();
   const emit = (e: EventBody) => writer.emit(e);
   const log = (level: 'info' | 'warn' | 'error', message: string) => emit({ kind: 'log', level, message });
-  const scenarios = manifest.scenarios as unknown as ResolvedScenario[];
+  const scenarios = manifest.scenarios;
   const runStart = {
     kind: 'run-start' as const,
     runId: manifest.runId,

@@ -7,8 +7,7 @@
 import { Etcd3 } from 'etcd3';
 import type { EventBody, ScenarioEndEvent } from '../events/schema.ts';
 import { plannedSize } from '../workload/index.ts';
-import { gradeScenario } from '../grades/index.ts';
-import { headlineP99Ms } from '../state/selectors.ts';
+import { gradeOutcome } from '../grades/scenario-grade.ts';
 import type { ScenarioContext, ScenarioOutcome } from '../workload/types.ts';
 import type { ResolvedScenario } from '../../scenarios/schema.ts';
 import { resolveSlo } from '../../scenarios/loader.ts';
@@ -59,16 +58,7 @@ export async function runOneScenario(scenario: ResolvedScenario, env: ScenarioEn
     return end;
   }
   const slo = outcome.slo ?? resolveSlo(scenario, env.target.kind);
-  const grade = gradeScenario({
-    status: outcome.status,
-    ops: outcome.ops,
-    errors: outcome.errors.total,
-    opsPerSec: outcome.opsPerSec,
-    p99Ms: headlineP99Ms({ ...outcome, v: 1, t: 0, target: env.target.name, kind: 'scenario-end' }) ?? 0,
-    checks: outcome.checks,
-    slo,
-    error: outcome.error,
-  });
+  const grade = gradeOutcome(outcome, slo);
   const end = { kind: 'scenario-end' as const, ...outcome, slo, grade };
   env.emit(end);
   return end;

@@ -10,7 +10,7 @@
  *   sequential runs add the remainders up, parallel runs take the longest.
  */
 import type { ProgressEvent } from '../events/schema.ts';
-import type { RunProgress, RunState, ScenarioProgress, TargetState } from './run-state.ts';
+import type { RunProgress, RunState, ScenarioProgress, TargetState } from './types.ts';
 
 const clamp01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 

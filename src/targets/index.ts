@@ -2,7 +2,7 @@
  * Starts (or connects to) a target by kind. The runner calls `startTarget` once per run and
  * `stop()` on what it returns at the end or on interrupt.
  */
-import type { TargetSpec } from '../orchestrator/types.ts';
+import type { TargetSpec } from '../events/target.ts';
 import { startEtcd } from './etcd.ts';
 import { connectEndpoint } from './endpoint.ts';
 import { startMetaStore } from './metastore.ts';

@@ -276,6 +276,8 @@ describe('rocksdb backend: zeros ahead in the WAL', () => {
       // The disk figure leaves the zeros out.
       assert.ok((await be.stats()).diskBytes < 512 * 1024, `diskBytes ${(await be.stats()).diskBytes}`);
       await cp(dbDir, join(copy.dir, ROCKSDB_SUBDIR), { recursive: true });
+      // The marker too: a directory holding a database but no marker is refused.
+      await cp(join(dir.dir, 'metastore.json'), join(copy.dir, 'metastore.json'));
     } finally {
       await be.close();
       await dir.cleanup();

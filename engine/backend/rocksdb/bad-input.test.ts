@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { RocksDB } from './binding.ts';
@@ -14,6 +14,16 @@ async function snapshotFiles(dir: string): Promise<Map<string, string>> {
   for (const name of await readdir(dir)) {
     if (name.startsWith('LOG')) continue;
     out.set(name, (await readFile(join(dir, name))).toString('base64'));
+  }
+  return out;
+}
+
+/** Every file under `dir` (recursively) and its bytes. */
+async function snapshotTree(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(e.parentPath, e.name);
+    out.set(path, e.isFile() ? (await readFile(path)).toString('base64') : 'dir');
   }
   return out;
 }
@@ -41,6 +51,23 @@ describe('rocksdb backend: bad data directories', () => {
       const be = createRocksdbBackend({ dataDir: d.dir, ...quiet });
       await assert.rejects(be.open(), (err) => oneLine(err, d.dir, 'memory engine'));
       assert.deepEqual((await readdir(d.dir)).sort(), ['metastore.json']);
+    } finally {
+      await d.cleanup();
+    }
+  });
+
+  it('refuses a memory directory whose marker was lost, leaving the memory data as it was', async () => {
+    const d = await tempDir();
+    try {
+      const { openStore } = await import('../../index.ts');
+      const memory = await openStore({ engine: 'memory', dataDir: d.dir, sync: 'always', log: () => {} });
+      for (let i = 0; i < 20; i++) await memory.put({ key: Buffer.from(`k${i}`), value: Buffer.from('v') });
+      await memory.close();
+      await rm(join(d.dir, 'metastore.json'));
+      const before = await snapshotTree(d.dir);
+      const be = createRocksdbBackend({ dataDir: d.dir, ...quiet });
+      await assert.rejects(be.open(), (err) => oneLine(err, d.dir, 'no metastore.json', 'memory engine data'));
+      assert.deepEqual(await snapshotTree(d.dir), before);
     } finally {
       await d.cleanup();
     }
@@ -75,7 +102,6 @@ describe('rocksdb backend: bad data directories', () => {
       await populated(d.dir);
       const dbDir = join(d.dir, ROCKSDB_SUBDIR);
       await writeFile(join(dbDir, 'CURRENT'), '');
-      const { rm } = await import('node:fs/promises');
       await rm(join(dbDir, 'CURRENT'));
       const before = await snapshotFiles(dbDir);
       await assert.rejects(createRocksdbBackend({ dataDir: d.dir, ...quiet }).open(), (err) => oneLine(err, dbDir, 'no CURRENT'));

@@ -48,6 +48,7 @@ import { rangeCurrent, rangeHistorical, readHistory, resolveCurrent } from './re
 import { KeyFilter } from './key-filter.ts';
 import { RangeCache } from './range-cache.ts';
 import { RowCache } from './row-cache.ts';
+import { checkWalFiles } from './wal-check.ts';
 import { WalSyncer } from './wal-sync.ts';
 
 /** Options of the RocksDB engine beyond the common ones. */
@@ -134,6 +135,12 @@ class RocksdbBackend implements Backend {
     this.release = await claimDataDir(this.opts.dataDir, 'rocksdb');
     try {
       await this.checkDir();
+      // Before RocksDB opens: its point-in-time recovery would drop damaged records for good.
+      for (const wal of await checkWalFiles(this.dbDir)) {
+        if (wal.torn) {
+          this.log('warn', `torn tail in WAL ${wal.file} at byte offset ${wal.torn.offset} (${wal.torn.reason}); RocksDB drops that unfinished write`);
+        }
+      }
       const db = new RocksDB(this.dbDir, {
         createIfMissing: true,
         writeBufferSize: this.opts.writeBufferBytes ?? DEFAULT_WRITE_BUFFER_BYTES,

@@ -3,7 +3,7 @@
  * summary's types, the shared figure formatting and the client-bound rule. The run model is
  * being reshaped; when a module moves, this file is the one import list to follow it.
  */
-export type { RunSummary, ScenarioCell, ScenarioSummary, TargetSummary } from '../summary.ts';
-export { fmtCount, fmtFactor, fmtMs, fmtOps, fmtPercent } from '../../grades/format.ts';
-export { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../../grades/ceiling.ts';
+export type { RunSummary, ScenarioCell, ScenarioRow, TargetSummary } from '../../views/summary.ts';
+export { fmtCount, fmtFactor, fmtMs, fmtOps, fmtPercent } from '../../format/figures.ts';
+export { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../../views/ceiling.ts';
 export type { LatencySummary, ScenarioEndEvent } from '../../events/schema.ts';

@@ -1,7 +1,18 @@
 /**
  * Ratios to etcd: when etcd ran in the same run, every scenario of the other targets shows its
  * throughput and p99 relative to etcd's on the same scenario (same machine, same client path).
+ * The baseline is found by kind, once, for every view (dashboard, plain table, report.md).
  */
+import type { RunState } from '../state/types.ts';
+
+/** Kind of the target ratios are taken against. */
+export const BASELINE_KIND = 'etcd';
+
+/** The baseline target: the first target of kind etcd that passed a scenario; undefined when none did. */
+export function baselineTarget(state: RunState): string | undefined {
+  return state.targetOrder.find((n) => state.targets[n].targetKind === BASELINE_KIND && state.targets[n].scenarios.some((s) => s.state === 'passed'));
+}
+
 
 /** A scenario's headline figures on one target (what a ratio is taken from). */
 export interface RatioInput {

@@ -5,9 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { UsageError } from '../cli/errors.ts';
-import { ev, runningRun, T0, targetRun } from '../state/fixtures.ts';
-import { appendEvents, writeFixtureRun } from './fixture-run.ts';
-import { followRun, isAlive, openRunDir } from './run-source.ts';
+import { appendEvents, writeFixtureRun } from '../dashboard/fixture-run.ts';
+import { isAlive, openRunDir } from '../results/locate-run.ts';
+import { ev, runningRun, T0, targetRun } from './fixtures.ts';
+import { followRun } from './follow-run.ts';
 
 function tmp(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'metabench-dash-'));

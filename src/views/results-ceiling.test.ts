@@ -2,9 +2,9 @@
 // its cells ungraded, and the client-bound mark on the other targets' cells.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { finishedRun, targetRun } from './fixtures.ts';
-import { initialRunState, reduceRunEvents } from './run-state.ts';
-import { ceilingTarget, isCeilingTarget, resultsTable } from './selectors.ts';
+import { finishedRun, targetRun } from '../state/fixtures.ts';
+import { initialRunState, reduceRunEvents } from '../state/run-state.ts';
+import { ceilingTarget, isCeilingTarget, resultRows } from './results.ts';
 
 // Fixture figures: memory 250, rocksdb 125, etcd 500 ops/s (etcd fastest); noop 250 × scale.
 const withNoop = (scale: number) => reduceRunEvents(initialRunState(), [...finishedRun(), ...targetRun('noop', 36, { scale, end: 'completed' })]);
@@ -20,7 +20,9 @@ describe('state: the noop target', () => {
   it('is known as the ceiling from the manifest before it starts, whatever its name', () => {
     const s = initialRunState({ targets: [{ name: 'memory', kind: 'memory' }, { name: 'harness', kind: 'noop' }], scenarios: ['s1'] });
     assert.equal(s.targets.harness.targetKind, 'noop');
-    assert.equal(ceilingTarget(s), 'harness');
+    assert.equal(isCeilingTarget(s, 'harness'), true);
+    // The ceiling figures come from it only once it has finished a scenario.
+    assert.equal(ceilingTarget(s), undefined);
     // An unknown kind (a newer run.json) is left unset rather than trusted.
     assert.equal(initialRunState({ targets: [{ name: 'x', kind: 'quantum' }] }).targets.x.targetKind, undefined);
   });
@@ -32,25 +34,27 @@ describe('state: the noop target', () => {
   ];
   for (const c of cases) {
     it(`noop at ${c.scale}× memory: ceiling ${c.ratio}× the fastest (etcd), client-bound ${c.clientBound}`, () => {
-      const rows = resultsTable(withNoop(c.scale));
+      const rows = resultRows(withNoop(c.scale));
       for (const r of rows) {
-        assert.ok(r.ceiling, r.scenario);
-        assert.ok(Math.abs(r.ceiling.ratio - c.ratio) < 1e-9, `${r.scenario}: ${r.ceiling.ratio}`);
+        assert.ok(r.ceiling, r.name);
+        assert.ok(Math.abs(r.ceiling.ratio - c.ratio) < 1e-9, `${r.name}: ${r.ceiling.ratio}`);
         assert.equal(r.ceiling.clientBound, c.clientBound);
-        for (const t of ['memory', 'rocksdb', 'etcd']) assert.deepEqual(r.cells[t].ceiling, r.ceiling, `${r.scenario}/${t}`);
-        assert.equal(r.cells.noop.ceiling, undefined);
-        assert.equal(r.cells.noop.grade, undefined, 'noop is not graded');
-        assert.equal(r.cells.noop.ratioToBaseline, undefined, 'noop has no ratio to etcd');
-        assert.equal(r.cells.memory.grade, 'A');
+        assert.equal(r.ceiling.fastest, 'etcd');
+        const mark = { opsPerSec: r.ceiling.opsPerSec, ratio: r.ceiling.ratio, clientBound: r.ceiling.clientBound };
+        for (const t of ['memory', 'rocksdb', 'etcd']) assert.deepEqual(r.results[t].ceiling, mark, `${r.name}/${t}`);
+        assert.equal(r.results.noop.ceiling, undefined);
+        assert.equal(r.results.noop.grade, undefined, 'noop is not graded');
+        assert.equal(r.results.noop.vsEtcd, undefined, 'noop has no ratio to etcd');
+        assert.equal(r.results.memory.grade?.grade, 'A');
       }
     });
   }
 
   it('gives no mark while noop has not finished the scenario', () => {
     const s = reduceRunEvents(initialRunState(), [...finishedRun(), ...targetRun('noop', 36, { scale: 5, stopAfter: 6 })]);
-    const rows = resultsTable(s);
+    const rows = resultRows(s);
     assert.ok(rows[0].ceiling);
     assert.equal(rows[1].ceiling, undefined);
-    assert.equal(rows[1].cells.memory.ceiling, undefined);
+    assert.equal(rows[1].results.memory.ceiling, undefined);
   });
 });

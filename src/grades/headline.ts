@@ -1,8 +1,9 @@
 /**
- * A scenario's headline figures: the one p50/p99 pair the results table shows. Same rule as the
- * dashboard (`headlineP99Ms` in `src/state/selectors.ts`) and as the SLO `maxP99Ms` is judged
- * (scenarios/schema.ts): the `all` entry when the runner reports one, else the operation type
- * with the worst p99 — a slow operation type is never hidden behind a fast one.
+ * A scenario's headline figures: the one p50/p99 pair that the SLO `maxP99Ms` is judged by
+ * (`rubric.ts`) and that every view shows (dashboard, plain table, `--json`, report.md,
+ * summary.json): the `all` entry when the runner reports one, else the operation type with the
+ * worst p99 — a slow operation type is never hidden behind a fast one. Ties go to the first
+ * name in sorted order, so the pick is the same in every view.
  */
 import type { LatencySummary, ScenarioEndEvent } from '../events/schema.ts';
 
@@ -25,4 +26,9 @@ export function headlineLatency(latency: ScenarioEndEvent['latency']): HeadlineL
     if (l.count > 0 && (best === undefined || l.p99Ms > best.p99Ms)) best = { op, p50Ms: l.p50Ms, p99Ms: l.p99Ms };
   }
   return best;
+}
+
+/** The headline p99 in ms of a scenario's latency map; undefined when it recorded none. */
+export function headlineP99Ms(latency: ScenarioEndEvent['latency']): number | undefined {
+  return headlineLatency(latency)?.p99Ms;
 }

@@ -1,13 +1,18 @@
 /**
- * The dashboard's store: the run state (folded by the shared reducer), the feed of finished
- * scenarios for `<Static>`, and the latest problem reading the files. Events arrive in batches
- * (one per tailer poll) and listeners are told once per batch, so a burst of lines costs one
- * render, not one per line. Shaped for React's `useSyncExternalStore`.
+ * A run's one store: the run state (folded by the one reducer), the feed of finished scenarios
+ * (the dashboard's `<Static>`), and the latest problem reading the files. The orchestrator
+ * fills it from the run's files and hands it to the dashboard, the plain and JSON outputs, the
+ * report writer and `--fail-under`; `monitor` fills its own the same way (`follow-run.ts`).
+ *
+ * Events arrive in batches (one per poll of the files) and listeners are told once per batch, so
+ * a burst of lines costs one render, not one per line. Nothing keeps the events themselves:
+ * `onEvents` listeners see each batch once, as it is folded. Shaped for React's
+ * `useSyncExternalStore`.
  */
 import type { RunnerEvent } from '../events/schema.ts';
-import { headlineP99Ms } from '../state/selectors.ts';
-import { initialRunState, reduceRunState } from '../state/run-state.ts';
-import type { RunState, ScenarioRun } from '../state/run-state.ts';
+import { headlineP99Ms } from '../grades/headline.ts';
+import { initialRunState, reduceRunState } from './run-state.ts';
+import type { RunState, ScenarioRun } from './types.ts';
 
 /** One finished scenario in the order it finished; the feed only grows (what `<Static>` needs). */
 export interface FeedEntry {
@@ -22,7 +27,7 @@ export interface FeedEntry {
 }
 
 /** What the views render from. */
-export interface DashboardModel {
+export interface RunModel {
   readonly run: RunState;
   readonly feed: readonly FeedEntry[];
   /** The latest problem reading the run (an invalid line, an unreadable file), one line. */
@@ -38,8 +43,9 @@ export interface DashboardModel {
 
 /** Holds the model; `dispatch` folds events, `subscribe`/`getSnapshot` serve React. */
 export class RunStore {
-  #model: DashboardModel;
+  #model: RunModel;
   readonly #listeners = new Set<() => void>();
+  readonly #eventListeners = new Set<(events: readonly RunnerEvent[]) => void>();
 
   constructor(initial: RunState = initialRunState()) {
     this.#model = { run: initial, feed: [] };
@@ -58,10 +64,22 @@ export class RunStore {
       run = reduceRunState(run, e);
       if (e.kind === 'scenario-end' && !seen.has(`${e.target}/${e.scenario}`)) {
         seen.add(`${e.target}/${e.scenario}`);
-        feed = [...feed, { key: `${e.target}/${e.scenario}`, target: e.target, scenario: e.scenario, state: e.status, opsPerSec: e.opsPerSec, p99Ms: headlineP99Ms(e), grade: e.grade?.grade }];
+        feed = [...feed, { key: `${e.target}/${e.scenario}`, target: e.target, scenario: e.scenario, state: e.status, opsPerSec: e.opsPerSec, p99Ms: headlineP99Ms(e.latency), grade: e.grade?.grade }];
       }
     }
     this.#set({ ...this.#model, run, feed, nowMs: nowMs ?? this.#model.nowMs });
+    for (const l of this.#eventListeners) l(events);
+  }
+
+  /**
+   * Calls `listener` with every batch of events folded from now on (after the state holds them);
+   * returns the unsubscribe. Events folded before are in the state only.
+   */
+  onEvents(listener: (events: readonly RunnerEvent[]) => void): () => void {
+    this.#eventListeners.add(listener);
+    return () => {
+      this.#eventListeners.delete(listener);
+    };
   }
 
   /** Moves the clock (elapsed time, ETA countdowns) without new events. */
@@ -80,7 +98,7 @@ export class RunStore {
   }
 
   /** Current model (a stable object between changes). */
-  getSnapshot = (): DashboardModel => this.#model;
+  getSnapshot = (): RunModel => this.#model;
 
   /** Calls `listener` after every change; returns the unsubscribe function. */
   subscribe = (listener: () => void): (() => void) => {
@@ -90,7 +108,7 @@ export class RunStore {
     };
   };
 
-  #set(m: DashboardModel): void {
+  #set(m: RunModel): void {
     this.#model = m;
     for (const l of this.#listeners) l();
   }

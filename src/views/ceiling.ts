@@ -1,5 +1,5 @@
 /**
- * The load generator's ceiling and the client-bound mark (issue 8). A `noop` target is a near
+ * The load generator's ceiling and the client-bound mark (issue 8), one rule for every view. A `noop` target is a near
  * no-op etcd v3 server: what the runner reaches against it on a scenario is the most the client
  * side can drive on that scenario, whatever the server. When that ceiling is less than
  * `CLIENT_BOUND_RATIO` times the scenario's fastest real target, the real targets' figures on
@@ -9,7 +9,7 @@
  * client-bound (the rule is "ceiling ≥ 3× the fastest"). With noop 2,900 → 2.9× → client-bound,
  * and both memory's and etcd's cells carry the mark.
  */
-import { fmtFactor } from './format.ts';
+import { fmtFactor } from '../format/figures.ts';
 
 /** Target kind (and default name) of the no-op ceiling server. */
 export const NOOP_KIND = 'noop';
@@ -54,6 +54,41 @@ export function fmtCeilingRatio(ratio: number): string {
   if (!Number.isFinite(ratio) || ratio >= 100) return fmtFactor(ratio);
   // The epsilon keeps binary noise (0.29 × 100 = 28.999…) from dropping a hundredth.
   return `${(Math.floor(ratio * 100 + 1e-9) / 100).toFixed(2)}×`;
+}
+
+/** A scenario's ceiling with the targets it was taken from. */
+export interface ScenarioCeiling extends CeilingMark {
+  /** The noop target. */
+  target: string;
+  /** The fastest non-noop target on this scenario and its throughput, ops/s. */
+  fastest: string;
+  fastestOpsPerSec: number;
+}
+
+/**
+ * The rule, once for every view: the noop target's throughput on a scenario ÷ the fastest other
+ * target's, counting only scenarios that passed or failed (an aborted one is partial). `figures`
+ * maps each target to its status and throughput on the scenario. Undefined when no ratio can
+ * be taken.
+ */
+export function scenarioCeiling(
+  figures: Readonly<Record<string, { readonly status: string; readonly opsPerSec?: number } | undefined>>,
+  noopTarget: string | undefined,
+  others: readonly string[],
+): ScenarioCeiling | undefined {
+  if (noopTarget === undefined) return undefined;
+  const finished = (t: string): number | undefined => {
+    const c = figures[t];
+    return c !== undefined && (c.status === 'passed' || c.status === 'failed') ? c.opsPerSec : undefined;
+  };
+  let fastest: { target: string; opsPerSec: number } | undefined;
+  for (const t of others) {
+    const ops = finished(t);
+    if (ops !== undefined && (fastest === undefined || ops > fastest.opsPerSec)) fastest = { target: t, opsPerSec: ops };
+  }
+  const mark = ceilingMark(finished(noopTarget), fastest?.opsPerSec);
+  if (mark === undefined || fastest === undefined) return undefined;
+  return { ...mark, target: noopTarget, fastest: fastest.target, fastestOpsPerSec: fastest.opsPerSec };
 }
 
 /** Short cell text: `client-bound (ceiling 1.20×)`; empty when the mark is absent or not client-bound. */

@@ -1,0 +1,185 @@
+/**
+ * The shapes of a run's folded state (`RunState` and its parts), declared apart from the reducer
+ * (`run-state.ts`) and the progress arithmetic (`progress.ts`) so both read them without
+ * importing each other.
+ */
+import type { LogEvent, MicroResultEvent, ScenarioEndEvent, ServerSample, TargetKind } from '../events/schema.ts';
+
+/** Most throughput points kept per target (one per second: ten minutes). */
+export const MAX_THROUGHPUT_POINTS = 600;
+/** Most log lines kept per target. */
+export const MAX_LOG_LINES = 50;
+
+/** Where a target is in its life. `waiting`: no event yet; `starting`: server up, no scenario yet. */
+export type TargetStatus =
+  | { readonly state: 'waiting' }
+  | { readonly state: 'starting'; readonly sinceT: number }
+  | { readonly state: 'running'; readonly sinceT: number }
+  | { readonly state: 'completed'; readonly durationMs: number }
+  | { readonly state: 'interrupted'; readonly durationMs: number; readonly error?: string }
+  | { readonly state: 'crashed'; readonly durationMs: number; readonly error?: string }
+  | { readonly state: 'unavailable'; readonly reason: string; readonly hint?: string };
+
+/** Every value of `TargetStatus['state']`, in lifecycle order. */
+export const TARGET_STATES = ['waiting', 'starting', 'running', 'completed', 'interrupted', 'crashed', 'unavailable'] as const;
+
+/** Live figures of the running scenario, from its latest progress event. */
+export interface ScenarioProgress {
+  /** Time since the scenario started, ms. */
+  readonly elapsedMs: number;
+  /** Operations completed so far (warm-up excluded). */
+  readonly done: number;
+  /** Planned operations, when the scenario is bounded by a count. */
+  readonly totalOps?: number;
+  /** Planned duration in ms, when the scenario is bounded by time. */
+  readonly durationMs?: number;
+  /** Share done, 0..1: done/totalOps, else elapsed/duration, else 0. */
+  readonly fraction: number;
+  /** Estimated time left in ms; absent until it can be estimated. */
+  readonly etaMs?: number;
+  /** Throughput of the last 1 s window, operations per second. */
+  readonly opsPerSec: number;
+  /** Latency of the last window, ms. */
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  /** Errors so far (all kinds). */
+  readonly errors: number;
+  /** Timestamp of the progress event. */
+  readonly t: number;
+}
+
+/** One scenario of a target, in planned order. */
+export type ScenarioRun =
+  | { readonly state: 'queued'; readonly name: string }
+  | {
+      readonly state: 'running';
+      readonly name: string;
+      readonly startT: number;
+      /** Resolved parameters (clients, ops, duration, mix, …). */
+      readonly params: Readonly<Record<string, unknown>>;
+      readonly totalOps?: number;
+      readonly durationMs?: number;
+      /** Absent until the first progress event. */
+      readonly progress?: ScenarioProgress;
+    }
+  | {
+      readonly state: 'passed' | 'failed';
+      readonly name: string;
+      readonly startT?: number;
+      readonly params?: Readonly<Record<string, unknown>>;
+      /** The final result: totals, latency per op type, checks, mix, grade. */
+      readonly end: ScenarioEndEvent;
+    }
+  | {
+      readonly state: 'aborted';
+      readonly name: string;
+      readonly startT?: number;
+      readonly params?: Readonly<Record<string, unknown>>;
+      /** Absent when the run ended (interrupt, crash) before the scenario could report. */
+      readonly end?: ScenarioEndEvent;
+      readonly reason?: string;
+    };
+
+/** Every value of `ScenarioRun['state']`. */
+export const SCENARIO_STATES = ['queued', 'running', 'passed', 'failed', 'aborted'] as const;
+
+/** One point of a target's throughput time series. */
+export interface ThroughputPoint {
+  /** Event timestamp, ms since the epoch. */
+  readonly t: number;
+  readonly opsPerSec: number;
+  readonly scenario: string;
+}
+
+/** One log line of a target. */
+export interface LogLine {
+  readonly t: number;
+  readonly level: LogEvent['level'];
+  readonly message: string;
+}
+
+/** Everything known about one target. */
+export interface TargetState {
+  readonly name: string;
+  readonly targetKind?: TargetKind;
+  readonly status: TargetStatus;
+  /** Where the target listens and its server process (absent for `endpoint` and before start). */
+  readonly server?: { readonly address: string; readonly pid?: number; readonly version?: string };
+  /** Newest CPU/RSS sample of the server process. */
+  readonly sample?: ServerSample;
+  readonly scenarios: readonly ScenarioRun[];
+  /** Latest window figures, kept between scenarios until the next progress event. */
+  readonly live?: ScenarioProgress & { readonly scenario: string };
+  /** Throughput per second, oldest first, at most `MAX_THROUGHPUT_POINTS`. */
+  readonly throughput: readonly ThroughputPoint[];
+  readonly micro: readonly MicroResultEvent[];
+  /** Newest last, at most `MAX_LOG_LINES`. */
+  readonly logs: readonly LogLine[];
+  /** First and latest event timestamps of this target. */
+  readonly firstT?: number;
+  readonly lastT?: number;
+  /** Overall progress of this target, 0..1 (finished scenarios + share of the running one). */
+  readonly progress: number;
+  /** Estimated time left for this target in ms; absent when unknown. */
+  readonly etaMs?: number;
+}
+
+/** Run-level derived figures. */
+export interface RunProgress {
+  /** Progress per target, 0..1, in `targetOrder`. */
+  readonly perTarget: readonly { readonly target: string; readonly fraction: number }[];
+  /** Mean progress over targets that can run (unavailable ones excluded), 0..1. */
+  readonly total: number;
+  /** Estimated time left for the whole run in ms; absent when unknown. */
+  readonly etaMs?: number;
+}
+
+/** The whole run. */
+export interface RunState {
+  readonly runId?: string;
+  readonly profile?: string;
+  readonly seed?: number;
+  /** Targets in display order (manifest order, then order of first event). */
+  readonly targetOrder: readonly string[];
+  readonly targets: Readonly<Record<string, TargetState>>;
+  /** Scenarios planned for every target (from the manifest), used for targets not yet started. */
+  readonly plannedScenarios: readonly string[];
+  /** True when targets run at the same time (from the manifest, or seen two running at once). */
+  readonly parallel: boolean;
+  /** Earliest and latest event timestamps, ms since the epoch. */
+  readonly startT?: number;
+  readonly lastT?: number;
+  /** True once every target has reached a final status. */
+  readonly finished: boolean;
+  readonly progress: RunProgress;
+}
+
+/**
+ * What the reducer knows before any event: the targets (names, with their kinds when known) and
+ * scenarios planned, profile, seed and mode. `planOf` takes it from a run's manifest (`run.json`);
+ * tests and replays may give names only. Every field optional.
+ */
+export interface RunPlan {
+  readonly runId?: string;
+  readonly profile?: string;
+  readonly seed?: number;
+  /** Names, or objects with the name and (as `run.json` writes it) the target's kind. */
+  readonly targets?: readonly (string | { readonly name: string; readonly kind?: string })[];
+  readonly scenarios?: readonly (string | { readonly name: string })[];
+  readonly parallel?: boolean;
+  /** As written in `run.json`; `parallel` wins when both are given. */
+  readonly mode?: 'sequential' | 'parallel';
+}
+
+const FINAL_TARGET_STATES: ReadonlySet<TargetStatus['state']> = new Set(['completed', 'interrupted', 'crashed', 'unavailable']);
+
+/** True when a target will emit nothing more. */
+export function isTargetFinal(status: TargetStatus): boolean {
+  return FINAL_TARGET_STATES.has(status.state);
+}
+
+/** True when the scenario has finished (passed, failed or aborted). */
+export function isScenarioFinal(s: ScenarioRun): s is Extract<ScenarioRun, { state: 'passed' | 'failed' | 'aborted' }> {
+  return s.state === 'passed' || s.state === 'failed' || s.state === 'aborted';
+}
+
