@@ -11,7 +11,8 @@
  *   a tail-latency outlier           → p99 and p99.9 in the charts section's percentile table
  *   server CPU per op                → the same table's server CPU column
  *
- * Worked example: memory 2,400 ops/s and etcd 2,000 on large-scale-load gives
+ * Ratios derived from two such figures stand in parentheses after them. Worked example: memory
+ * 2,400 ops/s and etcd 2,000 on large-scale-load give
  * "large-scale-load: memory fastest, 2,400 ops/s vs etcd 2,000 (1.2×)".
  */
 import type { ChartRun, LatencyCurve } from './charts/chart-data.ts';
@@ -123,8 +124,8 @@ function cleanFinding(s: RunSummary, charts: ChartRun): Finding[] {
   const drawn = new Set(charts.targets.map((t) => t.name));
   const cells = s.scenarios.flatMap((sc) => Object.entries(sc.results).filter(([t, c]) => drawn.has(t) && c.errors !== undefined));
   if (cells.length === 0) return [];
-  const checks = cells.reduce((n, [, c]) => n + (c.checks?.total ?? 0), 0);
-  return [{ kind: 'clean', text: `0 errors and ${checks === 0 ? 'no checks failed' : `every check passed (${checks} in all)`} across ${cells.length} scenario results.` }];
+  const checked = cells.some(([, c]) => (c.checks?.total ?? 0) > 0);
+  return [{ kind: 'clean', text: `0 errors${checked ? ' and every check passed' : ''}, on every target and scenario.` }];
 }
 
 /** The curve with the largest p99.9 ÷ p99, when it is at least `TAIL_RATIO`. */
@@ -140,7 +141,7 @@ function tailFinding(charts: ChartRun): Finding[] {
   }
   if (worst === undefined) return [];
   const { curve: c } = worst;
-  return [{ kind: 'tail', text: `Tail latency: ${c.target} on ${worst.scenario} (${c.op}) has p99.9 ${fmtMs(worst.p999)}, ${fmtFactor(worst.p999 / worst.p99)} its p99 of ${fmtMs(worst.p99)}.` }];
+  return [{ kind: 'tail', text: `Tail latency: ${c.target} on ${worst.scenario} (${c.op}) has p99.9 ${fmtMs(worst.p999)} against a p99 of ${fmtMs(worst.p99)} (${fmtFactor(worst.p999 / worst.p99)}).` }];
 }
 
 /** The scenario where the targets' server CPU per operation differs most (largest max ÷ min). */

@@ -189,7 +189,7 @@ function baselineOf(summary: RunSummary, drawn: readonly string[]): ChartRun['ba
 
 /** A scenario name as a file name: lower case letters, digits, `-`, `_` and `.` only. */
 export function slugOf(name: string): string {
-  const s = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  const s = name.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/\.{2,}/g, '.').replace(/^[-.]+|-+$/g, '');
   return s === '' ? 'scenario' : s;
 }
 

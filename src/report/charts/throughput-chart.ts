@@ -38,7 +38,8 @@ function seriesOf(l: ThroughputLine, hex: string): LineSeriesOption[] {
   };
   if (!l.points.some((p) => p.spread !== undefined)) return [line];
   // A band is two stacked lines: an invisible one at the minimum, and the max − min above it
-  // filled; both carry the target's name, so the legend toggles the band with its line.
+  // filled; both carry the target's name, so the legend toggles the band with its line (which
+  // comes first: the legend's icon is the first series of a name).
   const stack = `spread:${l.target}`;
   const lo = l.points.map((p) => [p.s, p.spread?.min ?? p.opsPerSec]);
   const height = l.points.map((p) => [p.s, p.spread ? p.spread.max - p.spread.min : 0]);
@@ -55,5 +56,5 @@ function seriesOf(l: ThroughputLine, hex: string): LineSeriesOption[] {
     silent: true,
     z: 2,
   });
-  return [band(lo, false), band(height, true), line];
+  return [line, band(lo, false), band(height, true)];
 }
