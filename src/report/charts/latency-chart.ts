@@ -20,8 +20,9 @@ export function latencyOption(sc: ScenarioCharts, targets: readonly ChartTarget[
   return {
     ...baseOption(`${sc.name} — latency percentiles`, ops.length > 0 ? `operation type: ${ops.join(', ')}` : 'no latency recorded'),
     xAxis: { type: 'category', data: PERCENTILES.map((p) => p.label), boundaryGap: false, nameGap: 30, ...axisStyle(LATENCY_AXES.x) },
-    // The log axis starts at the power of ten under the smallest value, so no curve sits on the frame.
-    yAxis: { type: 'log', logBase: 10, nameGap: 54, ...(values.length > 0 ? { min: 10 ** Math.floor(Math.log10(Math.min(...values))) } : {}), ...axisStyle(LATENCY_AXES.y) },
+    // The log axis starts at the power of ten below the smallest value (strictly: a p50 of
+    // exactly 10 ms starts it at 1 ms), so no curve runs along the frame.
+    yAxis: { type: 'log', logBase: 10, nameGap: 54, ...(values.length > 0 ? { min: 10 ** Math.floor(Math.log10(Math.min(...values)) - 1e-9) } : {}), ...axisStyle(LATENCY_AXES.y) },
     series: curves.flatMap((c) => seriesOf(c, colour.get(c.target)!, ops.length > 1)),
   };
 }

@@ -81,7 +81,7 @@ function gradesHtml(s: RunSummary): string[] {
   const targets = s.targets.filter((t) => s.scenarios.some((sc) => sc.results[t.name] !== undefined));
   if (targets.length === 0 || s.scenarios.length === 0) return [];
   const head = `<tr><th>scenario</th>${targets.map((t) => `<th>${esc(t.ceiling ? `${t.name} (ceiling)` : t.name)}</th>`).join('')}</tr>`;
-  const rows = s.scenarios.map((sc) => `<tr><th scope="row">${esc(sc.name)}</th>${targets.map((t) => `<td>${cellHtml(sc.results[t.name])}</td>`).join('')}</tr>`);
+  const rows = s.scenarios.map((sc) => `<tr><th scope="row">${esc(sc.name)}</th>${targets.map((t) => `<td>${cellHtml(sc.results[t.name], t.ceiling === true)}</td>`).join('')}</tr>`);
   return [
     '<section id="grades"><h2>Grades and results</h2>',
     '<p class="note">Grade · ops/s · p50 / p99 ms · errors · checks; client-bound cells are marked.</p>',
@@ -91,9 +91,9 @@ function gradesHtml(s: RunSummary): string[] {
   ];
 }
 
-function cellHtml(c: ScenarioCell | undefined): string {
+function cellHtml(c: ScenarioCell | undefined, ceiling: boolean): string {
   if (c === undefined) return '—';
-  const parts: string[] = [gradeHtml(c.grade?.grade)];
+  const parts: string[] = [ceiling ? 'not graded (ceiling)' : gradeHtml(c.grade?.grade)];
   if (c.opsPerSec !== undefined) parts.push(`${esc(fmtOps(c.opsPerSec))} ops/s`);
   else parts.push(esc(c.status === 'queued' ? 'not run' : c.status));
   if (c.p99Ms !== undefined) parts.push(`${esc(fmtMs(c.p50Ms ?? 0, false))} / ${esc(fmtMs(c.p99Ms, false))} ms`);
