@@ -1,3 +1,4 @@
+/* global module */
 /**
  * `npm run check:cycles` (part of `npm test`): fails on any import cycle in src/, engine/ or
  * scenarios/, type-only imports included (a cycle of types is still a knot a reader must untie).
