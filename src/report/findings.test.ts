@@ -30,7 +30,7 @@ describe('key findings', () => {
         'Client-bound: large-scale-load (ceiling 1.50×); the no-op ceiling is under 3× the fastest target, so these figures may measure the load generator more than the servers.',
         '0 errors and every check passed, on every target and scenario.',
         'Tail latency: etcd on txn-throughput (put) has p99.9 100 ms against a p99 of 20 ms (5.0×).',
-        'Server CPU per operation differs most on large-scale-load: etcd 380 µs vs memory 110 µs (3.5×).',
+        'Server CPU per operation differs most on large-scale-load: etcd 380 µs/op vs memory 110 µs/op (3.5×).',
       ],
     );
   });

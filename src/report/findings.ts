@@ -9,14 +9,14 @@
  *   failed checks, errors, aborts    → "Grades and correctness", "Grade reasons"
  *   targets that did not run         → "Overall"
  *   a tail-latency outlier           → p99 and p99.9 in the charts section's percentile table
- *   server CPU per op                → the same table's server CPU column
+ *   server CPU per op                → "Throughput and latency" and the percentile table
  *
  * Ratios derived from two such figures stand in parentheses after them. Worked example: memory
  * 2,400 ops/s and etcd 2,000 on large-scale-load give
  * "large-scale-load: memory fastest, 2,400 ops/s vs etcd 2,000 (1.2×)".
  */
 import type { ChartRun, LatencyCurve } from './charts/chart-data.ts';
-import { CLIENT_BOUND_RATIO, fmtCeilingRatio, fmtCount, fmtFactor, fmtMs, fmtOps, fmtPercent, type RunSummary, type ScenarioCell } from './charts/run-inputs.ts';
+import { CLIENT_BOUND_RATIO, fmtCeilingRatio, fmtCount, fmtCpuPerOp, fmtFactor, fmtMs, fmtOps, fmtPercent, type RunSummary, type ScenarioCell } from './charts/run-inputs.ts';
 
 /** At most this many lines of findings. */
 export const MAX_FINDINGS = 8;
@@ -156,10 +156,5 @@ function cpuFinding(charts: ChartRun): Finding[] {
     if (best === undefined || hi[1] / lo[1] > best.hi[1] / best.lo[1]) best = { scenario: sc.name, hi, lo };
   }
   if (best === undefined) return [];
-  return [{ kind: 'cpu', text: `Server CPU per operation differs most on ${best.scenario}: ${best.hi[0]} ${fmtUs(best.hi[1])} vs ${best.lo[0]} ${fmtUs(best.lo[1])} (${fmtFactor(best.hi[1] / best.lo[1])}).` }];
-}
-
-/** Microseconds as the charts section's table prints them: `137 µs`, `1,250 µs`, `0.8 µs`. */
-export function fmtUs(us: number): string {
-  return `${us < 10 ? us.toFixed(1) : fmtOps(us)} µs`;
+  return [{ kind: 'cpu', text: `Server CPU per operation differs most on ${best.scenario}: ${best.hi[0]} ${fmtCpuPerOp(best.hi[1])} vs ${best.lo[0]} ${fmtCpuPerOp(best.lo[1])} (${fmtFactor(best.hi[1] / best.lo[1])}).` }];
 }

@@ -5,11 +5,10 @@
  * CPU per op per target, and the ratio bars — so every figure a finding states is in a table.
  */
 import type { Finding } from '../findings.ts';
-import { fmtUs } from '../findings.ts';
 import type { ChartRun, ScenarioCharts } from './chart-data.ts';
 import { PERCENTILES } from './chart-data.ts';
 import type { ChartSpec } from './chart-list.ts';
-import { fmtFactor, fmtMs, fmtOps } from './run-inputs.ts';
+import { fmtCpuPerOp, fmtFactor, fmtMs, fmtOps } from './run-inputs.ts';
 
 /** The file report.html is written to, beside report.md. */
 export const HTML_REPORT_FILE = 'report.html';
@@ -53,7 +52,7 @@ function percentileTable(sc: ScenarioCharts): string[] {
   const rule = `|---|---|---:|${PERCENTILES.map(() => '---:').join('|')}|${cpu ? '---:|' : ''}`;
   const rows = sc.latency.map((c) => {
     const us = sc.serverCpuUsPerOp[c.target];
-    return `| ${cell(c.target)} | ${cell(c.op)} | ${fmtOps(c.count)} | ${c.points.map((p) => fmtMs(p.ms, false)).join(' | ')} |${cpu ? ` ${us !== undefined ? fmtUs(us) : '—'} |` : ''}`;
+    return `| ${cell(c.target)} | ${cell(c.op)} | ${fmtOps(c.count)} | ${c.points.map((p) => fmtMs(p.ms, false)).join(' | ')} |${cpu ? ` ${us !== undefined ? fmtCpuPerOp(us) : '—'} |` : ''}`;
   });
   return [`Latency percentiles (ms):`, '', head, rule, ...rows];
 }
