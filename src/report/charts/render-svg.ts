@@ -12,7 +12,7 @@ import { CHART_SIZE } from './chart-style.ts';
 
 echarts.use([LineChart, BarChart, GridComponent, LegendComponent, MarkLineComponent, TitleComponent, TooltipComponent, SVGRenderer]);
 
-/** Renders `option` to a standalone SVG document (with its XML declaration-free `<svg>` root). */
+/** Renders `option` as one standalone `<svg>` document (no XML declaration), `size` in pixels. */
 export function renderSvg(option: EChartsOption, size: { width: number; height: number } = CHART_SIZE): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height });
   try {
