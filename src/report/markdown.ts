@@ -40,6 +40,7 @@ function manifestSection(s: RunSummary): string[] {
     ['Started', m.startedAt],
     ['Profile', m.profile],
     ['Seed', m.seed !== undefined ? String(m.seed) : undefined],
+    ['Client', m.client],
     ['Mode', m.mode === 'parallel' ? 'parallel (targets ran at the same time)' : 'sequential (one target at a time)'],
     ['Host', host],
     ['Node.js', m.nodeVersion],

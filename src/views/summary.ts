@@ -56,6 +56,8 @@ export interface RunSummary {
     gitCommit?: string;
     profile?: string;
     seed?: number;
+    /** The load generator's client (`native`, `etcd3`). */
+    client?: string;
     mode: 'sequential' | 'parallel';
   };
   /** Name of the etcd target ratios are taken against, when etcd ran. */
@@ -122,6 +124,7 @@ export function buildSummary(run: RunFacts, opts: SummaryOptions = {}): RunSumma
       gitCommit: manifest?.gitCommit,
       profile: manifest?.profile ?? state.profile,
       seed: manifest?.seed ?? state.seed,
+      ...((manifest?.client ?? state.client) ? { client: manifest?.client ?? state.client } : {}),
       mode,
     },
     baseline: baselineTarget(state),
