@@ -2,7 +2,9 @@
  * Each target's throughput relative to the baseline (etcd when it ran, else the first target),
  * scenario by scenario: one bar per target and scenario, a line at 1× for the baseline itself.
  * A client-bound result (the load generator's ceiling under 3× the fastest target) is drawn
- * hollow and labelled "client-bound": its ratio may compare the client with itself. A spread
+ * hollow with a dashed outline and its label marked `cb` (the dashboard's mark): its ratio may
+ * compare the client with itself. Labels stay on one line, so neighbouring bars' labels do not
+ * run into each other. A spread
  * (repeats) is written into the bar's label as its min–max.
  */
 import type { BarSeriesOption, EChartsOption } from 'echarts';
@@ -22,7 +24,7 @@ export function ratioOption(run: ChartRun): EChartsOption | undefined {
   const scenarios = [...new Set(run.ratios.map((r) => r.scenario))];
   const axes = ratioAxes(base.name);
   const anyBound = run.ratios.some((r) => r.clientBound);
-  const subtitle = `1× = ${base.name}${base.isEtcd ? '' : ' (first target; etcd did not run)'}${anyBound ? ` · hollow bars: client-bound (no-op ceiling < ${CLIENT_BOUND_RATIO}× the fastest target)` : ''}`;
+  const subtitle = `1× = ${base.name}${base.isEtcd ? '' : ' (first target; etcd did not run)'}${anyBound ? ` · hollow bars marked cb: client-bound (no-op ceiling < ${CLIENT_BOUND_RATIO}× the fastest target)` : ''}`;
   const bars: BarSeriesOption[] = run.targets
     .filter((t) => t.name !== base.name)
     .map((t, i) => ({
@@ -36,7 +38,7 @@ export function ratioOption(run: ChartRun): EChartsOption | undefined {
         return {
           value: r.ratio,
           itemStyle: r.clientBound ? { color: withAlpha(t.colour, 0.15), borderColor: t.colour, borderWidth: 2, borderType: 'dashed' } : { color: t.colour },
-          label: { show: true, position: 'top', color: t.colour, lineHeight: 14, formatter: `${fmtFactor(r.ratio)}${r.spread ? ` (${fmtFactor(r.spread.min)}–${fmtFactor(r.spread.max)})` : ''}${r.clientBound ? '\nclient-bound' : ''}` },
+          label: { show: true, position: 'top', color: t.colour, lineHeight: 14, formatter: `${fmtFactor(r.ratio)}${r.spread ? ` (${fmtFactor(r.spread.min)}–${fmtFactor(r.spread.max)})` : ''}${r.clientBound ? ' cb' : ''}` },
         };
       }),
       ...(i === 0 ? { markLine: { silent: true, symbol: 'none', lineStyle: { color: '#8b8b8b', type: 'dashed', width: 1.5 }, label: { formatter: `${base.name} = 1×`, position: 'insideEndTop', color: '#8b8b8b' }, data: [{ yAxis: 1 }] } } : {}),

@@ -4,6 +4,6 @@
  * being reshaped; when a module moves, this file is the one import list to follow it.
  */
 export type { RunSummary, ScenarioCell, ScenarioRow, TargetSummary } from '../../views/summary.ts';
-export { fmtCount, fmtCpuPerOp, fmtFactor, fmtMs, fmtOps, fmtPercent } from '../../format/figures.ts';
-export { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../../views/ceiling.ts';
+export { fmtCeilingRatio, fmtCount, fmtCpuPerOp, fmtFactor, fmtMs, fmtOps, fmtPercent } from '../../format/figures.ts';
+export { CLIENT_BOUND_RATIO } from '../../views/ceiling.ts';
 export type { LatencySummary, ScenarioEndEvent } from '../../events/schema.ts';
