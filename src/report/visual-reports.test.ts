@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { reportText } from '../commands/report.ts';
-import { writeChartFixture } from './charts/test-fixture.ts';
+import { chartFixture, writeChartFixture } from './charts/test-fixture.ts';
+import { writeVisualReports } from './visual-reports.ts';
 
 let root: string;
 before(async () => {
@@ -30,5 +31,19 @@ describe('reports with pictures', () => {
     assert.ok(md.includes('[report.html](report.html)'));
     // The printed report.md is the written one.
     assert.equal(await reportText({ run: dir, format: 'md', resultsDir: dirname(dir) }), md);
+  });
+});
+
+describe('a chart that cannot be written', () => {
+  it('becomes a line of report.md; the findings stay', async () => {
+    const dir = join(root, 'blocked');
+    await mkdir(dir, { recursive: true });
+    // A file where the charts folder should be: every SVG write fails.
+    await writeFile(join(dir, 'charts'), 'not a folder');
+    const { summary, run } = chartFixture();
+    const out = await writeVisualReports(dir, summary, run);
+    assert.deepEqual(out.files, []);
+    assert.equal(out.markdown.top[0], '## Key findings');
+    assert.match(out.markdown.bottom.join('\n'), /^## Charts\n\nThe charts could not be drawn or written: .*charts/);
   });
 });

@@ -2,8 +2,8 @@
  * The pictures of a run's report: the SVG charts under `charts/`, `report.html`, and the lines
  * report.md gets from them (key findings on top, the charts section at the end). Written with
  * summary.json and report.md by `writeReports`; `metabench report --format html` writes them on
- * demand. A chart that cannot be drawn never costs the run its summary: the failure becomes a
- * line of report.md instead.
+ * demand. A chart that cannot be drawn or written never costs the run its summary or report.md:
+ * the failure becomes a line of report.md instead.
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -39,16 +39,16 @@ export async function writeVisualReports(runDir: string, summary: RunSummary, ru
   const findings = keyFindings(summary, charts);
   const specs = chartList(charts);
   const top = findingsMarkdown(findings);
-  let svgs: Map<string, string>;
   try {
-    svgs = await drawAll(specs);
+    const svgs = await drawAll(specs);
+    for (const [file, svg] of svgs) await writeAtomic(join(runDir, file), svg);
+    await writeAtomic(join(runDir, HTML_REPORT_FILE), renderHtml({ summary, findings, charts: specs, svgs, echartsScript: await echartsScript() }));
+    return { markdown: { top, bottom: chartsMarkdown(charts, specs) }, files: [...svgs.keys(), HTML_REPORT_FILE] };
   } catch (err) {
-    // Drawing is the one step here that depends on a third-party library's behaviour on our data.
-    return { markdown: { top, bottom: ['## Charts', '', `The charts could not be drawn: ${(err as Error).message}`, ''] }, files: [] };
+    // The pictures depend on a third-party library's behaviour on our data and on more files
+    // written: report.md (written after this) says what failed instead of going missing too.
+    return { markdown: { top, bottom: ['## Charts', '', `The charts could not be drawn or written: ${(err as Error).message}`, ''] }, files: [] };
   }
-  for (const [file, svg] of svgs) await writeAtomic(join(runDir, file), svg);
-  await writeAtomic(join(runDir, HTML_REPORT_FILE), renderHtml({ summary, findings, charts: specs, svgs, echartsScript: await echartsScript() }));
-  return { markdown: { top, bottom: chartsMarkdown(charts, specs) }, files: [...svgs.keys(), HTML_REPORT_FILE] };
 }
 
 async function drawAll(specs: readonly ChartSpec[]): Promise<Map<string, string>> {
