@@ -1,23 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { latency } from '../state/fixtures.ts';
-import { chartFixture, chartFixtureOptions } from './charts/test-fixture.ts';
+import { chartFixture, chartFixtureOptions, figures, hasNumber } from './charts/test-fixture.ts';
 import { keyFindings, MAX_FINDINGS } from './findings.ts';
 import { renderMarkdown } from './markdown.ts';
 import { markdownVisuals } from './visual-reports.ts';
-
-/**
- * The figures a finding states: numbers, less derived ratios in parentheses (`(1.3×)`) and
- * percentile names (`p99.9`).
- */
-function figures(text: string): string[] {
-  return [...text.replace(/\(\d[\d.,]*×\)/g, '').matchAll(/(?<![\w.])\d[\d,]*(?:\.\d+)?/g)].map((m) => m[0]);
-}
-
-/** True when `markdown` has `num` as a whole number (not inside a longer one). */
-function hasNumber(markdown: string, num: string): boolean {
-  return new RegExp(`(?<![\\d.,])${num.replace(/[.]/g, '\\.')}(?![\\d,]|\\.\\d)`).test(markdown);
-}
 
 describe('key findings', () => {
   it('says who is fastest, where the client is the limit, the tail outlier and the server CPU spread', () => {

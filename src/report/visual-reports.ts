@@ -42,7 +42,7 @@ export async function writeVisualReports(runDir: string, summary: RunSummary, ru
   try {
     const svgs = await drawAll(specs);
     for (const [file, svg] of svgs) await writeAtomic(join(runDir, file), svg);
-    await writeAtomic(join(runDir, HTML_REPORT_FILE), renderHtml({ summary, findings, charts: specs, svgs, echartsScript: await echartsScript() }));
+    await writeAtomic(join(runDir, HTML_REPORT_FILE), renderHtml({ summary, findings, run: charts, charts: specs, svgs, echartsScript: await echartsScript() }));
     return { markdown: { top, bottom: chartsMarkdown(charts, specs) }, files: [...svgs.keys(), HTML_REPORT_FILE] };
   } catch (err) {
     // The pictures depend on a third-party library's behaviour on our data and on more files

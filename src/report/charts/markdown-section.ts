@@ -5,10 +5,9 @@
  * CPU per op per target, and the ratio bars — so every figure a finding states is in a table.
  */
 import type { Finding } from '../findings.ts';
-import type { ChartRun, ScenarioCharts } from './chart-data.ts';
-import { PERCENTILES } from './chart-data.ts';
+import type { ChartRun } from './chart-data.ts';
 import type { ChartSpec } from './chart-list.ts';
-import { fmtCpuPerOp, fmtFactor, fmtMs, fmtOps } from './run-inputs.ts';
+import { percentileTable, ratioTable, type Table } from './chart-tables.ts';
 
 /** The file report.html is written to, beside report.md. */
 export const HTML_REPORT_FILE = 'report.html';
@@ -32,29 +31,16 @@ export function chartsMarkdown(run: ChartRun, specs: readonly ChartSpec[]): stri
   for (const sc of run.scenarios) {
     const mine = specs.filter((c) => c.scenario === sc.name);
     if (mine.length === 0) continue;
-    out.push(`### ${sc.name}`, '', mine.map((c) => `![${c.title}](${c.file})`).join(' '), '', ...percentileTable(sc), '');
+    out.push(`### ${sc.name}`, '', mine.map((c) => `![${c.title}](${c.file})`).join(' '), '', ...markdownTable(percentileTable(sc)));
   }
   const ratio = specs.find((c) => c.kind === 'ratio');
-  if (ratio !== undefined && run.baseline !== undefined) {
-    const b = run.baseline.name;
-    out.push(`### Throughput relative to ${b}`, '', `![${ratio.title}](${ratio.file})`, '', `| scenario | target | ops/s | ${cell(b)} ops/s | ÷ ${cell(b)} | client-bound |`, '|---|---|---:|---:|---:|---|');
-    for (const r of run.ratios) out.push(`| ${cell(r.scenario)} | ${cell(r.target)} | ${fmtOps(r.opsPerSec)} | ${fmtOps(r.baselineOpsPerSec)} | ${fmtFactor(r.ratio)} | ${r.clientBound ? 'yes' : 'no'} |`);
-    out.push('');
-  }
+  if (ratio !== undefined && run.baseline !== undefined) out.push(`### Throughput relative to ${run.baseline.name}`, '', `![${ratio.title}](${ratio.file})`, '', ...markdownTable(ratioTable(run)));
   return out;
 }
 
-/** Percentiles (ms) of the curves the latency chart draws, and server CPU per op where known. */
-function percentileTable(sc: ScenarioCharts): string[] {
-  if (sc.latency.length === 0) return [];
-  const cpu = Object.keys(sc.serverCpuUsPerOp).length > 0;
-  const head = `| target | op | ops measured | ${PERCENTILES.map((p) => p.label).join(' | ')} |${cpu ? ' server CPU/op |' : ''}`;
-  const rule = `|---|---|---:|${PERCENTILES.map(() => '---:').join('|')}|${cpu ? '---:|' : ''}`;
-  const rows = sc.latency.map((c) => {
-    const us = sc.serverCpuUsPerOp[c.target];
-    return `| ${cell(c.target)} | ${cell(c.op)} | ${fmtOps(c.count)} | ${c.points.map((p) => fmtMs(p.ms, false)).join(' | ')} |${cpu ? ` ${us !== undefined ? fmtCpuPerOp(us) : '—'} |` : ''}`;
-  });
-  return [`Latency percentiles (ms):`, '', head, rule, ...rows];
+function markdownTable(t: Table | undefined): string[] {
+  if (t === undefined) return [];
+  return [`| ${t.head.map(cell).join(' | ')} |`, `|${t.numeric.map((n) => (n ? '---:' : '---')).join('|')}|`, ...t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`), ''];
 }
 
 /** Makes text safe inside a Markdown table cell. */

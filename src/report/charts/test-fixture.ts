@@ -42,3 +42,16 @@ export function chartFixture(o: FixtureRunOptions = chartFixtureOptions()): { su
 export function writeChartFixture(root: string, runId = 'charts-fixture'): Promise<string> {
   return fixtureRun(root, chartFixtureOptions(runId));
 }
+
+/**
+ * The figures a key finding states: its numbers, less derived ratios in parentheses (`(1.3×)`)
+ * and percentile names (`p99.9`).
+ */
+export function figures(text: string): string[] {
+  return [...text.replace(/\(\d[\d.,]*×\)/g, '').matchAll(/(?<![\w.])\d[\d,]*(?:\.\d+)?/g)].map((m) => m[0]);
+}
+
+/** True when `text` has `num` as a whole number (not inside a longer one). */
+export function hasNumber(text: string, num: string): boolean {
+  return new RegExp(`(?<![\\d.,])${num.replace(/[.]/g, '\\.')}(?![\\d,]|\\.\\d)`).test(text);
+}

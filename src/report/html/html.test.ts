@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { chartList } from '../charts/chart-list.ts';
-import { chartFixture } from '../charts/test-fixture.ts';
+import { chartFixture, figures, hasNumber } from '../charts/test-fixture.ts';
 import { keyFindings } from '../findings.ts';
 import { writeVisualReports } from '../visual-reports.ts';
 import { echartsScript, inlineSafe } from './echarts-script.ts';
@@ -20,7 +20,7 @@ describe('report.html', () => {
   it('is one self-contained page: findings, grades, every chart, ECharts inlined, nothing fetched', async () => {
     const { summary, charts } = chartFixture();
     const specs = chartList(charts);
-    const html = renderHtml({ summary, findings: keyFindings(summary, charts), charts: specs, echartsScript: await echartsScript() });
+    const html = renderHtml({ summary, findings: keyFindings(summary, charts), run: charts, charts: specs, echartsScript: await echartsScript() });
     assert.match(html, /^<!doctype html>/);
     assert.ok(html.includes('<h2>Key findings</h2>') && html.includes('memory fastest, 4,000 ops/s vs rocksdb 3,000 (1.3×).'));
     assert.ok(html.includes('<h2>Overall</h2>') && html.includes('<h2>Grades and results</h2>'));
@@ -35,6 +35,15 @@ describe('report.html', () => {
     assert.ok(data, 'chart data element');
     const parsed = JSON.parse(data[1]) as { id: string; kind: string }[];
     assert.deepEqual(parsed.map((p) => p.kind), ['throughput', 'latency', 'throughput', 'latency', 'ratio']);
+  });
+
+  it("states only figures that the page's tables print", async () => {
+    const { summary, charts } = chartFixture();
+    const findings = keyFindings(summary, charts);
+    const html = renderHtml({ summary, findings, run: charts, charts: chartList(charts), echartsScript: '' });
+    const tables = [...html.matchAll(/<table\b.*?<\/table>/gs)].map((m) => m[0].replace(/<[^>]+>/g, ' ')).join('\n');
+    assert.ok(tables.includes('server CPU 380 µs/op') && tables.includes('p99.9 ms'));
+    for (const f of findings) for (const n of figures(f.text)) assert.ok(hasNumber(tables, n), `${n} of "${f.text}" is in a table of the page`);
   });
 
   it('escapes names and keeps inline scripts from ending early', () => {

@@ -16,7 +16,7 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8p
 .warning { border-left: 4px solid var(--warn); padding: 4px 10px; background: var(--card); }
 #findings ul { padding-left: 20px; } .finding.problem { color: var(--bad); } .finding.client-bound { color: var(--warn); }
 table { border-collapse: collapse; margin: 6px 0; } th, td { border: 1px solid var(--border); padding: 4px 8px; text-align: left; vertical-align: top; }
-thead th { background: var(--card); }
+thead th { background: var(--card); } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .grade { display: inline-block; min-width: 2.2em; text-align: center; font-weight: bold; border-radius: 4px; padding: 0 4px; color: #fff; }
 .g-Aplus, .g-A { background: #1a7f37; } .g-B { background: #0969da; } .g-C { background: #9a6700; } .g-D { background: #bc4c00; } .g-F { background: #cf222e; } .grade.none { background: transparent; color: var(--muted); }
 .bad { color: var(--bad); } .cb { color: var(--warn); font-weight: bold; }

@@ -9,15 +9,19 @@
  * The page reports its own drawing for tests: `<html data-charts-drawn="N">` once N charts are
  * up, `data-chart-errors="…"` when a chart or the page threw.
  */
+import type { ChartRun } from '../charts/chart-data.ts';
 import type { ChartSpec } from '../charts/chart-list.ts';
+import { percentileTable, ratioTable, type Table } from '../charts/chart-tables.ts';
 import type { Finding } from '../findings.ts';
-import { fmtCount, fmtMs, fmtOps, fmtPercent, type RunSummary, type ScenarioCell } from '../charts/run-inputs.ts';
+import { CLIENT_BOUND_RATIO, fmtCeilingRatio, fmtCount, fmtCpuPerOp, fmtMs, fmtOps, fmtPercent, type RunSummary, type ScenarioCell } from '../charts/run-inputs.ts';
 import { PAGE_SCRIPT, PAGE_STYLE } from './page-assets.ts';
 
 /** What the page is made of. */
 export interface HtmlReportInput {
   summary: RunSummary;
   findings: readonly Finding[];
+  /** The chart input (for the tables under the charts). */
+  run: ChartRun;
   charts: readonly ChartSpec[];
   /** Static SVG of each chart by file name (the no-script fallback); optional. */
   svgs?: ReadonlyMap<string, string>;
@@ -46,6 +50,7 @@ export function renderHtml(input: HtmlReportInput): string {
     ...findingsHtml(input.findings),
     ...overallHtml(s),
     ...gradesHtml(s),
+    ...ceilingHtml(s),
     ...chartsHtml(input),
     `<footer>Written by metabench from the run's result files · charts drawn with Apache ECharts, inlined.</footer>`,
     `<script type="application/json" id="chart-data">${jsonForScript(specs)}</script>`,
@@ -91,12 +96,30 @@ function gradesHtml(s: RunSummary): string[] {
   ];
 }
 
+/** The load generator's ceiling per scenario, as report.md's table has it. */
+function ceilingHtml(s: RunSummary): string[] {
+  const rows = s.scenarios.flatMap((sc) => {
+    const c = sc.ceiling;
+    if (c === undefined) return [];
+    const verdict = c.clientBound ? `<span class="cb">client-bound</span> (&lt; ${CLIENT_BOUND_RATIO}×)` : `not client-bound (≥ ${CLIENT_BOUND_RATIO}×)`;
+    return [`<tr><th scope="row">${esc(sc.name)}</th><td class="num">${esc(fmtOps(c.opsPerSec))}</td><td>${esc(c.fastest)}</td><td class="num">${esc(fmtOps(c.fastestOpsPerSec))}</td><td class="num">${esc(fmtCeilingRatio(c.ratio))}</td><td>${verdict}</td></tr>`];
+  });
+  if (rows.length === 0) return [];
+  return [
+    `<section id="ceiling"><h2>Load generator's ceiling</h2><p class="note">${esc(s.ceilingTarget ?? 'noop')} is a no-op server: its throughput is the most the load generator drives on each scenario.</p>`,
+    '<table><thead><tr><th>scenario</th><th>ceiling ops/s</th><th>fastest target</th><th>ops/s</th><th>ceiling ÷ fastest</th><th>verdict</th></tr></thead><tbody>',
+    ...rows,
+    '</tbody></table></section>',
+  ];
+}
+
 function cellHtml(c: ScenarioCell | undefined, ceiling: boolean): string {
   if (c === undefined) return '—';
   const parts: string[] = [ceiling ? 'not graded (ceiling)' : gradeHtml(c.grade?.grade)];
   if (c.opsPerSec !== undefined) parts.push(`${esc(fmtOps(c.opsPerSec))} ops/s`);
   else parts.push(esc(c.status === 'queued' ? 'not run' : c.status));
   if (c.p99Ms !== undefined) parts.push(`${esc(fmtMs(c.p50Ms ?? 0, false))} / ${esc(fmtMs(c.p99Ms, false))} ms`);
+  if (c.serverCpuUsPerOp !== undefined) parts.push(`server CPU ${esc(fmtCpuPerOp(c.serverCpuUsPerOp))}`);
   if (c.errors !== undefined) parts.push(c.errors === 0 ? '0 errors' : `<span class="bad">${esc(fmtCount(c.errors))} errors (${esc(fmtPercent(c.errorRate ?? 0))})</span>`);
   if (c.checks !== undefined && c.checks.total > 0) parts.push(c.checks.failed.length > 0 ? `<span class="bad">checks ✗ ${esc(c.checks.failed.join(', '))}</span>` : `checks ${c.checks.passed}/${c.checks.total} ✓`);
   if (c.ceiling?.clientBound) parts.push('<span class="cb">client-bound</span>');
@@ -112,19 +135,26 @@ function gradeHtml(grade: string | undefined): string {
 function chartsHtml(input: HtmlReportInput): string[] {
   if (input.charts.length === 0) return [];
   const out = ['<section id="charts"><h2>Charts</h2>'];
-  let scenario: string | undefined;
-  input.charts.forEach((c, i) => {
-    const group = c.scenario ?? 'ratio';
-    if (group !== scenario) {
-      if (scenario !== undefined) out.push('</div>');
-      out.push(`<h3>${esc(c.scenario ?? c.title)}</h3><div class="chart-row">`);
-      scenario = group;
-    }
-    const fallback = input.svgs?.get(c.file) ?? '';
-    out.push(`<figure><div class="chart" id="chart-${i + 1}" role="img" aria-label="${esc(c.title)}">${fallback}</div><figcaption><a href="${esc(c.file)}">${esc(c.file)}</a></figcaption></figure>`);
-  });
-  out.push('</div></section>');
+  const groups = [...new Set(input.charts.map((c) => c.scenario))];
+  for (const scenario of groups) {
+    out.push(`<h3>${esc(scenario ?? `Throughput relative to ${input.run.baseline?.name ?? 'the baseline'}`)}</h3><div class="chart-row">`);
+    input.charts.forEach((c, i) => {
+      if (c.scenario !== scenario) return;
+      const fallback = input.svgs?.get(c.file) ?? '';
+      out.push(`<figure><div class="chart" id="chart-${i + 1}" role="img" aria-label="${esc(c.title)}">${fallback}</div><figcaption><a href="${esc(c.file)}">${esc(c.file)}</a></figcaption></figure>`);
+    });
+    out.push('</div>');
+    const sc = input.run.scenarios.find((x) => x.name === scenario);
+    out.push(...tableHtml(scenario === undefined ? ratioTable(input.run) : sc && percentileTable(sc)));
+  }
+  out.push('</section>');
   return out;
+}
+
+function tableHtml(t: Table | undefined): string[] {
+  if (t === undefined) return [];
+  const td = (text: string, i: number) => `<td${t.numeric[i] ? ' class="num"' : ''}>${esc(text)}</td>`;
+  return [`<table class="figures"><thead><tr>${t.head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>`, ...t.rows.map((r) => `<tr>${r.map(td).join('')}</tr>`), '</tbody></table>'];
 }
 
 /** JSON inside a `<script>` element: `<` escaped, so no `</script>` or `<!--` can appear. */
