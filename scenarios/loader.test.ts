@@ -32,6 +32,14 @@ describe('built-in scenarios', () => {
     });
   }
 
+  it('judge every target by one SLO per scenario: no built-in per-target floors', async () => {
+    for (const s of await loadScenarios({ profile: 'standard' })) {
+      assert.deepEqual(s.sloByTarget, {}, s.name);
+      const memory = resolveSlo(s, 'memory');
+      for (const kind of ['rocksdb', 'etcd', 'endpoint'] as const) assert.deepEqual(resolveSlo(s, kind), memory, `${s.name} on ${kind}`);
+    }
+  });
+
   it('standard keeps the seed parameters; quick shrinks them; soak runs for minutes', async () => {
     const [std] = await loadScenarios({ profile: 'standard', names: ['large-scale-load'] });
     assert.equal(std!.params.clients, 50);
@@ -51,9 +59,9 @@ describe('built-in scenarios', () => {
   });
 
   it('SLOs: per-target overrides win, other keys come from the scenario', async () => {
-    const [s] = await loadScenarios({ profile: 'standard', names: ['large-scale-load'] });
-    assert.deepEqual(resolveSlo(s!, 'memory'), { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 500 });
-    assert.deepEqual(resolveSlo(s!, 'rocksdb'), { maxErrorRate: 0.01, maxP99Ms: 300, minOpsPerSec: 200 });
+    const s = resolveScenario({ ...valid, slo: { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 500 }, sloByTarget: { rocksdb: { maxP99Ms: 300, minOpsPerSec: 200 } } }, 'standard', 'mine.yaml');
+    assert.deepEqual(resolveSlo(s, 'memory'), { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 500 });
+    assert.deepEqual(resolveSlo(s, 'rocksdb'), { maxErrorRate: 0.01, maxP99Ms: 300, minOpsPerSec: 200 });
     const [mixed] = await loadScenarios({ profile: 'standard', names: ['mixed-workload'] });
     assert.equal(resolveSlo(mixed!, 'etcd').maxErrorRate, 0.02);
   });

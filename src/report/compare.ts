@@ -10,7 +10,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from '../cli/errors.ts';
 import type { GradeLetter } from '../grades/letters.ts';
-import { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../views/ceiling.ts';
+import { CLIENT_BOUND_RATIO, clientBoundText, RUNNER_BOUND_CPU_PERCENT } from '../views/ceiling.ts';
 import { fmtChange, fmtMs, fmtOps } from '../format/figures.ts';
 import type { RunSummary, ScenarioCell } from '../views/summary.ts';
 
@@ -41,10 +41,10 @@ export interface CompareRow {
   /** Why the row is not comparable, or which figure regressed. */
   note?: string;
   /**
-   * Present when the row is client-bound in either run: the ceiling ratio (noop ÷ fastest
-   * target) of each run that marked it. Its change may then be the load generator's, not the target's.
+   * Present when the row is client-bound in either run (`isClientBound`): why, in each run that
+   * marked it (`ceiling 2.99×`, `runner CPU 96%`). Its change may then be the load generator's.
    */
-  clientBound?: { a?: number; b?: number };
+  clientBound?: { a?: string; b?: string };
   /** True for the noop target's rows: the load generator's ceiling moved, not a store. */
   ceiling?: true;
 }
@@ -128,17 +128,23 @@ function compareCells(scenario: string, target: string, ca: ScenarioCell | undef
 
 /** The ceiling ratios of the runs where this cell was client-bound; undefined when neither was. */
 function clientBoundOf(ca: ScenarioCell | undefined, cb: ScenarioCell | undefined): CompareRow['clientBound'] {
-  const a = ca?.ceiling?.clientBound ? ca.ceiling.ratio : undefined;
-  const b = cb?.ceiling?.clientBound ? cb.ceiling.ratio : undefined;
+  const a = boundWhy(ca);
+  const b = boundWhy(cb);
   if (a === undefined && b === undefined) return undefined;
   return { ...(a !== undefined ? { a } : {}), ...(b !== undefined ? { b } : {}) };
 }
 
-/** `client-bound in A (ceiling 2.9×) and B (ceiling 1.2×)`; empty when neither run marked the row. */
+/** `ceiling 2.99×` or `runner CPU 96%` (the views' one rule, `isClientBound`); undefined when not client-bound. */
+function boundWhy(c: ScenarioCell | undefined): string | undefined {
+  const text = clientBoundText(c);
+  return text === '' ? undefined : text.replace(/^client-bound \((.*)\)$/, '$1');
+}
+
+/** `client-bound in A (ceiling 2.99×) and B (runner CPU 96%)`; empty when neither run marked the row. */
 export function clientBoundNote(r: CompareRow): string {
   const cb = r.clientBound;
   if (cb === undefined) return '';
-  const parts = [cb.a !== undefined ? `A (ceiling ${fmtCeilingRatio(cb.a)})` : undefined, cb.b !== undefined ? `B (ceiling ${fmtCeilingRatio(cb.b)})` : undefined].filter(Boolean);
+  const parts = [cb.a !== undefined ? `A (${cb.a})` : undefined, cb.b !== undefined ? `B (${cb.b})` : undefined].filter(Boolean);
   return `client-bound in ${parts.join(' and ')}`;
 }
 
@@ -251,7 +257,7 @@ export function renderComparison(c: Comparison): string {
   lines.push('', `${plural(c.regressions, 'regression')}, ${plural(c.improvements, 'improvement')}, ${noise} within noise${other > 0 ? `, ${other} not comparable` : ''}`);
   const bound = c.rows.filter((r) => r.clientBound !== undefined).length;
   if (bound > 0) {
-    lines.push(`${plural(bound, 'row')} client-bound in at least one run: there the no-op ceiling was under ${CLIENT_BOUND_RATIO}× the fastest target, so a change may be the load generator's, not the target's.`);
+    lines.push(`${plural(bound, 'row')} client-bound in at least one run: there the no-op ceiling was under ${CLIENT_BOUND_RATIO}× the fastest target or the runner used ≥ ${RUNNER_BOUND_CPU_PERCENT}% of a core, so a change may be the load generator's, not the target's.`);
   }
   return lines.join('\n') + '\n';
 }
