@@ -9,6 +9,7 @@ import type { LatencySummary, ScenarioEndEvent } from '../events/schema.ts';
 import type { ScenarioRun } from '../state/run-state.ts';
 import { fmtClock, fmtMs, fmtOps, fmtPct, fmtPercent } from '../format/figures.ts';
 import { bar, fit } from './format.ts';
+import { gradeCause, gradeCauseText } from '../grades/rubric.ts';
 import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
 
 /** Props of `ScenarioDetail`. */
@@ -23,6 +24,7 @@ export interface ScenarioDetailProps {
 /** The detail view, cut to `rows`. */
 export function ScenarioDetail({ target, scenario, width, rows }: ScenarioDetailProps) {
   const lines = detailLines(scenario, Math.max(40, width - 2));
+  const grade = scenario.state === 'passed' || scenario.state === 'failed' || scenario.state === 'aborted' ? scenario.end?.grade : undefined;
   const room = Math.max(1, rows - 2);
   const shown = lines.length > room ? [...lines.slice(0, room - 1), <Text dimColor>… {lines.length - room + 1} more lines (enlarge the terminal)</Text>] : lines;
   return (
@@ -30,6 +32,12 @@ export function ScenarioDetail({ target, scenario, width, rows }: ScenarioDetail
       <Text wrap="truncate">
         {scenarioIcon(scenario.state)} <Text bold>{target}</Text> · <Text bold>{scenario.name}</Text> ·{' '}
         <Text color={scenarioColour(scenario.state)}>{scenario.state}</Text>
+        {grade ? (
+          <Text bold color={gradeColour(grade.grade)}>
+            {' '}
+            · {gradeCause(grade.reason)}
+          </Text>
+        ) : null}
         <Text dimColor> (Esc closes)</Text>
       </Text>
       {shown.map((l, i) => (
@@ -78,9 +86,11 @@ function endLines(e: ScenarioEndEvent, params: Readonly<Record<string, unknown>>
         <Text bold color={gradeColour(e.grade.grade)}>
           {e.grade.grade}
         </Text>{' '}
-        — {e.grade.reason}
+        — set by {gradeCauseText(e.grade.reason)}
       </Text>,
     );
+    const rest = e.grade.reason.slice(gradeCause(e.grade.reason).length + 2);
+    if (rest !== '') out.push(<Text dimColor wrap="truncate">  {rest}</Text>);
   }
   if (e.error) out.push(<Text color="red" wrap="truncate">error: {e.error}</Text>);
   const errRate = e.ops > 0 ? e.errors.total / e.ops : 0;

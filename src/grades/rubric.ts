@@ -141,6 +141,11 @@ export function gradeCause(reason: string): string {
   return cut < 0 ? reason : reason.slice(0, cut);
 }
 
+/** {@link gradeCause} without the letter: `throughput SLO missed by 2.0×`. */
+export function gradeCauseText(reason: string): string {
+  return gradeCause(reason).replace(/^[A-F][+]?: /, '');
+}
+
 /** The band a headroom falls in: the first band whose edge it reaches, else F. */
 export function bandFor(headroom: number): GradeLetter {
   for (const band of BANDS) {

@@ -5,6 +5,7 @@
 import type { RunnerEvent } from '../events/schema.ts';
 import { fmtBytes, fmtCount, fmtDuration, fmtMs, fmtNs, fmtOps } from '../format/figures.ts';
 import { headlineP99Ms } from '../grades/headline.ts';
+import { gradeCauseText } from '../grades/rubric.ts';
 
 /** `19:27:25` in UTC (results are compared across machines; local time would differ). */
 export function clock(t: number): string {
@@ -37,7 +38,7 @@ export function describeEvent(e: RunnerEvent): string {
         `${fmtOps(e.opsPerSec)} ops/s`,
         ...(p99 !== undefined ? [`p99 ${fmtMs(p99)}`] : []),
         `${fmtCount(e.errors.total)}/${fmtCount(e.ops)} errors`,
-        ...(e.grade ? [`grade ${e.grade.grade}`] : []),
+        ...(e.grade ? [e.grade.grade === 'D' || e.grade.grade === 'F' ? `grade ${e.grade.grade} (${gradeCauseText(e.grade.reason)})` : `grade ${e.grade.grade}`] : []),
       ];
       const tail = [...(e.error ? [e.error] : []), ...failedChecks.map((c) => `check failed: ${c}`)];
       return parts.join(', ') + (tail.length ? ` — ${tail.join('; ')}` : '');
