@@ -22,7 +22,7 @@ import {
   type ResolvedScenario,
 } from './schema.ts';
 
-/** The run profiles, re-exported for the CLI: `quick`, `standard` (default), `soak`. */
+/** The run profiles, re-exported for the CLI: `quick` (the CLI's default), `standard`, `soak`. */
 export { PROFILES };
 
 /** Folder of the built-in scenario files (this folder). */
