@@ -106,6 +106,23 @@ describe('user scenario files', () => {
     ['a parameter the workload ignores', { ...valid, params: { ...valid.params, watchers: 5 } }, /^bad\.yaml: params\.watchers: not used by workload 'put' \(value 5\); it takes connections, rate, /],
     ['a profile parameter the workload ignores', { ...valid, workload: 'watch', params: {}, profiles: { quick: { durationMs: 9 } } }, /^bad\.yaml: profiles\.quick\.durationMs: not used by workload 'watch' \(value 9\)/],
     ['not an object', 'just text', /^bad\.yaml: \(root\): expected object.*; got "just text"$/],
+    // Bounds (issue 15 item 8): each refusal names the field, the value and the allowed range.
+    ['a billion clients', { ...valid, params: { clients: 1_000_000_000, opsPerClient: 10 } }, /^bad\.yaml: params\.clients: expected an integer in 1…10,000 clients; got 1000000000$/],
+    ['a duration of 1e15 ms', { ...valid, params: { clients: 1, durationMs: 1e15 } }, /^bad\.yaml: params\.durationMs: expected an integer in 1…86,400,000 ms \(24 h\); got 1000000000000000$/],
+    ['1e12 ops per client', { ...valid, params: { clients: 1, opsPerClient: 1e12 } }, /^bad\.yaml: params\.opsPerClient: expected an integer in 1…100,000,000 operations; got 1000000000000$/],
+    ['a warm-up of 1e8 ms', { ...valid, params: { ...valid.params, warmupMs: 1e8 } }, /^bad\.yaml: params\.warmupMs: expected an integer in 0…600,000 ms \(10 min\); got 100000000$/],
+    ['a rate of 1e-9', { ...valid, params: { ...valid.params, rate: 1e-9 } }, /^bad\.yaml: params\.rate: expected a number in 1…1,000,000 ops\/s; got 1e-9$/],
+    ['a rate of 1e9', { ...valid, params: { ...valid.params, rate: 1e9 } }, /^bad\.yaml: params\.rate: expected a number in 1…1,000,000 ops\/s; got 1000000000$/],
+    ['a 16 MiB value', { ...valid, params: { ...valid.params, valueSize: 16 * 1024 * 1024 } }, /^bad\.yaml: params\.valueSize: expected an integer in 1…8,388,608 bytes \(8 MiB; note that etcd and metabench serve refuse requests over 1\.5 MiB.*; got 16777216$/],
+    ['too many connections', { ...valid, params: { clients: 5000, connections: 2000, opsPerClient: 1 } }, /^bad\.yaml: params\.connections: expected an integer in 1…1,000 connections; got 2000$/],
+    ['too many watchers', { ...valid, workload: 'watch', params: { watchers: 1e6 } }, /^bad\.yaml: params\.watchers: expected an integer in 1…10,000 watchers; got 1000000$/],
+    ['too many events', { ...valid, workload: 'watch', params: { events: 1e9 } }, /^bad\.yaml: params\.events: expected an integer in 1…10,000,000 events; got 1000000000$/],
+    ['a huge key space', { ...valid, params: { ...valid.params, keySpace: 1e12 } }, /^bad\.yaml: params\.keySpace: expected an integer in 1…100,000,000 keys; got 1000000000000$/],
+    ['a fractional count', { ...valid, params: { clients: 2.5, opsPerClient: 10 } }, /^bad\.yaml: params\.clients: expected an integer in 1…10,000 clients; got 2\.5$/],
+    ['an out-of-range profile override', { ...valid, profiles: { soak: { durationMs: 1e10 } } }, /^bad\.yaml: profiles\.soak\.durationMs: expected an integer in 1…86,400,000 ms/],
+    ['a 20 KiB description', { ...valid, description: 'x'.repeat(20 * 1024) }, /^bad\.yaml: description: expected at most 10,240 characters \(10 KiB\); got "x{50}/],
+    ['NaN', { ...valid, params: { clients: NaN, opsPerClient: 10 } }, /^bad\.yaml: params\.clients: .*; got \.nan \(not a number\)$/],
+    ['infinity', { ...valid, params: { clients: 1, durationMs: Infinity } }, /^bad\.yaml: params\.durationMs: .*; got \.inf \(infinity\)$/],
   ];
   for (const [what, doc, message] of bad) {
     it(`refuses ${what} with file, field and value`, () => {
@@ -123,6 +140,23 @@ describe('user scenario files', () => {
     await assert.rejects(loadScenarios({ profile: 'quick', files: [path.join(dir, 'nope.yaml')] }), /nope\.yaml: cannot read scenario file/);
     await assert.rejects(loadScenarios({ profile: 'quick', names: ['large-scale'] }), /^Error: unknown scenario 'large-scale' \(expected one of large-scale-load, /);
     await assert.rejects(loadScenarios({ profile: 'fast' as 'quick' }), /^Error: unknown profile 'fast' \(expected one of quick, standard, soak\)$/);
+  });
+
+  it('reads .nan and .inf in YAML as such, not as null', async () => {
+    const f = file('nan.yaml', 'name: nan\nworkload: put\nparams: { clients: .nan, opsPerClient: 10 }\n');
+    await assert.rejects(loadScenarios({ profile: 'quick', files: [f] }), (e: Error) => e.message === `${f}: params.clients: expected number, received NaN; got .nan (not a number)`);
+    const g = file('inf.yaml', 'name: inf\nworkload: put\nparams: { clients: 1, durationMs: .inf }\n');
+    await assert.rejects(loadScenarios({ profile: 'quick', files: [g] }), (e: Error) => /^.*inf\.yaml: params\.durationMs: .*; got \.inf \(infinity\)$/.test(e.message));
+  });
+
+  it('refuses a file named like a built-in instead of silently replacing it', async () => {
+    const f = file('mine-large.yaml', 'name: large-scale-load\nworkload: put\nparams: { opsPerClient: 1 }\n');
+    await assert.rejects(loadScenarios({ profile: 'quick', files: [f] }), (e: Error) => e.message.startsWith(`${f}: name: 'large-scale-load' is a built-in scenario (`) && e.message.endsWith('give yours another name'));
+  });
+
+  it('refuses a scenario file over 1 MiB before reading it', async () => {
+    const f = file('huge.yaml', `name: huge\nworkload: put\nparams: { opsPerClient: 1 }\ndescription: ${'x'.repeat(2 * 1024 * 1024)}\n`);
+    await assert.rejects(loadScenarios({ profile: 'quick', files: [f] }), (e: Error) => e.message === `${f}: scenario file is 2,097,219 bytes; expected at most 1,048,576 (1 MiB)`);
   });
 
   it('refuses two files with the same scenario name', async () => {

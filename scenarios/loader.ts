@@ -3,7 +3,7 @@
  * them once, and resolves a profile into complete parameters. Every error is one line naming the
  * file, the field and the bad value.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -38,6 +38,9 @@ export const BUILTIN_SCENARIOS: string[] = [
   'compaction',
 ];
 
+/** Largest scenario file read, in bytes (a description is at most 10 KiB; the rest is small). */
+export const MAX_SCENARIO_FILE_BYTES = 1024 * 1024;
+
 /** Workloads whose size is `clients × opsPerClient` or `durationMs` (exactly one). */
 const BOUNDED_BY_OPS_OR_TIME = new Set(['put-get', 'put', 'mixed', 'txn']);
 
@@ -64,6 +67,10 @@ export async function loadScenarios(opts: LoadOptions): Promise<ResolvedScenario
   for (const file of userFiles) {
     const s = await loadScenarioFile(path.resolve(file), opts.profile);
     if (loaded.has(s.name)) throw new Error(`${file}: name: scenario '${s.name}' is defined twice`);
+    // A file named like a built-in would silently stand in for it in runs and reports compared later.
+    if (BUILTIN_SCENARIOS.includes(s.name)) {
+      throw new Error(`${file}: name: '${s.name}' is a built-in scenario (${path.join(SCENARIOS_DIR, `${s.name}.yaml`)}); give yours another name`);
+    }
     loaded.set(s.name, s);
   }
   const names = opts.names ?? (userFiles.length > 0 ? [...loaded.keys()] : BUILTIN_SCENARIOS);
@@ -84,10 +91,15 @@ export async function loadScenarios(opts: LoadOptions): Promise<ResolvedScenario
 /** Reads, validates and resolves one scenario file for a profile. */
 export async function loadScenarioFile(file: string, profile: Profile): Promise<ResolvedScenario> {
   let text: string;
+  let size: number;
   try {
-    text = await readFile(file, 'utf8');
+    size = (await stat(file)).size;
+    text = size > MAX_SCENARIO_FILE_BYTES ? '' : await readFile(file, 'utf8');
   } catch (cause) {
     throw new Error(`${file}: cannot read scenario file: ${(cause as Error).message}`, { cause });
+  }
+  if (size > MAX_SCENARIO_FILE_BYTES) {
+    throw new Error(`${file}: scenario file is ${size.toLocaleString('en-US')} bytes; expected at most ${MAX_SCENARIO_FILE_BYTES.toLocaleString('en-US')} (1 MiB)`);
   }
   let raw: unknown;
   try {
@@ -196,6 +208,8 @@ function valueAt(raw: unknown, at: readonly string[]): unknown {
 
 function show(v: unknown): string {
   if (v === undefined) return 'nothing';
+  // JSON has no NaN or infinity (they would print as null); YAML writes them .nan and .inf.
+  if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? '.nan (not a number)' : v > 0 ? '.inf (infinity)' : '-.inf (minus infinity)';
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }

@@ -16,6 +16,10 @@
  * slo: { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 500 }
  * sloByTarget: { rocksdb: { maxP99Ms: 300, minOpsPerSec: 200 } }
  * ```
+ *
+ * Every number has a range (`LIMITS` below: clients 1…10,000, durationMs ≤ 24 h, opsPerClient
+ * ≤ 10^8, warmupMs ≤ 10 min, rate 1…10^6 ops/s, valueSize ≤ 8 MiB, …; description ≤ 10 KiB), and
+ * a value outside it is refused naming the range.
  */
 import { z } from 'zod';
 import type { TargetKind } from '../src/events/schema.ts';
@@ -43,8 +47,59 @@ export const MIX_OPS = ['put', 'get', 'delete', 'range'] as const;
 /** One of {@link MIX_OPS}. */
 export type MixOp = (typeof MIX_OPS)[number];
 
-const posInt = z.number().int().positive();
-const nonNegInt = z.number().int().nonnegative();
+const grouped = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * An integer within `min…max`; every refusal names the range (`expected an integer in 1…10,000`),
+ * `unit` says what the numbers count and why the bound is where it is.
+ */
+function intIn(min: number, max: number, unit = ''): z.ZodNumber {
+  const range = `expected an integer in ${grouped(min)}…${grouped(max)}${unit}`;
+  return z.number().int(range).min(min, range).max(max, range);
+}
+
+/** A number within `min…max` (fractions allowed), refusals naming the range. */
+function numberIn(min: number, max: number, unit = ''): z.ZodNumber {
+  const range = `expected a number in ${grouped(min)}…${grouped(max)}${unit}`;
+  return z.number().min(min, range).max(max, range);
+}
+
+/** One day in ms: the longest measured duration. */
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Ten minutes in ms: the longest warm-up and the longest deadline. */
+const TEN_MIN_MS = 10 * 60 * 1000;
+/** Largest value a scenario may write: 8 MiB. */
+export const MAX_VALUE_SIZE = 8 * 1024 * 1024;
+/** Longest `description`, in characters (it is copied into every run's manifest). */
+export const MAX_DESCRIPTION_CHARS = 10 * 1024;
+
+/**
+ * Upper bounds of the parameters. They keep a typo (`clients: 1000000000`) from growing the runner
+ * until V8 aborts, and a run's figures readable; they are far above what this machine can drive.
+ */
+const LIMITS = {
+  clients: intIn(1, 10_000, ' clients'),
+  opsPerClient: intIn(1, 100_000_000, ' operations'),
+  durationMs: intIn(1, DAY_MS, ' ms (24 h)'),
+  warmupMs: intIn(0, TEN_MIN_MS, ' ms (10 min)'),
+  connections: intIn(1, 1_000, ' connections'),
+  clientThreads: intIn(1, 64, ' threads'),
+  rate: numberIn(1, 1_000_000, ' ops/s'),
+  lateThresholdMs: numberIn(0, TEN_MIN_MS, ' ms (10 min)'),
+  weight: numberIn(0, 1_000_000),
+  mixTolerancePoints: numberIn(0.01, 100, ' percentage points'),
+  keySpace: intIn(1, 100_000_000, ' keys'),
+  valueSize: intIn(1, MAX_VALUE_SIZE, ' bytes (8 MiB; note that etcd and metabench serve refuse requests over 1.5 MiB, etcd\'s default limit)'),
+  rangeLimit: intIn(1, 100_000, ' keys'),
+  watchers: intIn(1, 10_000, ' watchers'),
+  events: intIn(1, 10_000_000, ' events'),
+  inFlight: intIn(1, 10_000, ' Puts'),
+  eventTimeoutMs: intIn(1, TEN_MIN_MS, ' ms (10 min)'),
+  counters: intIn(0, 10_000, ' counters'),
+  contendedOpsPerClient: intIn(1, 1_000_000, ' increments'),
+  keys: intIn(1, 10_000_000, ' keys'),
+  opTimeoutMs: intIn(1, TEN_MIN_MS, ' ms (10 min)'),
+} as const;
 
 /**
  * Scenario parameters as written in a file (all optional there; {@link PARAM_DEFAULTS} fills in).
@@ -52,57 +107,57 @@ const nonNegInt = z.number().int().nonnegative();
  */
 const paramFields = {
     /** Concurrent clients (closed-loop workers). */
-    clients: posInt,
+    clients: LIMITS.clients,
     /** Operations per client; the scenario is bounded by operations. Exclusive with `durationMs`. */
-    opsPerClient: posInt,
+    opsPerClient: LIMITS.opsPerClient,
     /** Measured duration; the scenario is bounded by time. Exclusive with `opsPerClient`. */
-    durationMs: posInt,
+    durationMs: LIMITS.durationMs,
     /** Warm-up before measuring (not recorded). Default 0. */
-    warmupMs: nonNegInt,
+    warmupMs: LIMITS.warmupMs,
     /** gRPC connections the clients are spread over. Default 1 (shared, as the seed). */
-    connections: posInt,
+    connections: LIMITS.connections,
     /**
      * Worker threads the clients are spread over, each with its own share of the connections
      * (at least one). Default 1: every client in the runner's main thread, as the seed. Not for
      * `watch`, whose watchers and writers share one delivery tally and clock.
      */
-    clientThreads: posInt,
+    clientThreads: LIMITS.clientThreads,
     /** Total target rate in operations per second: open loop. Absent = closed loop. */
-    rate: z.number().positive(),
+    rate: LIMITS.rate,
     /** How late (ms after the intended start) an open-loop operation counts as late. Default 1. */
-    lateThresholdMs: z.number().nonnegative(),
+    lateThresholdMs: LIMITS.lateThresholdMs,
     /** Weights of the `mixed` operation types (need not sum to 100). */
-    mix: z.partialRecord(z.enum(MIX_OPS), z.number().nonnegative()),
+    mix: z.partialRecord(z.enum(MIX_OPS), LIMITS.weight),
     /** Allowed distance of the realised mix from the weights, in percentage points. Default 2. */
-    mixTolerancePoints: z.number().positive(),
+    mixTolerancePoints: LIMITS.mixTolerancePoints,
     /** Distinct keys the `put`/`mixed` workloads touch. Default 1000. */
-    keySpace: posInt,
+    keySpace: LIMITS.keySpace,
     /** Value size in bytes. Default 64. */
-    valueSize: posInt,
+    valueSize: LIMITS.valueSize,
     /** RANGE limit (`mixed`). Default 10. */
-    rangeLimit: posInt,
+    rangeLimit: LIMITS.rangeLimit,
     /** Key prefix (each workload has its own default). */
-    keyPrefix: z.string().min(1),
+    keyPrefix: z.string().min(1).max(1024, 'expected at most 1,024 characters'),
     /** Watchers (`watch`). Default 100. */
-    watchers: posInt,
+    watchers: LIMITS.watchers,
     /** Events written (`watch`). Default 1000. */
-    events: posInt,
+    events: LIMITS.events,
     /** Puts in flight at once (`watch`). Default 50. */
-    inFlight: posInt,
+    inFlight: LIMITS.inFlight,
     /** How long watchers may lag behind the last Put before events count as lost. Default 30000. */
-    eventTimeoutMs: posInt,
+    eventTimeoutMs: LIMITS.eventTimeoutMs,
     /** Shared counters of the contended `txn` phase; 0 skips that phase. Default 0. */
-    counters: nonNegInt,
+    counters: LIMITS.counters,
     /** Clients of the contended phase. Default `clients`. */
-    contendedClients: posInt,
+    contendedClients: LIMITS.clients,
     /** Successful increments per contended client. Default 100. */
-    contendedOpsPerClient: posInt,
+    contendedOpsPerClient: LIMITS.contendedOpsPerClient,
     /** Keys loaded and overwritten (`compaction`). Default 10000. */
-    keys: posInt,
+    keys: LIMITS.keys,
     /** Keys read back after compaction (`compaction`). Default 1000. */
-    readKeys: posInt,
+    readKeys: LIMITS.keys,
     /** Per-operation deadline; a slower operation counts as a DeadlineExceeded error. Default 30000. */
-    opTimeoutMs: posInt,
+    opTimeoutMs: LIMITS.opTimeoutMs,
 };
 /** Scenario parameters as written in a file (see the fields above for units and defaults). */
 export const ParamsInput = z.object(paramFields).partial().strict();
@@ -126,10 +181,10 @@ export type ParamsOverride = z.infer<typeof ParamsOverride>;
  */
 export const SloInput = z
   .object({
-    maxErrorRate: z.number().min(0).max(1),
-    maxP99Ms: z.number().positive(),
-    minOpsPerSec: z.number().nonnegative(),
-    maxThroughputCv: z.number().positive(),
+    maxErrorRate: numberIn(0, 1, ' (a fraction: 0.01 = 1%)'),
+    maxP99Ms: z.number().positive('expected a number > 0 (ms)').max(DAY_MS, `expected at most ${grouped(DAY_MS)} ms (24 h)`),
+    minOpsPerSec: numberIn(0, 1_000_000_000, ' ops/s'),
+    maxThroughputCv: z.number().positive('expected a number > 0').max(100, 'expected at most 100'),
   })
   .partial()
   .strict();
@@ -140,7 +195,7 @@ export type SloInput = z.infer<typeof SloInput>;
 export const ScenarioFile = z
   .object({
     name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lower-case letters, digits and dashes'),
-    description: z.string().default(''),
+    description: z.string().max(MAX_DESCRIPTION_CHARS, `expected at most ${grouped(MAX_DESCRIPTION_CHARS)} characters (10 KiB)`).default(''),
     workload: z.enum(WORKLOADS),
     params: ParamsInput.default({}),
     profiles: z

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:harness`: the load generator's own ceiling. Starts the near no-op etcd v3 server
  * (`noop-server.ts`) in a child process, runs each scenario shape through the real workload code
- * (`runScenario`) and reports operations per second, with a bare etcd3 Put loop (no recorder, no
+ * (`runScenario`) and reports operations per second, with a bare client Put loop (no recorder, no
  * driver) measured in the same run as the baseline, once per client-thread count
  * (`clientThreads`; the runner's own CPU per operation beside each figure, from
  * `extra.runnerCpuUsPerOp`, which load on the machine does not inflate the way it does ops/s).
@@ -11,13 +11,15 @@
  *   npm run bench:harness                       # default sizes, 1 and 2 client threads
  *   BENCH_SCALE=0.2 npm run bench:harness       # smaller, for a quick look
  *   BENCH_THREADS=1,2,4 npm run bench:harness   # other thread counts
+ *   BENCH_CLIENT=etcd3 npm run bench:harness    # the etcd3 package instead of the native client
  */
 import { loadavg } from 'node:os';
 import { once } from 'node:events';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { Etcd3 } from 'etcd3';
+import { connect, DEFAULT_CLIENT, isClientKind } from '../client/factory.ts';
+import type { ClientKind, StoreClient } from '../client/types.ts';
 import { execa } from 'execa';
 import { resolveScenario } from '../../scenarios/loader.ts';
 import { runScenario } from '../workload/index.ts';
@@ -27,6 +29,9 @@ import { ClientThreadPool } from '../workload/threads.ts';
 const SCALE = Number(process.env.BENCH_SCALE ?? 1);
 const THREADS = (process.env.BENCH_THREADS ?? '1,2').split(',').map(Number);
 if (THREADS.some((t) => !Number.isInteger(t) || t < 1)) throw new Error(`BENCH_THREADS: '${process.env.BENCH_THREADS}' is not a list of whole numbers ≥ 1`);
+const CLIENT_NAME = process.env.BENCH_CLIENT ?? DEFAULT_CLIENT;
+if (!isClientKind(CLIENT_NAME)) throw new Error(`BENCH_CLIENT: '${CLIENT_NAME}' is not native or etcd3`);
+const CLIENT: ClientKind = CLIENT_NAME;
 const sized = (x: number): number => Math.max(1, Math.round(x * SCALE));
 const MiB = 1024 * 1024;
 
@@ -46,12 +51,12 @@ async function startChild(signal: AbortSignal): Promise<{ address: string; stop:
   };
 }
 
-/** Ops/s of a bare etcd3 Put loop: `workers` concurrent awaits, no measurement at all. */
-async function barePuts(client: Etcd3, workers: number, perWorker: number): Promise<number> {
+/** Ops/s of a bare client Put loop: `workers` concurrent awaits, no measurement at all. */
+async function barePuts(client: StoreClient, workers: number, perWorker: number): Promise<number> {
   const t = performance.now();
   await Promise.all(
     Array.from({ length: workers }, async (_, w) => {
-      for (let j = 0; j < perWorker; j++) await client.put(`/bare/${w}/${j % 1000}`).value('x'.repeat(64)).exec();
+      for (let j = 0; j < perWorker; j++) await client.put(`/bare/${w}/${j % 1000}`, 'x'.repeat(64));
     }),
   );
   return (workers * perWorker) / ((performance.now() - t) / 1000);
@@ -74,18 +79,18 @@ async function main(): Promise<void> {
   const ac = new AbortController();
   process.once('SIGINT', () => ac.abort());
   const server = await startChild(ac.signal);
-  const clientOptions = { hosts: `http://${server.address}` };
-  const client = new Etcd3(clientOptions);
+  const clientOptions = { hosts: [server.address] };
+  const client = await connect(CLIENT, clientOptions);
   // Warm client threads shared by every shape, as a runner keeps them across scenarios.
   const clientThreads = new ClientThreadPool();
-  const run = async (name: string, doc: Record<string, unknown>) => runScenario(resolveScenario({ name, ...doc }, 'standard', 'bench'), { ...makeContext({ clientOptions, signal: ac.signal }), clientThreads });
+  const run = async (name: string, doc: Record<string, unknown>) => runScenario(resolveScenario({ name, ...doc }, 'standard', 'bench'), { ...makeContext({ clientOptions, client: CLIENT, signal: ac.signal }), clientThreads });
   try {
-    console.log(`metabench harness ceiling against a no-op etcd v3 server at ${server.address} (one connection per client thread; scale ${SCALE}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
+    console.log(`metabench harness ceiling against a no-op etcd v3 server at ${server.address} (${CLIENT} client, one connection per client thread; scale ${SCALE}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')})`);
     await barePuts(client, 50, sized(100)); // JIT warm-up of the client path
     await run('warm', { workload: 'put', params: { clients: 50, opsPerClient: sized(100) } });
     for (const threads of THREADS.filter((t) => t > 1)) await run('warm', { workload: 'put-get', params: { clients: 50, opsPerClient: sized(100), clientThreads: threads } });
     const bare = await barePuts(client, 50, sized(400));
-    console.log(`\nbaseline: bare etcd3 Put loop, 50 workers: ${fmt(bare)} ops/s\n`);
+    console.log(`\nbaseline: bare ${CLIENT} Put loop, 50 workers: ${fmt(bare)} ops/s\n`);
     console.log(pad('shape', 38) + pad('threads', 9) + pad('ops/s', 10) + pad('× bare Put', 12) + pad('CPU µs/op', 11) + pad('CPU %', 8) + pad('p50 ms', 9) + pad('p99 ms', 9) + 'status');
     for (const s of shapes) {
       for (const threads of s.doc.workload === 'watch' ? [1] : THREADS) {
@@ -114,7 +119,7 @@ async function main(): Promise<void> {
     }
     if (!gc) console.log('  (run with --expose-gc for the heap figure after a full GC)');
   } finally {
-    client.close();
+    await client.close();
     await clientThreads.close();
     await server.stop();
   }

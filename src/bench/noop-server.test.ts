@@ -52,7 +52,7 @@ describe('noop server', () => {
   for (const [workload, params] of cases) {
     it(`runs the ${workload} workload with its checks passing`, async () => {
       const s = resolveScenario({ name: workload, workload, params }, 'standard', 'test');
-      const o = await runScenario(s, makeContext({ clientOptions: { hosts: `http://${server.address}` } }));
+      const o = await runScenario(s, makeContext({ clientOptions: { hosts: [server.address] } }));
       assert.equal(o.status, 'passed', `${o.error ?? ''} ${JSON.stringify(o.checks)}`);
       assert.equal(o.errors.total, 0);
     });

@@ -1,6 +1,6 @@
 /**
  * `npm run bench:serve`: `metabench serve` against the real etcd in the seed's large-scale
- * shape: N clients sharing one etcd3 connection (as the seed did), each doing Put then Get of
+ * shape: N clients sharing one connection (as the seed did; `--client native|etcd3`), each doing Put then Get of
  * its own key (`/load-test/client-<c>/key-<j>`) M times, checking that every Get returns the
  * value just put. Each target runs alone, one after the other, on a fresh temp data dir; the
  * real etcd runs in the same invocation (when its binary is installed) so the ratio compares
@@ -13,12 +13,14 @@
  * Besides pairs/s it prints each server's CPU time per RPC over the measured phase (from /proc),
  * which other load on the machine disturbs much less than throughput.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Etcd3 } from 'etcd3';
+import { connect, DEFAULT_CLIENT, isClientKind } from '../client/factory.ts';
+import type { ClientKind } from '../client/types.ts';
+import { processCpuUs } from '../targets/proc-cpu.ts';
 import { etcdAvailable, spawnEtcd, spawnServe, type ServerChild } from '../server/processes.ts';
 import { tempDir } from '../server/test-support.ts';
 
@@ -33,6 +35,8 @@ interface BenchOptions {
   /** Warm-up pairs per client, not measured; default 20. */
   warmup: number;
   targets: Target[];
+  /** The load generator's client (`--client`, default native). */
+  client: ClientKind;
 }
 
 /** What one target measured. */
@@ -52,16 +56,9 @@ interface BenchResult {
   serverCpuUsPerRpc: number;
 }
 
-/** CPU time (user + system) a process has used so far, in us, from /proc; NaN if unreadable. */
-function processCpuUs(pid: number): number {
-  try {
-    // Fields after the command name (which may contain spaces) start at `state`; utime and stime
-    // are the 14th and 15th fields overall, in clock ticks (100 per second on Linux).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10_000;
-  } catch {
-    return NaN;
-  }
+/** CPU µs a process has used so far; NaN where /proc cannot say. */
+function cpuUs(pid: number): number {
+  return processCpuUs(pid) ?? NaN;
 }
 
 const ROCKSDB = existsSync(fileURLToPath(new URL('../../engine/backend/rocksdb/index.ts', import.meta.url)));
@@ -79,13 +76,16 @@ function parseOptions(argv: string[]): BenchOptions {
       pairs: { type: 'string', default: '1000' },
       warmup: { type: 'string', default: '20' },
       targets: { type: 'string', default: 'memory,rocksdb,etcd' },
+      client: { type: 'string', default: DEFAULT_CLIENT },
     },
   });
   const targets = values.targets.split(',').map((t) => t.trim());
   for (const t of targets) {
     if (t !== 'memory' && t !== 'rocksdb' && t !== 'etcd') throw new Error(`--targets: unknown target '${t}'; expected memory, rocksdb, etcd`);
   }
+  if (!isClientKind(values.client)) throw new Error(`--client: unknown client '${values.client}'; expected native or etcd3`);
   return {
+    client: values.client,
     clients: integer('clients', values.clients, 1),
     pairs: integer('pairs', values.pairs, 1),
     warmup: integer('warmup', values.warmup, 0),
@@ -99,12 +99,12 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 async function drive(address: string, pid: number, opts: BenchOptions, target: Target): Promise<BenchResult> {
-  const client = new Etcd3({ hosts: `http://${address}` });
+  const client = await connect(opts.client, { hosts: [address] });
   try {
     let errors = 0;
     const pair = async (key: string, value: string): Promise<void> => {
-      await client.put(key).value(value).exec();
-      const got = await client.get(key).string();
+      await client.put(key, value);
+      const got = (await client.range(key)).kvs[0]?.value.toString();
       if (got !== value) throw new Error(`${key}: got ${got}, expected ${value}`);
     };
     await Promise.all(
@@ -114,7 +114,7 @@ async function drive(address: string, pid: number, opts: BenchOptions, target: T
     );
     const latencies = new Float64Array(opts.clients * opts.pairs);
     let n = 0;
-    const cpuBefore = processCpuUs(pid);
+    const cpuBefore = cpuUs(pid);
     const started = performance.now();
     await Promise.all(
       Array.from({ length: opts.clients }, async (_, c) => {
@@ -131,7 +131,7 @@ async function drive(address: string, pid: number, opts: BenchOptions, target: T
       }),
     );
     const elapsedSec = (performance.now() - started) / 1000;
-    const serverCpuUs = processCpuUs(pid) - cpuBefore;
+    const serverCpuUs = cpuUs(pid) - cpuBefore;
     const sorted = latencies.subarray(0, n).sort();
     return {
       target,
@@ -145,7 +145,7 @@ async function drive(address: string, pid: number, opts: BenchOptions, target: T
       serverCpuUsPerRpc: serverCpuUs / (2 * opts.clients * opts.pairs),
     };
   } finally {
-    client.close();
+    await client.close();
   }
 }
 
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
   // etcd first, so the baseline is measured before the others heat the machine up.
   const order = [...opts.targets].sort((a, b) => Number(b === 'etcd') - Number(a === 'etcd'));
   const load = loadavg().map((l) => l.toFixed(1)).join(' ');
-  process.stdout.write(`serve bench: ${opts.clients} clients x ${opts.pairs} Put+Get pairs (one shared etcd3 connection), ${opts.warmup} warm-up pairs each; load average ${load}\n`);
+  process.stdout.write(`serve bench: ${opts.clients} clients x ${opts.pairs} Put+Get pairs (one shared ${opts.client} connection), ${opts.warmup} warm-up pairs each; load average ${load}\n`);
   const results: BenchResult[] = [];
   for (const target of order) {
     process.stdout.write(`  ${target} ...\n`);

@@ -8,6 +8,7 @@ import { streamPlain } from '../output/plain.ts';
 import { resolveRunOptions, type RunFlags } from './run-options.ts';
 import type { GradeLetter } from '../grades/letters.ts';
 import { applyFailUnder } from '../report/fail-under.ts';
+import { UsageError } from '../cli/errors.ts';
 
 /** How the dashboard module is called (loaded only on a TTY, so headless runs never load Ink). */
 type RunDashboard = (opts: { runDir: string; handle?: OrchestratedRun }) => Promise<number>;
@@ -18,7 +19,11 @@ type RunDashboard = (opts: { runDir: string; handle?: OrchestratedRun }) => Prom
  */
 export async function runCommand(flags: RunFlags & { failUnder?: GradeLetter }): Promise<number> {
   const options = await resolveRunOptions(flags);
-  const run = await startRun(options);
+  const run = await startRun(options).catch((err: unknown) => {
+    // Making the run folder is the first write under --results: say which flag to change.
+    if ((err as NodeJS.ErrnoException).syscall !== undefined) throw new UsageError(`--results: cannot create a run folder in '${options.resultsDir}': ${(err as Error).message}`, { cause: err });
+    throw err;
+  });
   const code = flags.json ? await streamJson(run, process.stdout) : process.stdout.isTTY ? await showDashboard(run) : await streamPlain(run, process.stdout);
   // The summary the orchestrator built from its store (and wrote as summary.json): not re-read.
   const { summary } = await run.done;

@@ -2,18 +2,22 @@
  * Validates `metabench run`'s flags at the edge: every bad value becomes one UsageError line
  * (exit 2) before anything is written. Returns complete `RunOptions` for the orchestrator.
  */
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, lstatSync, mkdirSync, statSync } from 'node:fs';
 import { randomInt } from 'node:crypto';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { EXPECTED_DIR, dirTargetProblem } from '../../engine/fs/ensure-dir.ts';
+import { LATEST } from '../results/latest.ts';
 import { UsageError } from '../cli/errors.ts';
+import { CLIENT_KINDS, DEFAULT_CLIENT, isClientKind } from '../client/factory.ts';
+import type { ClientKind } from '../client/types.ts';
 import { MICRO, TargetKind } from '../events/schema.ts';
 import type { RunOptions, TargetSpec } from '../orchestrator/types.ts';
 import { loadScenarios, PROFILES } from '../../scenarios/loader.ts';
 import { WORKLOAD_PARAMS, type Profile, type ResolvedScenario } from '../../scenarios/schema.ts';
 import { findEtcd } from '../targets/etcd.ts';
 import { waitReady } from '../targets/readiness.ts';
-import { TargetStartError } from '../targets/types.ts';
+import { TargetStartError, TargetUnavailableError } from '../targets/types.ts';
+import { describeUnreachable } from '../runner/unreachable.ts';
 import { endpointClientOptions } from '../targets/endpoint.ts';
 
 import { MAX_CLIENT_THREADS, PASSWORD_ENV } from './defaults.ts';
@@ -39,6 +43,7 @@ export interface RunFlags {
   json?: boolean;
   clientThreads?: string;
   cpuProf?: string;
+  client?: string;
 }
 
 /** Turns flags into run options, or throws a UsageError naming the flag and the bad value. */
@@ -47,13 +52,19 @@ export async function resolveRunOptions(flags: RunFlags, opts: { endpointCheckMs
   const seed = flags.seed === undefined ? randomInt(0, 2 ** 31 - 1) : parseSeed(flags.seed);
   const targets = parseTargets(flags);
   const clientThreads = flags.clientThreads === undefined ? undefined : parseClientThreads(flags.clientThreads);
+  const client = flags.client === undefined ? DEFAULT_CLIENT : parseClient(flags.client);
   const { scenarios, micro } = await parseScenarios(flags, profile);
   if (clientThreads !== undefined) applyClientThreads(scenarios as ResolvedScenario[], clientThreads);
   const resultsDir = checkResultsDir(flags.results);
   const cpuProfDir = flags.cpuProf === undefined ? undefined : makeProfileDir(flags.cpuProf);
   const endpoint = targets.find((t) => t.kind === 'endpoint');
-  if (endpoint) await checkEndpoint(endpoint, opts.endpointCheckMs ?? ENDPOINT_CHECK_MS);
-  return { targets, scenarios, micro, profile, seed, parallel: flags.parallel ?? false, resultsDir, keepData: flags.keepData ?? false, ...(cpuProfDir ? { cpuProfDir } : {}) };
+  if (endpoint) await checkEndpoint(endpoint, opts.endpointCheckMs ?? ENDPOINT_CHECK_MS, client);
+  return { client, targets, scenarios, micro, profile, seed, parallel: flags.parallel ?? false, resultsDir, keepData: flags.keepData ?? false, ...(cpuProfDir ? { cpuProfDir } : {}) };
+}
+
+function parseClient(value: string): ClientKind {
+  if (!isClientKind(value)) throw new UsageError(`--client: unknown client '${value}' (expected ${CLIENT_KINDS.join(' or ')})`);
+  return value;
 }
 
 function parseClientThreads(value: string): number {
@@ -176,20 +187,28 @@ async function parseScenarios(flags: RunFlags, profile: Profile): Promise<{ scen
 function checkResultsDir(dir: string): string {
   const problem = dirTargetProblem(dir);
   if (problem !== undefined) throw new UsageError(`--results: cannot use '${dir}': ${problem}; ${EXPECTED_DIR}`);
-  return resolve(dir);
+  const abs = resolve(dir);
+  // `latest` is the link metabench keeps to the newest run; anything else there is the user's.
+  const latest = join(abs, LATEST);
+  if (existsSync(latest) && !lstatSync(latest).isSymbolicLink()) {
+    throw new UsageError(`--results: '${latest}' is not the link to the newest run metabench keeps there (it is a ${lstatSync(latest).isDirectory() ? 'folder' : 'file'}); move it away, metabench will not replace it`);
+  }
+  return abs;
 }
 
-async function checkEndpoint(spec: TargetSpec, timeoutMs: number): Promise<void> {
+async function checkEndpoint(spec: TargetSpec, timeoutMs: number, client: ClientKind): Promise<void> {
   try {
     await waitReady(endpointClientOptions({ endpoints: spec.endpoints ?? [], tls: spec.tls, auth: spec.auth }), {
       what: `--endpoints ${spec.endpoints?.join(',')}`,
       timeoutMs,
       intervalMs: 250,
+      client,
     });
   } catch (cause) {
     if (!(cause instanceof TargetStartError)) throw cause;
     const where = spec.endpoints?.join(',');
     if (cause.refused) throw new UsageError(`--user: ${where} refused ${spec.auth ? `user '${spec.auth.user}'` : 'the request'}: ${cause.detail}`, { cause });
-    throw new UsageError(`--endpoints: ${where} unreachable: ${cause.detail}`, { cause });
+    // Not a usage error: the flag is well formed, the endpoint is down or not etcd (exit 1).
+    throw new TargetUnavailableError(`endpoint ${where} unavailable: ${describeUnreachable(cause.detail)}`, undefined, { cause });
   }
 }

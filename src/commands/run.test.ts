@@ -3,7 +3,9 @@
 // leaves no process behind, and a 3-member etcd cluster as an `endpoint` target.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parseEventLine, type RunnerEvent } from '../events/schema.ts';
@@ -44,7 +46,8 @@ describe('metabench run', () => {
   it('refuses bad flags with a UsageError naming the flag and value', async () => {
     writeFileSync(join(tmp.dir, 'bad.yaml'), 'name: x\nworkload: nope\n');
     writeFileSync(join(tmp.dir, 'a-file'), '');
-    const closedPort = await freePort();
+    mkdirSync(join(tmp.dir, 'latest-is-a-file'));
+    writeFileSync(join(tmp.dir, 'latest-is-a-file', 'latest'), 'my notes');
     const base: RunFlags = { profile: 'quick', results: join(tmp.dir, 'never') };
     const cases: [Partial<RunFlags>, RegExp][] = [
       [{ targets: 'memory,foo' }, /^--targets: unknown target 'foo'/],
@@ -55,7 +58,6 @@ describe('metabench run', () => {
       [{ seed: '-3' }, /^--seed: '-3' is not a non-negative integer/],
       [{ scenarioFile: [join(tmp.dir, 'bad.yaml')] }, /bad\.yaml.*workload/],
       [{ scenarioFile: [join(tmp.dir, 'missing.yaml')] }, /missing\.yaml: cannot read/],
-      [{ endpoints: `127.0.0.1:${closedPort}` }, /^--endpoints: 127\.0\.0\.1:\d+ unreachable/],
       [{ endpoints: 'nohostport' }, /^--endpoints: 'nohostport' is not host:port/],
       [{ targets: 'endpoint' }, /endpoint needs --endpoints/],
       [{ targets: 'memory', cacert: '/x' }, /^--cacert: only for the endpoint target/],
@@ -64,6 +66,7 @@ describe('metabench run', () => {
       [{ results: join(tmp.dir, 'a-file', 'sub') }, /^--results: cannot use '.*sub': '.*a-file' is not a directory; expected a writable directory/],
       [{ results: '/proc/x' }, /^--results: cannot use '\/proc\/x': '\/proc' is on procfs/],
       [{ results: '/sys/x' }, /^--results: cannot use '\/sys\/x': '\/sys' is on sysfs/],
+      [{ results: join(tmp.dir, 'latest-is-a-file') }, /^--results: '.*latest-is-a-file\/latest' is not the link to the newest run metabench keeps there \(it is a file\); move it away/],
     ];
     for (const [flags, re] of cases) {
       await assert.rejects(resolveRunOptions({ ...base, ...flags }, { endpointCheckMs: 300 }), (err: Error) => {
@@ -74,6 +77,41 @@ describe('metabench run', () => {
       });
     }
     assert.equal(existsSync(join(tmp.dir, 'never')), false, 'no results folder created');
+  });
+
+  it('an unreachable, silent or non-etcd endpoint is unavailable: exit 1 and one clean line, not usage', async () => {
+    const closedPort = await freePort();
+    const silent = net.createServer(() => undefined);
+    const web = http.createServer((_req, res) => res.end('not etcd'));
+    await Promise.all([silent, web].map((srv) => new Promise<void>((ok) => srv.listen(0, '127.0.0.1', ok))));
+    const port = (srv: net.Server) => (srv.address() as net.AddressInfo).port;
+    try {
+      const runs = await Promise.all(
+        [closedPort, port(silent), port(web)].map((p) => metabench(['run', '--json', '--endpoints', `127.0.0.1:${p}`, '--results', join(tmp.dir, 'never-endpoint')])),
+      );
+      const lines = runs.map((r) => r.stderr);
+      assert.deepEqual(
+        runs.map((r) => r.exitCode),
+        [1, 1, 1],
+        lines.join(''),
+      );
+      assert.equal(lines[0], `metabench: endpoint 127.0.0.1:${closedPort} unavailable: connection refused at 127.0.0.1:${closedPort} (nothing listens there)\n`);
+      assert.match(lines[1]!, /^metabench: endpoint 127\.0\.0\.1:\d+ unavailable: no answer to an etcd Status request: the server accepts connections but does not answer \(not an etcd v3 endpoint, or stalled\)\n$/);
+      assert.match(lines[2]!, /^metabench: endpoint 127\.0\.0\.1:\d+ unavailable: the server does not speak gRPC over HTTP\/2: not an etcd v3 endpoint\n$/);
+      for (const l of lines) assert.doesNotMatch(l, /Resolution note|name resolution/);
+    } finally {
+      silent.close();
+      web.close();
+    }
+  });
+
+  it('a --results folder that cannot be created is named in the error (exit 2)', async () => {
+    const r = await metabench(['run', '--json', '--targets', 'memory', '--results', '/sys/metabench-x']);
+    assert.equal(r.exitCode, 2, r.stderr);
+    // As root the probe passes and mkdir fails (EPERM); otherwise the probe refuses: both name the flag.
+    assert.match(r.stderr, /^metabench: --results: .*'\/sys\/metabench-x'/);
+    assert.doesNotMatch(r.stderr, /\n./, 'one line');
+    assert.equal(r.stdout, '');
   });
 
   it('the CLI turns bad usage into one stderr line and exit 2, with nothing on stdout or disk', async () => {

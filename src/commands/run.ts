@@ -10,7 +10,8 @@ import type { SetExit } from '../cli/commands.ts';
 import { DEFAULT_PROFILE, DEFAULT_RESULTS_DIR, MAX_CLIENT_THREADS, PASSWORD_ENV, PROFILE_DURATIONS, PROFILE_NAMES, SCENARIO_NAMES } from './defaults.ts';
 import type { RunFlags } from './run-options.ts';
 import type { GradeLetter } from '../grades/letters.ts';
-import { parseGrade } from './grade-flag.ts';
+import { FAIL_UNDER_GRADES } from '../grades/fail-under.ts';
+import { parseFailUnder } from './grade-flag.ts';
 
 export { DEFAULT_RESULTS_DIR, MAX_CLIENT_THREADS } from './defaults.ts';
 
@@ -34,9 +35,10 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--results <dir>', 'folder for run folders', DEFAULT_RESULTS_DIR)
     .option('--keep-data', "keep the servers' temporary data directories")
     .option('--json', 'no dashboard: every event as one JSON line on stdout, then a summary line')
+    .option('--client <kind>', `the load generator's client: native (metabench's own gRPC client, default) or etcd3 (the etcd3 npm package, a cross-check)`)
     .option('--client-threads <n>', `spread each scenario's clients over n worker threads, each with its own connections (1-${MAX_CLIENT_THREADS}; default 1, all in one thread; watch always uses one)`)
     .option('--cpu-prof <dir>', 'write V8 CPU profiles of each runner (and its client threads) and of each Node server it starts (metabench serve, noop; not etcd) into dir, named <target>.<runner|server>.cpuprofile')
-    .option('--fail-under <grade>', "exit 1 when a target's overall grade is below this (A+, A, B, C, D)", (v: string) => parseGrade(v, '--fail-under'))
+    .option('--fail-under <grade>', `exit 1 when a target's overall grade is below this (${FAIL_UNDER_GRADES.join(', ')})`, parseFailUnder)
     .action(async (flags: RunFlags & { failUnder?: GradeLetter }) => {
       const { runCommand } = await import('./run-action.ts');
       setExit(await runCommand(flags));

@@ -1,6 +1,8 @@
 /** What `metabench tail` does: print a run's events, following it while it runs. */
 import { UsageError } from '../cli/errors.ts';
 import { readManifest } from '../results/manifest.ts';
+import { existsSync } from 'node:fs';
+import { eventFilePath } from '../results/event-writer.ts';
 import { isAlive, resolveRunDir } from '../results/locate-run.ts';
 import { RunTailer } from '../results/run-tailer.ts';
 import { formatEventLine } from '../output/format-event.ts';
@@ -36,8 +38,12 @@ export async function tail(run: string | undefined, flags: TailFlags, print: (li
   }
   const targets = flags.target !== undefined ? [flags.target] : all;
   const width = Math.max(8, ...targets.map((t) => t.length));
+  const seen = new Set<string>();
   const tailer = new RunTailer(runDir, targets, {
-    onEvent: (e) => print(formatEventLine(e, width)),
+    onEvent: (e) => {
+      seen.add(e.target);
+      print(formatEventLine(e, width));
+    },
     onInvalid: (target, _line, err) => process.stderr.write(`metabench tail: ${target}: ${err.message}\n`),
   });
   tailer.poll();
@@ -52,5 +58,17 @@ export async function tail(run: string | undefined, flags: TailFlags, print: (li
     await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
     tailer.poll();
   }
-  return 0;
+  return reportSilentTargets(runDir, targets, seen);
+}
+
+/** A target whose file is missing or holds no event is said so on stderr (exit 1), not passed over. */
+function reportSilentTargets(runDir: string, targets: readonly string[], seen: ReadonlySet<string>): number {
+  let code = 0;
+  for (const t of targets) {
+    if (seen.has(t)) continue;
+    const file = eventFilePath(runDir, t);
+    process.stderr.write(`metabench tail: ${t}: ${existsSync(file) ? `${file} is empty (no events)` : `${file} is missing`}\n`);
+    code = 1;
+  }
+  return code;
 }

@@ -2,7 +2,7 @@
 // a run-end, and gives up on a run whose orchestrator is gone.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { startRun } from '../orchestrator/index.ts';
@@ -21,6 +21,24 @@ describe('metabench tail', () => {
     const run = await startRun(fakeRunOptions(tmp.dir, ['memory'], { FAKE_RUNNER_MODE: 'complete' }));
     await run.done;
     await assert.rejects(tail(run.runId, { results: tmp.dir, target: 'etcd', follow: true }, () => undefined), /--target: run .* has no target 'etcd' \(it has memory\)/);
+  });
+
+  it('says so and exits 1 when a target file is missing or empty', async () => {
+    const run = await startRun(fakeRunOptions(tmp.dir, ['memory', 'rocksdb'], { FAKE_RUNNER_MODE: 'complete' }));
+    await run.done;
+    writeFileSync(join(run.runDir, 'memory.ndjson'), '');
+    rmSync(join(run.runDir, 'rocksdb.ndjson'));
+    const said: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => said.push(chunk) > 0) as typeof process.stderr.write;
+    let code: number;
+    try {
+      code = await tail(run.runId, { results: tmp.dir, follow: false }, () => assert.fail('nothing to print'));
+    } finally {
+      process.stderr.write = write;
+    }
+    assert.equal(code, 1);
+    assert.deepEqual(said, [`metabench tail: memory: ${join(run.runDir, 'memory.ndjson')} is empty (no events)\n`, `metabench tail: rocksdb: ${join(run.runDir, 'rocksdb.ndjson')} is missing\n`]);
   });
 
   it('prints a finished run as readable lines and returns', async () => {

@@ -133,6 +133,13 @@ test('detail view: grade, percentiles per op type, percentile bars, mix, checks'
   assert.doesNotMatch(f, /╭─+╮ ╭/);
 });
 
+test('detail view: server CPU per operation with its unit, when the runner measured it', () => {
+  const events = finishedRun().map((e) => (e.kind === 'scenario-end' && e.target === 'rocksdb' && e.scenario === 'mixed-workload' ? { ...e, extra: { ...e.extra, serverCpuUsPerOp: 38.2 } } : e));
+  const f = frameAt({ model: modelOf(events), ui: { target: 1, scenario: 2, view: 'detail' } }, 160, 50);
+  assert.match(f, / · server CPU 38 µs\/op/);
+  assert.doesNotMatch(f, /serverCpuUsPerOp/);
+});
+
 test('detail of a running scenario shows live figures', () => {
   const model = modelOf(runningRun());
   const f = frameAt({ model, ui: { target: 1, scenario: 1, view: 'detail' } });

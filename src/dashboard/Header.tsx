@@ -25,7 +25,7 @@ export function Header({ run, nowMs, note }: HeaderProps) {
         <Text bold color="cyan">
           metabench
         </Text>{' '}
-        run <Text bold>{run.runId ?? '—'}</Text> · profile {run.profile ?? '—'} · seed {run.seed ?? '—'} · elapsed {fmtClock(elapsed)} · ETA{' '}
+        run <Text bold>{run.runId ?? '—'}</Text> · profile {run.profile ?? '—'} · seed {run.seed ?? '—'}{run.client ? ` · client ${run.client}` : ''} · elapsed {fmtClock(elapsed)} · ETA{' '}
         {run.finished ? (allCompleted(run) ? 'done' : 'ended') : fmtClock(eta)}
         {run.parallel ? <Text color="yellow"> · parallel</Text> : null}
         {note ? <Text color="yellow"> · {note}</Text> : null}

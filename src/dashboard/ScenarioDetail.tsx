@@ -7,7 +7,8 @@ import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import type { LatencySummary, ScenarioEndEvent } from '../events/schema.ts';
 import type { ScenarioRun } from '../state/run-state.ts';
-import { fmtClock, fmtMs, fmtOps, fmtPct, fmtPercent } from '../format/figures.ts';
+import { fmtClock, fmtCpuPerOp, fmtMs, fmtOps, fmtPct, fmtPercent } from '../format/figures.ts';
+import { gradeOfEnd } from '../grades/scenario-grade.ts';
 import { bar, fit } from './format.ts';
 import { gradeCause, gradeCauseText } from '../grades/rubric.ts';
 import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
@@ -79,17 +80,19 @@ function detailLines(s: ScenarioRun, width: number): ReactNode[] {
 
 function endLines(e: ScenarioEndEvent, params: Readonly<Record<string, unknown>> | undefined, width: number): ReactNode[] {
   const out: ReactNode[] = [];
-  if (e.grade) {
+  // The grade every view shows (the runner's; see src/grades/scenario-grade.ts).
+  const grade = gradeOfEnd(e);
+  if (grade) {
     out.push(
       <Text wrap="truncate">
         grade{' '}
-        <Text bold color={gradeColour(e.grade.grade)}>
-          {e.grade.grade}
+        <Text bold color={gradeColour(grade.grade)}>
+          {grade.grade}
         </Text>{' '}
-        — set by {gradeCauseText(e.grade.reason)}
+        — set by {gradeCauseText(grade.reason)}
       </Text>,
     );
-    const rest = e.grade.reason.slice(gradeCause(e.grade.reason).length + 2);
+    const rest = grade.reason.slice(gradeCause(grade.reason).length + 2);
     if (rest !== '') out.push(<Text dimColor wrap="truncate">  {rest}</Text>);
   }
   if (e.error) out.push(<Text color="red" wrap="truncate">error: {e.error}</Text>);
@@ -100,6 +103,7 @@ function endLines(e: ScenarioEndEvent, params: Readonly<Record<string, unknown>>
       {fmtClock(e.durationMs)} · {fmtOps(e.ops)} ops · <Text bold>{fmtOps(e.opsPerSec)} ops/s</Text> · errors {e.errors.total} ({fmtPercent(errRate)})
       {kinds ? ` — ${kinds}` : ''}
       {e.lateOps !== undefined ? ` · late ${e.lateOps}` : ''}
+      {e.extra?.serverCpuUsPerOp !== undefined ? ` · server CPU ${fmtCpuPerOp(e.extra.serverCpuUsPerOp)}` : ''}
     </Text>,
   );
   const ops = Object.entries(e.latency);
@@ -132,7 +136,7 @@ function endLines(e: ScenarioEndEvent, params: Readonly<Record<string, unknown>>
         </Text>,
       );
   }
-  const extra = { ...(e.extra ?? {}) };
+  const { serverCpuUsPerOp: _cpu, ...extra } = e.extra ?? {};
   if (Object.keys(extra).length > 0) out.push(<Text wrap="truncate">figures: {Object.entries(extra).map(([k, v]) => `${k} ${fmtOps(v)}`).join(' · ')}</Text>);
   if (e.slo) out.push(<Text dimColor wrap="truncate">SLO: {Object.entries(e.slo).map(([k, v]) => `${k} ${v}`).join(' · ')}</Text>);
   return out;

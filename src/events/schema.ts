@@ -66,6 +66,8 @@ export const RunStartEvent = z.object({
   scenarios: z.array(z.string()),
   /** Where the target listens and which process serves it (absent for `endpoint`). */
   server: z.object({ address: z.string(), pid: z.number().int().optional(), version: z.string().optional() }).optional(),
+  /** The load generator's client (`native` or `etcd3`); absent in files from before it was a choice. */
+  client: z.enum(['native', 'etcd3']).optional(),
 });
 
 /** The target cannot run here (e.g. etcd not installed); the other targets go on. */

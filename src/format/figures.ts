@@ -123,6 +123,16 @@ export function fmtCpuPerOp(usPerOp: number): string {
   return `${usPerOp < 9.95 ? usPerOp.toFixed(1) : grouped.format(Math.round(usPerOp))} µs/op`;
 }
 
+/**
+ * A ratio that a threshold is judged on (the load generator's ceiling), with two decimals, rounded down so it never reads as the other side of the
+ * threshold (2.996 is `2.99×`, not `3.00×`); from 100× as `fmtFactor` writes it.
+ */
+export function fmtCeilingRatio(ratio: number): string {
+  if (!Number.isFinite(ratio) || ratio >= 100) return fmtFactor(ratio);
+  // The epsilon keeps binary noise (0.29 × 100 = 28.999…) from dropping a hundredth.
+  return `${(Math.floor(ratio * 100 + 1e-9) / 100).toFixed(2)}×`;
+}
+
 function trimZeros(s: string): string {
   return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
 }

@@ -12,6 +12,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DEFAULT_CLIENT } from '../client/factory.ts';
 import { buildManifest, writeManifest, type RunManifest } from '../results/manifest.ts';
 import { makeRunId } from '../results/run-id.ts';
 import { updateLatest } from '../results/latest.ts';
@@ -56,6 +57,7 @@ export async function startRun(options: RunOptions): Promise<OrchestratedRun> {
     seed: options.seed,
     micro: options.micro,
     mode: options.parallel ? 'parallel' : 'sequential',
+    client: options.client ?? DEFAULT_CLIENT,
   });
   writeManifest(runDir, manifest);
   // Every target's file exists from the start, so `tail -f` works before its turn comes.

@@ -68,21 +68,21 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 
 /** True when `pid` is alive and its command line is etcd's or `metabench … serve`'s. */
 export function isServerProcess(pid: number): boolean {
-  let cmdline: string;
-  try {
-    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-  } catch (err) {
-    void err; // Gone (or not Linux): nothing to kill.
-    return false;
-  }
-  try {
-    // A zombie still has a /proc entry but an empty cmdline; it needs no killing.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    if (/\) Z /.test(stat)) return false;
-  } catch (err) {
-    void err;
-    return false;
-  }
+  const cmdline = readProc(`/proc/${pid}/cmdline`);
+  // A zombie still has a /proc entry but an empty cmdline; it needs no killing.
+  const stat = readProc(`/proc/${pid}/stat`);
+  if (cmdline === undefined || stat === undefined || /\) Z /.test(stat)) return false;
   const args = cmdline.split('\0');
   return args.some((a) => /(^|\/)etcd$/.test(a)) || (args.some((a) => a.endsWith('metabench.js')) && args.includes('serve'));
+}
+
+/** A /proc file, or undefined when the process is gone (or this is not Linux): nothing to kill. */
+function readProc(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') return undefined;
+    throw err;
+  }
 }

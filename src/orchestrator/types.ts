@@ -5,6 +5,7 @@
  */
 import type { TargetSpec } from '../events/target.ts';
 import type { ResolvedScenario } from '../../scenarios/schema.ts';
+import type { ClientKind } from '../client/types.ts';
 import type { RunManifest } from '../results/manifest.ts';
 import type { RunStore } from '../state/run-store.ts';
 import type { RunSummary } from '../views/summary.ts';
@@ -30,6 +31,8 @@ export interface RunOptions {
   readonly keepData: boolean;
   /** `--cpu-prof`: folder for the runners' and Node servers' CPU profiles (absolute). */
   readonly cpuProfDir?: string;
+  /** The load generator's client (`--client`; default `native`). */
+  readonly client?: ClientKind;
   /** Test hook: a different runner entry script (default `src/runner/entry.js`). */
   readonly runnerEntry?: string;
   /** Test hook: extra environment for the runner children. */

@@ -4,7 +4,7 @@
  */
 import { BANDS } from '../grades/rubric.ts';
 import { CLIENT_BOUND_RATIO, clientBoundNotes, clientBoundText, fmtCeilingRatio } from '../views/ceiling.ts';
-import { fmtCount, fmtFactor, fmtMs, fmtNs, fmtOps, fmtPercent } from '../format/figures.ts';
+import { fmtCount, fmtCpuPerOp, fmtFactor, fmtMs, fmtNs, fmtOps, fmtPercent } from '../format/figures.ts';
 import type { RunSummary, ScenarioCell, TargetSummary } from '../views/summary.ts';
 
 /** Renders a summary as Markdown (ends with a newline). */
@@ -37,6 +37,7 @@ function manifestSection(s: RunSummary): string[] {
     ['Started', m.startedAt],
     ['Profile', m.profile],
     ['Seed', m.seed !== undefined ? String(m.seed) : undefined],
+    ['Client', m.client],
     ['Mode', m.mode === 'parallel' ? 'parallel (targets ran at the same time)' : 'sequential (one target at a time)'],
     ['Host', host],
     ['Node.js', m.nodeVersion],
@@ -91,7 +92,7 @@ function resultsSection(s: RunSummary): string[] {
   return [...lines, ...verdict];
 }
 
-/** `4,000 · 5.0 / 20 · 2.0× / 0.50× etcd` */
+/** `4,000 · 5.0 / 20 · 2.0× / 0.50× etcd · server CPU 38 µs/op` */
 function figuresCell(c: ScenarioCell | undefined, baseline: string | undefined): string {
   if (c === undefined) return '—';
   if (c.opsPerSec === undefined) return c.status === 'queued' ? 'not run' : c.status === 'running' ? 'unfinished' : c.status;
@@ -99,6 +100,7 @@ function figuresCell(c: ScenarioCell | undefined, baseline: string | undefined):
   if (c.p99Ms !== undefined) parts.push(`${fmtMs(c.p50Ms ?? 0, false)} / ${fmtMs(c.p99Ms, false)}`);
   const r = c.vsEtcd;
   if (r !== undefined && baseline !== undefined) parts.push(`${r.opsPerSec !== undefined ? fmtFactor(r.opsPerSec) : '—'} / ${r.p99 !== undefined ? fmtFactor(r.p99) : '—'} ${baseline}`);
+  if (c.serverCpuUsPerOp !== undefined) parts.push(`server CPU ${fmtCpuPerOp(c.serverCpuUsPerOp)}`);
   const bound = clientBoundText(c);
   if (bound) parts.push(`**${bound}**`);
   return parts.join(' · ');

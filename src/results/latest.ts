@@ -3,7 +3,7 @@
  * (new link under a temp name, then rename) so `tail -f results/latest/memory.ndjson` never
  * finds it missing.
  */
-import { readlinkSync, renameSync, symlinkSync, unlinkSync, existsSync } from 'node:fs';
+import { lstatSync, readlinkSync, renameSync, symlinkSync, unlinkSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Name of the symlink inside the results folder. */
@@ -11,6 +11,9 @@ export const LATEST = 'latest';
 
 /** Points `<resultsDir>/latest` at `<resultsDir>/<runId>`. */
 export function updateLatest(resultsDir: string, runId: string): void {
+  const link = join(resultsDir, LATEST);
+  // A file or folder of the user's at that name is theirs: never replaced (rename would).
+  if (existsSync(link) && !lstatSync(link).isSymbolicLink()) throw new Error(`${link} is not the link to the newest run metabench keeps; move it away`);
   const tmp = join(resultsDir, `.${LATEST}.${process.pid}.tmp`);
   if (existsSync(tmp)) unlinkSync(tmp);
   symlinkSync(runId, tmp, 'dir');

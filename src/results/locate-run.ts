@@ -21,6 +21,7 @@ export class RunNotFoundError extends UsageError {}
  * an absolute folder. Throws a one-line UsageError naming what was looked for when there is none.
  */
 export function resolveRunDir(run: string | undefined, resultsDir: string = DEFAULT_RESULTS_DIR): string {
+  if (existsSync(resultsDir) && !statSync(resultsDir).isDirectory()) throw new UsageError(`--results: '${resultsDir}' is a file, not a folder of runs`);
   if (run === undefined) {
     const latest = join(resultsDir, 'latest');
     if (!existsSync(latest)) throw new UsageError(`no runs in ${resultsDir}/ (no ${latest}); start one with 'metabench run' or name a run folder`);

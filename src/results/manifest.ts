@@ -55,13 +55,15 @@ export const RunManifest = z.object({
   mode: z.enum(['sequential', 'parallel']),
   /** Same as `mode === 'parallel'` (the reducer's manifest shape reads this). */
   parallel: z.boolean().optional(),
+  /** The load generator's client (`--client`); absent in runs from before it was a choice (`etcd3` then). */
+  client: z.enum(['native', 'etcd3']).optional(),
   /** PID of the orchestrator that runs it, so a reader can tell an abandoned run. */
   orchestratorPid: z.number().int(),
 });
 export type RunManifest = z.infer<typeof RunManifest>;
 
 /** What the caller decides; the host facts are filled in by `buildManifest`. */
-export type ManifestInput = Pick<RunManifest, 'runId' | 'targets' | 'profile' | 'scenarios' | 'seed' | 'mode' | 'micro'>;
+export type ManifestInput = Pick<RunManifest, 'runId' | 'targets' | 'profile' | 'scenarios' | 'seed' | 'mode' | 'micro' | 'client'>;
 
 /** Fills in the host, versions and git commit around what the caller chose. */
 export function buildManifest(input: ManifestInput, startedAt: Date = new Date()): RunManifest {

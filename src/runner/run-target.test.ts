@@ -11,6 +11,7 @@ import { buildManifest } from '../results/manifest.ts';
 import type { ResolvedScenario } from '../../scenarios/schema.ts';
 import { loadScenarios } from '../../scenarios/loader.ts';
 import { findEtcd } from '../targets/etcd.ts';
+import { freePort } from '../targets/free-port.ts';
 import { isRunning, readEvents, tempDir } from '../testing/run-fixtures.ts';
 import type { ScenarioOutcome } from '../workload/types.ts';
 import { runTarget, type RunnerWorkloads } from './run-target.ts';
@@ -65,17 +66,31 @@ describe('runTarget', () => {
     assert.equal(un.hint, 'apt-get install etcd-server');
   });
 
+  it('an endpoint that does not answer is unavailable with one clean line, not crashed', async () => {
+    const { runDir, manifest, cfg, writer } = setup('endpoint-down', 'endpoint');
+    const port = await freePort();
+    const status = await runTarget({ ...cfg, target: { ...cfg.target, endpoints: [`127.0.0.1:${port}`] } }, manifest, writer, new AbortController().signal, {
+      runScenario: () => assert.fail('no scenario may run'),
+      runMicro: async () => undefined,
+    });
+    writer.close();
+    assert.equal(status, 'completed');
+    const events = readEvents(runDir, 'endpoint');
+    const un = events.find((e) => e.kind === 'target-unavailable');
+    assert.equal(un?.kind === 'target-unavailable' && un.reason, `endpoint 127.0.0.1:${port} unavailable: connection refused at 127.0.0.1:${port} (nothing listens there)`);
+  });
+
   it('a throwing workload fails its scenario with grade F; the next runs; micro skipped on etcd; server gone', { skip: !findEtcd() && 'etcd not installed' }, async () => {
     const { runDir, tmpRoot, manifest, cfg, writer } = setup('throws', 'etcd', true);
     const workloads: RunnerWorkloads = {
       runScenario: async (s, ctx) => {
         if (s.name === 'large-scale-load') throw new Error('boom');
         // A real request through the context's client: the target is up and reachable.
-        const client = ctx.connect();
+        const client = await ctx.connect();
         try {
-          await client.put('k').value('v');
+          await client.put('k', 'v');
         } finally {
-          client.close();
+          await client.close();
         }
         return passed(s.name);
       },

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { sampleProcess, type ProcessSampler } from '../targets/sampler.ts';
 import { cpuProfileName } from '../targets/cpu-prof.ts';
 import { ClientThreadPool } from '../workload/threads.ts';
-import { startTarget, TargetUnavailableError, type StartedTarget } from '../targets/index.ts';
+import { startTarget, TargetStartError, TargetUnavailableError, type StartedTarget } from '../targets/index.ts';
+import { describeUnreachable } from './unreachable.ts';
+import type { ClientKind } from '../client/types.ts';
 import type { RunnerConfig } from './config.ts';
 import { runOneScenario, type ScenarioRunner } from './scenario-exec.ts';
 
@@ -41,6 +43,8 @@ export async function runTarget(
   const emit = (e: EventBody) => writer.emit(e);
   const log = (level: 'info' | 'warn' | 'error', message: string) => emit({ kind: 'log', level, message });
   const scenarios = manifest.scenarios;
+  // Runs written before `--client` existed had only the etcd3 package.
+  const client: ClientKind = manifest.client ?? 'etcd3';
   const runStart = {
     kind: 'run-start' as const,
     runId: manifest.runId,
@@ -48,6 +52,7 @@ export async function runTarget(
     profile: manifest.profile,
     seed: manifest.seed,
     scenarios: scenarios.map((s) => s.name),
+    client,
   };
   const end = (status: RunEndEvent['status'], error?: string): RunEndEvent['status'] => {
     emit({ kind: 'run-end', status, durationMs: Date.now() - startedAt, ...(error ? { error } : {}) });
@@ -57,7 +62,7 @@ export async function runTarget(
   let target: StartedTarget;
   log('info', `starting target ${cfg.target.name} (${cfg.target.kind})`);
   try {
-    target = await startTarget(cfg.target, { keepData: cfg.keepData, tmpRoot: cfg.tmpRoot, signal, log, stopGraceMs: cfg.stopGraceMs, cpuProfDir: cfg.cpuProfDir });
+    target = await startTarget(cfg.target, { keepData: cfg.keepData, tmpRoot: cfg.tmpRoot, signal, log, stopGraceMs: cfg.stopGraceMs, cpuProfDir: cfg.cpuProfDir, client });
   } catch (err) {
     emit(runStart);
     if (err instanceof TargetUnavailableError) {
@@ -65,6 +70,12 @@ export async function runTarget(
       return end('completed');
     }
     if (signal.aborted) return end('interrupted', 'interrupted while the target was starting');
+    if (err instanceof TargetStartError && cfg.target.kind === 'endpoint') {
+      // Nothing of ours failed: the endpoint is down, or not etcd. Unavailable (exit 1), in one clean line.
+      const why = err.refused ? `refused: ${err.detail}` : describeUnreachable(err.detail);
+      emit({ kind: 'target-unavailable', reason: `endpoint ${cfg.target.endpoints?.join(',') ?? ''} unavailable: ${why}` });
+      return end('completed');
+    }
     return end('crashed', `target did not start: ${(err as Error).message}`);
   }
 
@@ -83,7 +94,7 @@ export async function runTarget(
         failure = `${target.kind} server (pid ${target.server?.pid}) exited during the run (${died}); see ${target.name}.stderr.log`;
         break;
       }
-      await runOneScenario(scenario, { target, seed: manifest.seed, signal, emit, serverSample: () => sampler?.latest(), cpuProfDir: cfg.cpuProfDir, clientThreads }, workloads.runScenario);
+      await runOneScenario(scenario, { target, client, seed: manifest.seed, signal, emit, serverSample: () => sampler?.latest(), serverCpuUs: () => sampler?.cpuTimeUs(), cpuProfDir: cfg.cpuProfDir, clientThreads }, workloads.runScenario);
     }
   } catch (err) {
     failure = `runner error: ${(err as Error).stack ?? String(err)}`;

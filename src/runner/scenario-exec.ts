@@ -4,10 +4,12 @@
  * workload throws. The `noop` target measures the load generator's ceiling, not a store: its
  * scenario-end has no grade and no SLOs (its checks still run and can still fail it).
  */
-import { Etcd3 } from 'etcd3';
+import { connect } from '../client/factory.ts';
+import type { ClientKind } from '../client/types.ts';
 import type { EventBody, ScenarioEndEvent } from '../events/schema.ts';
 import { plannedSize } from '../workload/index.ts';
 import { gradeOutcome } from '../grades/scenario-grade.ts';
+import { scenarioStatus } from '../grades/scenario-status.ts';
 import type { ScenarioContext, ScenarioOutcome } from '../workload/types.ts';
 import type { ResolvedScenario } from '../../scenarios/schema.ts';
 import { resolveSlo } from '../../scenarios/loader.ts';
@@ -19,10 +21,14 @@ export type ScenarioRunner = (scenario: ResolvedScenario, ctx: ScenarioContext) 
 /** What `runOneScenario` needs from the runner around it. */
 export interface ScenarioEnv {
   readonly target: StartedTarget;
+  /** The run's client (`--client`): every connection of the scenario is of this kind. */
+  readonly client: ClientKind;
   readonly seed: number;
   readonly signal: AbortSignal;
   emit(event: EventBody): void;
   serverSample: ScenarioContext['serverSample'];
+  /** CPU µs the server has used so far (the sampler's), for `extra.serverCpuUsPerOp`. */
+  serverCpuUs?: ScenarioContext['serverCpuUs'];
   /** `--cpu-prof`: where client threads write their profiles. */
   readonly cpuProfDir?: string;
   /** The runner's client threads (kept across scenarios). */
@@ -36,12 +42,14 @@ export async function runOneScenario(scenario: ResolvedScenario, env: ScenarioEn
   const ctx: ScenarioContext = {
     target: env.target.name,
     targetKind: env.target.kind,
+    clientKind: env.client,
     clientOptions: env.target.clientOptions,
-    connect: () => new Etcd3(env.target.clientOptions),
+    connect: () => connect(env.client, env.target.clientOptions),
     seed: env.seed,
     emit: env.emit,
     signal: env.signal,
     serverSample: env.serverSample,
+    ...(env.serverCpuUs ? { serverCpuUs: env.serverCpuUs } : {}),
     ...(env.cpuProfDir !== undefined ? { cpuProfDir: env.cpuProfDir } : {}),
     ...(env.clientThreads ? { clientThreads: env.clientThreads } : {}),
   };
@@ -51,6 +59,7 @@ export async function runOneScenario(scenario: ResolvedScenario, env: ScenarioEn
   } catch (err) {
     outcome = thrownOutcome(scenario.name, err, Date.now() - startedAt, env.signal.aborted);
   }
+  outcome = { ...outcome, ...scenarioStatus(outcome, outcome.slo ?? resolveSlo(scenario, env.target.kind)) };
   if (env.target.kind === 'noop') {
     const { slo: _slo, ...ungraded } = outcome;
     const end = { kind: 'scenario-end' as const, ...ungraded };

@@ -53,6 +53,7 @@ export function planOf(manifest: RunManifest): RunPlan {
     runId: manifest.runId,
     profile: manifest.profile,
     seed: manifest.seed,
+    client: manifest.client,
     targets: manifest.targets,
     scenarios: manifest.scenarios.map((s) => ({ name: s.name, sloByTarget: s.sloByTarget })),
     mode: manifest.mode,
@@ -69,6 +70,7 @@ export function initialRunState(manifest?: RunPlan): RunState {
     runId: manifest?.runId,
     profile: manifest?.profile,
     seed: manifest?.seed,
+    client: manifest?.client,
     targetOrder: order,
     targets,
     plannedScenarios: planned,
@@ -104,7 +106,7 @@ export function reduceRunState(state: RunState, event: RunnerEvent): RunState {
     lastT: state.lastT === undefined ? event.t : Math.max(state.lastT, event.t),
   };
   if (event.kind === 'run-start') {
-    next = { ...next, runId: next.runId ?? event.runId, profile: next.profile ?? event.profile, seed: next.seed ?? event.seed };
+    next = { ...next, runId: next.runId ?? event.runId, profile: next.profile ?? event.profile, seed: next.seed ?? event.seed, client: next.client ?? event.client };
   }
   if (!next.parallel && target.status.state === 'running') {
     const others = Object.values(next.targets).some((o) => o.name !== target.name && (o.status.state === 'running' || o.status.state === 'starting'));

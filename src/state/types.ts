@@ -139,6 +139,8 @@ export interface RunState {
   readonly runId?: string;
   readonly profile?: string;
   readonly seed?: number;
+  /** The load generator's client (`native`, `etcd3`), from the manifest or run-start. */
+  readonly client?: string;
   /** Targets in display order (manifest order, then order of first event). */
   readonly targetOrder: readonly string[];
   readonly targets: Readonly<Record<string, TargetState>>;
@@ -168,6 +170,7 @@ export interface RunPlan {
   readonly runId?: string;
   readonly profile?: string;
   readonly seed?: number;
+  readonly client?: string;
   /** Names, or objects with the name and (as `run.json` writes it) the target's kind. */
   readonly targets?: readonly (string | { readonly name: string; readonly kind?: string })[];
   readonly scenarios?: readonly (string | { readonly name: string; readonly sloByTarget?: Readonly<Record<string, object | undefined>> })[];

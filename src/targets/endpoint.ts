@@ -3,7 +3,7 @@
  * start or stop), with optional TLS files and user/password.
  */
 import { readFileSync } from 'node:fs';
-import type { IOptions } from 'etcd3';
+import type { ConnectOptions } from '../client/types.ts';
 import { waitReady } from './readiness.ts';
 import type { StartOptions, StartedTarget } from './types.ts';
 
@@ -15,27 +15,17 @@ export interface EndpointConfig {
   readonly auth?: { readonly user: string; readonly password: string };
 }
 
-/** Client options for an endpoint (reads the TLS files). */
-export function endpointClientOptions(cfg: EndpointConfig): IOptions {
-  const tls = cfg.tls && (cfg.tls.cacert || cfg.tls.cert || cfg.tls.key);
-  const scheme = tls ? 'https' : 'http';
-  const opts: IOptions = { hosts: cfg.endpoints.map((e) => `${scheme}://${e}`) };
-  if (tls && cfg.tls) {
-    opts.credentials = {
-      // No --cacert: null tells gRPC to trust the system's roots.
-      rootCertificate: (cfg.tls.cacert ? readFileSync(cfg.tls.cacert) : null) as Buffer,
-      certChain: cfg.tls.cert ? readFileSync(cfg.tls.cert) : undefined,
-      privateKey: cfg.tls.key ? readFileSync(cfg.tls.key) : undefined,
-    };
-  }
-  if (cfg.auth) opts.auth = { username: cfg.auth.user, password: cfg.auth.password };
-  return opts;
+/** Client options for an endpoint: the TLS files read into buffers (no `--cacert`: the system's roots). */
+export function endpointClientOptions(cfg: EndpointConfig): ConnectOptions {
+  const t = cfg.tls;
+  const tls = t && (t.cacert || t.cert || t.key) ? { ...(t.cacert ? { ca: readFileSync(t.cacert) } : {}), ...(t.cert ? { cert: readFileSync(t.cert) } : {}), ...(t.key ? { key: readFileSync(t.key) } : {}) } : undefined;
+  return { hosts: [...cfg.endpoints], ...(tls ? { tls } : {}), ...(cfg.auth ? { auth: { user: cfg.auth.user, password: cfg.auth.password } } : {}) };
 }
 
 /** Connects to an existing endpoint and checks that it answers. */
 export async function connectEndpoint(name: string, cfg: EndpointConfig, opts: StartOptions): Promise<StartedTarget> {
   const clientOptions = endpointClientOptions(cfg);
-  const ready = await waitReady(clientOptions, { what: `endpoint ${cfg.endpoints.join(',')}`, timeoutMs: opts.readyTimeoutMs ?? 10_000, signal: opts.signal });
+  const ready = await waitReady(clientOptions, { what: `endpoint ${cfg.endpoints.join(',')}`, timeoutMs: opts.readyTimeoutMs ?? 10_000, signal: opts.signal, client: opts.client });
   return {
     name,
     kind: 'endpoint',

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IOptions } from 'etcd3';
+import type { ConnectOptions } from '../client/types.ts';
 import { execa, type ResultPromise } from 'execa';
 import type { TargetKind } from '../events/schema.ts';
 import { waitReady } from './readiness.ts';
@@ -106,8 +106,8 @@ export interface OwnedServer {
  * Throws what readiness threw; stopping the process then is the caller's (it may retry).
  */
 export async function serverTarget(s: OwnedServer, opts: StartOptions): Promise<StartedTarget> {
-  const clientOptions: IOptions = { hosts: `http://${s.address}` };
-  const ready = await waitReady(clientOptions, { what: `${s.label} at ${s.address}`, timeoutMs: opts.readyTimeoutMs, signal: opts.signal, exited: s.proc.exited });
+  const clientOptions: ConnectOptions = { hosts: [s.address] };
+  const ready = await waitReady(clientOptions, { what: `${s.label} at ${s.address}`, timeoutMs: opts.readyTimeoutMs, signal: opts.signal, exited: s.proc.exited, client: opts.client });
   return {
     name: s.name,
     kind: s.kind,

@@ -3,15 +3,15 @@
  * it, and how to let go of it. Implementations: `metastore.ts` (memory, rocksdb), `etcd.ts`,
  * `endpoint.ts`, `noop.ts`; `index.ts` picks one.
  */
-import type { IOptions } from 'etcd3';
+import type { ClientKind, ConnectOptions } from '../client/types.ts';
 import type { TargetKind } from '../events/schema.ts';
 
 /** A target ready to take requests. */
 export interface StartedTarget {
   readonly name: string;
   readonly kind: TargetKind;
-  /** Options for `new Etcd3(...)` clients to this target. */
-  readonly clientOptions: IOptions;
+  /** How clients reach this target (`client/factory.ts`'s `connect`): hosts, TLS, auth. */
+  readonly clientOptions: ConnectOptions;
   /** Address and process of the server (absent for `endpoint`, which runs elsewhere). */
   readonly server?: { readonly address: string; readonly pid?: number; readonly version?: string };
   /** Stops the server the runner started (SIGTERM, then SIGKILL) and removes its data. */
@@ -36,6 +36,8 @@ export interface StartOptions {
   readonly stopGraceMs?: number;
   /** `--cpu-prof DIR`: Node servers write their CPU profile there when they stop. */
   readonly cpuProfDir?: string;
+  /** The client that checks readiness, as the run's scenarios will use (default `native`). */
+  readonly client?: ClientKind;
 }
 
 /** The target cannot run on this machine (binary missing); the other targets go on. */

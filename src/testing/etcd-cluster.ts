@@ -36,7 +36,7 @@ export async function startEtcdCluster(size = 3): Promise<EtcdCluster> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await Promise.all(members.map((m, i) => waitReady({ hosts: `http://127.0.0.1:${m.clientPort}` }, { what: `etcd member ${m.name}`, timeoutMs: 30_000, exited: procs[i].exited })));
+    await Promise.all(members.map((m, i) => waitReady({ hosts: [`127.0.0.1:${m.clientPort}`] }, { what: `etcd member ${m.name}`, timeoutMs: 30_000, exited: procs[i].exited })));
   } catch (err) {
     await stop();
     throw err;

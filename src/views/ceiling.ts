@@ -9,7 +9,9 @@
  * client-bound (the rule is "ceiling ≥ 3× the fastest"). With noop 2,900 → 2.9× → client-bound,
  * and both memory's and etcd's cells carry the mark.
  */
-import { fmtFactor } from '../format/figures.ts';
+import { fmtCeilingRatio } from '../format/figures.ts';
+
+export { fmtCeilingRatio } from '../format/figures.ts';
 
 /** Target kind (and default name) of the no-op ceiling server. */
 export const NOOP_KIND = 'noop';
@@ -44,16 +46,6 @@ export function ceilingMark(noopOpsPerSec: number | undefined, fastestOpsPerSec:
   if (!(Number.isFinite(noopOpsPerSec) && noopOpsPerSec > 0 && Number.isFinite(fastestOpsPerSec) && fastestOpsPerSec > 0)) return undefined;
   const ratio = noopOpsPerSec / fastestOpsPerSec;
   return { opsPerSec: noopOpsPerSec, ratio, clientBound: ratio < CLIENT_BOUND_RATIO };
-}
-
-/**
- * A ceiling ratio with two decimals, rounded down so it never reads as the other side of the
- * threshold (2.996 is `2.99×`, not `3.00×`); from 100× as `fmtFactor` writes it.
- */
-export function fmtCeilingRatio(ratio: number): string {
-  if (!Number.isFinite(ratio) || ratio >= 100) return fmtFactor(ratio);
-  // The epsilon keeps binary noise (0.29 × 100 = 28.999…) from dropping a hundredth.
-  return `${(Math.floor(ratio * 100 + 1e-9) / 100).toFixed(2)}×`;
 }
 
 /** A scenario's ceiling with the targets it was taken from. */

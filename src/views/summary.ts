@@ -56,6 +56,8 @@ export interface RunSummary {
     gitCommit?: string;
     profile?: string;
     seed?: number;
+    /** The load generator's client (`native`, `etcd3`). */
+    client?: string;
     mode: 'sequential' | 'parallel';
   };
   /** Name of the etcd target ratios are taken against, when etcd ran. */
@@ -97,8 +99,9 @@ export function buildSummary(run: RunFacts, opts: SummaryOptions = {}): RunSumma
       if (g) graded.push({ scenario: s.name, grade: g });
     }
     const kind = t.targetKind;
-    // MetaStore-TS reports the etcd API version it speaks, not a product version: not shown.
-    const serverVersion = kind === 'memory' || kind === 'rocksdb' ? undefined : t.server?.version;
+    // MetaStore-TS and the noop server report the etcd API version they speak (or their own
+    // name), not a product version: not shown.
+    const serverVersion = kind === 'memory' || kind === 'rocksdb' || kind === 'noop' ? undefined : t.server?.version;
     return { name, kind, ...statusFields(t, opts), serverVersion, overall: overallGrade(graded), ...(noop ? { ceiling: true as const } : {}) };
   });
   const mode = manifest?.mode ?? (state.parallel ? 'parallel' : 'sequential');
@@ -121,6 +124,7 @@ export function buildSummary(run: RunFacts, opts: SummaryOptions = {}): RunSumma
       gitCommit: manifest?.gitCommit,
       profile: manifest?.profile ?? state.profile,
       seed: manifest?.seed ?? state.seed,
+      ...((manifest?.client ?? state.client) ? { client: manifest?.client ?? state.client } : {}),
       mode,
     },
     baseline: baselineTarget(state),

@@ -5,12 +5,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveScenario } from '../../scenarios/loader.ts';
+import { GrpcCode, StoreError } from '../client/types.ts';
 import { fakeClientFactory, type FakeBehaviour } from './fake-client.test-support.ts';
 import { runScenario } from './index.ts';
 import { makeContext } from './test-support.ts';
 
 function ctxWith(b: FakeBehaviour, signal?: AbortSignal) {
-  return { ...makeContext({ clientOptions: { hosts: 'fake' }, signal }), connect: fakeClientFactory(b) };
+  return { ...makeContext({ clientOptions: { hosts: ['fake:1'] }, signal }), connect: fakeClientFactory(b) };
 }
 
 const watchDoc = { name: 'w', workload: 'watch', params: { watchers: 3, events: 20, inFlight: 4, eventTimeoutMs: 200 } };
@@ -24,9 +25,7 @@ describe('watch accounting', () => {
   });
 
   it('reports lost events after the timeout instead of waiting forever', async () => {
-    const t = performance.now();
     const o = await runScenario(resolveScenario(watchDoc, 'standard', 'test'), ctxWith({ deliver: (w, e, rev) => (w === 1 && e % 5 === 0 ? [] : [rev]) }));
-    assert.ok(performance.now() - t < 5000);
     assert.equal(o.status, 'failed');
     assert.equal(o.extra?.lostDeliveries, 4);
     const c = o.checks.find((x) => x.name === 'exactly-once delivery')!;
@@ -60,17 +59,16 @@ describe('read-your-write and errors', () => {
   });
 
   it('failed calls count as errors by kind against attempted ops, and are not verified', async () => {
-    class GRPCUnavailableError extends Error {}
     const o = await runScenario(
       resolveScenario(pairs, 'standard', 'test'),
       ctxWith({
         onPut: (_k, i) => {
-          if (i % 4 === 0) throw new GRPCUnavailableError('connection refused');
+          if (i % 4 === 0) throw new StoreError(GrpcCode.Unavailable, 'connection refused');
         },
       }),
     );
     assert.equal(o.ops, 20);
-    assert.deepEqual(o.errors, { total: 5, byKind: { GRPCUnavailableError: 5 } });
+    assert.deepEqual(o.errors, { total: 5, byKind: { Unavailable: 5 } });
     assert.equal(o.latency['put-get']?.count, 15);
     assert.equal(o.status, 'passed', 'errors are judged by the SLO, not as a correctness failure');
     assert.match(o.checks[0]!.detail, /15 Gets returned the value just put \(5 pairs not verified: errors\)/);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Etcd3 } from 'etcd3';
+import { GrpcCode, StoreError, type StoreClient } from '../client/types.ts';
 import type { EventBody } from '../events/schema.ts';
-import { bounded, drive, sleep } from './driver.ts';
+import { bounded, drive, sleep, TIMEOUT_TYPE } from './driver.ts';
 import { Recorder } from './recorder.ts';
 
 // The driver never touches the client itself; ops do. A placeholder stands in for a connection.
-const pool = [{} as Etcd3];
+const pool = [{} as StoreClient];
 
 function recorder(windowMs = 1000): { rec: Recorder; events: EventBody[] } {
   const events: EventBody[] = [];
@@ -46,15 +46,14 @@ describe('drive: closed loop', () => {
 
   it('counts errors by kind against attempted operations; latency only for successes', async () => {
     const { rec } = recorder();
-    class GRPCUnavailableError extends Error {}
     await drive(rec, pool, { clients: 1, opsPerClient: 10, signal: never, seed: 1 }, async (_w, seq) => {
-      if (seq % 5 === 0) throw new GRPCUnavailableError('down');
-      if (seq === 3) throw new Error('etcdserver: too many operations in txn request');
+      if (seq % 5 === 0) throw new StoreError(GrpcCode.Unavailable, 'down');
+      if (seq === 3) throw new StoreError(GrpcCode.InvalidArgument, 'etcdserver: too many operations in txn request');
       return 'put';
     });
     assert.equal(rec.attempted, 10);
     assert.equal(rec.errors, 3);
-    assert.deepEqual(rec.errorsByKind(), { GRPCUnavailableError: 2, 'Error: too many operations in txn request': 1 });
+    assert.deepEqual(rec.errorsByKind(), { Unavailable: 2, 'InvalidArgument: too many operations in txn request': 1 });
     assert.equal(rec.latencies().put?.count, 7);
   });
 
@@ -82,18 +81,38 @@ describe('drive: closed loop', () => {
     });
     assert.deepEqual(rec.errorsByKind(), { OpTimeoutError: 1 });
     assert.equal(rec.done, 2);
+    // No operation had answered yet, so the timeout has no type of its own.
+    assert.equal(rec.latencies()[TIMEOUT_TYPE]?.count, 1);
+    assert.ok(rec.latencies()[TIMEOUT_TYPE]!.maxMs >= 50, 'counted at (at least) its deadline');
+  });
+
+  it('a timed-out operation counts in the latency of the type its worker last answered', async () => {
+    const { rec } = recorder();
+    await drive(rec, pool, { clients: 1, opsPerClient: 4, opTimeoutMs: 40, signal: never, seed: 1 }, async (_w, seq) => {
+      if (seq === 2) await new Promise(() => undefined);
+      return 'put';
+    });
+    rec.stop();
+    const put = rec.latencies().put!;
+    assert.equal(put.count, 4, 'three answers and one timeout');
+    assert.ok(put.maxMs >= 40, `max ${put.maxMs} ms`);
+    assert.equal(rec.errors, 1);
+    assert.equal(rec.latencies()[TIMEOUT_TYPE], undefined);
   });
 
   it('stops promptly on abort, abandoning in-flight operations', async () => {
     const { rec } = recorder();
     const ac = new AbortController();
-    setTimeout(() => ac.abort(), 30);
-    const t = performance.now();
-    await drive(rec, pool, { clients: 2, durationMs: 60_000, signal: ac.signal, seed: 1 }, async () => {
-      await new Promise(() => undefined); // the server never answers
+    let inFlight = 0;
+    // The server never answers; the deadline is far away, so only the abort can end the phase.
+    const done = drive(rec, pool, { clients: 2, durationMs: 600_000, opTimeoutMs: 600_000, signal: ac.signal, seed: 1 }, async () => {
+      if (++inFlight === 2) setImmediate(() => ac.abort());
+      await new Promise(() => undefined);
       return 'op';
     });
-    assert.ok(performance.now() - t < 5_000, 'returned long before the 60 s duration');
+    await done;
+    assert.equal(inFlight, 2, 'both operations were still in flight, abandoned');
+    assert.equal(rec.attempted, 2);
     assert.equal(rec.errors, 0, 'abandoned operations are not errors');
   });
 
@@ -131,19 +150,17 @@ describe('drive: open loop', () => {
     assert.ok(rec.latencies().op!.maxMs >= 80, `max latency ${rec.latencies().op!.maxMs} ms`);
   });
 
-  it('paces a fast operation at the rate (no late starts needed to finish)', async () => {
+  it('paces a fast operation at the rate: a time-bounded phase runs exactly its slots', async () => {
     const { rec } = recorder();
-    const starts: number[] = [];
-    const t0 = performance.now();
-    await drive(rec, pool, { clients: 2, opsPerClient: 5, rate: 200, signal: never, seed: 1 }, async () => {
-      starts.push(performance.now());
+    let ops = 0;
+    // 200 ops/s over 50 ms: slots intended at 0, 5, …, 45 ms, i.e. exactly 10 operations however
+    // fast the operation is (unpaced, a closed loop would run thousands) and however slow the machine.
+    await drive(rec, pool, { clients: 2, durationMs: 50, rate: 200, signal: never, seed: 1 }, async () => {
+      ops++;
       return 'op';
     });
-    // 10 ops at 200/s: the last is intended 9 intervals of 5 ms after the start. Unpaced, all 10
-    // would start within a millisecond; the bound leaves room for timer granularity (an op may
-    // start early rather than sleep for less than a timer tick), so it checks pacing, not speed.
-    assert.equal(starts.length, 10);
-    assert.ok(Math.max(...starts) - t0 >= 45 - 5, `last start after ${Math.max(...starts) - t0} ms`);
+    assert.equal(ops, 10);
+    assert.equal(rec.attempted, 10);
   });
 });
 

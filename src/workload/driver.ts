@@ -14,7 +14,7 @@
  * so the operation stream is the same whatever the number of threads.
  */
 import { setMaxListeners } from 'node:events';
-import type { Etcd3 } from 'etcd3';
+import type { StoreClient } from '../client/types.ts';
 import { OpTimeoutError } from './errors.ts';
 import { createRng, type Rng } from './prng.ts';
 import { nowUs, type OpSink } from './recorder.ts';
@@ -24,7 +24,7 @@ export interface Worker {
   /** 0-based client index. */
   readonly index: number;
   /** The connection this worker uses (shared when connections < clients). */
-  readonly client: Etcd3;
+  readonly client: StoreClient;
   /** The worker's own random stream (independent of scheduling). */
   readonly rng: Rng;
 }
@@ -67,6 +67,23 @@ export interface DriveOptions {
   shard?: { index: number; count: number };
 }
 
+/**
+ * Latency type of a timed-out operation when no operation of the phase has answered yet (the
+ * type is what an operation returns, so a phase that never got an answer has none).
+ */
+export const TIMEOUT_TYPE = 'timed-out';
+
+/**
+ * True for an operation that ran out of time: the driver's own deadline ({@link OpTimeoutError}),
+ * or the client's (gRPC DEADLINE_EXCEEDED, code 4, from either client).
+ */
+export function isTimeout(err: unknown): boolean {
+  if (err instanceof OpTimeoutError) return true;
+  if (!(err instanceof Error)) return false;
+  const e = err as Error & { code?: unknown };
+  return (e.name === 'StoreError' && e.code === 4) || e.constructor.name === 'GRPCDeadlineExceededError';
+}
+
 /** Thrown into abandoned operations when the signal aborts. */
 class Abandoned extends Error {}
 
@@ -82,7 +99,7 @@ interface Slot {
  * that verification reads are not measured. Resolves when every worker finished or the signal
  * aborted.
  */
-export async function drive(rec: OpSink, pool: readonly Etcd3[], opts: DriveOptions, op: Op): Promise<void> {
+export async function drive(rec: OpSink, pool: readonly StoreClient[], opts: DriveOptions, op: Op): Promise<void> {
   if (pool.length === 0) throw new Error('drive: no connections');
   const slots: Slot[] = Array.from({ length: opts.clients }, () => ({ startMs: 0, reject: undefined }));
   const timeoutMs = opts.opTimeoutMs ?? 30_000;
@@ -126,7 +143,7 @@ function guarded<T>(slot: Slot, p: Promise<T>): Promise<T> {
   });
 }
 
-async function phase(rec: OpSink, pool: readonly Etcd3[], slots: Slot[], opts: DriveOptions, op: Op, warmup: boolean): Promise<void> {
+async function phase(rec: OpSink, pool: readonly StoreClient[], slots: Slot[], opts: DriveOptions, op: Op, warmup: boolean): Promise<void> {
   const startUs = nowUs();
   const limitUs = warmup ? (opts.warmupMs ?? 0) * 1000 : opts.durationMs !== undefined ? opts.durationMs * 1000 : Infinity;
   const maxOps = warmup ? Infinity : (opts.opsPerClient ?? Infinity);
@@ -136,12 +153,15 @@ async function phase(rec: OpSink, pool: readonly Etcd3[], slots: Slot[], opts: D
   const intervalUs = opts.rate ? 1e6 / opts.rate : 0;
   const lateUs = (opts.lateThresholdMs ?? 1) * 1000;
   const { signal, clients } = opts;
+  const types: { last?: string } = {};
 
   const worker = async (index: number): Promise<void> => {
     // Warm-up draws from its own streams so the measured stream is the same whatever warm-up did.
     const local = Math.floor(index / shard.count);
-    const w: Worker = { index, client: pool[local % pool.length] as Etcd3, rng: createRng(opts.seed, warmup ? clients + index : index) };
+    const w: Worker = { index, client: pool[local % pool.length] as StoreClient, rng: createRng(opts.seed, warmup ? clients + index : index) };
     const slot = slots[index] as Slot;
+    // The type a timed-out operation is recorded under: this worker's last answered one.
+    let lastType: string | undefined;
     for (let own = 0; own < maxOps; own++) {
       if (signal.aborted) return;
       const seq = shared ? shard.index + shard.count * nextIndex++ : own;
@@ -164,9 +184,14 @@ async function phase(rec: OpSink, pool: readonly Etcd3[], slots: Slot[], opts: D
       try {
         const type = await guarded(slot, op(w, seq, warmup));
         rec.succeeded(type, nowUs() - fromUs);
+        lastType = type;
+        types.last = type;
       } catch (err) {
         if (err instanceof Abandoned || signal.aborted) return;
         rec.failed(err);
+        // A timed-out operation is a latency too (as YCSB and k6 count it): left out, a stalled
+        // server would show only in the error count while p99 kept the fast answers before it.
+        if (isTimeout(err)) rec.latency(lastType ?? types.last ?? TIMEOUT_TYPE, nowUs() - fromUs);
       }
     }
   };

@@ -1,17 +1,31 @@
 /**
- * Error classification for counting errors by kind. The etcd3 client turns gRPC failures into
- * typed errors (`GRPCUnavailableError`, `GRPCDeadlineExceededError`, …) and etcd's own refusals
- * into `EtcdError` with etcd's message; the kind is the class name, plus etcd's reason for
- * generic classes, so that "compacted" and "too many operations" stay distinct.
+ * Error classification for counting errors by kind. Clients fail with a `StoreError` carrying the
+ * gRPC status code; the kind is the code's name (`Unavailable`, `DeadlineExceeded`), plus etcd's
+ * reason when the message is etcd's own (`OutOfRange: mvcc: required revision has been
+ * compacted`, `InvalidArgument: too many operations in txn request`), so that distinct refusals
+ * stay distinct while client-side messages (addresses, timings) never multiply the kinds. Both
+ * clients name an error the same way, so their result files compare.
  */
+import { StoreError } from '../client/types.ts';
+
+/** etcd's own messages: `etcdserver: <reason>` or `mvcc: <reason>` (a fixed set, so bounded). */
+const ETCD_REASON = /^(?:etcdserver: )?((?:mvcc|lease|auth): [a-z :]+|[a-z][a-z :]+)/i;
+
+/** Longest reason kept in a kind. */
+const MAX_REASON = 60;
 
 /** A short, bounded-cardinality name for an error (never the whole message of arbitrary text). */
 export function errorKind(err: unknown): string {
+  if (err instanceof StoreError) {
+    const etcds = /^(etcdserver|mvcc): /.test(err.message);
+    const reason = etcds ? ETCD_REASON.exec(err.message)?.[1]?.trim() : undefined;
+    return reason ? `${err.codeName}: ${reason.slice(0, MAX_REASON)}` : err.codeName;
+  }
   if (!(err instanceof Error)) return 'NonError';
   const name = err.constructor?.name && err.constructor.name !== 'Error' ? err.constructor.name : err.name || 'Error';
-  if (name === 'EtcdError' || name === 'GRPCGenericError' || name === 'Error') {
+  if (name === 'Error') {
     const reason = /etcdserver: ([a-z :]+)/i.exec(err.message)?.[1]?.trim();
-    if (reason) return `${name}: ${reason.slice(0, 60)}`;
+    if (reason) return `${name}: ${reason.slice(0, MAX_REASON)}`;
   }
   return name;
 }

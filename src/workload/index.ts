@@ -4,13 +4,14 @@
  * `scenario-end`; this module emits the `progress` events in between.
  */
 import { join } from 'node:path';
-import type { Etcd3 } from 'etcd3';
+import type { StoreClient } from '../client/types.ts';
 import type { ResolvedScenario, WorkloadName } from '../../scenarios/schema.ts';
 import { resolveSlo } from '../../scenarios/loader.ts';
 import { cpuProfileName } from '../targets/cpu-prof.ts';
 import { drive } from './driver.ts';
 import type { PhaseDef, PhaseOptions, Tally, WorkloadResult, Workload, WorkloadRun } from './kit.ts';
-import { Recorder, round } from './recorder.ts';
+import { round, type Recorder } from './recorder.ts';
+import { ServerCpuRecorder } from './server-cpu.ts';
 import { compaction } from './scenarios/compaction.ts';
 import { mixed } from './scenarios/mixed.ts';
 import { putGet } from './scenarios/put-get.ts';
@@ -56,12 +57,16 @@ export const THREADED_WORKLOADS: ReadonlySet<WorkloadName> = new Set(['put-get',
  * Runs `scenario` against the target behind `ctx`. Never throws for a failing target: failures
  * become a `failed` outcome with `error`; an aborted signal gives status `aborted`. Closes every
  * client (and client thread) it opened. `extra.runnerCpuPercent` (% of one core) and
- * `extra.runnerCpuUsPerOp` say what the load generator itself cost while measuring.
+ * `extra.runnerCpuUsPerOp` say what the load generator itself cost while measuring;
+ * `extra.serverCpuPercent` and `extra.serverCpuUsPerOp` what the server did meanwhile (a server
+ * the runner started: read from /proc at the start and end of each measured span);
+ * `extra.runnerRssBytes` the runner's resident memory when the scenario ended.
  */
 export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioContext): Promise<ScenarioOutcome> {
-  const rec = new Recorder({ scenario: scenario.name, ctx, ...plannedSize(scenario) });
+  const readServerCpu = ctx.serverCpuUs?.bind(ctx) ?? (() => undefined);
+  const rec = new ServerCpuRecorder({ scenario: scenario.name, ctx, ...plannedSize(scenario) }, readServerCpu);
   const slo = resolveSlo(scenario, ctx.targetKind);
-  const pool: Etcd3[] = [];
+  const pool: StoreClient[] = [];
   const threadCount = THREADED_WORKLOADS.has(scenario.workload) ? scenario.params.clientThreads : 1;
   let threads: ScenarioThreads | undefined;
   let ownPool: ClientThreadPool | undefined;
@@ -71,11 +76,11 @@ export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioConte
     const runTag = `${ctx.seed}-${Date.now().toString(36)}`;
     // With client threads the load runs on theirs; this thread keeps one for checks and admin calls.
     const own = threadCount > 1 ? 1 : scenario.params.connections;
-    for (let i = 0; i < own; i++) pool.push(ctx.connect());
+    for (let i = 0; i < own; i++) pool.push(await ctx.connect());
     if (threadCount > 1) {
       const dir = ctx.cpuProfDir;
       const threadPool = ctx.clientThreads ?? (ownPool = new ClientThreadPool(dir === undefined ? undefined : (i) => join(dir, cpuProfileName(ctx.target, 'runner', `${scenario.name}.thread-${i + 1}`))));
-      threads = await threadPool.open({ count: threadCount, clientOptions: ctx.clientOptions, connections: scenario.params.connections, params: scenario.params, seed: ctx.seed, runTag, signal: ctx.signal });
+      threads = await threadPool.open({ count: threadCount, clientKind: ctx.clientKind, clientOptions: ctx.clientOptions, connections: scenario.params.connections, params: scenario.params, seed: ctx.seed, runTag, signal: ctx.signal });
     }
     const shared = threads;
     const phase: WorkloadRun['phase'] = shared
@@ -86,7 +91,7 @@ export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioConte
     error = err instanceof Error ? err.message : String(err);
   } finally {
     rec.stop();
-    for (const c of pool) c.close();
+    await Promise.allSettled(pool.map((c) => c.close()));
     try {
       await threads?.release();
     } catch (err) {
@@ -100,7 +105,10 @@ export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioConte
   const checksOk = result.checks.every((c) => c.ok);
   const cpuUs = rec.cpuTimeUs();
   const runnerCpu: Record<string, number> = durationMs > 0 && rec.done > 0 ? { runnerCpuPercent: round((cpuUs / 1000 / durationMs) * 100, 1), runnerCpuUsPerOp: round(cpuUs / rec.done, 1) } : {};
-  const extra: Record<string, number> = { ...result.extra, ...runnerCpu };
+  const serverUs = rec.serverCpuTimeUs();
+  const serverCpu: Record<string, number> = serverUs !== undefined && durationMs > 0 && rec.done > 0 ? { serverCpuPercent: round((serverUs / 1000 / durationMs) * 100, 1), serverCpuUsPerOp: round(serverUs / rec.done, 1) } : {};
+  // The runner's resident memory at the end: flat across scenarios of growing size, or a leak.
+  const extra: Record<string, number> = { ...result.extra, ...runnerCpu, ...serverCpu, runnerRssBytes: process.memoryUsage.rss() };
   const outcome: ScenarioOutcome = {
     scenario: scenario.name,
     status: aborted ? 'aborted' : error !== undefined || !checksOk ? 'failed' : 'passed',
@@ -126,7 +134,7 @@ async function runPhaseHere<A, T extends Tally>(
   def: PhaseDef<A, T>,
   args: A,
   opts: PhaseOptions,
-  env: { rec: Recorder; pool: readonly Etcd3[]; ctx: ScenarioContext; runTag: string; params: ResolvedScenario['params'] },
+  env: { rec: Recorder; pool: readonly StoreClient[]; ctx: ScenarioContext; runTag: string; params: ResolvedScenario['params'] },
 ): Promise<T> {
   const tally = def.tally(env.params);
   await drive(env.rec, env.pool, { ...opts, signal: env.ctx.signal }, def.op({ params: env.params, seed: env.ctx.seed, runTag: env.runTag, rec: env.rec }, args, tally));

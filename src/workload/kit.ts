@@ -1,7 +1,7 @@
 /**
  * What every workload implementation gets and gives back, and small helpers they share.
  */
-import type { Etcd3 } from 'etcd3';
+import type { StoreClient } from '../client/types.ts';
 import type { Check } from '../events/schema.ts';
 import type { ResolvedParams, ResolvedScenario } from '../../scenarios/schema.ts';
 import type { DriveOptions, Op } from './driver.ts';
@@ -63,7 +63,7 @@ export interface WorkloadRun {
   readonly ctx: ScenarioContext;
   readonly rec: Recorder;
   /** `params.connections` clients from `ctx.connect()`; closed by `runScenario`. */
-  readonly pool: readonly Etcd3[];
+  readonly pool: readonly StoreClient[];
   /** Unique per run, for keys that must not meet an earlier run's (watch, txn). */
   readonly runTag: string;
   /** The SLOs for this target kind (thresholds some checks use). */

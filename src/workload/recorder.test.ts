@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EventBody } from '../events/schema.ts';
 import { sleep } from './driver.ts';
+import { OpTimeoutError } from './errors.ts';
 import { Recorder } from './recorder.ts';
 
 function make(windowMs = 1000) {
@@ -72,5 +73,26 @@ describe('Recorder', () => {
     rec.start();
     rec.stop();
     assert.ok(rec.elapsedMs() - first < 50, `${rec.elapsedMs()} vs ${first}`);
+  });
+
+  it('an empty window is a zero in the series; a window with a timeout shows it in its p99', async () => {
+    const { rec, events } = make(10);
+    rec.start();
+    rec.started();
+    rec.succeeded('put', 2000);
+    // Wait for windows by counting progress events (not by time): the stall has no operations.
+    while (events.length < 3) await sleep(5);
+    rec.started();
+    rec.failed(new OpTimeoutError('operation', 250));
+    while (events.length < 4) await sleep(5);
+    rec.stop();
+    const series = rec.series();
+    assert.equal(series[0], 1);
+    assert.deepEqual(series.slice(1, 3), [0, 0], `series ${JSON.stringify(series)}`);
+    const progress = events.filter((e) => e.kind === 'progress');
+    assert.equal(progress[1]?.kind === 'progress' && progress[1].windowOpsPerSec, 0);
+    const timedOut = progress[3];
+    assert.ok(timedOut?.kind === 'progress');
+    assert.ok(timedOut.windowP99Ms >= 250, `window p99 ${timedOut.windowP99Ms} ms`);
   });
 });

@@ -7,7 +7,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
 import type { LatencySummary } from '../events/schema.ts';
-import { errorKind } from './errors.ts';
+import { errorKind, OpTimeoutError } from './errors.ts';
 import type { ScenarioContext } from './types.ts';
 
 /** Options of a {@link Recorder}. */
@@ -119,9 +119,14 @@ export class Recorder implements OpSink {
     this.window.recordValue(v);
   }
 
-  /** A failed operation: counts it as done and as an error of its kind. */
+  /**
+   * A failed operation: counts it as done and as an error of its kind. One that timed out also
+   * counts in the window's latency at its deadline, so a stall shows in the progress p99 (the
+   * driver records it in the scenario's histogram, where it knows the operation's type).
+   */
   failed(err: unknown): void {
     this.failedAs(errorKind(err), 1);
+    if (this.measuring && err instanceof OpTimeoutError) this.window.recordValue(Math.max(1, Math.round(err.timeoutMs * 1000)));
   }
 
   /** Counts `n` operations as started (a client thread's batch). */

@@ -1,12 +1,13 @@
 /**
- * A client thread: its own etcd3 connections and its share of a scenario's clients. It runs the
+ * A client thread: its own connections (built by `client/factory.ts`, as the main thread's) and its share of a scenario's clients. It runs the
  * phases the main thread asks for (`threads.ts`) with the same driver and operations, and ships
  * what it records in batches (`thread-protocol.ts`); it keeps no figures of its own.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Etcd3, type IOptions } from 'etcd3';
+import { connect } from '../client/factory.ts';
+import type { ConnectOptions, StoreClient } from '../client/types.ts';
 import { drive } from './driver.ts';
 import { errorKind } from './errors.ts';
 import { phaseByName } from './phases.ts';
@@ -90,12 +91,12 @@ class ForwardingSink implements OpSink {
   }
 }
 
-/** Structured cloning turns Buffers into Uint8Arrays; gRPC's TLS wants Buffers back. */
-function reviveOptions(opts: IOptions): IOptions {
-  const c = opts.credentials;
-  if (!c) return opts;
-  const buf = (b: unknown): Buffer | undefined => (b instanceof Uint8Array ? Buffer.from(b) : undefined);
-  return { ...opts, credentials: { rootCertificate: buf(c.rootCertificate) ?? (null as unknown as Buffer), certChain: buf(c.certChain), privateKey: buf(c.privateKey) } };
+/** Structured cloning turns Buffers into Uint8Arrays; TLS wants Buffers back. */
+function reviveOptions(opts: ConnectOptions): ConnectOptions {
+  const t = opts.tls;
+  if (!t) return opts;
+  const buf = (b: Uint8Array | undefined): Buffer | undefined => (b === undefined ? undefined : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  return { ...opts, tls: { ca: buf(t.ca), cert: buf(t.cert), key: buf(t.key) } };
 }
 
 async function main(): Promise<void> {
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
     await profiler.post('Profiler.start');
   }
   let scenario: ThreadScenario | undefined;
-  let pool: Etcd3[] = [];
+  let pool: StoreClient[] = [];
   let abort = new AbortController();
   // Type ids are per thread and continue across phases and scenarios (the main thread keeps the same table).
   const typeIds = new Map<string, number>();
@@ -133,8 +134,8 @@ async function main(): Promise<void> {
       send({ t: 'done', id: m.id, error: err instanceof Error ? err.message : String(err) });
     }
   };
-  const release = (): void => {
-    for (const c of pool) c.close();
+  const release = async (): Promise<void> => {
+    await Promise.allSettled(pool.map((c) => c.close()));
     pool = [];
     scenario = undefined;
   };
@@ -146,19 +147,24 @@ async function main(): Promise<void> {
     }
     queue = queue.then(async () => {
       if (m.t === 'open') {
-        release();
+        await release();
         scenario = m.scenario;
         abort = new AbortController();
+        const { clientKind } = scenario;
         const options = reviveOptions(scenario.clientOptions);
-        pool = Array.from({ length: Math.max(1, scenario.connections) }, () => new Etcd3(options));
-        send({ t: 'opened' });
+        try {
+          pool = await Promise.all(Array.from({ length: Math.max(1, scenario.connections) }, () => connect(clientKind, options)));
+          send({ t: 'opened' });
+        } catch (err) {
+          send({ t: 'opened', error: `client thread ${scenario.index + 1}: cannot connect: ${(err as Error).message}` });
+        }
       } else if (m.t === 'phase') {
         await runPhase(m);
       } else if (m.t === 'release') {
-        release();
+        await release();
         send({ t: 'released' });
       } else if (m.t === 'close') {
-        release();
+        await release();
         if (profiler) {
           const { profile } = await profiler.post('Profiler.stop');
           writeFileSync(data.cpuProfile as string, JSON.stringify(profile));

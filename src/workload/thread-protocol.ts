@@ -5,7 +5,7 @@
  * in the main thread replays them, so histograms, one-second windows and errors are the same
  * figures a single thread would have produced.
  */
-import type { IOptions } from 'etcd3';
+import type { ClientKind, ConnectOptions } from '../client/types.ts';
 import type { ResolvedParams } from '../../scenarios/schema.ts';
 import type { PhaseOptions, Tally } from './kit.ts';
 
@@ -20,7 +20,9 @@ export interface ThreadScenario {
   /** 0-based thread number within the scenario and how many it uses. */
   readonly index: number;
   readonly count: number;
-  readonly clientOptions: IOptions;
+  /** The run's client (`--client`) and how it reaches the target. */
+  readonly clientKind: ClientKind;
+  readonly clientOptions: ConnectOptions;
   /** Connections this thread opens for the scenario (its clients share them). */
   readonly connections: number;
   readonly params: ResolvedParams;
@@ -45,7 +47,8 @@ export const ENTRY_LATENCY = 1;
 /** Thread → main. */
 export type FromThread =
   | { readonly t: 'ready' }
-  | { readonly t: 'opened' }
+  /** The scenario's connections are up, or `error` says why they are not. */
+  | { readonly t: 'opened'; readonly error?: string }
   | { readonly t: 'released' }
   /** The thread's load loop started measuring (after its warm-up). */
   | { readonly t: 'start'; readonly id: number }

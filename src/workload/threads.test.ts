@@ -27,7 +27,7 @@ describe('client threads', () => {
     await faulty.stop();
   });
   const run = (address: string, workload: string, params: Record<string, unknown>) =>
-    runScenario(resolveScenario({ name: workload, workload, params }, 'standard', 'test'), makeContext({ clientOptions: { hosts: `http://${address}` }, seed: 7 }));
+    runScenario(resolveScenario({ name: workload, workload, params }, 'standard', 'test'), makeContext({ clientOptions: { hosts: [address] }, seed: 7 }));
 
   it('put-get over 3 threads: every pair counted once, in the histograms, the series and the check', async () => {
     const o = await run(server.address, 'put-get', { clients: 9, opsPerClient: 40, clientThreads: 3 });
@@ -72,7 +72,7 @@ describe('client threads', () => {
   it('a pool keeps its threads across scenarios with different thread counts', async () => {
     const pool = new ClientThreadPool();
     try {
-      const ctx = { ...makeContext({ clientOptions: { hosts: `http://${server.address}` }, seed: 7 }), clientThreads: pool };
+      const ctx = { ...makeContext({ clientOptions: { hosts: [server.address] }, seed: 7 }), clientThreads: pool };
       const three = await runScenario(resolveScenario({ name: 'a', workload: 'put-get', params: { clients: 6, opsPerClient: 20, clientThreads: 3 } }, 'standard', 'test'), ctx);
       assert.equal(pool.size, 3);
       const two = await runScenario(resolveScenario({ name: 'b', workload: 'put-get', params: { clients: 5, opsPerClient: 20, clientThreads: 2 } }, 'standard', 'test'), ctx);

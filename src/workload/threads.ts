@@ -1,6 +1,6 @@
 /**
  * Client threads: a scenario's clients spread over `clientThreads` worker threads, each with its
- * own etcd3 connections (one process's event loop saturates near 1,000 Put+Get pairs/s through
+ * own connections (one process's event loop saturates near 1,000 Put+Get pairs/s through
  * the etcd3 client, so a single thread can be the bottleneck, not the store). Client `i` runs in
  * thread `i % count` with the same key, random stream and schedule it has in one thread. Each
  * thread ships what it records (`thread-protocol.ts`) and the scenario's Recorder replays it, so
@@ -14,7 +14,7 @@
  */
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
-import type { IOptions } from 'etcd3';
+import type { ClientKind, ConnectOptions } from '../client/types.ts';
 import type { ResolvedParams } from '../../scenarios/schema.ts';
 import { mergeTally, type PhaseDef, type PhaseOptions, type Tally } from './kit.ts';
 import type { Recorder } from './recorder.ts';
@@ -37,7 +37,8 @@ interface Thread {
 /** What a scenario tells its threads. */
 export interface ScenarioThreadsOptions {
   readonly count: number;
-  readonly clientOptions: IOptions;
+  readonly clientKind: ClientKind;
+  readonly clientOptions: ConnectOptions;
   /** Connections in all; each thread opens its share, at least one. */
   readonly connections: number;
   readonly params: ResolvedParams;
@@ -52,7 +53,8 @@ function expect(th: Thread, t: FromThread['t'], what: string): Promise<void> {
     const onMessage = (m: FromThread): void => {
       if (m.t !== t) return;
       done();
-      resolve();
+      if ('error' in m && m.error !== undefined) reject(new Error(m.error));
+      else resolve();
     };
     const onExit = (code: number): void => {
       done();
@@ -95,7 +97,7 @@ export class ClientThreadPool {
           const opened = expect(th, 'opened', 'while opening a scenario');
           const msg: ToThread = {
             t: 'open',
-            scenario: { index, count: o.count, clientOptions: o.clientOptions, connections: Math.max(1, Math.ceil(o.connections / o.count)), params: o.params, seed: o.seed, runTag: o.runTag },
+            scenario: { index, count: o.count, clientKind: o.clientKind, clientOptions: o.clientOptions, connections: Math.max(1, Math.ceil(o.connections / o.count)), params: o.params, seed: o.seed, runTag: o.runTag },
           };
           th.worker.postMessage(msg);
           return opened;

@@ -3,7 +3,7 @@
  * (which drive load and verify correctness). A workload gets a context, emits progress events
  * through it, and returns the scenario's outcome; the runner stamps and writes the events.
  */
-import type { Etcd3, IOptions } from 'etcd3';
+import type { ClientKind, ConnectOptions, StoreClient } from '../client/types.ts';
 import type { EventBody, ScenarioEndEvent, ServerSample, TargetKind } from '../events/schema.ts';
 import type { ClientThreadPool } from './threads.ts';
 
@@ -11,10 +11,12 @@ export interface ScenarioContext {
   /** Target name as shown to users (`memory`, `rocksdb`, `etcd`, `endpoint`, `noop`). */
   readonly target: string;
   readonly targetKind: TargetKind;
-  /** Options for new `Etcd3` clients to the target (hosts, TLS, auth). */
-  readonly clientOptions: IOptions;
-  /** Opens a client; the workload closes what it opens. */
-  connect(): Etcd3;
+  /** Which client implementation the run uses (`--client`, default `native`). */
+  readonly clientKind: ClientKind;
+  /** How clients reach the target (hosts, TLS, auth); client threads connect with these. */
+  readonly clientOptions: ConnectOptions;
+  /** Opens a client (one connection) of `clientKind`; the workload closes what it opens. */
+  connect(): Promise<StoreClient>;
   /** The run's seed; same seed, same operation stream. */
   readonly seed: number;
   /** Appends an event (progress, log) to the target's result file. */
@@ -23,6 +25,11 @@ export interface ScenarioContext {
   readonly signal: AbortSignal;
   /** Newest server CPU/RSS sample, when the runner started the server. */
   serverSample(): ServerSample | undefined;
+  /**
+   * CPU time (user + system) the server process has used so far, in µs, when the runner started
+   * it and can read it (absent or undefined otherwise: `endpoint`, or no /proc and no sample yet).
+   */
+  serverCpuUs?(): number | undefined;
   /** `--cpu-prof DIR`: client threads write their CPU profiles there. */
   readonly cpuProfDir?: string;
   /**

@@ -5,10 +5,10 @@
  * compacted"; the latest values are intact. Space: Maintenance Status `dbSize` before compaction
  * and after compaction + defragment, where the server reports it.
  */
-import type { Etcd3 } from 'etcd3';
 import { bounded } from '../driver.ts';
 import { errorKind, isCompactedError } from '../errors.ts';
 import { check, makeValue, n, type PhaseDef, type PhaseOptions, type Workload, type WorkloadRun } from '../kit.ts';
+import { createRng } from '../prng.ts';
 import { nowUs, round } from '../recorder.ts';
 
 /** Historic reads probed below the compaction point (enough to show the refusal is systematic). */
@@ -21,18 +21,25 @@ export const writePhase: PhaseDef<{ version: 'v1' | 'v2'; type: string }, Record
   name: 'compaction-write',
   tally: () => ({}),
   op: ({ params: p, runTag }, { version, type }) => async (w, i) => {
-    await w.client.put(keyOf(p, runTag, i)).value(makeValue(`${version}:${i}:`, p.valueSize)).exec();
+    await w.client.put(keyOf(p, runTag, i), makeValue(`${version}:${i}:`, p.valueSize));
     return type;
   },
 };
 
-/** The read-back phase: random keys must hold their overwritten (`v2`) value. */
+/** Seed offset of the read-back keys' random streams (one stream per read). */
+const READ_SEED = 0x7ead;
+
+/**
+ * The read-back phase: random keys must hold their overwritten (`v2`) value. The workers share
+ * the reads (`totalOps`), so read `seq` draws its key from its own stream: which worker takes it
+ * depends on timing, the key does not (same seed, same reads, whatever the client or threads).
+ */
 export const readPhase: PhaseDef<undefined, { intact: number; wrong: number; firstWrong: string }> = {
   name: 'compaction-read',
   tally: () => ({ intact: 0, wrong: 0, firstWrong: '' }),
-  op: ({ params: p, runTag }, _args, t) => async (w) => {
-    const i = w.rng.int(p.keys);
-    const got = await w.client.get(keyOf(p, runTag, i)).string();
+  op: ({ params: p, runTag, seed }, _args, t) => async (w, seq) => {
+    const i = createRng(seed ^ READ_SEED, seq).int(p.keys);
+    const got = (await w.client.range(keyOf(p, runTag, i))).kvs[0]?.value.toString() ?? null;
     if (got === makeValue(`v2:${i}:`, p.valueSize)) t.intact++;
     else {
       t.wrong++;
@@ -45,7 +52,7 @@ export const readPhase: PhaseDef<undefined, { intact: number; wrong: number; fir
 /** Runs the compaction workload. */
 export const compaction: Workload = async (run) => {
   const { params: p, ctx, rec, pool, runTag } = run;
-  const admin = pool[0] as Etcd3;
+  const admin = pool[0]!;
   const opts: PhaseOptions = { clients: p.clients, totalOps: p.keys, opTimeoutMs: p.opTimeoutMs, rate: p.rate, lateThresholdMs: p.lateThresholdMs, seed: ctx.seed };
   const extra: Record<string, number> = {};
   const call = <T>(what: string, q: Promise<T>): Promise<T> => bounded(`compaction: ${what}`, q, p.opTimeoutMs, ctx.signal);
@@ -56,16 +63,16 @@ export const compaction: Workload = async (run) => {
   };
 
   await phase('load', async () => void (await run.phase(writePhase, { version: 'v1', type: 'put' }, opts)));
-  const loadedRevision = Number((await call('read revision', admin.get(keyOf(p, runTag, 0)).exec())).header.revision);
+  const loadedRevision = (await call('read revision', admin.range(keyOf(p, runTag, 0)))).header.revision;
   await phase('overwrite', async () => void (await run.phase(writePhase, { version: 'v2', type: 'overwrite' }, opts)));
   if (ctx.signal.aborted) return { checks: [], extra };
-  const compactRevision = Number((await call('read revision', admin.get(keyOf(p, runTag, 0)).exec())).header.revision);
+  const compactRevision = (await call('read revision', admin.range(keyOf(p, runTag, 0)))).header.revision;
   const dbBefore = await dbSize(run, call);
   await phase('compact', async () => {
     rec.started();
     const t = nowUs();
     try {
-      await call('compact', admin.kv.compact({ revision: compactRevision, physical: true }));
+      await call('compact', admin.compact(compactRevision, true));
       rec.succeeded('compact', nowUs() - t);
     } catch (err) {
       rec.failed(err);
@@ -74,7 +81,7 @@ export const compaction: Workload = async (run) => {
   });
   await phase('defragment', async () => {
     try {
-      await call('defragment', admin.maintenance.defragment());
+      await call('defragment', admin.defragment());
     } catch (err) {
       ctx.emit({ kind: 'log', level: 'warn', message: `compaction: defragment not available: ${errorKind(err)}` });
     }
@@ -96,7 +103,7 @@ export const compaction: Workload = async (run) => {
   const probes = Math.min(HISTORIC_PROBES, p.keys);
   for (let i = 0; i < probes && !ctx.signal.aborted; i++) {
     try {
-      await call('historic read', admin.get(keyOf(p, runTag, i)).revision(loadedRevision).exec());
+      await call('historic read', admin.range(keyOf(p, runTag, i), { revision: loadedRevision }));
       answered++;
     } catch (err) {
       if (isCompactedError(err)) refused++;
@@ -126,7 +133,7 @@ export const compaction: Workload = async (run) => {
 /** The server's backend size in bytes from Maintenance Status, or undefined when it cannot say. */
 async function dbSize({ pool, ctx }: WorkloadRun, call: <T>(what: string, q: Promise<T>) => Promise<T>): Promise<number | undefined> {
   try {
-    const size = Number((await call('status', (pool[0] as Etcd3).maintenance.status())).dbSize);
+    const size = (await call('status', pool[0]!.status())).dbSize;
     return Number.isFinite(size) && size > 0 ? size : undefined;
   } catch (err) {
     ctx.emit({ kind: 'log', level: 'warn', message: `compaction: Maintenance Status failed: ${errorKind(err)}` });

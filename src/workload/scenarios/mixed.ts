@@ -24,16 +24,16 @@ export const mixedPhase: PhaseDef<undefined, Record<MixOp, number>> = {
       if (!warmup && rec.measuring) counts[type]++;
       switch (type) {
         case 'put':
-          await w.client.put(key).value(makeValue(`${w.index}:${seq}:`, p.valueSize)).exec();
+          await w.client.put(key, makeValue(`${w.index}:${seq}:`, p.valueSize));
           break;
         case 'get':
-          await w.client.get(key).exec();
+          await w.client.range(key);
           break;
         case 'delete':
-          await w.client.delete().key(key).exec();
+          await w.client.delete(key);
           break;
         case 'range':
-          await w.client.getAll().inRange({ start: key, end: end(warmup) }).limit(p.rangeLimit).exec();
+          await w.client.range(key, { end: end(warmup), limit: p.rangeLimit });
           break;
       }
       return type;

@@ -14,11 +14,11 @@ export const putGetPhase: PhaseDef<undefined, { verified: number; mismatched: nu
     const key = `${p.keyPrefix}${warmup ? '-warmup' : ''}/client-${w.index}/key-${seq % p.keySpace}`;
     const value = makeValue(`${seed}:${w.index}:${seq}:`, p.valueSize);
     let t0 = nowUs();
-    await w.client.put(key).value(value).exec();
+    await w.client.put(key, value);
     const t1 = nowUs();
     rec.latency('put', t1 - t0);
     t0 = t1;
-    const got = await w.client.get(key).string();
+    const got = (await w.client.range(key)).kvs[0]?.value.toString() ?? null;
     rec.latency('get', nowUs() - t0);
     if (!warmup) {
       if (got === value) t.verified++;

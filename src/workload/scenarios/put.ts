@@ -17,7 +17,7 @@ export const putPhase: PhaseDef<undefined, Record<string, never>> = {
   tally: () => ({}),
   op: ({ params: p }) => async (w, seq, warmup) => {
     const key = `${p.keyPrefix}${warmup ? '-warmup' : ''}/client-${w.index}/key-${seq % p.keySpace}`;
-    await w.client.put(key).value(makeValue(`${w.index}:${seq}:`, p.valueSize)).exec();
+    await w.client.put(key, makeValue(`${w.index}:${seq}:`, p.valueSize));
     return 'put';
   },
 };

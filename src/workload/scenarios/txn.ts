@@ -8,7 +8,7 @@
  * retry loop (read value and mod revision; `If(Mod(k) = m) Then Put(k, v+1)`; retry on conflict).
  * Check: every counter's final value equals the successful CAS transactions on it.
  */
-import type { Etcd3 } from 'etcd3';
+import { prefixEnd } from '../../client/types.ts';
 import { bounded } from '../driver.ts';
 import { check, loopOptions, makeValue, n, type PhaseDef, type Workload, type WorkloadRun } from '../kit.ts';
 import { nowUs, round } from '../recorder.ts';
@@ -23,13 +23,14 @@ export const txnPhase: PhaseDef<undefined, { thenOk: number; elseOk: number; wro
   op: ({ params: p, runTag }, _args, t) => async (w, seq, warmup) => {
     const fresh = seq < p.keySpace;
     const key = `${p.keyPrefix}/${runTag}${warmup ? '-warmup' : ''}/client-${w.index}/key-${seq % p.keySpace}`;
-    const res = await w.client
-      .if(key, 'Version', '==', 0)
-      .then(w.client.put(key).value(makeValue(`${w.index}:${seq}:`, p.valueSize)))
-      .else(w.client.get(key))
-      .commit();
+    const res = await w.client.txn({
+      compare: [{ key, target: 'version', result: '==', value: 0 }],
+      success: [{ put: { key, value: makeValue(`${w.index}:${seq}:`, p.valueSize) } }],
+      failure: [{ range: { key } }],
+    });
     if (!warmup) {
-      const found = res.succeeded ? true : (res.responses[0]?.response_range?.kvs?.length ?? 0) === 1;
+      const first = res.responses[0];
+      const found = res.succeeded ? true : (first && 'range' in first ? first.range.kvs.length : 0) === 1;
       if (res.succeeded === fresh && found) {
         if (res.succeeded) t.thenOk++;
         else t.elseOk++;
@@ -54,12 +55,9 @@ export const casPhase: PhaseDef<undefined, { successes: Float64Array; conflicts:
     const key = counterKey(p, runTag, i);
     for (let attempt = 1; attempt <= MAX_CAS_ATTEMPTS; attempt++) {
       const t0 = nowUs();
-      const cur = (await w.client.get(key).exec()).kvs[0];
+      const cur = (await w.client.range(key)).kvs[0];
       const value = cur ? Number(cur.value.toString()) : 0;
-      const res = await w.client
-        .if(key, 'Mod', '==', cur ? Number(cur.mod_revision) : 0)
-        .then(w.client.put(key).value(String(value + 1)))
-        .commit();
+      const res = await w.client.txn({ compare: [{ key, target: 'mod', result: '==', value: cur ? cur.modRevision : 0 }], success: [{ put: { key, value: String(value + 1) } }] });
       rec.latency('cas-attempt', nowUs() - t0);
       if (res.succeeded) {
         if (rec.measuring) {
@@ -108,7 +106,10 @@ async function contendedPhase(run: WorkloadRun): Promise<{ check: ReturnType<typ
   const casMs = (nowUs() - t0) / 1000;
   const mismatches: string[] = [];
   if (!ctx.signal.aborted) {
-    const kvs = await bounded('txn: read counters', (pool[0] as Etcd3).getAll().prefix(`${p.keyPrefix}/${runTag}/counter-`).strings(), p.opTimeoutMs, ctx.signal);
+    const prefix = `${p.keyPrefix}/${runTag}/counter-`;
+    const res = await bounded('txn: read counters', pool[0]!.range(prefix, { end: prefixEnd(prefix) }), p.opTimeoutMs, ctx.signal);
+    const kvs: Record<string, string> = {};
+    for (const kv of res.kvs) kvs[kv.key.toString()] = kv.value.toString();
     for (let i = 0; i < p.counters; i++) {
       const got = Number(kvs[keyOf(i)] ?? 0);
       if (got !== successes[i]) mismatches.push(`counter-${i} = ${got}, ${successes[i]} successful txns`);

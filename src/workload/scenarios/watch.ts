@@ -6,7 +6,7 @@
  * Put, watchers get `eventTimeoutMs` to catch up, then whatever is missing is reported as lost.
  * Delivery latency (Put issued → event received) is recorded as op type `watch-delivery`.
  */
-import type { Watcher } from 'etcd3';
+import { prefixEnd, type Watch } from '../../client/types.ts';
 import { bounded, drive, sleep } from '../driver.ts';
 import { errorKind } from '../errors.ts';
 import { check, makeValue, n, type Workload } from '../kit.ts';
@@ -27,14 +27,13 @@ export const watch: Workload = async ({ params: p, ctx, rec, pool, runTag }) => 
   const prefix = `${p.keyPrefix}/${runTag}/`;
   const issuedUs = new Float64Array(p.events);
   const tallies: Tally[] = [];
-  const watchers: Watcher[] = [];
+  const watchers: Watch[] = [];
   let complete = 0;
   let watchErrors = 0;
-  let disconnects = 0;
   let onComplete: (() => void) | undefined;
   const allDelivered = new Promise<void>((resolve) => (onComplete = resolve));
 
-  const onPut = (tally: Tally, key: Buffer, modRevision: string): void => {
+  const onPut = (tally: Tally, key: Buffer, modRevision: number): void => {
     const now = nowUs();
     const k = key.toString();
     const idx = k.startsWith(prefix) ? Number(k.slice(prefix.length + 2)) : NaN;
@@ -48,7 +47,7 @@ export const watch: Workload = async ({ params: p, ctx, rec, pool, runTag }) => 
       tally.duplicates++;
       return;
     }
-    const rev = Number(modRevision);
+    const rev = modRevision;
     if (rev <= tally.lastRevision) tally.outOfOrder++;
     tally.lastRevision = Math.max(rev, tally.lastRevision);
     tally.seen[byte]! |= bit;
@@ -62,14 +61,20 @@ export const watch: Workload = async ({ params: p, ctx, rec, pool, runTag }) => 
       Array.from({ length: p.watchers }, async (_, i) => {
         const tally: Tally = { seen: new Uint8Array((p.events + 7) >> 3), distinct: 0, duplicates: 0, outOfOrder: 0, lastRevision: 0, foreign: 0 };
         tallies.push(tally);
-        const w = await pool[i % pool.length]!.watch().prefix(prefix).create();
+        const w = await pool[i % pool.length]!.watch(
+          prefix,
+          { end: prefixEnd(prefix) },
+          {
+            onEvents: (events) => {
+              for (const e of events) if (e.type === 'put') onPut(tally, e.kv.key, e.kv.modRevision);
+            },
+            onError: (err) => {
+              watchErrors++;
+              ctx.emit({ kind: 'log', level: 'warn', message: `watcher ${i}: ${errorKind(err)}: ${err.message}` });
+            },
+          },
+        );
         watchers.push(w);
-        w.on('put', (kv) => onPut(tally, kv.key, kv.mod_revision));
-        w.on('error', (err) => {
-          watchErrors++;
-          ctx.emit({ kind: 'log', level: 'warn', message: `watcher ${i}: ${errorKind(err)}: ${err.message}` });
-        });
-        w.on('disconnected', () => disconnects++);
         return w;
       }),
     );
@@ -78,11 +83,11 @@ export const watch: Workload = async ({ params: p, ctx, rec, pool, runTag }) => 
 
     await drive(rec, pool, { clients: p.inFlight, totalOps: p.events, warmupMs: p.warmupMs, rate: p.rate, lateThresholdMs: p.lateThresholdMs, opTimeoutMs: p.opTimeoutMs, signal: ctx.signal, seed: ctx.seed }, async (w, seq, warmup) => {
       if (warmup) {
-        await w.client.put(`${p.keyPrefix}/${runTag}-warmup/e-${seq}`).value(makeValue(`w${seq}:`, p.valueSize)).exec();
+        await w.client.put(`${p.keyPrefix}/${runTag}-warmup/e-${seq}`, makeValue(`w${seq}:`, p.valueSize));
         return 'put';
       }
       issuedUs[seq] = nowUs();
-      await w.client.put(`${prefix}e-${seq}`).value(makeValue(`${seq}:`, p.valueSize)).exec();
+      await w.client.put(`${prefix}e-${seq}`, makeValue(`${seq}:`, p.valueSize));
       return 'put';
     });
     const putsDoneUs = nowUs();
@@ -109,7 +114,7 @@ export const watch: Workload = async ({ params: p, ctx, rec, pool, runTag }) => 
     const expected = written * p.watchers;
     const lost = Math.max(0, expected - received);
     return {
-      extra: { watchers: p.watchers, eventsWritten: written, deliveries: received, lostDeliveries: lost, duplicateDeliveries: duplicates, outOfOrderDeliveries: outOfOrder, catchUpMs: Math.round(waitedMs), watchErrors, watchDisconnects: disconnects },
+      extra: { watchers: p.watchers, eventsWritten: written, deliveries: received, lostDeliveries: lost, duplicateDeliveries: duplicates, outOfOrderDeliveries: outOfOrder, catchUpMs: Math.round(waitedMs), watchErrors },
       checks: [
         check(
           'exactly-once delivery',
