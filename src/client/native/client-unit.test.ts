@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GrpcCode, StoreError } from '../types.ts';
 import { NativeClient, Method } from './client.ts';
-import { pbDecode, pbEncode } from './codec/test-proto.ts';
-import { FakeChannel } from './fake-channel.ts';
+import { pbDecode, pbEncode } from './codec/protobufjs.test-support.ts';
+import { FakeChannel } from './fake-channel.test-support.ts';
 import { KEEP_ALIVE_PATH } from './keep-alive.ts';
 
 const tick = () => new Promise((r) => setImmediate(r));

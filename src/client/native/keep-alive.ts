@@ -36,6 +36,7 @@ export class KeepAliveStream {
   /** One keep-alive of lease `id`; resolves with its new TTL in seconds. */
   once(id: number, call: CallOptions = {}): Promise<number> {
     if (this.closed) return Promise.reject(new StoreError(GrpcCode.Cancelled, 'lease keep-alive: client closed'));
+    if (call.signal?.aborted) return Promise.reject(new StoreError(GrpcCode.Cancelled, `lease keep-alive ${id}: cancelled`));
     let request: Buffer;
     try {
       request = encodeLeaseId(this.writer, id);

@@ -1,6 +1,6 @@
 /**
- * A simple, correct {@link OpenChannel} over Node's own `node:http2`: one session per channel,
- * one `session.request()` per call. Slower than the raw-socket transport (Node's per-stream cost
+ * A simple, correct {@link OpenChannel} over Node's own `node:http2`: one session at a time per
+ * channel (dialled again by the next call after it was lost), one `session.request()` per call. Slower than the raw-socket transport (Node's per-stream cost
  * is about 200 µs of CPU) but independent of it, so the etcd layer can be tested end to end
  * with it, and it stays as the fallback transport.
  *
@@ -56,13 +56,34 @@ class NodeHttp2Channel implements GrpcChannel {
   /** Why the session failed, for the calls it takes down. */
   private sessionError: Error | undefined;
 
-  constructor(private readonly session: ClientHttp2Session) {
+  constructor(
+    private session: ClientHttp2Session,
+    private readonly opts: ConnectOptions,
+  ) {
+    this.watch(session);
+  }
+
+  private watch(session: ClientHttp2Session): void {
+    this.sessionError = undefined;
     session.on('error', (err) => {
       this.sessionError = err;
     });
     session.on('goaway', (code) => {
       this.sessionError ??= new Error(`server sent GOAWAY (code ${code})`);
     });
+  }
+
+  /**
+   * The session for a new call: after the connection was lost (or the server sent GOAWAY), a
+   * new one is dialled; Node queues the call's frames until it is up, and a failed dial fails
+   * the call as Unavailable.
+   */
+  private current(): ClientHttp2Session {
+    const s = this.session;
+    if (!s.destroyed && !s.closed) return s;
+    this.session = dial(this.opts);
+    this.watch(this.session);
+    return this.session;
   }
 
   unary(path: string, message: Uint8Array, opts?: CallOptions): Promise<Buffer> {
@@ -104,7 +125,7 @@ class NodeHttp2Channel implements GrpcChannel {
     try {
       if (this.closed) throw new Error('channel closed');
       if (opts.signal?.aborted) throw new StoreError(GrpcCode.Cancelled, `${path}: cancelled before it started`);
-      req = this.session.request(headers);
+      req = this.current().request(headers);
     } catch (err) {
       const e = err instanceof StoreError ? err : new StoreError(GrpcCode.Unavailable, `${path}: cannot start the call: ${(err as Error).message}`, { cause: err, retryable: true });
       // Not started: no timer or abort listener to clear.
@@ -185,6 +206,13 @@ class NodeHttp2Channel implements GrpcChannel {
   }
 }
 
+/** A new session to `opts.hosts[0]` (connecting in the background). */
+function dial(opts: ConnectOptions): ClientHttp2Session {
+  const tls = opts.tls;
+  const authority = `${tls ? 'https' : 'http'}://${opts.hosts[0]}`;
+  return http2.connect(authority, tls ? { ca: tls.ca, cert: tls.cert, key: tls.key, ALPNProtocols: ['h2'] } : {});
+}
+
 /**
  * Opens a `node:http2` session to `opts.hosts[0]` (h2c, or TLS with ALPN h2 when `opts.tls` is
  * set) and resolves once the server's first SETTINGS arrived; rejects with a retryable
@@ -193,11 +221,9 @@ class NodeHttp2Channel implements GrpcChannel {
 export const openNodeHttp2Channel: OpenChannel = (opts: ConnectOptions) => {
   const host = opts.hosts[0];
   if (!host) return Promise.reject(new StoreError(GrpcCode.InvalidArgument, 'no host to connect to'));
-  const tls = opts.tls;
-  const authority = `${tls ? 'https' : 'http'}://${host}`;
   const timeoutMs = opts.dialTimeoutMs ?? DIAL_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    const session = http2.connect(authority, tls ? { ca: tls.ca, cert: tls.cert, key: tls.key, ALPNProtocols: ['h2'] } : {});
+    const session = dial(opts);
     const fail = (why: string, cause?: unknown): void => {
       clearTimeout(timer);
       session.destroy();
@@ -211,7 +237,7 @@ export const openNodeHttp2Channel: OpenChannel = (opts: ConnectOptions) => {
       clearTimeout(timer);
       session.off('error', onError);
       session.removeAllListeners('close');
-      resolve(new NodeHttp2Channel(session));
+      resolve(new NodeHttp2Channel(session, opts));
     });
   });
 };

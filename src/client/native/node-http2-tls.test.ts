@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { tempDir } from '../../server/test-support.ts';
 import { GrpcCode, StoreError } from '../types.ts';
-import { pbEncode } from './codec/test-proto.ts';
+import { pbEncode } from './codec/protobufjs.test-support.ts';
 import { grpcFrame } from './grpc-message.ts';
 import { grpcTimeout, openNodeHttp2Channel } from './node-http2-channel.ts';
 import { openNativeClient } from './index.ts';

@@ -10,8 +10,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { GrpcCode, StoreError, type Watch } from '../types.ts';
 import { ProtoWriter } from './codec/index.ts';
-import { pbDecode, pbEncode } from './codec/test-proto.ts';
-import { FakeChannel } from './fake-channel.ts';
+import { pbDecode, pbEncode } from './codec/protobufjs.test-support.ts';
+import { FakeChannel } from './fake-channel.test-support.ts';
 import { WatchHub } from './watch-hub.ts';
 
 const tick = () => new Promise((r) => setImmediate(r));

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GrpcCode, StoreError, type Watch, type WatchEvent } from '../types.ts';
 import { ProtoWriter } from './codec/index.ts';
-import { pbDecode, pbEncode } from './codec/test-proto.ts';
-import { FakeChannel } from './fake-channel.ts';
+import { pbDecode, pbEncode } from './codec/protobufjs.test-support.ts';
+import { FakeChannel } from './fake-channel.test-support.ts';
 import { WatchHub, WATCH_PATH } from './watch-hub.ts';
 
 const tick = () => new Promise((r) => setImmediate(r));
@@ -141,6 +141,8 @@ describe('WatchHub', () => {
     assert.equal((await pb).id, 5);
     ch.streams[0]!.reply(resp({ watchId: 4, events: [event('/a', 2)] }));
     assert.deepEqual(a.log, []);
+    await assert.rejects(hub.watch('/c', {}, a.handlers, { signal: AbortSignal.abort() }), (e: unknown) => e instanceof StoreError && e.code === GrpcCode.Cancelled);
+    assert.equal(ch.streams[0]!.written.length, 3, 'an aborted signal sends nothing');
   });
 
   it('close ends the stream; watches hear Cancelled and new ones are refused', async () => {

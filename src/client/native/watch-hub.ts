@@ -64,6 +64,7 @@ export class WatchHub {
   /** Creates a watch; resolves once the server confirmed it (see the file comment). */
   watch(key: Bytes, opts: WatchOptions, handlers: WatchHandlers, call: CallOptions = {}): Promise<Watch> {
     if (this.closed) return Promise.reject(new StoreError(GrpcCode.Cancelled, 'watch: client closed'));
+    if (call.signal?.aborted) return Promise.reject(new StoreError(GrpcCode.Cancelled, 'watch: cancelled before it was created'));
     let request: Buffer;
     try {
       request = encodeWatchCreate(this.writer, key, opts);

@@ -1,7 +1,8 @@
 /**
  * Hand-written protobuf codec of the etcd v3 messages the native client sends and receives,
- * checked against etcd's `.proto` files by `codec.test.ts` (protobufjs from the etcd3 package's
- * protos decodes our bytes and encodes bytes for our decoders).
+ * checked against etcd's `.proto` files by `requests.test.ts`, `responses.test.ts` and
+ * `malformed.test.ts`: protobufjs, loaded from the etcd3 package's protos, decodes our bytes
+ * and encodes bytes for our decoders.
  */
 export { ProtoWriter, WireType } from './writer.ts';
 export { ProtoReader, ProtoDecodeError } from './reader.ts';

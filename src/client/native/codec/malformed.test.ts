@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ProtoDecodeError, ProtoReader, decodeDelete, decodeLeaseResponse, decodeLeaseTimeToLive, decodePut, decodeRange, decodeStatus, decodeTxn, decodeWatchResponse } from './index.ts';
-import { pbEncode } from './test-proto.ts';
+import { pbEncode } from './protobufjs.test-support.ts';
 
 const DECODERS = [decodeRange, decodePut, decodeDelete, decodeTxn, decodeWatchResponse, decodeLeaseResponse, decodeLeaseTimeToLive, decodeStatus];
 

@@ -23,7 +23,7 @@ import {
   encodeWatchCreate,
   encodeWatchProgress,
 } from './index.ts';
-import { bytesOf, pbDecode, pbEncode } from './test-proto.ts';
+import { bytesOf, pbDecode, pbEncode } from './protobufjs.test-support.ts';
 
 const RUNS = { numRuns: 300 };
 

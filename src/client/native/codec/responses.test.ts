@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { KeyValue, ResponseHeader } from '../../types.ts';
 import { decodeDelete, decodeLeaseResponse, decodeLeaseTimeToLive, decodePut, decodeRange, decodeStatus, decodeTxn, decodeWatchResponse, decodeAuthenticate, decodeHeaderOnly } from './index.ts';
-import { pbEncode } from './test-proto.ts';
+import { pbEncode } from './protobufjs.test-support.ts';
 
 const RUNS = { numRuns: 200 };
 
