@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { BUILTIN_SCENARIOS, loadScenarios, PROFILES, resolveScenario, resolveSlo } from './loader.ts';
+import { WORKLOAD_OPS } from './schema.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'metabench-scenarios-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -31,6 +32,14 @@ describe('built-in scenarios', () => {
       }
     });
   }
+
+  it('each names a headline operation type its workload records', async () => {
+    for (const s of await loadScenarios({ profile: 'quick' })) {
+      assert.ok(s.headline !== undefined, `${s.name} has no headline`);
+      assert.ok(WORKLOAD_OPS[s.workload].includes(s.headline), `${s.name}: ${s.headline}`);
+    }
+    assert.throws(() => resolveScenario({ ...valid, headline: 'compact' }, 'standard', 'mine.yaml'), /^Error: mine\.yaml: headline: workload 'put' records no operation type 'compact'; expected one of put$/);
+  });
 
   it('judge every target by one SLO per scenario: no built-in per-target floors', async () => {
     for (const s of await loadScenarios({ profile: 'standard' })) {

@@ -108,9 +108,9 @@ function endLines(e: ScenarioEndEvent, params: Readonly<Record<string, unknown>>
   );
   const ops = Object.entries(e.latency);
   if (ops.length > 0) {
-    out.push(<Text bold>latency (ms)</Text>);
+    out.push(<Text bold>latency (ms){e.headline !== undefined ? <Text dimColor> · ◂ headline ({e.headline}): the p99 judged and shown for every target</Text> : null}</Text>);
     out.push(<Text dimColor>{fit('op', 16) + fit('count', 10) + PERCENTILES.map(([n]) => fit(n, 10)).join('')}</Text>);
-    for (const [op, l] of ops) out.push(<Text wrap="truncate">{fit(op, 16) + fit(fmtOps(l.count), 10) + PERCENTILES.map(([, k]) => fit(fmtMs(l[k], false), 10)).join('')}</Text>);
+    for (const [op, l] of ops) out.push(<Text wrap="truncate">{fit(op === e.headline ? `${op} ◂` : op, 16) + fit(fmtOps(l.count), 10) + PERCENTILES.map(([, k]) => fit(fmtMs(l[k], false), 10)).join('')}</Text>);
     // Percentile bars on a log scale: p50 and max can be orders of magnitude apart.
     const top = Math.max(...ops.map(([, l]) => l.maxMs), 0.001);
     const barW = Math.max(10, Math.min(48, width - 16 - 12));

@@ -31,7 +31,7 @@ export function describeEvent(e: RunnerEvent): string {
       return `${e.scenario}:${pct} ${fmtCount(e.done)} ops, ${fmtOps(e.windowOpsPerSec)} ops/s, p50 ${fmtMs(e.windowP50Ms)}, p99 ${fmtMs(e.windowP99Ms)}, ${fmtCount(e.errors)} errors${server}`;
     }
     case 'scenario-end': {
-      const p99 = headlineP99Ms(e.latency);
+      const p99 = headlineP99Ms(e.latency, e.headline);
       const failedChecks = e.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
       const parts = [
         `${e.scenario}: ${e.status} in ${fmtDuration(e.durationMs)}`,

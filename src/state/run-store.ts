@@ -67,7 +67,7 @@ export class RunStore {
       run = reduceRunState(run, e);
       if (e.kind === 'scenario-end' && !seen.has(`${e.target}/${e.scenario}`)) {
         seen.add(`${e.target}/${e.scenario}`);
-        feed = [...feed, { key: `${e.target}/${e.scenario}`, target: e.target, scenario: e.scenario, state: e.status, opsPerSec: e.opsPerSec, p99Ms: headlineP99Ms(e.latency), grade: e.grade?.grade, ...(e.grade ? { gradeCause: gradeCauseText(e.grade.reason) } : {}) }];
+        feed = [...feed, { key: `${e.target}/${e.scenario}`, target: e.target, scenario: e.scenario, state: e.status, opsPerSec: e.opsPerSec, p99Ms: headlineP99Ms(e.latency, e.headline), grade: e.grade?.grade, ...(e.grade ? { gradeCause: gradeCauseText(e.grade.reason) } : {}) }];
       }
     }
     this.#set({ ...this.#model, run, feed, nowMs: nowMs ?? this.#model.nowMs });

@@ -114,7 +114,7 @@ export function resultRows(state: RunState, planned: readonly ResolvedScenario[]
 
 /** A finished scenario's cell from its scenario-end (figures, grade, SLOs, error). */
 export function cellOfEnd(end: ScenarioEndEvent): ScenarioCell {
-  const head = headlineLatency(end.latency);
+  const head = headlineLatency(end.latency, end.headline);
   const failed = end.checks.filter((c) => !c.ok).map((c) => c.name);
   const cpu = end.extra?.serverCpuUsPerOp;
   const runnerCpu = end.extra?.runnerCpuPercent;
