@@ -27,7 +27,7 @@ test('monitor: a missing run folder is one line on stderr and exit 2', async (t)
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const { code, stderr } = await cli(['monitor', join(dir, 'nope')]);
   assert.equal(code, 2);
-  assert.match(stderr, /^metabench: run '.*nope' not found: no folder .*nope nor .*\n$/);
+  assert.match(stderr, /^metabench: run folder '.*nope' does not exist .*\n$/);
 });
 
 test('monitor: stdout not a terminal and no --once is a usage error naming the alternatives', { skip: process.stdout.isTTY === true && 'stdout is a terminal here' }, async (t) => {

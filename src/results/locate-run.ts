@@ -6,7 +6,7 @@
  * (the events alone are enough to show a run).
  */
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { UsageError } from '../cli/errors.ts';
 import { readManifest, type RunManifest } from './manifest.ts';
 import { DEFAULT_RESULTS_DIR } from './results-dir.ts';
@@ -27,12 +27,15 @@ export function resolveRunDir(run: string | undefined, resultsDir: string = DEFA
     if (!existsSync(latest)) throw new UsageError(`no runs in ${resultsDir}/ (no ${latest}); start one with 'metabench run' or name a run folder`);
     return realpathSync(latest);
   }
-  for (const candidate of [run, join(resultsDir, run)]) {
+  // An absolute path names a folder, not a run id under the results folder.
+  const candidates = isAbsolute(run) ? [run] : [run, join(resultsDir, run)];
+  for (const candidate of candidates) {
     if (existsSync(candidate)) {
       if (!statSync(candidate).isDirectory()) throw new UsageError(`run folder '${candidate}' is not a directory`);
       return resolve(candidate);
     }
   }
+  if (isAbsolute(run)) throw new UsageError(`run folder '${run}' does not exist (expected results/<run-id>, or results/latest after a run)`);
   throw new UsageError(`run '${run}' not found: no folder ${run} nor ${join(resultsDir, run)}`);
 }
 

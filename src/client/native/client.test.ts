@@ -13,9 +13,13 @@ import { clientContract } from './client-contract.test-support.ts';
 import type { OpenChannel } from './channel.ts';
 import { openNativeClient } from './index.ts';
 import { openNodeHttp2Channel } from './node-http2-channel.ts';
+import { openH2Channel } from './transport/index.ts';
 
-/** The transports the etcd layer is tested over (the raw-socket one joins when it is merged). */
-const CHANNELS: readonly (readonly [string, OpenChannel])[] = [['node:http2', openNodeHttp2Channel]];
+/** The transports the etcd layer is tested over: the raw-socket default and node:http2. */
+const CHANNELS: readonly (readonly [string, OpenChannel])[] = [
+  ['raw h2', openH2Channel],
+  ['node:http2', openNodeHttp2Channel],
+];
 
 const HAVE_ETCD = await etcdAvailable();
 

@@ -1,25 +1,27 @@
 /**
  * The native client's entry point: `openNativeClient(opts)` connects (through `openChannel`,
- * by default the `node:http2` channel; the raw-socket transport plugs in here), authenticates
- * when `opts.auth` is set, and returns a {@link StoreClient}.
+ * by default the raw-socket HTTP/2 transport of `transport/`; `openNodeHttp2Channel` over
+ * `node:http2` is the slower, simpler alternative), authenticates when `opts.auth` is set, and
+ * returns a {@link StoreClient}.
  */
 import { GrpcCode, StoreError, type ConnectOptions, type StoreClient } from '../types.ts';
 import type { GrpcChannel, OpenChannel } from './channel.ts';
 import { NativeClient } from './client.ts';
-import { openNodeHttp2Channel } from './node-http2-channel.ts';
+import { openH2Channel } from './transport/index.ts';
 
 export { NativeClient, Method } from './client.ts';
 export { openNodeHttp2Channel } from './node-http2-channel.ts';
+export { openH2Channel } from './transport/index.ts';
 export { COMPACTED_MESSAGE } from './watch-hub.ts';
 export { LEASE_NOT_FOUND } from './keep-alive.ts';
 
 /**
- * Opens a native client over a channel from `openChannel` (default {@link openNodeHttp2Channel})
+ * Opens a native client over a channel from `openChannel` (default {@link openH2Channel})
  * to `opts.hosts[0]`, or to the next host when one cannot be reached (a retryable failure).
  * With `opts.auth`, authenticates once before resolving; a failed authentication closes the
  * channel and rejects with etcd's StoreError.
  */
-export async function openNativeClient(opts: ConnectOptions, openChannel: OpenChannel = openNodeHttp2Channel): Promise<StoreClient> {
+export async function openNativeClient(opts: ConnectOptions, openChannel: OpenChannel = openH2Channel): Promise<StoreClient> {
   const channel = await connectAny(opts, openChannel);
   const client = new NativeClient(channel, opts.auth);
   if (opts.auth) {
