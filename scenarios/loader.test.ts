@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { BUILTIN_SCENARIOS, loadScenarios, PROFILES, resolveScenario, resolveSlo } from './loader.ts';
-import { WORKLOAD_OPS } from './schema.ts';
+import { WORKLOAD_OPS, WORKLOAD_PARAMS } from './schema.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'metabench-scenarios-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -39,6 +39,15 @@ describe('built-in scenarios', () => {
       assert.ok(WORKLOAD_OPS[s.workload].includes(s.headline), `${s.name}: ${s.headline}`);
     }
     assert.throws(() => resolveScenario({ ...valid, headline: 'compact' }, 'standard', 'mine.yaml'), /^Error: mine\.yaml: headline: workload 'put' records no operation type 'compact'; expected one of put$/);
+  });
+
+  it('warm up before measuring in every profile, ops-bounded ones too (issue 13 item 3)', async () => {
+    for (const profile of PROFILES) {
+      for (const s of await loadScenarios({ profile })) {
+        if (!WORKLOAD_PARAMS[s.workload].includes('warmupMs')) continue; // compaction: phases, no loop
+        assert.ok(s.params.warmupMs > 0, `${s.name} (${profile}) is measured cold`);
+      }
+    }
   });
 
   it('judge every target by one SLO per scenario: no built-in per-target floors', async () => {
