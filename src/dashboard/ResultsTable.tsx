@@ -9,7 +9,7 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { ScenarioCell, ScenarioRow } from '../views/results.ts';
 import { CLIENT_BOUND_RATIO, clientBoundReasons, fmtCeilingRatio, isClientBound, RUNNER_BOUND_CPU_PERCENT } from '../views/ceiling.ts';
-import { fmtCompact, fmtFactor, fmtMs } from '../format/figures.ts';
+import { fmtFactor, fmtMs, fmtOps } from '../format/figures.ts';
 import { fit } from './format.ts';
 import { TABLE_CELL_COLUMNS, TABLE_COMPACT_CELL_COLUMNS, TABLE_NAME_COLUMNS } from './layout.ts';
 import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
@@ -88,7 +88,8 @@ function Cell({ cell, width, compact, isBaseline, ceiling, isCeiling }: CellProp
   if (!cell) return <Text>{' '.repeat(width)}</Text>;
   // Icons are two columns wide whatever their UTF-16 length, so pad by display width.
   if (cell.opsPerSec === undefined) return <Text color={scenarioColour(cell.status)}>{scenarioIcon(cell.status) + ' '.repeat(width - 2)}</Text>;
-  const ops = fmtCompact(cell.opsPerSec).padEnd(8);
+  // The same figure as the panel above it (`1,256`), not a compact `1.3k` (issue 13 item 9).
+  const ops = fmtOps(cell.opsPerSec).padEnd(8);
   if (isCeiling) return <CeilingCell ops={ops} p99Ms={cell.p99Ms} ceiling={ceiling} width={width} compact={compact} />;
   const bound = isClientBound(cell);
   const grade = (cell.grade?.grade ?? (cell.status === 'passed' ? '—' : cell.status)) + (cell.ownSlo ? OWN_SLO : '');

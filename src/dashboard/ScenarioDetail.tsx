@@ -10,6 +10,7 @@ import type { ScenarioRun } from '../state/run-state.ts';
 import { fmtClock, fmtCpuPerOp, fmtMs, fmtOps, fmtPct, fmtPercent } from '../format/figures.ts';
 import { gradeOfEnd } from '../grades/scenario-grade.ts';
 import { bar, fit } from './format.ts';
+import { fmtExtra } from '../format/extra-labels.ts';
 import { gradeCause, gradeCauseText } from '../grades/rubric.ts';
 import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
 
@@ -137,9 +138,44 @@ function endLines(e: ScenarioEndEvent, params: Readonly<Record<string, unknown>>
       );
   }
   const { serverCpuUsPerOp: _cpu, ...extra } = e.extra ?? {};
-  if (Object.keys(extra).length > 0) out.push(<Text wrap="truncate">figures: {Object.entries(extra).map(([k, v]) => `${k} ${fmtOps(v)}`).join(' · ')}</Text>);
-  if (e.slo) out.push(<Text dimColor wrap="truncate">SLO: {Object.entries(e.slo).map(([k, v]) => `${k} ${v}`).join(' · ')}</Text>);
+  // Labelled and with units (`runner CPU per op 2,429 µs/op`), packed into lines that fit.
+  if (Object.keys(extra).length > 0) {
+    out.push(<Text bold>figures</Text>);
+    for (const line of packLines(Object.entries(extra).map(([k, v]) => fmtExtra(k, v)), width - 2)) out.push(<Text wrap="truncate">  {line}</Text>);
+  }
+  if (e.slo) out.push(<Text dimColor wrap="truncate">SLO: {sloText(e.slo)}</Text>);
   return out;
+}
+
+/** Items joined by ` · ` into lines of at most `width` columns (an item longer than that gets its own line). */
+function packLines(items: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  for (const item of items) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 3 + item.length <= width) lines[lines.length - 1] = `${last} · ${item}`;
+    else lines.push(item);
+  }
+  return lines;
+}
+
+/** `errors ≤ 1% · p99 ≤ 200 ms · ≥ 500 ops/s · throughput CV ≤ 0.3`: the SLO in words and units. */
+export function sloText(slo: Readonly<Record<string, number>>): string {
+  return Object.entries(slo)
+    .map(([k, v]) => {
+      switch (k) {
+        case 'maxErrorRate':
+          return `errors ≤ ${fmtPercent(v)}`;
+        case 'maxP99Ms':
+          return `p99 ≤ ${fmtMs(v)}`;
+        case 'minOpsPerSec':
+          return `≥ ${fmtOps(v)} ops/s`;
+        case 'maxThroughputCv':
+          return `throughput CV ≤ ${v}`;
+        default:
+          return fmtExtra(k, v);
+      }
+    })
+    .join(' · ');
 }
 
 /** Share of `top` on a log scale from 1 µs, 0..1. */
