@@ -10,6 +10,8 @@ import type { RunnerEvent } from '../events/schema.ts';
 import { fakeRunOptions, fakeRunnerPid, isRunning, readEvents, tempDir } from '../testing/run-fixtures.ts';
 import { findEtcd } from '../targets/etcd.ts';
 import { freePort } from '../targets/free-port.ts';
+import { loadFinishedRun } from '../state/load-run.ts';
+import { buildSummary } from '../views/summary.ts';
 
 const kinds = (events: RunnerEvent[]) => events.map((e) => e.kind);
 const lastEnd = (events: RunnerEvent[]) => {
@@ -27,9 +29,13 @@ describe('orchestrator with the fake runner', () => {
     const run = await startRun(fakeRunOptions(tmp.dir, ['memory', 'rocksdb'], { FAKE_RUNNER_MODE: 'complete' }));
     const seen: string[] = [];
     run.store.onEvents((events) => seen.push(...events.map((e) => `${e.target}:${e.kind}`)));
-    const { exitCode } = await run.done;
+    const { exitCode, summary } = await run.done;
     assert.equal(exitCode, 0);
     assert.equal(readlinkSync(join(tmp.dir, 'latest')), run.runId);
+    // One fold: summary.json is the store's summary, the one --fail-under reads, and rebuilding
+    // it from the files (what `metabench report` does) gives the same document.
+    assert.deepEqual(JSON.parse(readFileSync(join(run.runDir, 'summary.json'), 'utf8')), JSON.parse(JSON.stringify(summary)));
+    assert.deepEqual(JSON.parse(JSON.stringify(buildSummary(await loadFinishedRun(run.runDir)))), JSON.parse(JSON.stringify(summary)));
     const manifest = JSON.parse(readFileSync(join(run.runDir, 'run.json'), 'utf8'));
     assert.deepEqual([manifest.runId, manifest.mode, manifest.seed], [run.runId, 'sequential', 1]);
     for (const t of ['memory', 'rocksdb']) {
@@ -49,6 +55,9 @@ describe('orchestrator with the fake runner', () => {
     assert.deepEqual(kinds(mem), ['run-start', 'scenario-start', 'log', 'run-end']);
     assert.equal(lastEnd(mem).status, 'crashed');
     assert.match(lastEnd(mem).error ?? '', /SIGKILL/);
+    // The run-end the orchestrator wrote itself is folded once, not read back a second time.
+    assert.equal(run.store.getSnapshot().feed.length, 1);
+    assert.equal(run.store.getSnapshot().run.targets.memory.logs.filter((l) => /without a run-end/.test(l.message)).length, 1);
     assert.equal(lastEnd(readEvents(run.runDir, 'rocksdb')).status, 'completed');
     assert.equal(run.store.getSnapshot().run.targets.memory.status.state, 'crashed');
   });
