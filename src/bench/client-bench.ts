@@ -5,7 +5,7 @@
  * fixed time (sustained-load's shape), 10 clients txn-put (txn-throughput without its contended
  * phase), 50 clients Put+Get pairs (large-scale-load's shape); each with `--client native` and
  * `--client etcd3`, then 50 clients Put with 2 and 4 client threads where the cores exist, then
- * the runner's RSS after N and after 10×N operations. Prints ops/s, p99, the runner's and the
+ * the runner's memory (peak RSS, heap after GC) after N and after 10×N operations. Prints ops/s, p99, the runner's and the
  * server's CPU µs per operation, and each goal of issue 11 as measured / goal / met.
  *
  *   npm run bench:client                          # etcd (when installed) and memory
@@ -18,11 +18,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { execa } from 'execa';
 import { CLIENT_KINDS, isClientKind } from '../client/factory.ts';
 import type { ClientKind } from '../client/types.ts';
 import type { ScenarioEndEvent } from '../events/schema.ts';
-import { METABENCH_BIN } from '../targets/metastore.ts';
+import { resolveScenario } from '../../scenarios/loader.ts';
+import { METABENCH_BIN, startMetaStore } from '../targets/metastore.ts';
+import { runScenario } from '../workload/index.ts';
+import { makeContext } from '../workload/test-support.ts';
 import { findEtcd } from '../targets/etcd.ts';
 import { evaluateGoals, type Measured } from './client-goals.ts';
 
@@ -93,6 +98,45 @@ async function run(args: string[], results: string): Promise<ScenarioEndEvent[]>
   return ends;
 }
 
+/** What one size of the memory check measured. */
+interface MemoryFigure {
+  readonly ops: number;
+  readonly opsPerSec: number;
+  readonly peakRssBytes: number;
+  readonly heapAfterGcBytes: number;
+}
+
+/**
+ * The runner's memory at N and 10×N operations: the runner's own workload path
+ * (`runScenario`) in this process against a memory target, peak RSS sampled while it runs and
+ * the heap left after a full GC (RSS alone moves with V8's heap reservations; the heap after GC
+ * is what the load generator retains).
+ */
+async function memoryAtScale(client: ClientKind, scale: number): Promise<MemoryFigure[]> {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const signal = new AbortController().signal;
+  const target = await startMetaStore('memory', 'memory', { keepData: false, signal, log: () => undefined, client });
+  const out: MemoryFigure[] = [];
+  try {
+    for (const k of [0.1, 1, 10]) {
+      const s = resolveScenario({ name: `memory-${k * 10}-tenths`, workload: 'put', params: { clients: 50, opsPerClient: Math.max(1, Math.round(200 * k * scale)), warmupMs: 0, keySpace: 1000 } }, 'standard', 'bench');
+      gc();
+      let peak = process.memoryUsage.rss();
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+      const o = await runScenario(s, makeContext({ clientOptions: target.clientOptions, client, targetKind: 'memory', signal }));
+      clearInterval(sampler);
+      gc();
+      gc();
+      // The first, small run only warms the code up (JIT, lazily loaded modules).
+      if (k >= 1) out.push({ ops: o.ops, opsPerSec: o.opsPerSec, peakRssBytes: peak, heapAfterGcBytes: process.memoryUsage().heapUsed });
+    }
+  } finally {
+    await target.stop();
+  }
+  return out;
+}
+
 /** p99 of the operation type with the most samples (the scenario's own op). */
 function mainP99(e: ScenarioEndEvent): number | undefined {
   return Object.values(e.latency).sort((a, b) => b.count - a.count)[0]?.p99Ms;
@@ -135,12 +179,12 @@ async function main(): Promise<void> {
       for (const client of opts.clients) record(client, threads, await run(['--targets', opts.targets.join(','), '--client', client, '--client-threads', String(threads), '--scenario-file', put50], join(dir, 'results')));
     }
 
-    process.stdout.write(`\nrunner RSS after N and 10×N operations (50 clients Put, memory, ${opts.clients[0]}):\n`);
-    const rssShapes = [1, 10].map((k): Shape => ({ name: `rss-${k}x`, label: `${k}×N`, workload: 'put', params: { clients: 50, opsPerClient: Math.max(1, Math.round(200 * k * opts.scale)), warmupMs: 0, keySpace: 1000 } }));
-    const rss = await run(['--targets', 'memory', '--client', opts.clients[0]!, ...rssShapes.flatMap((s) => ['--scenario-file', writeShape(dir, s)])], join(dir, 'results'));
-    for (const e of rss) process.stdout.write(`  ${pad(fmt(e.ops) + ' ops', 14)} runner RSS ${fmt((e.extra?.runnerRssBytes ?? NaN) / 2 ** 20, 1)} MiB   ${fmt(e.opsPerSec)} ops/s\n`);
-    const [small, big] = rss.map((e) => e.extra?.runnerRssBytes);
-    if (small !== undefined && big !== undefined) measured.push({ target: 'memory', shape: 'rss', client: opts.clients[0]!, threads: 1, opsPerSec: 0, rssRatio: big / small, status: 'passed' });
+    const client = opts.clients[0]!;
+    process.stdout.write(`\nrunner memory after N and 10×N operations (50 clients Put, memory, ${client}; the runner's workload path in this process):\n`);
+    const mem = await memoryAtScale(client, opts.scale);
+    for (const m of mem) process.stdout.write(`  ${pad(fmt(m.ops) + ' ops', 14)} peak RSS ${fmt(m.peakRssBytes / 2 ** 20, 1)} MiB   heap after GC ${fmt(m.heapAfterGcBytes / 2 ** 20, 1)} MiB   ${fmt(m.opsPerSec)} ops/s\n`);
+    const [small, big] = mem;
+    if (small && big) measured.push({ target: 'memory', shape: 'rss', client, threads: 1, opsPerSec: 0, rssRatio: big.heapAfterGcBytes / small.heapAfterGcBytes, status: 'passed' });
 
     process.stdout.write(`\ngoals (issue 11), measured / goal / met; load average ${load()}:\n`);
     for (const g of evaluateGoals(measured)) process.stdout.write(`  ${pad(g.goal, 62)} ${pad(g.measured, 12)} ${pad(g.target, 12)} ${g.met === undefined ? 'not measured' : g.met ? 'met' : 'NOT met'}\n`);

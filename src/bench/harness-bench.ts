@@ -1,6 +1,6 @@
 /**
  * `npm run bench:harness`: the load generator's own ceiling. Starts the near no-op etcd v3 server
- * (`noop-server.ts`) in a child process, runs each scenario shape through the real workload code
+ * (`src/server/noop/noop-server.ts`) in a child process, runs each scenario shape through the real workload code
  * (`runScenario`) and reports operations per second, with a bare client Put loop (no recorder, no
  * driver) measured in the same run as the baseline, once per client-thread count
  * (`clientThreads`; the runner's own CPU per operation beside each figure, from
@@ -15,7 +15,6 @@
  */
 import { loadavg } from 'node:os';
 import { once } from 'node:events';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { connect, DEFAULT_CLIENT, isClientKind } from '../client/factory.ts';
@@ -36,7 +35,7 @@ const sized = (x: number): number => Math.max(1, Math.round(x * SCALE));
 const MiB = 1024 * 1024;
 
 async function startChild(signal: AbortSignal): Promise<{ address: string; stop: () => Promise<void> }> {
-  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'noop-server.ts');
+  const file = fileURLToPath(new URL('../server/noop/noop-server.ts', import.meta.url));
   const child = execa(process.execPath, ['--import', 'tsx', file], { cancelSignal: signal, forceKillAfterDelay: 3000, cleanup: true, stdout: 'pipe', stderr: 'inherit', reject: false });
   const lines = createInterface({ input: child.stdout });
   const [line] = (await Promise.race([once(lines, 'line'), child.then((r) => Promise.reject(new Error(`noop server exited before it was ready (${r.exitCode ?? r.signal})`)))])) as [string];

@@ -1,64 +1,73 @@
 /**
- * `npm run bench:serve`: `metabench serve` against the real etcd in the seed's large-scale
- * shape: N clients sharing one connection (as the seed did; `--client native|etcd3`), each doing Put then Get of
- * its own key (`/load-test/client-<c>/key-<j>`) M times, checking that every Get returns the
- * value just put. Each target runs alone, one after the other, on a fresh temp data dir; the
- * real etcd runs in the same invocation (when its binary is installed) so the ratio compares
+ * `npm run bench:serve`: `metabench serve` on each of its transports against the real etcd, with
+ * a client that is not the limit: metabench's native gRPC channel (`src/client/native/`), one
+ * connection, requests encoded once per op, N calls in flight. Two shapes, as issue 12 states its
+ * goals: `put` (50 clients, Put of its own keys) and `txn` (10 clients, Txn If(Version = 0) Then
+ * Put Else Range, etcd's txn-put). The noop server (`src/server/noop/`) runs too, on serve's own
+ * transports: its figures are the ceiling of this client on this machine. Each target runs alone, one after the other, on a fresh temp
+ * data dir (sync always); etcd runs in the same invocation (when installed) so the ratios compare
  * like with like on whatever load the machine has right now.
  *
- *   npm run bench:serve                                 # 50 clients x 1,000 pairs, all targets
- *   npm run bench:serve -- --clients 10 --pairs 100     # quick
- *   npm run bench:serve -- --targets memory,etcd
+ *   npm run bench:serve                                           # all targets, raw + h2 + grpc-js
+ *   npm run bench:serve -- --ops 500 --transports raw             # quick
+ *   npm run bench:serve -- --targets memory,etcd --shapes put
  *
- * Besides pairs/s it prints each server's CPU time per RPC over the measured phase (from /proc),
- * which other load on the machine disturbs much less than throughput.
+ * Besides ops/s it prints each server's CPU time per RPC over the measured phase (from /proc),
+ * which other load on the machine disturbs much less than throughput, and its RSS at the end;
+ * then issue 12's goals as measured / goal / met.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { connect, DEFAULT_CLIENT, isClientKind } from '../client/factory.ts';
-import type { ClientKind } from '../client/types.ts';
-import { processCpuUs } from '../targets/proc-cpu.ts';
-import { etcdAvailable, spawnEtcd, spawnServe, type ServerChild } from '../server/processes.ts';
+import { openH2Channel } from '../client/native/transport/h2-channel.ts';
+import type { GrpcChannel } from '../client/native/channel.ts';
+import { etcdAvailable, rssBytes, spawnEtcd, spawnNoop, spawnServe, type ServerChild } from '../server/processes.ts';
+import { loadEtcdServices } from '../server/proto.ts';
 import { tempDir } from '../server/test-support.ts';
 
-type Target = 'memory' | 'rocksdb' | 'etcd';
+type Engine = 'memory' | 'rocksdb' | 'etcd' | 'noop';
+type Transport = 'raw' | 'h2' | 'grpc-js';
+type Shape = 'put' | 'txn';
 
 /** Parsed command line. */
 interface BenchOptions {
-  /** Concurrent clients, default 50. */
-  clients: number;
-  /** Put+Get pairs per client, default 1,000. */
-  pairs: number;
-  /** Warm-up pairs per client, not measured; default 20. */
+  /** Ops per client in the measured phase, default 2,000 (put) and a fifth of it (txn). */
+  ops: number;
+  /** Clients (calls in flight) per shape: put 50, txn 10. */
+  clients: Record<Shape, number>;
+  /** Warm-up ops per client, not measured; default 20. */
   warmup: number;
-  targets: Target[];
-  /** The load generator's client (`--client`, default native). */
-  client: ClientKind;
+  engines: Engine[];
+  transports: Transport[];
+  shapes: Shape[];
 }
 
-/** What one target measured. */
+/** What one (target, shape) measured. */
 interface BenchResult {
-  target: Target;
-  pairsPerSec: number;
+  engine: Engine;
+  transport: Transport | '-';
+  shape: Shape;
+  opsPerSec: number;
   p50Ms: number;
   p99Ms: number;
-  maxMs: number;
-  /** Failed requests plus Gets that did not return the value just put. */
   errors: number;
-  pairs: number;
-  /**
-   * The server's CPU time (user + system) per RPC over the measured phase, in us; NaN where
-   * /proc is not available. Less sensitive to other load on the machine than pairs/s.
-   */
+  /** Server CPU time (user + system) per RPC over the measured phase, us; NaN without /proc. */
   serverCpuUsPerRpc: number;
+  rssMiB: number;
 }
 
-/** CPU µs a process has used so far; NaN where /proc cannot say. */
-function cpuUs(pid: number): number {
-  return processCpuUs(pid) ?? NaN;
+/** CPU time (user + system) a process has used so far, in us, from /proc; NaN if unreadable. */
+function processCpuUs(pid: number): number {
+  try {
+    // Fields after the command name (which may contain spaces) start at `state`; utime and stime
+    // are the 14th and 15th fields overall, in clock ticks (100 per second on Linux).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return NaN;
+  }
 }
 
 const ROCKSDB = existsSync(fileURLToPath(new URL('../../engine/backend/rocksdb/index.ts', import.meta.url)));
@@ -68,28 +77,32 @@ function integer(flag: string, text: string, min: number): number {
   return Number(text);
 }
 
+function list<T extends string>(flag: string, text: string, allowed: readonly T[]): T[] {
+  const items = text.split(',').map((t) => t.trim());
+  for (const t of items) if (!(allowed as readonly string[]).includes(t)) throw new Error(`--${flag}: unknown '${t}'; expected ${allowed.join(', ')}`);
+  return items as T[];
+}
+
 function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
     args: argv,
     options: {
+      ops: { type: 'string', default: '2000' },
       clients: { type: 'string', default: '50' },
-      pairs: { type: 'string', default: '1000' },
+      'txn-clients': { type: 'string', default: '10' },
       warmup: { type: 'string', default: '20' },
-      targets: { type: 'string', default: 'memory,rocksdb,etcd' },
-      client: { type: 'string', default: DEFAULT_CLIENT },
+      targets: { type: 'string', default: 'etcd,memory,rocksdb,noop' },
+      transports: { type: 'string', default: 'raw,h2,grpc-js' },
+      shapes: { type: 'string', default: 'put,txn' },
     },
   });
-  const targets = values.targets.split(',').map((t) => t.trim());
-  for (const t of targets) {
-    if (t !== 'memory' && t !== 'rocksdb' && t !== 'etcd') throw new Error(`--targets: unknown target '${t}'; expected memory, rocksdb, etcd`);
-  }
-  if (!isClientKind(values.client)) throw new Error(`--client: unknown client '${values.client}'; expected native or etcd3`);
   return {
-    client: values.client,
-    clients: integer('clients', values.clients, 1),
-    pairs: integer('pairs', values.pairs, 1),
+    ops: integer('ops', values.ops, 1),
+    clients: { put: integer('clients', values.clients, 1), txn: integer('txn-clients', values['txn-clients'], 1) },
     warmup: integer('warmup', values.warmup, 0),
-    targets: targets as Target[],
+    engines: list('targets', values.targets, ['memory', 'rocksdb', 'etcd', 'noop'] as const),
+    transports: list('transports', values.transports, ['raw', 'h2', 'grpc-js'] as const),
+    shapes: list('shapes', values.shapes, ['put', 'txn'] as const),
   };
 }
 
@@ -98,66 +111,81 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-async function drive(address: string, pid: number, opts: BenchOptions, target: Target): Promise<BenchResult> {
-  const client = await connect(opts.client, { hosts: [address] });
-  try {
-    let errors = 0;
-    const pair = async (key: string, value: string): Promise<void> => {
-      await client.put(key, value);
-      const got = (await client.range(key)).kvs[0]?.value.toString();
-      if (got !== value) throw new Error(`${key}: got ${got}, expected ${value}`);
-    };
-    await Promise.all(
-      Array.from({ length: opts.clients }, async (_, c) => {
-        for (let j = 0; j < opts.warmup; j++) await pair(`/warmup/client-${c}/key-${j}`, `w${j}`).catch(() => undefined);
-      }),
-    );
-    const latencies = new Float64Array(opts.clients * opts.pairs);
-    let n = 0;
-    const cpuBefore = cpuUs(pid);
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: opts.clients }, async (_, c) => {
-        for (let j = 0; j < opts.pairs; j++) {
-          const t0 = performance.now();
-          try {
-            await pair(`/load-test/client-${c}/key-${j}`, `value-${c}-${j}`);
-            latencies[n++] = performance.now() - t0;
-          } catch {
-            // Counted, not fatal: the report shows it next to the throughput.
-            errors++;
-          }
-        }
-      }),
-    );
-    const elapsedSec = (performance.now() - started) / 1000;
-    const serverCpuUs = cpuUs(pid) - cpuBefore;
-    const sorted = latencies.subarray(0, n).sort();
-    return {
-      target,
-      pairsPerSec: n / elapsedSec,
-      p50Ms: percentile(sorted, 50),
-      p99Ms: percentile(sorted, 99),
-      maxMs: sorted[n - 1] ?? NaN,
-      errors,
-      pairs: n,
-      // Two RPCs per pair, failed ones included.
-      serverCpuUsPerRpc: serverCpuUs / (2 * opts.clients * opts.pairs),
-    };
-  } finally {
-    await client.close();
-  }
+const KV = loadEtcdServices().KV;
+const VALUE = Buffer.alloc(256, 'v');
+
+/** One op of `shape` for client `c`, op `j`: its method path and encoded request. */
+function request(shape: Shape, c: number, j: number, tag: string): [string, Uint8Array] {
+  const key = Buffer.from(`/bench/${tag}/client-${c}/key-${j}`);
+  if (shape === 'put') return ['/etcdserverpb.KV/Put', KV.Put.requestSerialize({ key, value: VALUE })];
+  return [
+    '/etcdserverpb.KV/Txn',
+    KV.Txn.requestSerialize({
+      // target VERSION (0), result EQUAL (0): the key does not exist yet.
+      compare: [{ key, target: 0, result: 0, version: 0 }],
+      success: [{ requestPut: { key, value: VALUE } }],
+      failure: [{ requestRange: { key } }],
+    }),
+  ];
 }
 
-async function runTarget(target: Target, opts: BenchOptions): Promise<BenchResult | string> {
-  if (target === 'rocksdb' && !ROCKSDB) return 'skipped: the rocksdb engine is not in this build';
-  if (target === 'etcd' && !(await etcdAvailable())) return 'skipped: no etcd binary on PATH (Debian: apt-get install etcd-server)';
-  const dir = await tempDir(`bench-serve-${target}`);
+async function drive(channel: GrpcChannel, pid: number, opts: BenchOptions, shape: Shape, tag: string): Promise<Omit<BenchResult, 'engine' | 'transport' | 'rssMiB'>> {
+  const clients = opts.clients[shape];
+  const ops = shape === 'txn' ? Math.max(1, Math.round(opts.ops / 5)) : opts.ops;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let j = 0; j < opts.warmup; j++) await channel.unary(...request(shape, c, j, `${tag}-warm`), { timeoutMs: 10_000 }).catch(() => undefined);
+    }),
+  );
+  const latencies = new Float64Array(clients * ops);
+  let n = 0;
+  let errors = 0;
+  const cpuBefore = processCpuUs(pid);
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      for (let j = 0; j < ops; j++) {
+        const [path, msg] = request(shape, c, j, tag);
+        const t0 = performance.now();
+        try {
+          await channel.unary(path, msg, { timeoutMs: 10_000 });
+          latencies[n++] = performance.now() - t0;
+        } catch {
+          // Counted, not fatal: the table shows it next to the throughput.
+          errors++;
+        }
+      }
+    }),
+  );
+  const elapsedSec = (performance.now() - started) / 1000;
+  const serverCpuUs = processCpuUs(pid) - cpuBefore;
+  const sorted = latencies.subarray(0, n).sort();
+  return { shape, opsPerSec: n / elapsedSec, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), errors, serverCpuUsPerRpc: serverCpuUs / (clients * ops) };
+}
+
+async function runTarget(engine: Engine, transport: Transport | '-', opts: BenchOptions): Promise<BenchResult[] | string> {
+  if (engine === 'rocksdb' && !ROCKSDB) return 'skipped: the rocksdb engine is not in this build';
+  if (engine === 'etcd' && !(await etcdAvailable())) return 'skipped: no etcd binary on PATH (Debian: apt-get install etcd-server)';
+  const dir = await tempDir(`bench-serve-${engine}`);
   let server: ServerChild | undefined;
+  let channel: GrpcChannel | undefined;
   try {
-    server = target === 'etcd' ? await spawnEtcd(join(dir.path, 'data')) : await spawnServe({ engine: target, dataDir: join(dir.path, 'data') });
-    return await drive(server.address, server.pid, opts, target);
+    const env = { METABENCH_SERVE_TRANSPORT: transport };
+    server =
+      engine === 'etcd'
+        ? await spawnEtcd(join(dir.path, 'data'))
+        : engine === 'noop'
+          ? await spawnNoop({ env })
+          : await spawnServe({ engine, dataDir: join(dir.path, 'data'), env });
+    channel = await openH2Channel({ hosts: [server.address] });
+    const out: BenchResult[] = [];
+    for (const shape of opts.shapes) {
+      const r = await drive(channel, server.pid, opts, shape, `${shape}`);
+      out.push({ ...r, engine, transport, rssMiB: rssBytes(server.pid) / 1048576 });
+    }
+    return out;
   } finally {
+    await channel?.close();
     await server?.stop();
     await dir.remove();
   }
@@ -167,27 +195,67 @@ function fmt(n: number, digits = 0): string {
   return Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
 }
 
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) => '  ' + row.map((cell, i) => (i <= 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n') + '\n';
+}
+
+/** Issue 12's goals that this bench measures, against the results at hand. */
+function goals(results: BenchResult[]): string[][] {
+  const find = (engine: Engine, shape: Shape, transport: Transport | '-' = 'raw') => results.find((r) => r.engine === engine && r.shape === shape && r.transport === transport);
+  const rows = [['goal', 'measured', 'goal', 'met']];
+  const ratio = (engine: Engine, shape: Shape, want: number, label: string): void => {
+    const r = find(engine, shape);
+    const e = find('etcd', shape, '-');
+    if (r === undefined || e === undefined) return;
+    const x = r.opsPerSec / e.opsPerSec;
+    rows.push([label, `${x.toFixed(2)}x`, `>= ${want.toFixed(1)}x`, x >= want ? 'met' : 'not met']);
+  };
+  const noop = find('noop', 'put');
+  const etcdPut = find('etcd', 'put', '-');
+  if (noop && etcdPut) {
+    const x = noop.opsPerSec / etcdPut.opsPerSec;
+    rows.push(['noop ceiling vs etcd, put (raw)', `${x.toFixed(2)}x`, '>= 2.5x', x >= 2.5 ? 'met' : 'not met']);
+  }
+  const cpu = find('memory', 'put');
+  if (cpu) rows.push(['serve CPU per Put RPC (memory, raw)', `${fmt(cpu.serverCpuUsPerRpc)} us`, '<= 40 us', cpu.serverCpuUsPerRpc <= 40 ? 'met' : 'not met']);
+  ratio('memory', 'put', 1.5, 'memory vs etcd, put (raw)');
+  ratio('rocksdb', 'put', 1.0, 'rocksdb vs etcd, put (raw)');
+  ratio('memory', 'txn', 2.0, 'memory vs etcd, txn (raw)');
+  ratio('rocksdb', 'txn', 2.0, 'rocksdb vs etcd, txn (raw)');
+  return rows;
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
-  // etcd first, so the baseline is measured before the others heat the machine up.
-  const order = [...opts.targets].sort((a, b) => Number(b === 'etcd') - Number(a === 'etcd'));
   const load = loadavg().map((l) => l.toFixed(1)).join(' ');
-  process.stdout.write(`serve bench: ${opts.clients} clients x ${opts.pairs} Put+Get pairs (one shared ${opts.client} connection), ${opts.warmup} warm-up pairs each; load average ${load}\n`);
+  process.stdout.write(
+    `serve bench: native client, one connection; put ${opts.clients.put} clients x ${opts.ops}, txn ${opts.clients.txn} clients x ${Math.max(1, Math.round(opts.ops / 5))}; ${opts.warmup} warm-up ops each; load average ${load}\n`,
+  );
+  // etcd first, so the baseline is measured before the others heat the machine up.
+  const runs: [Engine, Transport | '-'][] = [];
+  if (opts.engines.includes('etcd')) runs.push(['etcd', '-']);
+  for (const engine of opts.engines) {
+    if (engine === 'etcd') continue;
+    // The noop server runs on serve's own transports only (raw, h2).
+    for (const t of opts.transports) if (engine !== 'noop' || t !== 'grpc-js') runs.push([engine, t]);
+  }
   const results: BenchResult[] = [];
-  for (const target of order) {
-    process.stdout.write(`  ${target} ...\n`);
-    const r = await runTarget(target, opts);
-    if (typeof r === 'string') process.stdout.write(`  ${target}: ${r}\n`);
-    else results.push(r);
+  for (const [engine, transport] of runs) {
+    process.stdout.write(`  ${engine}${transport === '-' ? '' : ` (${transport})`} ...\n`);
+    const r = await runTarget(engine, transport, opts);
+    if (typeof r === 'string') process.stdout.write(`  ${engine}: ${r}\n`);
+    else results.push(...r);
   }
-  const etcd = results.find((r) => r.target === 'etcd');
-  const rows = [['target', 'pairs/s', 'p50 ms', 'p99 ms', 'max ms', 'errors', 'vs etcd', 'server us/RPC']];
+  const etcd = (shape: Shape) => results.find((r) => r.engine === 'etcd' && r.shape === shape);
+  const rows = [['target', 'transport', 'shape', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'vs etcd', 'server us/RPC', 'RSS MiB']];
   for (const r of results) {
-    rows.push([r.target, fmt(r.pairsPerSec), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1), fmt(r.maxMs, 1), String(r.errors), etcd ? `${(r.pairsPerSec / etcd.pairsPerSec).toFixed(2)}x` : '-', fmt(r.serverCpuUsPerRpc)]);
+    const e = etcd(r.shape);
+    rows.push([r.engine, r.transport, r.shape, fmt(r.opsPerSec), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1), String(r.errors), e ? `${(r.opsPerSec / e.opsPerSec).toFixed(2)}x` : '-', fmt(r.serverCpuUsPerRpc), fmt(r.rssMiB)]);
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  for (const row of rows) process.stdout.write(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ') + '\n');
-  process.stdout.write(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared; figures are noisy)\n`);
+  process.stdout.write(table(rows));
+  process.stdout.write('issue 12 goals:\n' + table(goals(results)));
+  process.stdout.write(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared; ops/s are noisy, CPU per RPC less so)\n`);
   if (results.some((r) => r.errors > 0)) process.exitCode = 1;
 }
 

@@ -17,6 +17,7 @@ import type { SetExit } from '../cli/commands.ts';
 import { UsageError } from '../cli/errors.ts';
 import type { Logger } from '../server/context.ts';
 import { DEFAULT_LISTEN, isLoopback, parseListen, type ListenAddress } from '../server/listen.ts';
+import { readTlsFiles, type TlsPaths } from '../server/tls.ts';
 
 /** Validated `serve` flags. */
 export interface ServeOptions {
@@ -33,6 +34,8 @@ export interface ServeOptions {
    * a whole fsync for the one before it (bench:serve: 1,489-1,710 vs 1,222-1,353 pairs/s).
    */
   commitOverlap: 'always' | 'never';
+  /** TLS (etcd's `--cert-file`, `--key-file`, `--trusted-ca-file`); plaintext when absent. */
+  tls?: TlsPaths;
 }
 
 /** The whole shutdown, signal to exit, must fit in this many ms. */
@@ -47,6 +50,9 @@ interface RawServeFlags {
   sync: string;
   snapshotCount: string;
   commitOverlap: string;
+  certFile?: string;
+  keyFile?: string;
+  trustedCaFile?: string;
 }
 
 /** Validates the raw flags; throws a one-line `UsageError` naming the flag and the bad value. */
@@ -73,7 +79,21 @@ export function parseServeOptions(raw: RawServeFlags): ServeOptions {
   if (raw.commitOverlap !== 'always' && raw.commitOverlap !== 'never') {
     throw new UsageError(`serve: --commit-overlap must be always or never, got '${raw.commitOverlap}'`);
   }
-  return { engine: raw.engine, dataDir: raw.dataDir, listen, sync: raw.sync, snapshotCount, commitOverlap: raw.commitOverlap };
+  const tls = parseTlsFlags(raw);
+  return { engine: raw.engine, dataDir: raw.dataDir, listen, sync: raw.sync, snapshotCount, commitOverlap: raw.commitOverlap, ...(tls ? { tls } : {}) };
+}
+
+/** `--cert-file` and `--key-file` go together; `--trusted-ca-file` needs them. */
+function parseTlsFlags(raw: RawServeFlags): TlsPaths | undefined {
+  const { certFile, keyFile, trustedCaFile } = raw;
+  if (certFile === undefined && keyFile === undefined) {
+    if (trustedCaFile !== undefined) throw new UsageError('serve: --trusted-ca-file needs --cert-file and --key-file (the server\'s own certificate)');
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) {
+    throw new UsageError(`serve: --cert-file and --key-file go together, got only ${certFile !== undefined ? `--cert-file '${certFile}'` : `--key-file '${keyFile}'`}`);
+  }
+  return { certFile, keyFile, ...(trustedCaFile !== undefined ? { trustedCaFile } : {}) };
 }
 
 const log: Logger = (level, message) => {
@@ -114,9 +134,10 @@ function nextSignal(): Promise<NodeJS.Signals> {
 
 /** Runs the server until SIGTERM/SIGINT; resolves with the exit code. */
 export async function serve(opts: ServeOptions): Promise<number> {
-  if (!isLoopback(opts.listen.host)) {
-    log('warn', `listening on ${opts.listen.host}, reachable from other machines: this server has no authentication and no TLS`);
+  if (!isLoopback(opts.listen.host) && opts.tls === undefined) {
+    log('warn', `listening on ${opts.listen.host}, reachable from other machines: this server has no authentication and no TLS (--cert-file, --key-file)`);
   }
+  const tls = opts.tls ? readTlsFiles(opts.tls) : undefined;
   const signal = nextSignal();
   const store = await open(opts);
   // Loaded here, not at the top: every other subcommand would pay for gRPC's start-up.
@@ -131,13 +152,13 @@ export async function serve(opts: ServeOptions): Promise<number> {
   });
   let server;
   try {
-    server = await startEtcdServer({ store, listen: opts.listen, log });
+    server = await startEtcdServer({ store, listen: opts.listen, log, tls });
   } catch (err) {
     await store.close();
     throw err;
   }
   process.stdout.write(JSON.stringify({ ready: true, address: server.address, engine: opts.engine, pid: process.pid }) + '\n');
-  log('info', `serving the ${opts.engine} engine (data ${opts.dataDir}, sync ${opts.sync}) on ${server.address}`);
+  log('info', `serving the ${opts.engine} engine (data ${opts.dataDir}, sync ${opts.sync}) on ${server.address}${tls ? (tls.ca ? ' (TLS, client certificates required)' : ' (TLS)') : ''}`);
 
   const received = await signal;
   log('info', `${received}: stopping`);
@@ -164,6 +185,9 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--listen <host:port>', 'client address; port 0 picks a free port', DEFAULT_LISTEN)
     .option('--sync <policy>', 'always: fsync before acknowledging a write; none: leave it to the OS', 'always')
     .option('--snapshot-count <n>', 'memory engine: snapshot every n requests', '10000')
+    .option('--cert-file <path>', 'serve TLS with this certificate (PEM; with --key-file)')
+    .option('--key-file <path>', 'private key of --cert-file (PEM)')
+    .option('--trusted-ca-file <path>', 'with TLS: require client certificates signed by this CA (PEM)')
     .option('--commit-overlap <when>', 'always: apply the next batch while the previous one syncs (memory engine); never: one batch at a time', 'always')
     .action(async (flags: RawServeFlags) => {
       setExit(await serve(parseServeOptions(flags)));

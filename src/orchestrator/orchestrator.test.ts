@@ -118,6 +118,24 @@ describe('orchestrator with the fake runner', () => {
     for (const pid of pids) assert.equal(isRunning(pid), false, `runner ${pid} left running`);
   });
 
+  it('a second signal kills the runners and every process under them at once', async () => {
+    const run = await startRun(fakeRunOptions(tmp.dir, ['memory'], { FAKE_RUNNER_MODE: 'hang-hard-child' }, { runnerKillGraceMs: 600_000 }));
+    let childPid: number | undefined;
+    await untilEvent(run, (e) => {
+      const m = e.kind === 'log' ? /^child pid (\d+)$/.exec(e.message) : null;
+      if (m) childPid = Number(m[1]);
+      return e.kind === 'scenario-start';
+    });
+    const runnerPid = fakeRunnerPid(run.runDir, 'memory');
+    assert.ok(childPid !== undefined && isRunning(childPid));
+    // As Ctrl-C twice: the first asks the runner to stop (it ignores that), the second forces.
+    process.emit('SIGINT', 'SIGINT');
+    process.emit('SIGINT', 'SIGINT');
+    assert.equal((await run.done).exitCode, 130);
+    assert.equal(isRunning(runnerPid), false, `runner ${runnerPid} left running`);
+    assert.equal(isRunning(childPid), false, `its child ${childPid} left running`);
+  });
+
   it('kills a server its crashed runner left behind', { skip: findEtcd() === undefined && 'etcd not installed' }, async () => {
     const env = { FAKE_RUNNER_MODE: 'orphan', FAKE_RUNNER_ETCD: findEtcd()!, FAKE_RUNNER_ETCD_PORT: String(await freePort()), FAKE_RUNNER_ETCD_PEER_PORT: String(await freePort()) };
     const run = await startRun(fakeRunOptions(tmp.dir, ['etcd'], env));

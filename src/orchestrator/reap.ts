@@ -5,7 +5,7 @@
  *   being stopped), so readers (`tail`, the dashboard) stop waiting for it.
  * - A server the runner started and did not stop (the runner was SIGKILLed) is killed by pid.
  */
-import { readFileSync, truncateSync } from 'node:fs';
+import { readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventFilePath } from '../results/event-writer.ts';
 import type { FollowedRun } from '../state/follow-run.ts';
@@ -74,6 +74,44 @@ export function isServerProcess(pid: number): boolean {
   if (cmdline === undefined || stat === undefined || /\) Z /.test(stat)) return false;
   const args = cmdline.split('\0');
   return args.some((a) => /(^|\/)etcd$/.test(a)) || (args.some((a) => a.endsWith('metabench.js')) && args.includes('serve'));
+}
+
+/**
+ * SIGKILLs every process below `pid` (children first collected, grandchildren too), not `pid`
+ * itself: what a forced stop does before killing a runner. Linux `/proc`; elsewhere a no-op.
+ */
+export function killDescendants(pid: number): void {
+  for (const child of descendantsOf(pid)) signal(child, 'SIGKILL');
+}
+
+function descendantsOf(pid: number): number[] {
+  const out: number[] = [];
+  const queue = [pid];
+  for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+    for (const c of childrenOf(p)) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
+function childrenOf(pid: number): number[] {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ESRCH') return []; // Gone, or not Linux.
+    throw err;
+  }
+  const out: number[] = [];
+  for (const t of tasks) {
+    // Undefined when the thread ended meanwhile.
+    const text = readProc(`/proc/${pid}/task/${t}/children`)?.trim();
+    if (text) out.push(...text.split(/\s+/).map(Number));
+  }
+  return out;
 }
 
 /** A /proc file, or undefined when the process is gone (or this is not Linux): nothing to kill. */

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { encodeRunnerConfig, type RunnerConfig } from '../runner/config.ts';
 import { cpuProfArgs } from '../targets/cpu-prof.ts';
+import { killDescendants } from './reap.ts';
 
 /** The production runner's entry script. */
 export const RUNNER_ENTRY = fileURLToPath(new URL('../runner/entry.js', import.meta.url));
@@ -29,7 +30,7 @@ export interface RunnerExit {
 export interface RunnerProcess {
   readonly pid: number | undefined;
   readonly exited: Promise<RunnerExit>;
-  /** Sends a signal now (the cancel signal handles the ordinary SIGTERM path). */
+  /** Sends a signal now (the cancel signal handles the ordinary SIGTERM path); SIGKILL also kills every process under the runner. */
   kill(signal: NodeJS.Signals): void;
 }
 
@@ -59,6 +60,9 @@ export function spawnRunner(cfg: RunnerConfig, opts: SpawnRunnerOptions): Runner
     sub = execa(process.execPath, [...cpuProfArgs(cfg.cpuProfDir, cfg.target.name, 'runner'), opts.entry ?? RUNNER_ENTRY], {
       env: { ...opts.env, ...encodeRunnerConfig(cfg) },
       stdin: 'ignore',
+      // Not for messages: the channel closes when this process dies, however it dies (SIGKILL
+      // included), so the runner notices at once and cleans up (src/runner/main.ts).
+      ipc: true,
       // execa's types only name descriptors 3–9; any open descriptor is passed to spawn natively.
       stdout: logFd as 3,
       stderr: logFd as 3,
@@ -78,5 +82,14 @@ export function spawnRunner(cfg: RunnerConfig, opts: SpawnRunnerOptions): Runner
       description: res.signal ? `signal ${res.signal}` : res.exitCode !== undefined ? `exit code ${res.exitCode}` : (res.shortMessage ?? 'did not start'),
     }),
   );
-  return { pid: sub.pid, exited, kill: (signal) => void sub.kill(signal) };
+  return {
+    pid: sub.pid,
+    exited,
+    kill: (signal) => {
+      // Forced: the runner gets no chance to stop its server, so everything under it goes at once
+      // (a server still starting has no pid in the event file for the reaper to find).
+      if (signal === 'SIGKILL' && sub.pid !== undefined) killDescendants(sub.pid);
+      void sub.kill(signal);
+    },
+  };
 }

@@ -2,8 +2,10 @@
  * The runner child process (one per target, started by the orchestrator through `entry.js`):
  * reads its config from the environment and the run's manifest, appends the target's events to
  * `<runDir>/<target>.ndjson`, and exits 0 (completed), 130 (interrupted) or 1 (crashed).
- * SIGINT and SIGTERM abort the running scenario; the run-end is still written.
+ * SIGINT and SIGTERM abort the running scenario; the run-end is still written. So does the
+ * orchestrator's death (its IPC channel closes): the runner then also removes its temp folder.
  */
+import { rmSync } from 'node:fs';
 import { readManifest } from '../results/manifest.ts';
 import { EventWriter, eventFilePath } from '../results/event-writer.ts';
 import { decodeRunnerConfig } from './config.ts';
@@ -31,14 +33,22 @@ export async function runnerMain(workloads: RunnerWorkloads): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   process.on('SIGHUP', onSignal);
-  // An orchestrator killed with SIGKILL cannot stop us: once we are re-parented, stop on our own
-  // (servers stopped, run-end written) instead of running on unwatched.
+  // An orchestrator killed with SIGKILL cannot stop us: once it is gone, stop on our own (server
+  // stopped, run-end written, temp folder removed) instead of running on unwatched. Its IPC
+  // channel closes the moment it dies; the re-parenting check covers a runner started without one.
   const parent = process.ppid;
+  let orphaned = false;
+  const onOrphaned = (how: string): void => {
+    if (orphaned) return;
+    orphaned = true;
+    process.stderr.write(`runner ${cfg.target.name}: orchestrator (pid ${parent}) is gone (${how}), stopping\n`);
+    abort.abort(new Error('orchestrator gone'));
+  };
+  process.once('disconnect', () => onOrphaned('its IPC channel closed'));
+  // The channel only watches; it must not keep the runner alive once its work is done.
+  process.channel?.unref();
   const orphanCheck = setInterval(() => {
-    if (process.ppid !== parent && !abort.signal.aborted) {
-      process.stderr.write(`runner ${cfg.target.name}: orchestrator (pid ${parent}) is gone, stopping\n`);
-      abort.abort(new Error('orchestrator gone'));
-    }
+    if (process.ppid !== parent) onOrphaned(`re-parented to pid ${process.ppid}`);
   }, ORPHAN_CHECK_MS);
   orphanCheck.unref();
   let ended = false;
@@ -52,7 +62,17 @@ export async function runnerMain(workloads: RunnerWorkloads): Promise<number> {
   clearInterval(orphanCheck);
   ended = true;
   writer.close();
+  // The orchestrator removes the target's temp folder after we exit; with it gone, nobody would.
+  if (orphaned && !cfg.keepData) removeTmpRoot(cfg.tmpRoot, cfg.target.name);
   return RUNNER_EXIT[status];
+}
+
+function removeTmpRoot(dir: string, target: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch (err) {
+    process.stderr.write(`runner ${target}: could not remove ${dir}: ${(err as Error).message}\n`);
+  }
 }
 
 /** Exits with `code` once the event loop drains, or after a grace period if something lingers. */

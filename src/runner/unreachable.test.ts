@@ -11,6 +11,10 @@ describe('describeUnreachable', () => {
     ['14 UNAVAILABLE: No connection established. Last error: Protocol error (2026-12-01T21:01:32.220Z). Resolution note: ', 'the server does not speak gRPC over HTTP/2: not an etcd v3 endpoint'],
     ['14 UNAVAILABLE: Name resolution failed for target dns:nohost.invalid:2379: getaddrinfo ENOTFOUND nohost.invalid', 'host not found: nohost.invalid (ENOTFOUND)'],
     ['12 UNIMPLEMENTED: unknown service etcdserverpb.Maintenance', 'the server speaks gRPC but has no etcd Maintenance service: not an etcd v3 endpoint'],
+    // The native client's messages.
+    ['cannot connect to 127.0.0.1:37247: connect ECONNREFUSED 127.0.0.1:37247', 'connection refused at 127.0.0.1:37247 (nothing listens there)'],
+    ['cannot connect to 127.0.0.1:45187: no HTTP/2 SETTINGS within 2000 ms', 'no answer to an etcd Status request: the server accepts connections but does not answer (not an etcd v3 endpoint, or stalled)'],
+    ['cannot connect to 127.0.0.1:44145: Protocol error', 'the server does not speak gRPC over HTTP/2: not an etcd v3 endpoint'],
     ['13 INTERNAL: something odd (2026-12-01T21:01:32.220Z). Resolution note: ', 'something odd'],
   ];
   for (const [detail, want] of cases) {

@@ -1,13 +1,15 @@
 /**
- * One clean line for why an endpoint did not answer its readiness request. gRPC's own messages
- * leak its internals: a refused connection reads `14 UNAVAILABLE: No connection established. Last
- * error: Error: connect ECONNREFUSED 127.0.0.1:2379. Resolution note: ` (a dangling note), and a
- * server that accepts TCP but never answers reads `4 DEADLINE_EXCEEDED: … waiting for name
- * resolution` although no name was resolved. Worked examples:
+ * One clean line for why an endpoint did not answer its readiness request, from either client's
+ * message (the native client's `cannot connect to …: …`, the etcd3 package's gRPC status).
+ * gRPC's own messages leak its internals: a refused connection reads `14 UNAVAILABLE: No
+ * connection established. Last error: Error: connect ECONNREFUSED 127.0.0.1:2379. Resolution
+ * note: ` (a dangling note), and a server that accepts TCP but never answers reads
+ * `4 DEADLINE_EXCEEDED: … waiting for name resolution` although no name was resolved. Worked
+ * examples:
  *
  *   connect ECONNREFUSED 127.0.0.1:2379      → connection refused at 127.0.0.1:2379 (nothing listens there)
  *   … Protocol error …                       → the server does not speak gRPC over HTTP/2: not an etcd v3 endpoint
- *   4 DEADLINE_EXCEEDED …                    → no answer to an etcd Status request: the server accepts
+ *   4 DEADLINE_EXCEEDED …, no HTTP/2 SETTINGS → no answer to an etcd Status request: the server accepts
  *                                              connections but does not answer (not an etcd v3 endpoint, or stalled)
  */
 
@@ -33,7 +35,7 @@ export function describeUnreachable(detail: string): string {
     return 'the server does not speak gRPC over HTTP/2: not an etcd v3 endpoint';
   }
   if (/UNIMPLEMENTED/.test(detail)) return 'the server speaks gRPC but has no etcd Maintenance service: not an etcd v3 endpoint';
-  if (/DEADLINE_EXCEEDED|Deadline exceeded|no answer within/i.test(detail)) {
+  if (/DEADLINE_EXCEEDED|Deadline exceeded|no answer within|no HTTP\/2 SETTINGS/i.test(detail)) {
     return 'no answer to an etcd Status request: the server accepts connections but does not answer (not an etcd v3 endpoint, or stalled)';
   }
   return tidy(detail);

@@ -25,6 +25,8 @@ export const RESPONSE_HEADERS: http2.OutgoingHttpHeaders = {
 export const TRAILERS_ONLY: http2.OutgoingHttpHeaders = { ':status': 200, 'content-type': 'application/grpc+proto' };
 /** Trailers of a call that ended well. */
 export const OK_TRAILERS: http2.OutgoingHttpHeaders = { 'grpc-status': '0', 'grpc-message': 'OK' };
+/** The header objects every call sends as they are: a transport may encode each once. */
+export const CONSTANT_HEADERS: ReadonlySet<http2.OutgoingHttpHeaders> = new Set([RESPONSE_HEADERS, OK_TRAILERS]);
 
 /** grpc-js's `serverErrorToStatus`: a number `code` and string `details` are taken as given. */
 export function toStatus(err: StatusLike): { code: number; details: string; metadata?: Metadata | null } {

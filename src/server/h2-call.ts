@@ -27,12 +27,51 @@ export interface Route {
   readonly maxReceive: number;
   readonly unary?: UnaryImpl;
   readonly bidi?: BidiImpl;
+  /** Where a handler that throws is reported; default stderr. */
+  readonly log?: (message: string) => void;
 }
 
-const DEADLINE = /(\d{1,8})\s*([HMSmun])/;
+/**
+ * The part of an HTTP/2 server stream a call uses: node:http2's `ServerHttp2Stream` has it, and
+ * so does the raw transport's stream (`raw/raw-stream.ts`). Events: 'data' (Buffer), 'end',
+ * 'close', 'drain', 'wantTrailers' (after `end()` when `respond` asked for trailers).
+ */
+export interface CallStream {
+  on(event: 'data', fn: (chunk: Buffer) => void): unknown;
+  on(event: 'end' | 'close' | 'drain' | 'wantTrailers', fn: () => void): unknown;
+  once(event: 'end' | 'close' | 'drain' | 'wantTrailers', fn: () => void): unknown;
+  respond(headers: http2.OutgoingHttpHeaders, opts: { endStream?: boolean; waitForTrailers?: boolean }): void;
+  sendTrailers(headers: http2.OutgoingHttpHeaders): void;
+  write(chunk: Buffer): boolean;
+  end(chunk?: Buffer): unknown;
+  destroy(): unknown;
+  readonly destroyed: boolean;
+  readonly closed: boolean;
+  /** Bytes written but not yet sent. */
+  readonly writableLength: number;
+}
+
+/** A request's headers as a call reads them (`grpc-encoding`, `grpc-timeout`). */
+export type CallHeaders = Record<string, string | string[] | undefined>;
+
+/**
+ * `grpc-timeout` as the gRPC over HTTP/2 spec has it: at most 8 digits, then one unit, nothing
+ * else (grpc-js 1.14 accepts `5 S` or `x5Sy` and answers `0n` with OK).
+ */
+const DEADLINE = /^(\d{1,8})([HMSmun])$/;
+/** setTimeout's longest delay; a deadline further out never fires during a run. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const DEADLINE_UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000001 };
 /** A stream's `write` returns false once this many bytes wait to go out (then 'drain'). */
 const STREAM_HIGH_WATER_BYTES = 1024 * 1024;
+
+/** Logs a handler that threw or failed without a gRPC status, naming the method. */
+export function reportHandlerError(route: Route, err: unknown): void {
+  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  const line = `${route.path}: handler error: ${text}`;
+  if (route.log) route.log(line);
+  else process.stderr.write(`metabench serve: error: ${line}\n`);
+}
 
 /** What one call shares, unary or streaming: reading, deadline, status. */
 abstract class CallBase extends EventEmitter {
@@ -45,11 +84,13 @@ abstract class CallBase extends EventEmitter {
   private readonly reader: MessageReader;
   private readonly encoding: string;
   private timer: NodeJS.Timeout | undefined;
+  /** The deadline had passed on arrival: nothing of the call runs. */
+  expired = false;
   cancelled = false;
 
   constructor(
-    protected readonly stream: http2.ServerHttp2Stream,
-    headers: http2.IncomingHttpHeaders,
+    protected readonly stream: CallStream,
+    headers: CallHeaders,
     protected readonly route: Route,
   ) {
     super();
@@ -58,6 +99,7 @@ abstract class CallBase extends EventEmitter {
     this.encoding = typeof enc === 'string' ? enc : 'identity';
     const timeout = headers['grpc-timeout'];
     if (typeof timeout === 'string') this.startDeadline(timeout);
+    else if (timeout !== undefined) this.startDeadline(timeout.join(','));
     stream.on('data', (chunk: Buffer) => this.onChunk(chunk));
     stream.on('end', () => this.onEnd());
     stream.once('close', () => this.onClose());
@@ -74,11 +116,18 @@ abstract class CallBase extends EventEmitter {
       process.nextTick(() => this.sendStatus({ code: Status.INTERNAL, details: `Invalid grpc-timeout value "${value}"` }));
       return;
     }
-    const ms = (Number(m[1]) * DEADLINE_UNIT_MS[m[2]]) | 0;
-    this.timer = setTimeout(() => {
+    const ms = Number(m[1]) * DEADLINE_UNIT_MS[m[2]];
+    const expire = (): void => {
       this.sendStatus({ code: Status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' });
       this.cancel();
-    }, ms);
+    };
+    // A deadline that has passed already (0n, or under a millisecond): the call never runs.
+    if (ms < 1) {
+      this.expired = true;
+      process.nextTick(expire);
+      return;
+    }
+    if (ms <= MAX_TIMER_MS) this.timer = setTimeout(expire, ms);
   }
 
   private onChunk(chunk: Buffer): void {
@@ -95,7 +144,12 @@ abstract class CallBase extends EventEmitter {
 
   private decode(framed: Buffer): object | undefined {
     let body = framed.subarray(5);
-    if (framed[0] === 1 && this.encoding !== 'identity') {
+    if (framed[0] === 1 && this.encoding === 'identity') {
+      // A compressed message with no encoding to decompress it with (grpc-go's answer).
+      this.sendStatus({ code: Status.INTERNAL, details: 'grpc: compressed flag set with identity or empty encoding' });
+      return undefined;
+    }
+    if (framed[0] === 1) {
       if (this.encoding !== 'gzip' && this.encoding !== 'deflate') {
         this.sendStatus({ code: Status.UNIMPLEMENTED, details: `Received message compressed with unsupported encoding "${this.encoding}"` });
         return undefined;
@@ -197,22 +251,23 @@ export class UnaryCall extends CallBase {
 
   protected onMessage(msg: object): void {
     if (this.request !== undefined) {
-      this.sendStatus({ code: Status.UNIMPLEMENTED, details: `Received a second request message for server streaming method ${this.route.path}` });
+      this.sendStatus({ code: Status.UNIMPLEMENTED, details: `Received a second request message for unary method ${this.route.path}` });
       return;
     }
     this.request = msg;
   }
 
   protected onEnd(): void {
-    if (this.done) return;
+    if (this.done || this.expired) return;
     if (this.request === undefined) {
-      this.sendStatus({ code: Status.UNIMPLEMENTED, details: `Received no request message for server streaming method ${this.route.path}` });
+      this.sendStatus({ code: Status.UNIMPLEMENTED, details: `Received no request message for unary method ${this.route.path}` });
       return;
     }
     try {
       this.route.unary!(this as unknown as { request: object; cancelled: boolean }, (err, value) => this.respond(err, value));
-    } catch {
-      this.sendStatus({ code: Status.UNKNOWN, details: 'Unknown error' });
+    } catch (err) {
+      reportHandlerError(this.route, err);
+      this.sendStatus({ code: Status.UNKNOWN, details: `handler failed: ${(err as Error)?.message ?? String(err)}` });
     }
   }
 
@@ -223,6 +278,8 @@ export class UnaryCall extends CallBase {
   private respond(err: StatusLike | null, value?: object): void {
     if (this.done) return;
     if (err) {
+      // A plain Error (no gRPC code) is a handler bug, not an etcd answer: say so in the log.
+      if (typeof err.code !== 'number') reportHandlerError(this.route, err);
       this.sendStatus(err);
       return;
     }
@@ -241,7 +298,7 @@ export class BidiCall extends CallBase {
   private ending: StatusLike | undefined;
   private readonly flushNow = (): void => this.flush();
 
-  constructor(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, route: Route) {
+  constructor(stream: CallStream, headers: CallHeaders, route: Route) {
     super(stream, headers, route);
     // grpc-js's duplex stream: an 'error' emitted by the handler ends the call with that status.
     this.on('error', (err: StatusLike) => this.finish(err));
@@ -322,5 +379,21 @@ export class BidiCall extends CallBase {
       this.wantDrain = false;
       if (!this.done) this.emit('drain');
     });
+  }
+}
+
+/** Starts the call `route` names on `stream`: the handler runs once its request is in (unary) or at once (bidi). */
+export function startCall(stream: CallStream, headers: CallHeaders, route: Route): void {
+  if (route.bidi !== undefined) {
+    const call = new BidiCall(stream, headers, route);
+    if (call.expired) return;
+    try {
+      route.bidi(call);
+    } catch (err) {
+      reportHandlerError(route, err);
+      call.emit('error', { code: Status.UNKNOWN, details: `handler failed: ${(err as Error)?.message ?? String(err)}` });
+    }
+  } else {
+    new UnaryCall(stream, headers, route);
   }
 }

@@ -1,8 +1,11 @@
 /**
- * The lean http2 transport (`h2-transport.ts`) against grpc-js's server: the same calls through
- * a grpc-js client must end the same way on both (answers, status codes and messages for the
- * transport's own errors, compressed requests), and a watch stream whose client stops reading
- * gets every event exactly once and in order after it reads again (backpressure).
+ * serve's transports side by side: the raw one (`raw/`), the node:http2 one (`h2-transport.ts`)
+ * and grpc-js's server. The same calls through a grpc-js client must end the same way on all
+ * three (answers, status codes and messages for the transport's own errors, compressed
+ * requests); where grpc-js 1.14 departs from the gRPC spec (`grpc-timeout` syntax and `0n`, a
+ * compressed message without `grpc-encoding`, the method kind in unary errors) raw and h2 agree
+ * with each other and with the spec. A watch stream whose client stops reading gets every event
+ * exactly once and in order after it reads again (backpressure), on every transport.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -44,7 +47,7 @@ describe('http2 transport', () => {
   before(async () => {
     dir = await tempDir('h2-transport');
     store = await openStore({ engine: 'memory', dataDir: join(dir.path, 'data'), sync: 'none' });
-    for (const transport of ['h2', 'grpc-js'] as const) {
+    for (const transport of ['raw', 'h2', 'grpc-js'] as const) {
       servers.set(transport, await startEtcdServer({ store, listen: { host: '127.0.0.1', port: 0 }, limits: { maxRequestBytes: 1000 }, log: () => undefined, transport }));
     }
   });
@@ -54,9 +57,16 @@ describe('http2 transport', () => {
     await dir?.remove();
   });
 
-  /** Runs `fn` against both transports and returns the two results (h2 first). */
-  async function both<T>(fn: (address: string) => Promise<T>): Promise<[T, T]> {
-    return [await fn(servers.get('h2')!.address), await fn(servers.get('grpc-js')!.address)];
+  /** Runs `fn` against every transport and returns the results: [grpc-js, h2, raw]. */
+  async function all<T>(fn: (address: string) => Promise<T>): Promise<[T, T, T]> {
+    return [await fn(servers.get('grpc-js')!.address), await fn(servers.get('h2')!.address), await fn(servers.get('raw')!.address)];
+  }
+  /** `all` asserting that every transport gave the same result; returns it. */
+  async function alike<T>(what: string, fn: (address: string) => Promise<T>): Promise<T> {
+    const [grpcJs, h2, raw] = await all(fn);
+    assert.deepEqual(h2, grpcJs, `${what}: h2 vs grpc-js`);
+    assert.deepEqual(raw, grpcJs, `${what}: raw vs grpc-js`);
+    return raw;
   }
 
   it('ends unary calls as grpc-js does: answers, store errors, size limits, unknown methods', async () => {
@@ -75,7 +85,7 @@ describe('http2 transport', () => {
       [unknownService(), 'Authenticate', { key: Buffer.from('x') }],
     ];
     for (const [service, method, req] of cases) {
-      const [h2, grpcJs] = await both(async (address) => {
+      await alike(method, async (address) => {
         const c = clientFor(service, address);
         try {
           return await outcome(c, method, req);
@@ -83,13 +93,12 @@ describe('http2 transport', () => {
           c.close();
         }
       });
-      assert.equal(h2, grpcJs, `${method}: h2 '${h2}' vs grpc-js '${grpcJs}'`);
     }
   });
 
   it('accepts gzip- and deflate-compressed requests', async () => {
     for (const algorithm of [1, 2]) {
-      const [h2, grpcJs] = await both(async (address) => {
+      const got = await alike(`compression ${algorithm}`, async (address) => {
         const c = clientFor(loadEtcdServices().KV, address, { 'grpc.default_compression_algorithm': algorithm });
         try {
           const put = await outcome(c, 'Put', { key: Buffer.from(`/t/z${algorithm}`), value: Buffer.alloc(500, 1) });
@@ -99,16 +108,16 @@ describe('http2 transport', () => {
           c.close();
         }
       });
-      assert.equal(h2, grpcJs, `compression ${algorithm}`);
-      assert.match(h2, /^ok .* \/ 8 /, `compression ${algorithm}: the small put succeeds, the oversized one is refused`);
+      assert.match(got, /^ok .* \/ 8 /, `compression ${algorithm}: the small put succeeds, the oversized one is refused`);
     }
   });
 
-  it('a watch whose client stops reading gets every event once, in order, when it reads again', async () => {
+  for (const transport of ['raw', 'h2', 'grpc-js'] as const)
+  it(`a watch whose client stops reading gets every event once, in order, when it reads again (${transport})`, async () => {
     const events = 3000;
     const value = Buffer.alloc(1024, 7);
     const Watch = makeGenericClientConstructor(loadEtcdServices().Watch, 'Watch');
-    const client = new Watch(servers.get('h2')!.address, credentials.createInsecure()) as unknown as { Watch(): ClientDuplexStream<object, { created: boolean; events: { kv: { modRevision: number } }[] }>; close(): void };
+    const client = new Watch(servers.get(transport)!.address, credentials.createInsecure()) as unknown as { Watch(): ClientDuplexStream<object, { created: boolean; events: { kv: { modRevision: number } }[] }>; close(): void };
     try {
       const stream = client.Watch();
       const revisions: number[] = [];
@@ -141,9 +150,10 @@ describe('http2 transport', () => {
   });
 
   it('takes the transport from the option, then METABENCH_SERVE_TRANSPORT, and refuses others', () => {
-    assert.equal(chooseTransport(undefined, undefined), 'h2');
+    assert.equal(chooseTransport(undefined, undefined), 'raw');
     assert.equal(chooseTransport(undefined, 'grpc-js'), 'grpc-js');
+    assert.equal(chooseTransport(undefined, 'h2'), 'h2');
     assert.equal(chooseTransport('h2', 'grpc-js'), 'h2');
-    assert.throws(() => chooseTransport(undefined, 'grpc'), /METABENCH_SERVE_TRANSPORT must be h2 or grpc-js, got 'grpc'/);
+    assert.throws(() => chooseTransport(undefined, 'grpc'), /METABENCH_SERVE_TRANSPORT must be raw, h2, grpc-js, got 'grpc'/);
   });
 });

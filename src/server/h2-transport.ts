@@ -22,7 +22,9 @@ import { lookup } from 'node:dns/promises';
 import http2 from 'node:http2';
 import { isIP } from 'node:net';
 import { status as Status, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
-import { BidiCall, UnaryCall, type AnyMethod, type BidiImpl, type Route, type UnaryImpl } from './h2-call.ts';
+import { startCall } from './h2-call.ts';
+import { GrpcRouter } from './grpc-router.ts';
+import type { TlsFiles } from './tls.ts';
 import { statusHeaders, trailersOnly } from './grpc-framing.ts';
 
 function noop(): void {}
@@ -31,28 +33,31 @@ function noop(): void {}
 export interface H2GrpcServerOptions {
   /** Largest request message in bytes (grpc-js's `grpc.max_receive_message_length`). */
   maxReceiveMessageLength: number;
+  /** Where handler errors are reported; default stderr. */
+  log?: (message: string) => void;
+  /** Serve TLS (ALPN h2) instead of plaintext. */
+  tls?: TlsFiles;
+  /** A session without open streams for this long is closed, ms; default 5 minutes. */
+  idleTimeoutMs?: number;
+  /** The client's SETTINGS must arrive within this, ms; default 10 s. */
+  handshakeTimeoutMs?: number;
 }
+
+/** Streams one session may have open at once: advertised and enforced (node's default is unlimited). */
+export const H2_MAX_CONCURRENT_STREAMS = 1000;
 
 /** The subset of grpc-js's `Server` that `server.ts` uses, on the lean transport. */
 export class H2GrpcServer {
-  private readonly routes = new Map<string, Route>();
-  private readonly unimplemented = new Map<string, string>();
+  private readonly router: GrpcRouter;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
-  private readonly servers: http2.Http2Server[] = [];
+  private readonly servers: (http2.Http2Server | http2.Http2SecureServer)[] = [];
 
-  constructor(private readonly opts: H2GrpcServerOptions) {}
+  constructor(private readonly opts: H2GrpcServerOptions) {
+    this.router = new GrpcRouter(opts.maxReceiveMessageLength, opts.log);
+  }
 
   addService(service: ServiceDefinition, impl: UntypedServiceImplementation): void {
-    for (const [name, method] of Object.entries(service) as [string, AnyMethod & { originalName?: string }][]) {
-      const fn = (impl[name] ?? (method.originalName ? impl[method.originalName] : undefined)) as ((...args: never[]) => void) | undefined;
-      if (fn === undefined) {
-        this.unimplemented.set(method.path, name);
-        continue;
-      }
-      if (method.requestStream !== method.responseStream) throw new Error(`${method.path}: only unary and bidirectional methods are supported`);
-      const route = { path: method.path, name, method, maxReceive: this.opts.maxReceiveMessageLength };
-      this.routes.set(method.path, method.requestStream ? { ...route, bidi: fn as unknown as BidiImpl } : { ...route, unary: fn as unknown as UnaryImpl });
-    }
+    this.router.addService(service, impl);
   }
 
   /**
@@ -78,13 +83,17 @@ export class H2GrpcServer {
   private listenOn(address: string, port: number): Promise<number> {
     // As grpc-js: no cap on a connection's buffered memory (node's default 10 MB answers a
     // busy connection with ENHANCE_YOUR_CALM) and no limit on a header block we send.
-    const server = http2.createServer({ maxSessionMemory: Number.MAX_SAFE_INTEGER, maxSendHeaderBlockLength: Number.MAX_SAFE_INTEGER });
+    const base: http2.ServerOptions = {
+      maxSessionMemory: Number.MAX_SAFE_INTEGER,
+      maxSendHeaderBlockLength: Number.MAX_SAFE_INTEGER,
+      settings: { maxConcurrentStreams: H2_MAX_CONCURRENT_STREAMS, maxHeaderListSize: 64 * 1024 },
+    };
+    const t = this.opts.tls;
+    const server = t
+      ? http2.createSecureServer({ ...base, cert: t.cert, key: t.key, ca: t.ca, requestCert: t.ca !== undefined, rejectUnauthorized: t.ca !== undefined, allowHTTP1: false })
+      : http2.createServer(base);
     server.on('stream', (stream, headers) => this.onStream(stream, headers));
-    server.on('session', (session) => {
-      this.sessions.add(session);
-      session.on('error', noop);
-      session.once('close', () => this.sessions.delete(session));
-    });
+    server.on('session', (session) => this.onSession(session));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, address, () => {
@@ -110,6 +119,33 @@ export class H2GrpcServer {
     for (const server of this.servers) server.close();
   }
 
+  /** Tracks a session: handshake deadline, and closing it once idle (no open stream). */
+  private onSession(session: http2.ServerHttp2Session): void {
+    this.sessions.add(session);
+    session.on('error', noop);
+    let open = 0;
+    let idle: NodeJS.Timeout | undefined;
+    const idleMs = this.opts.idleTimeoutMs ?? 5 * 60_000;
+    const arm = (): void => {
+      idle = setTimeout(() => session.destroy(), idleMs);
+    };
+    const handshake = setTimeout(() => session.destroy(), this.opts.handshakeTimeoutMs ?? 10_000);
+    session.once('remoteSettings', () => clearTimeout(handshake));
+    session.on('stream', (stream: http2.ServerHttp2Stream) => {
+      open++;
+      clearTimeout(idle);
+      stream.once('close', () => {
+        if (--open === 0 && !session.destroyed) arm();
+      });
+    });
+    arm();
+    session.once('close', () => {
+      clearTimeout(idle);
+      clearTimeout(handshake);
+      this.sessions.delete(session);
+    });
+  }
+
   private onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
     stream.on('error', noop);
     try {
@@ -120,30 +156,15 @@ export class H2GrpcServer {
   }
 
   private dispatch(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {
-    const ct = headers['content-type'];
-    if (typeof ct !== 'string' || !ct.startsWith('application/grpc')) {
+    const d = this.router.dispatch(headers['content-type'], headers[':path']);
+    if (d.kind === 'not-grpc') {
       stream.respond({ ':status': http2.constants.HTTP_STATUS_UNSUPPORTED_MEDIA_TYPE }, { endStream: true });
       return;
     }
-    const path = headers[':path'] ?? '';
-    const route = this.routes.get(path);
-    if (route === undefined) {
-      const name = this.unimplemented.get(path) ?? path;
-      stream.respond(
-        trailersOnly(statusHeaders(Status.UNIMPLEMENTED, `The server does not implement the method ${name}`, null)),
-        { endStream: true },
-      );
+    if (d.kind === 'unimplemented') {
+      stream.respond(trailersOnly(statusHeaders(Status.UNIMPLEMENTED, `The server does not implement the method ${d.name}`, null)), { endStream: true });
       return;
     }
-    if (route.bidi !== undefined) {
-      const call = new BidiCall(stream, headers, route);
-      try {
-        route.bidi(call);
-      } catch {
-        call.emit('error', { code: Status.UNKNOWN, details: 'Unknown error' });
-      }
-    } else {
-      new UnaryCall(stream, headers, route);
-    }
+    startCall(stream, headers, d.route);
   }
 }

@@ -5,6 +5,7 @@
  * child is spawned with execa's cleanup (killed if we exit) and a force-kill delay, and `stop()`
  * resolves only once the child has exited.
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -82,14 +83,28 @@ export interface SpawnServeOptions {
   args?: string[];
   /** Default 60,000 ms (tsx compiles on first start; the test machine is loaded). */
   readyTimeoutMs?: number;
+  /** More environment variables for the child (on top of ours). */
+  env?: Record<string, string>;
 }
 
 /** Starts `metabench serve` and resolves once it printed its ready line. */
 export async function spawnServe(opts: SpawnServeOptions): Promise<ServerChild> {
   const args = [METABENCH_BIN, 'serve', '--engine', opts.engine, '--data-dir', opts.dataDir, '--listen', opts.listen ?? '127.0.0.1:0', ...(opts.args ?? [])];
-  const child = execa(process.execPath, args, { reject: false, stdin: 'ignore', buffer: false, cleanup: true, forceKillAfterDelay: 8000 });
+  return spawnReady(args, `metabench serve --engine ${opts.engine}`, opts);
+}
+
+/** The noop server's executable (`src/targets/noop-entry.js`). */
+const NOOP_ENTRY = fileURLToPath(new URL('../targets/noop-entry.js', import.meta.url));
+
+/** Starts the noop server (`noop/noop-server.ts`) on a free loopback port; resolves once ready. */
+export async function spawnNoop(opts: { env?: Record<string, string>; readyTimeoutMs?: number } = {}): Promise<ServerChild> {
+  return spawnReady([NOOP_ENTRY, '127.0.0.1:0'], 'noop server', opts);
+}
+
+/** Runs `node …args` and resolves once it printed a `{"ready":true,"address":…}` line. */
+async function spawnReady(args: string[], what: string, opts: { env?: Record<string, string>; readyTimeoutMs?: number }): Promise<ServerChild> {
+  const child = execa(process.execPath, args, { reject: false, stdin: 'ignore', buffer: false, cleanup: true, forceKillAfterDelay: 8000, env: opts.env });
   const t = track(child);
-  const what = `metabench serve --engine ${opts.engine}`;
   const lines = createInterface({ input: child.stdout! });
   try {
     const address = await new Promise<string>((resolve, reject) => {
@@ -152,6 +167,16 @@ export function statusOnce(address: string, timeoutMs = 1000): Promise<string> {
       });
     });
   });
+}
+
+/** Resident set size of process `pid` in bytes, from /proc (NaN where unreadable). */
+export function rssBytes(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m === null ? NaN : Number(m[1]) * 1024;
+  } catch {
+    return NaN;
+  }
 }
 
 /** True when the `etcd` binary is on PATH. */

@@ -74,7 +74,7 @@ describe('metabench serve as a process', { concurrency: true }, () => {
         const r = await serveExit(['--engine', 'memory', '--data-dir', join(dir.path, 'd'), '--listen', '192.0.2.1:0']);
         assert.equal(r.exitCode, 1);
         assert.deepEqual(r.stderr.trim().split('\n'), [
-          'metabench serve: warn: listening on 192.0.2.1, reachable from other machines: this server has no authentication and no TLS',
+          'metabench serve: warn: listening on 192.0.2.1, reachable from other machines: this server has no authentication and no TLS (--cert-file, --key-file)',
           'metabench: cannot listen on 192.0.2.1:0: no such local address',
         ]);
       } finally {

@@ -11,6 +11,8 @@ import { Limits } from '../../engine/mvcc/errors.ts';
 import type { MetaStore } from '../../engine/mvcc/kv.ts';
 import type { Logger, ServiceContext } from './context.ts';
 import { H2GrpcServer } from './h2-transport.ts';
+import { RawGrpcServer } from './raw/raw-server.ts';
+import type { TlsFiles } from './tls.ts';
 import { kvService } from './kv-service.ts';
 import { leaseService } from './lease-service.ts';
 import { formatAddress, type ListenAddress } from './listen.ts';
@@ -39,14 +41,24 @@ export interface EtcdServerOptions {
   /** Default 10 minutes (etcd's). */
   progressNotifyIntervalMs?: number;
   /**
-   * Which gRPC server carries the calls: `h2` (default; `h2-transport.ts`, the lean one) or
-   * `grpc-js` (its `Server`, for comparison). Environment: `METABENCH_SERVE_TRANSPORT`.
+   * Which gRPC server carries the calls: `raw` (default; `raw/`, HTTP/2 frames on the socket),
+   * `h2` (`h2-transport.ts`, on node:http2) or `grpc-js` (its `Server`). Environment:
+   * `METABENCH_SERVE_TRANSPORT`.
    */
   transport?: Transport;
+  /** Serve TLS (ALPN h2), with client certificates when a CA is given; plaintext by default. */
+  tls?: TlsFiles;
+  /**
+   * A connection with no open call for this long is closed, and the handshake must be done
+   * within it when shorter than 10 s (raw and h2 transports); default 5 minutes. Environment:
+   * `METABENCH_SERVE_IDLE_TIMEOUT_MS` (tests shorten it).
+   */
+  idleTimeoutMs?: number;
 }
 
 /** The gRPC server implementations `startEtcdServer` can use. */
-export type Transport = 'h2' | 'grpc-js';
+export type Transport = 'raw' | 'h2' | 'grpc-js';
+const TRANSPORTS: readonly Transport[] = ['raw', 'h2', 'grpc-js'];
 
 /** What `startEtcdServer` needs from a gRPC server. */
 interface GrpcServer {
@@ -57,7 +69,7 @@ interface GrpcServer {
   forceShutdown(): void;
 }
 
-function grpcJsServer(limits: RequestLimits, log: Logger): GrpcServer {
+function grpcJsServer(limits: RequestLimits, log: Logger, tls: TlsFiles | undefined): GrpcServer {
   const server = new Server({
     'grpc.max_receive_message_length': limits.maxRequestBytes + GRPC_OVERHEAD_BYTES,
     'grpc.max_send_message_length': -1,
@@ -68,7 +80,8 @@ function grpcJsServer(limits: RequestLimits, log: Logger): GrpcServer {
     addService: (service, impl) => server.addService(service, impl),
     bind: (host, port) =>
       new Promise((resolve, reject) => {
-        server.bindAsync(formatAddress(host, port), ServerCredentials.createInsecure(), (err, boundPort) => (err ? reject(err) : resolve(boundPort)));
+        const creds = tls ? ServerCredentials.createSsl(tls.ca ?? null, [{ cert_chain: tls.cert, private_key: tls.key }], tls.ca !== undefined) : ServerCredentials.createInsecure();
+        server.bindAsync(formatAddress(host, port), creds, (err, boundPort) => (err ? reject(err) : resolve(boundPort)));
       }),
     tryShutdown: (done) =>
       server.tryShutdown((err) => {
@@ -79,11 +92,40 @@ function grpcJsServer(limits: RequestLimits, log: Logger): GrpcServer {
   };
 }
 
-/** The transport asked for, by option or `METABENCH_SERVE_TRANSPORT`; `h2` by default. */
+/** The transport asked for, by option or `METABENCH_SERVE_TRANSPORT`; `raw` by default. */
 export function chooseTransport(asked: Transport | undefined, env = process.env.METABENCH_SERVE_TRANSPORT): Transport {
-  const t = asked ?? env ?? 'h2';
-  if (t !== 'h2' && t !== 'grpc-js') throw new Error(`METABENCH_SERVE_TRANSPORT must be h2 or grpc-js, got '${t}'`);
-  return t;
+  const t = asked ?? env ?? 'raw';
+  if (!(TRANSPORTS as readonly string[]).includes(t)) throw new Error(`METABENCH_SERVE_TRANSPORT must be ${TRANSPORTS.join(', ')}, got '${t}'`);
+  return t as Transport;
+}
+
+/** The idle timeout asked for, by option or `METABENCH_SERVE_IDLE_TIMEOUT_MS`; 5 minutes by default. */
+export function chooseIdleTimeout(asked: number | undefined, env = process.env.METABENCH_SERVE_IDLE_TIMEOUT_MS): number {
+  if (asked !== undefined) return asked;
+  if (env === undefined || env === '') return DEFAULT_IDLE_TIMEOUT_MS;
+  const ms = /^\d+$/.test(env) ? Number(env) : NaN;
+  if (!(ms >= 1)) throw new Error(`METABENCH_SERVE_IDLE_TIMEOUT_MS must be a positive integer (ms), got '${env}'`);
+  return ms;
+}
+
+/** Default idle timeout of a connection without calls: 5 minutes, in ms. */
+export const DEFAULT_IDLE_TIMEOUT_MS = 5 * 60_000;
+/** The client preface and SETTINGS must arrive within this (or the idle timeout if shorter), ms. */
+const HANDSHAKE_TIMEOUT_MS = 10_000;
+
+function makeServer(transport: Transport, limits: RequestLimits, opts: EtcdServerOptions, log: Logger): GrpcServer {
+  const maxReceiveMessageLength = limits.maxRequestBytes + GRPC_OVERHEAD_BYTES;
+  const idleTimeoutMs = chooseIdleTimeout(opts.idleTimeoutMs);
+  const handshakeTimeoutMs = Math.min(HANDSHAKE_TIMEOUT_MS, idleTimeoutMs);
+  const handlerLog = (m: string): void => log('error', m);
+  switch (transport) {
+    case 'raw':
+      return new RawGrpcServer({ maxReceiveMessageLength, tls: opts.tls, log: handlerLog, limits: { idleTimeoutMs, handshakeTimeoutMs } });
+    case 'h2':
+      return new H2GrpcServer({ maxReceiveMessageLength, tls: opts.tls, log: handlerLog, idleTimeoutMs, handshakeTimeoutMs });
+    case 'grpc-js':
+      return grpcJsServer(limits, log, opts.tls);
+  }
 }
 
 /** A bound, serving server. */
@@ -121,17 +163,14 @@ export async function startEtcdServer(opts: EtcdServerOptions): Promise<RunningE
     maxRequestBytes: opts.limits?.maxRequestBytes ?? Limits.maxRequestBytes,
   };
   const services = loadEtcdServices();
-  const server: GrpcServer =
-    chooseTransport(opts.transport) === 'h2'
-      ? new H2GrpcServer({ maxReceiveMessageLength: limits.maxRequestBytes + GRPC_OVERHEAD_BYTES })
-      : grpcJsServer(limits, opts.log ?? stderrLog);
+  const server = makeServer(chooseTransport(opts.transport), limits, opts, opts.log ?? stderrLog);
   let address = formatAddress(opts.listen.host, opts.listen.port);
   const ctx: ServiceContext = {
     store: opts.store,
     limits,
     log: opts.log ?? stderrLog,
     streams: new Set(),
-    clientUrl: () => `http://${address}`,
+    clientUrl: () => `${opts.tls ? 'https' : 'http'}://${address}`,
     progressNotifyIntervalMs: opts.progressNotifyIntervalMs ?? DEFAULT_PROGRESS_NOTIFY_MS,
   };
   server.addService(services.KV, kvService(ctx));

@@ -5,5 +5,5 @@ import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
 register({ tsconfig: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)) });
-const { serveNoop } = await import('../bench/noop-server.ts');
+const { serveNoop } = await import('../server/noop/noop-server.ts');
 await serveNoop(process.argv[2]);

@@ -114,6 +114,7 @@ describe('--client-threads and --cpu-prof', () => {
       [{ cpuProf: join(tmp.dir, 'a-file') }, /^--cpu-prof: '.*a-file' is not a writable folder \(a file is in the way\)$/],
       [{ cpuProf: join(tmp.dir, 'a-file', 'sub') }, /^--cpu-prof: '.*a-file\/sub' is not a writable folder/],
       [{ cpuProf: '' }, /^--cpu-prof: empty folder name/],
+      [{ client: 'grpc' }, /^--client: unknown client 'grpc' \(expected native or etcd3\)$/],
     ];
     for (const [flags, re] of cases) {
       await assert.rejects(resolveRunOptions({ ...base(), ...flags }), (err: Error) => {
@@ -139,6 +140,8 @@ describe('--client-threads and --cpu-prof', () => {
     assert.equal(byName['watch-scalability']?.clientThreads, 1);
     const none = await resolveRunOptions(base());
     assert.ok((none.scenarios as ResolvedScenario[]).every((s) => s.params.clientThreads === 1), 'default: one thread');
+    assert.equal(none.client, 'native', 'the native client by default');
+    assert.equal((await resolveRunOptions({ ...base(), client: 'etcd3' })).client, 'etcd3');
   });
 
   it('creates the --cpu-prof folder and passes it on absolute', async () => {

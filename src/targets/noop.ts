@@ -1,5 +1,5 @@
 /**
- * The `noop` target: the near no-op etcd v3 server (`src/bench/noop-server.ts`) in its own process
+ * The `noop` target: the near no-op etcd v3 server (`src/server/noop/noop-server.ts`) in its own process
  * on a free loopback port, so a run measures the load generator's ceiling per scenario next to the
  * real targets. Started and stopped like `metabench serve` (ready line on stdout, then a real
  * Status request; SIGTERM, then SIGKILL). It keeps no data on disk and is never graded.

@@ -6,6 +6,8 @@
 //   fail          a failed scenario and run-end completed, exit 0
 //   hang          hangs after scenario-start; on SIGTERM/SIGINT writes run-end interrupted, exit 130
 //   hang-hard     hangs and ignores SIGTERM/SIGINT (the orchestrator must SIGKILL it)
+//   hang-hard-child  as hang-hard, with a child process of its own (a server still starting: its pid
+//                 is only in a log event, not in run-start), which a forced stop must not leave behind
 //   crash         kills itself with SIGKILL after scenario-start (no run-end)
 //   exit-nonzero  exits 3 after run-start (no run-end)
 //   truncated     leaves half a line at the end of the file, then exits 1
@@ -66,6 +68,15 @@ switch (mode) {
     for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.stderr.write(`fake runner: ignoring ${sig}\n`));
     hangForever();
     break;
+  case 'hang-hard-child': {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => undefined, 1 << 30)'], { stdio: 'ignore' });
+    runStart();
+    write({ kind: 'log', level: 'info', message: `child pid ${child.pid}` });
+    write({ kind: 'scenario-start', scenario: 's1', params: {}, totalOps: 10 });
+    for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.stderr.write(`fake runner: ignoring ${sig}\n`));
+    hangForever();
+    break;
+  }
   case 'crash':
     runStart();
     write({ kind: 'scenario-start', scenario: 's1', params: {}, totalOps: 10 });

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resolveScenario } from '../../scenarios/loader.ts';
-import { startNoopServer } from '../bench/noop-server.ts';
+import { startNoopServer } from '../server/noop/noop-server.ts';
 import { runScenario } from './index.ts';
 import { ClientThreadPool } from './threads.ts';
 import { makeContext } from './test-support.ts';

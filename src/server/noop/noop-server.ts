@@ -9,14 +9,16 @@
  *
  * It is the `noop` target of `metabench run` (`src/targets/noop.ts`, through
  * `src/targets/noop-entry.js`), and `npm run bench:harness` starts it directly:
- * `node --import tsx src/bench/noop-server.ts [host:port]` prints one line
+ * `node --import tsx src/server/noop/noop-server.ts [host:port]` prints one line
  * `{"ready":true,"address":"127.0.0.1:<port>","pid":<pid>}` on stdout and serves until SIGTERM.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { H2GrpcServer } from '../server/h2-transport.ts';
+import { H2GrpcServer } from '../h2-transport.ts';
+import { RawGrpcServer } from '../raw/raw-server.ts';
+import { chooseTransport } from '../server.ts';
 
 interface Kv {
   key: Buffer;
@@ -220,9 +222,11 @@ export async function startNoopServer(listen = '127.0.0.1:0', faults: NoopFaults
     },
   };
 
-  // The same lean gRPC transport as `metabench serve`: with grpc-js's Server this "no-op" spent
-  // more CPU per call than serve itself, so its ceiling understated the load generator's.
-  const server = new H2GrpcServer({ maxReceiveMessageLength: 4 * 1024 * 1024 });
+  // The same gRPC transport as `metabench serve` (raw by default, METABENCH_SERVE_TRANSPORT=h2 for
+  // node:http2): with a heavier server than serve's, the "no-op" would cost more CPU per call
+  // than serve itself and its ceiling would understate the load generator's.
+  const maxReceiveMessageLength = 4 * 1024 * 1024;
+  const server = chooseTransport(undefined) === 'h2' ? new H2GrpcServer({ maxReceiveMessageLength }) : new RawGrpcServer({ maxReceiveMessageLength });
   server.addService(services.KV, kv as unknown as grpc.UntypedServiceImplementation);
   server.addService(services.Watch, watch as unknown as grpc.UntypedServiceImplementation);
   server.addService(services.Maintenance, maintenance as unknown as grpc.UntypedServiceImplementation);

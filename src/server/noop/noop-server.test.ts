@@ -6,9 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Etcd3 } from 'etcd3';
-import { resolveScenario } from '../../scenarios/loader.ts';
-import { runScenario } from '../workload/index.ts';
-import { makeContext } from '../workload/test-support.ts';
+import { resolveScenario } from '../../../scenarios/loader.ts';
+import { runScenario } from '../../workload/index.ts';
+import { makeContext } from '../../workload/test-support.ts';
 import { startNoopServer } from './noop-server.ts';
 
 describe('noop server', () => {
