@@ -99,6 +99,13 @@ export function compareRuns(a: RunSummary, b: RunSummary, thresholdPct: number =
     }
   }
   rows.push(...microRows(a, b, threshold));
+  // An interrupted (or crashed, unfinished) run measured part of the experiment, on a machine that
+  // may have been winding down: its figures are shown, but no row gets a verdict against it.
+  const partial = [a, b].filter((s) => s.status !== 'completed');
+  if (partial.length > 0) {
+    const why = `no verdict: ${partial.map((s) => `${s.runId} is ${s.status}`).join(' and ')}`;
+    for (const [i, r] of rows.entries()) rows[i] = { ...r, verdict: 'not comparable', note: why };
+  }
   return {
     runA: a.runId,
     runB: b.runId,
@@ -106,7 +113,7 @@ export function compareRuns(a: RunSummary, b: RunSummary, thresholdPct: number =
     rows,
     regressions: rows.filter((r) => r.verdict === 'regression').length,
     improvements: rows.filter((r) => r.verdict === 'improvement').length,
-    warnings: contextWarnings(a, b),
+    warnings: [...contextWarnings(a, b), ...(partial.length > 0 ? [`${partial.map((s) => `${s.runId} is ${s.status}`).join(' and ')}: figures shown, no verdict`] : [])],
   };
 }
 
