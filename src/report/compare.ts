@@ -49,6 +49,9 @@ export interface CompareRow {
   ceiling?: true;
 }
 
+/** Colours a row's verdict text (the last column, so padding is unaffected); identity for plain text. */
+export type VerdictPainter = (verdict: CompareRow['verdict'], text: string) => string;
+
 /** The comparison of two runs. */
 export interface Comparison {
   runA: string;
@@ -239,7 +242,7 @@ function show(v: unknown): string {
 }
 
 /** The comparison as aligned plain text for a terminal (no escape codes). */
-export function renderComparison(c: Comparison): string {
+export function renderComparison(c: Comparison, paint: VerdictPainter = (_v, text) => text): string {
   const lines = [`metabench compare ${c.runA} → ${c.runB} (noise threshold ±${c.thresholdPct}%)`];
   for (const w of c.warnings) lines.push(`warning: ${w}`);
   const table: string[][] = [['scenario', 'target', 'ops/s', 'change', 'p99 ms', 'change', 'grade', 'verdict']];
@@ -252,7 +255,7 @@ export function renderComparison(c: Comparison): string {
       r.p99Ms ? `${fmtMs(r.p99Ms.a, false)} → ${fmtMs(r.p99Ms.b, false)}` : '—',
       r.p99Ms ? fmtChange(r.p99Ms.change) : '',
       r.gradeA || r.gradeB ? `${r.gradeA ?? '—'} → ${r.gradeB ?? '—'}` : '',
-      [r.note ? `${r.verdict} (${r.note})` : r.verdict, clientBoundNote(r)].filter(Boolean).join('; '),
+      paint(r.verdict, [r.note ? `${r.verdict} (${r.note})` : r.verdict, clientBoundNote(r)].filter(Boolean).join('; ')),
     ]);
   }
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
