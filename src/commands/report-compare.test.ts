@@ -32,7 +32,7 @@ function cli(...args: string[]) {
 describe('metabench report', () => {
   it('validates its flags', () => {
     assert.deepEqual(parseReportOptions(undefined, { format: 'json', results: 'r' }), { run: undefined, format: 'json', resultsDir: 'r' });
-    assert.throws(() => parseReportOptions('x', { format: 'html', results: 'r' }), { message: "report: --format must be md or json, got 'html'" });
+    assert.throws(() => parseReportOptions('x', { format: 'pdf', results: 'r' }), { message: "report: --format must be md, json or html, got 'pdf'" });
   });
 
   it('regenerates a missing report, then prints the stored one; default run is the newest', async () => {

@@ -1,9 +1,10 @@
 /**
- * `metabench report [RUN] [--format md|json]`: prints a finished run's report — `report.md`
+ * `metabench report [RUN] [--format md|json|html]`: prints a finished run's report — `report.md`
  * (default) or `summary.json` — rebuilt from its result files, the source of truth: a cached
  * report.md or summary.json is never printed as is (it may be stale, truncated or hand-edited).
- * Missing report files are written back (best effort). RUN is a run id under the results folder
- * or a run folder's path; default the newest.
+ * Missing report files are written back (best effort). `html` writes all of them again, charts
+ * and `report.html` included, and prints report.html's path. RUN is a run id under the results
+ * folder or a run folder's path; default the newest.
  *
  * Exit codes: 0 printed; 1 the run is not finished (some target has no run-end) or a result
  * file is missing or not valid NDJSON; 2 no such run or a bad flag.
@@ -18,9 +19,10 @@ import { REPORT_FILE, SUMMARY_FILE, summaryJson, writeReports } from '../report/
 import { DEFAULT_RESULTS_DIR, resolveRunDir } from '../results/locate-run.ts';
 import { loadFinishedRun, RunUnfinishedError, RunUnreadableError } from '../state/load-run.ts';
 import { buildSummary } from '../views/summary.ts';
+import { HTML_REPORT_FILE, markdownVisuals } from '../report/visual-reports.ts';
 
 /** Output formats of `metabench report`. */
-export type ReportFormat = 'md' | 'json';
+export type ReportFormat = 'md' | 'json' | 'html';
 
 /** Validated `report` flags. */
 export interface ReportOptions {
@@ -34,7 +36,7 @@ export interface ReportOptions {
 
 /** Validates the raw flags; throws a one-line UsageError naming the bad value. */
 export function parseReportOptions(run: string | undefined, raw: { format: string; results: string }): ReportOptions {
-  if (raw.format !== 'md' && raw.format !== 'json') throw new UsageError(`report: --format must be md or json, got '${raw.format}'`);
+  if (raw.format !== 'md' && raw.format !== 'json' && raw.format !== 'html') throw new UsageError(`report: --format must be md, json or html, got '${raw.format}'`);
   return { run, format: raw.format, resultsDir: raw.results };
 }
 
@@ -45,15 +47,20 @@ export function parseReportOptions(run: string | undefined, raw: { format: strin
  */
 export async function reportText(opts: ReportOptions, warn: (line: string) => void = () => {}): Promise<string> {
   const dir = resolveRunDir(opts.run, opts.resultsDir);
-  const summary = buildSummary(await loadFinishedRun(dir));
+  const run = await loadFinishedRun(dir);
+  const summary = buildSummary(run);
+  if (opts.format === 'html') {
+    await writeReports(dir, summary, run.state);
+    return `${join(dir, HTML_REPORT_FILE)}\n`;
+  }
   if (!existsSync(join(dir, REPORT_FILE)) || !existsSync(join(dir, SUMMARY_FILE))) {
     try {
-      await writeReports(dir, summary);
+      await writeReports(dir, summary, run.state);
     } catch (err) {
       warn(`could not write the reports into ${dir}: ${(err as Error).message}`);
     }
   }
-  return opts.format === 'md' ? renderMarkdown(summary) : summaryJson(summary);
+  return opts.format === 'md' ? renderMarkdown(summary, markdownVisuals(summary, run.state)) : summaryJson(summary);
 }
 
 /** Registers `metabench report`. */
@@ -62,7 +69,7 @@ export function register(program: Command, setExit: SetExit): void {
     .command('report')
     .description('print the report of a finished run (default: the newest)')
     .argument('[run]', 'run id (under --results) or path of a run folder; default the newest run')
-    .option('--format <format>', 'md (report.md) or json (summary.json)', 'md')
+    .option('--format <format>', 'md (report.md), json (summary.json) or html (prints the path of report.html)', 'md')
     .option('--results <dir>', 'folder that holds one folder per run', DEFAULT_RESULTS_DIR)
     .action(async (run: string | undefined, raw: { format: string; results: string }) => {
       const opts = parseReportOptions(run, raw);

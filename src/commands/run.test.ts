@@ -159,7 +159,7 @@ describe('metabench run', () => {
     const manifest = JSON.parse(readFileSync(join(summary.runDir, 'run.json'), 'utf8'));
     assert.equal(manifest.scenarios[0].name, 'tiny');
     assert.equal(manifest.scenarios[0].params.clients > 0, true);
-    assert.deepEqual(readdirSync(summary.runDir).sort(), ['etcd.ndjson', 'etcd.stderr.log', 'memory.ndjson', 'memory.stderr.log', 'report.md', 'run.json', 'summary.json']);
+    assert.deepEqual(readdirSync(summary.runDir).sort(), ['charts', 'etcd.ndjson', 'etcd.stderr.log', 'memory.ndjson', 'memory.stderr.log', 'report.html', 'report.md', 'run.json', 'summary.json']);
   });
 
   it('SIGINT: scenario aborted, run-end interrupted, exit 130, no runner or server left', { skip: noEtcd }, async () => {

@@ -13,6 +13,7 @@ import { ProgressLine } from './ProgressLine.tsx';
 import { ScenarioList } from './ScenarioList.tsx';
 import { targetColour, targetIcon } from './status-style.ts';
 import { ThroughputChart } from './ThroughputChart.tsx';
+import { kindColour } from '../report/charts/target-colours.ts';
 
 /** Props of `TargetPanel`. */
 export interface TargetPanelProps {
@@ -105,6 +106,6 @@ function Bottom({ target, chartRows, stderrTail, inner }: TargetPanelProps & { r
     case 'running':
     case 'completed':
     case 'interrupted':
-      return chartRows > 0 ? <ThroughputChart points={target.throughput} width={inner} rows={chartRows} /> : null;
+      return chartRows > 0 ? <ThroughputChart points={target.throughput} width={inner} rows={chartRows} colour={kindColour(target.targetKind).ink} /> : null;
   }
 }

@@ -149,7 +149,7 @@ class Run implements OrchestratedRun {
     const summary = buildSummary({ runId: this.runId, state, manifest: this.manifest }, { interrupted: this.#stopping });
     try {
       // Reports of an interrupted run too: what finished is worth keeping.
-      await writeReports(this.runDir, summary);
+      await writeReports(this.runDir, summary, state);
     } catch (err) {
       this.#diagnostic(`could not write the reports: ${(err as Error).message}`);
     }

@@ -9,7 +9,7 @@ import { readdirSync, readFileSync, truncateSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventFilePath } from '../results/event-writer.ts';
 import type { FollowedRun } from '../state/follow-run.ts';
-import type { RunnerExit } from './runner-process.ts';
+import type { RunnerExit } from './runner-exit.ts';
 
 /** Milliseconds an orphaned server gets between SIGTERM and SIGKILL. */
 const ORPHAN_GRACE_MS = 3000;

@@ -11,6 +11,9 @@ import { execa } from 'execa';
 import { encodeRunnerConfig, type RunnerConfig } from '../runner/config.ts';
 import { cpuProfArgs } from '../targets/cpu-prof.ts';
 import { killDescendants } from './reap.ts';
+import type { RunnerExit } from './runner-exit.ts';
+
+export type { RunnerExit } from './runner-exit.ts';
 
 /** The production runner's entry script. */
 export const RUNNER_ENTRY = fileURLToPath(new URL('../runner/entry.js', import.meta.url));
@@ -18,13 +21,6 @@ export const RUNNER_ENTRY = fileURLToPath(new URL('../runner/entry.js', import.m
 /** Default milliseconds a runner gets between SIGTERM and SIGKILL. */
 export const DEFAULT_RUNNER_KILL_GRACE_MS = 15_000;
 
-/** How a runner process ended. */
-export interface RunnerExit {
-  readonly exitCode?: number;
-  readonly signal?: string;
-  /** `exit code 1`, `signal SIGKILL`, or why it could not start. */
-  readonly description: string;
-}
 
 /** A started runner. */
 export interface RunnerProcess {

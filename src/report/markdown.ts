@@ -6,11 +6,13 @@ import { BANDS } from '../grades/rubric.ts';
 import { CLIENT_BOUND_RATIO, clientBoundNotes, clientBoundText, fmtCeilingRatio } from '../views/ceiling.ts';
 import { fmtCount, fmtCpuPerOp, fmtFactor, fmtMs, fmtNs, fmtOps, fmtPercent } from '../format/figures.ts';
 import type { RunSummary, ScenarioCell, TargetSummary } from '../views/summary.ts';
+import type { MarkdownSections } from './charts/markdown-section.ts';
 
-/** Renders a summary as Markdown (ends with a newline). */
-export function renderMarkdown(s: RunSummary): string {
+/** Renders a summary as Markdown (ends with a newline); `visuals`: key findings and charts (`visual-reports.ts`). */
+export function renderMarkdown(s: RunSummary, visuals: MarkdownSections = { top: [], bottom: [] }): string {
   const out: string[] = [`# metabench report — ${s.runId}`, ''];
   for (const w of s.warnings) out.push(`> **Warning:** ${w}`, '');
+  out.push(...visuals.top);
   out.push(...manifestSection(s), '');
   out.push(...overallSection(s), '');
   out.push(...resultsSection(s), '');
@@ -18,6 +20,7 @@ export function renderMarkdown(s: RunSummary): string {
   out.push(...reasonsSection(s), '');
   out.push(...sloSection(s), '');
   if (s.micro.rows.length > 0) out.push(...microSection(s), '');
+  out.push(...visuals.bottom);
   out.push(...rubricNote());
   return out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd() + '\n';
 }

@@ -19,8 +19,9 @@ after(async () => {
 
 /** Rebuilds a run's summary from its files and writes its reports, as `metabench report` does. */
 async function writeFrom(dir: string, opts: SummaryOptions = {}): Promise<RunSummary> {
-  const summary = buildSummary(await loadRun(dir), opts);
-  await writeReports(dir, summary);
+  const run = await loadRun(dir);
+  const summary = buildSummary(run, opts);
+  await writeReports(dir, summary, run.state);
   return summary;
 }
 
@@ -73,7 +74,8 @@ describe('writeReports', () => {
     assert.match(md, /\| get-hit \| 1,000,000 \| 1\.00 µs \| 3\.00 µs \| — \| — \| — \|/);
     assert.doesNotMatch(md, /Warning/);
     // No temp files left behind.
-    assert.deepEqual((await readdir(dir)).sort(), ['etcd.ndjson', 'memory.ndjson', 'report.md', 'rocksdb.ndjson', 'run.json', 'summary.json']);
+    assert.deepEqual((await readdir(dir)).sort(), ['charts', 'etcd.ndjson', 'memory.ndjson', 'report.html', 'report.md', 'rocksdb.ndjson', 'run.json', 'summary.json']);
+    assert.ok((await readdir(join(dir, 'charts'))).every((f) => f.endsWith('.svg')));
   });
 
   it('keeps a grade the runner wrote and grades failed checks F', async () => {

@@ -31,11 +31,11 @@ export function describeUnreachable(detail: string): string {
         return `cannot connect${at} (${code})`;
     }
   }
-  if (/Protocol error|HTTP status code|Received RST_STREAM|http2/i.test(detail)) {
+  if (/Protocol error|PROTOCOL_ERROR|FRAME_SIZE_ERROR|COMPRESSION_ERROR|HTTP status code|Received RST_STREAM|http2/i.test(detail)) {
     return 'the server does not speak gRPC over HTTP/2: not an etcd v3 endpoint';
   }
   if (/UNIMPLEMENTED/.test(detail)) return 'the server speaks gRPC but has no etcd Maintenance service: not an etcd v3 endpoint';
-  if (/DEADLINE_EXCEEDED|Deadline exceeded|no answer within|no HTTP\/2 SETTINGS/i.test(detail)) {
+  if (/DEADLINE_EXCEEDED|Deadline exceeded|no answer within|no HTTP\/2 (SETTINGS|connection) within/i.test(detail)) {
     return 'no answer to an etcd Status request: the server accepts connections but does not answer (not an etcd v3 endpoint, or stalled)';
   }
   return tidy(detail);

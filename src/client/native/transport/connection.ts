@@ -36,6 +36,7 @@ import { CLOSE_GRACE_MS, CONNECTION_WINDOW, MAX_HEADER_LIST_BYTES, STREAM_WINDOW
 import { DEFAULT_MAX_MESSAGE_BYTES } from './message-reader.ts';
 import { Outbound } from './outbound.ts';
 import { Outbox } from './outbox.ts';
+import type { ConnectionCore } from './connection-core.ts';
 
 
 /** How a `Connection` is set up. */
@@ -58,7 +59,7 @@ export interface ConnectionOptions {
 export type ConnectionState = 'connecting' | 'open' | 'draining' | 'closed';
 
 /** See the module comment. */
-export class Connection implements CallOwner, KeepaliveTarget {
+export class Connection implements CallOwner, KeepaliveTarget, ConnectionCore {
   state: ConnectionState = 'connecting';
   /** The server's settings as received so far. */
   readonly peer: Settings = defaultSettings();

@@ -22,7 +22,7 @@ import {
 } from '../../../h2/index.ts';
 import { GrpcCode, StoreError } from '../../types.ts';
 import type { Call } from './call.ts';
-import type { Connection } from './connection.ts';
+import type { ConnectionCore } from './connection-core.ts';
 import { CONNECTION_WINDOW, STREAM_WINDOW } from './limits.ts';
 import { codeForHttpStatus, errorForRstStream, percentDecode } from './grpc-status.ts';
 
@@ -32,7 +32,7 @@ const STREAM_UPDATE_AT = STREAM_WINDOW / 2;
 
 /** See the module comment. */
 export class Inbound implements FrameHandler {
-  constructor(private readonly c: Connection) {}
+  constructor(private readonly c: ConnectionCore) {}
 
   /** A stream id the server may not use: even (we disabled push) or one we never opened. */
   private idle(streamId: number): boolean {

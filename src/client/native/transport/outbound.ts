@@ -7,14 +7,14 @@
  */
 import { encodeHeaderFrames, Flag, FRAME_HEADER_BYTES, FrameType, writeFrameHeader } from '../../../h2/index.ts';
 import { frameMessage, type Call } from './call.ts';
-import type { Connection } from './connection.ts';
+import type { SendSide } from './connection-core.ts';
 
 /** See the module comment. */
 export class Outbound {
   /** Calls waiting for the connection window, in order. */
   private blocked: Call[] = [];
 
-  constructor(private readonly c: Connection) {}
+  constructor(private readonly c: SendSide) {}
 
   /** Writes the HEADERS of `call` (its id is set) and what can be sent of its messages. */
   start(call: Call): void {
