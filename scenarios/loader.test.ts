@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { BUILTIN_SCENARIOS, loadScenarios, PROFILES, resolveScenario, resolveSlo } from './loader.ts';
+import { WORKLOAD_OPS, WORKLOAD_PARAMS } from './schema.ts';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'metabench-scenarios-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,6 +33,31 @@ describe('built-in scenarios', () => {
     });
   }
 
+  it('each names a headline operation type its workload records', async () => {
+    for (const s of await loadScenarios({ profile: 'quick' })) {
+      assert.ok(s.headline !== undefined, `${s.name} has no headline`);
+      assert.ok(WORKLOAD_OPS[s.workload].includes(s.headline), `${s.name}: ${s.headline}`);
+    }
+    assert.throws(() => resolveScenario({ ...valid, headline: 'compact' }, 'standard', 'mine.yaml'), /^Error: mine\.yaml: headline: workload 'put' records no operation type 'compact'; expected one of put$/);
+  });
+
+  it('warm up before measuring in every profile, ops-bounded ones too (issue 13 item 3)', async () => {
+    for (const profile of PROFILES) {
+      for (const s of await loadScenarios({ profile })) {
+        if (!WORKLOAD_PARAMS[s.workload].includes('warmupMs')) continue; // compaction: phases, no loop
+        assert.ok(s.params.warmupMs > 0, `${s.name} (${profile}) is measured cold`);
+      }
+    }
+  });
+
+  it('judge every target by one SLO per scenario: no built-in per-target floors', async () => {
+    for (const s of await loadScenarios({ profile: 'standard' })) {
+      assert.deepEqual(s.sloByTarget, {}, s.name);
+      const memory = resolveSlo(s, 'memory');
+      for (const kind of ['rocksdb', 'etcd', 'endpoint'] as const) assert.deepEqual(resolveSlo(s, kind), memory, `${s.name} on ${kind}`);
+    }
+  });
+
   it('standard keeps the seed parameters; quick shrinks them; soak runs for minutes', async () => {
     const [std] = await loadScenarios({ profile: 'standard', names: ['large-scale-load'] });
     assert.equal(std!.params.clients, 50);
@@ -51,9 +77,9 @@ describe('built-in scenarios', () => {
   });
 
   it('SLOs: per-target overrides win, other keys come from the scenario', async () => {
-    const [s] = await loadScenarios({ profile: 'standard', names: ['large-scale-load'] });
-    assert.deepEqual(resolveSlo(s!, 'memory'), { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 500 });
-    assert.deepEqual(resolveSlo(s!, 'rocksdb'), { maxErrorRate: 0.01, maxP99Ms: 300, minOpsPerSec: 200 });
+    const s = resolveScenario({ ...valid, slo: { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 500 }, sloByTarget: { rocksdb: { maxP99Ms: 300, minOpsPerSec: 200 } } }, 'standard', 'mine.yaml');
+    assert.deepEqual(resolveSlo(s, 'memory'), { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 500 });
+    assert.deepEqual(resolveSlo(s, 'rocksdb'), { maxErrorRate: 0.01, maxP99Ms: 300, minOpsPerSec: 200 });
     const [mixed] = await loadScenarios({ profile: 'standard', names: ['mixed-workload'] });
     assert.equal(resolveSlo(mixed!, 'etcd').maxErrorRate, 0.02);
   });

@@ -15,6 +15,7 @@ import {
   PROFILES,
   ScenarioFile,
   SLO_DEFAULTS,
+  WORKLOAD_OPS,
   WORKLOAD_PARAMS,
   type ParamsInput,
   type Profile,
@@ -22,7 +23,7 @@ import {
   type ResolvedScenario,
 } from './schema.ts';
 
-/** The run profiles, re-exported for the CLI: `quick`, `standard` (default), `soak`. */
+/** The run profiles, re-exported for the CLI: `quick` (the CLI's default), `standard`, `soak`. */
 export { PROFILES };
 
 /** Folder of the built-in scenario files (this folder). */
@@ -158,10 +159,14 @@ export function resolveScenario(raw: unknown, profile: Profile, source: string):
   if (params.connections > params.clients && doc.workload !== 'watch') {
     throw new Error(`${source}: params.connections: ${params.connections} is more than clients (${params.clients}); expected ≤ clients`);
   }
+  if (doc.headline !== undefined && !WORKLOAD_OPS[doc.workload].includes(doc.headline)) {
+    throw new Error(`${source}: headline: workload '${doc.workload}' records no operation type '${doc.headline}'; expected one of ${WORKLOAD_OPS[doc.workload].join(', ')}`);
+  }
   return {
     name: doc.name,
     description: doc.description,
     workload: doc.workload,
+    ...(doc.headline !== undefined ? { headline: doc.headline } : {}),
     profile,
     params,
     slo: { ...SLO_DEFAULTS, ...doc.slo },

@@ -14,6 +14,7 @@ import { compareRuns, DEFAULT_THRESHOLD_PCT, renderComparison, type Comparison }
 import { DEFAULT_RESULTS_DIR, resolveRunDir } from '../results/locate-run.ts';
 import { loadFinishedRun, RunUnfinishedError, RunUnreadableError } from '../state/load-run.ts';
 import { buildSummary } from '../views/summary.ts';
+import { verdictPainter } from '../output/colour.ts';
 
 /** Validated `compare` flags. */
 export interface CompareOptions {
@@ -76,7 +77,7 @@ export function register(program: Command, setExit: SetExit): void {
         setExit(1);
         return;
       }
-      process.stdout.write(opts.format === 'json' ? JSON.stringify(c, null, 2) + '\n' : renderComparison(c));
+      process.stdout.write(opts.format === 'json' ? JSON.stringify(c, null, 2) + '\n' : renderComparison(c, verdictPainter()));
       setExit(opts.failOnRegression && c.regressions > 0 ? 1 : 0);
     });
 }

@@ -1,5 +1,5 @@
 /**
- * `metabench run` (also the default command: `metabench --profile quick`): validates the flags,
+ * `metabench run` (also the default command, quick profile by default: `npx metabench`): validates the flags,
  * starts the run, and shows it — the Ink dashboard on a TTY, NDJSON with `--json`, plain lines
  * and a final table otherwise. Exit 0 completed, 1 a scenario failed or a target crashed,
  * 2 bad usage, 130 interrupted. The work lives in `run-action.ts`, loaded when the command runs,
@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import type { SetExit } from '../cli/commands.ts';
-import { DEFAULT_RESULTS_DIR, MAX_CLIENT_THREADS, PASSWORD_ENV, PROFILE_NAMES } from './defaults.ts';
+import { DEFAULT_PROFILE, DEFAULT_RESULTS_DIR, MAX_CLIENT_THREADS, PASSWORD_ENV, PROFILE_DURATIONS, PROFILE_NAMES, SCENARIO_NAMES } from './defaults.ts';
 import type { RunFlags } from './run-options.ts';
 import type { GradeLetter } from '../grades/letters.ts';
 import { FAIL_UNDER_GRADES } from '../grades/fail-under.ts';
@@ -27,9 +27,9 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--cert <file>', 'endpoint target: client certificate')
     .option('--key <file>', 'endpoint target: client key')
     .option('--user <user[:password]>', `endpoint target: credentials (password also from $${PASSWORD_ENV})`)
-    .option('--scenarios <list>', 'comma-separated scenario names (default: every built-in; add micro for engine micro-benchmarks)')
+    .option('--scenarios <list>', `comma-separated scenario names (default: every built-in — ${SCENARIO_NAMES.join(', ')}; add micro for engine micro-benchmarks)`)
     .option('--scenario-file <path>', 'your own scenario file (YAML or JSON); repeatable', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--profile <name>', `scenario sizes: ${PROFILE_NAMES}`, 'standard')
+    .option('--profile <name>', `scenario sizes: ${PROFILE_NAMES} — ${PROFILE_DURATIONS}`, DEFAULT_PROFILE)
     .option('--seed <n>', 'seed of every random choice (default: random, printed in run.json)')
     .option('--parallel', 'run all targets at the same time (figures skew; the report says so)')
     .option('--results <dir>', 'folder for run folders', DEFAULT_RESULTS_DIR)

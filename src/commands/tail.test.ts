@@ -50,7 +50,7 @@ describe('metabench tail', () => {
     const norm = lines.map((l) => l.replace(/^\d\d:\d\d:\d\d /, 'HH:MM:SS ').replace(/in \d+ ms/g, 'in N ms').replace(/after \d+ ms/g, 'after N ms'));
     assert.equal(norm[0], 'HH:MM:SS memory   run fake started: memory; profile quick, seed 1, scenarios s1');
     assert.equal(norm[3], 'HH:MM:SS memory   s1: passed in N ms, 2,000 ops/s, p99 2.0 ms, 0/10 errors, grade A');
-    assert.match(norm[8], /rocksdb {2}s1: failed .* grade F — check failed: c: fake$/);
+    assert.match(norm[8], /rocksdb {2}s1: failed .* grade F \(fake\) — check failed: c: fake$/);
     assert.equal(norm[9], 'HH:MM:SS rocksdb  run completed after N ms');
     const onlyRocks: string[] = [];
     await tail(run.runId, { results: tmp.dir, target: 'rocksdb', follow: false }, (l) => onlyRocks.push(l));

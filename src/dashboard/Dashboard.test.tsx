@@ -123,7 +123,7 @@ test('detail view: grade, percentiles per op type, percentile bars, mix, checks'
   const model = modelOf(finishedRun());
   const f = frameAt({ model, ui: { target: 1, scenario: 2, view: 'detail' } }, 160, 50);
   assert.match(f, /❌ rocksdb · mixed-workload · failed/);
-  assert.match(f, /grade F — check failed: realised mix/);
+  assert.match(f, /grade F — set by check failed: realised mix/);
   assert.match(f, /op\s+count\s+p50\s+p90\s+p99\s+p99\.9\s+max/);
   assert.match(f, /put\s+1,000\s+2\.0\s+6\.0\s+10\s+15\s+20/);
   assert.match(f, /p99\.9\s+█+/);

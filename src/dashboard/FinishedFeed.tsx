@@ -15,7 +15,7 @@ export interface FinishedFeedProps {
 
 const GRADES: ReadonlySet<string> = new Set(['A+', 'A', 'B', 'C', 'D', 'F']);
 
-/** `✅ memory · large-scale-load · 2,345 ops/s · p99 12 ms · A`. */
+/** `✅ memory · large-scale-load · 2,345 ops/s · p99 12 ms · A`; below C with its cause: `· F (throughput SLO missed by 2.0×)`. */
 export function FinishedFeed({ feed }: FinishedFeedProps) {
   return (
     <Static items={feed as FeedEntry[]}>
@@ -30,6 +30,8 @@ export function FinishedFeed({ feed }: FinishedFeedProps) {
               · {f.grade}
             </Text>
           ) : null}
+          {/* Below C the letter alone would contradict a ✅ passed: say what set it. */}
+          {f.gradeCause && (f.grade === 'D' || f.grade === 'F') ? <Text color={gradeColour(f.grade)}> ({f.gradeCause})</Text> : null}
         </Text>
       )}
     </Static>

@@ -1,5 +1,6 @@
-/** The key help (`?`). */
+/** The help (`?`): the keys, then what the marks on screen mean (icons, letters, `cb`, `×etcd`, `*`). */
 import { Box, Text } from 'ink';
+import { CLIENT_BOUND_RATIO, RUNNER_BOUND_CPU_PERCENT } from '../views/ceiling.ts';
 
 /** Props of `HelpOverlay`. */
 export interface HelpOverlayProps {
@@ -15,7 +16,17 @@ const KEYS: readonly [string, string][] = [
   ['?', 'toggle this help'],
 ];
 
-/** A bordered list of keys. */
+/** What each mark means, one line each (each fits the 76 columns inside an 80-column border). */
+export const MARKS: readonly [string, string][] = [
+  ['✅ 🔄 ⏳ ❌', 'passed · running · queued · failed or aborted'],
+  ['A+ … F', 'SLO headroom: A+ ≥ 8×, A ≥ 4×, B ≥ 2×, C met, D missed ≤ 2×, F'],
+  ['', 'also F: a failed check, too many errors, abort (Enter: why)'],
+  ['cb', `client-bound: noop ceiling < ${CLIENT_BOUND_RATIO}× fastest, or runner CPU ≥ ${RUNNER_BOUND_CPU_PERCENT}%`],
+  ['×etcd', "ops/s ÷ etcd's on this scenario (> 1× = faster than etcd)"],
+  ['*', "graded by this target's own SLO (sloByTarget)"],
+];
+
+/** A bordered list of keys and marks. */
 export function HelpOverlay({ ownsRun }: HelpOverlayProps) {
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
@@ -28,6 +39,12 @@ export function HelpOverlay({ ownsRun }: HelpOverlayProps) {
       <Text>
         <Text color="cyan">{'q, Ctrl-C'.padEnd(10)}</Text> {ownsRun ? 'stop the run gracefully (servers stopped, "interrupted" recorded) and exit' : 'leave the monitor (the run goes on)'}
       </Text>
+      <Text bold>Marks</Text>
+      {MARKS.map(([m, what], i) => (
+        <Text key={i} wrap="truncate">
+          <Text color="cyan">{m.padEnd(10)}</Text> {what}
+        </Text>
+      ))}
     </Box>
   );
 }

@@ -24,21 +24,21 @@ function frame(scale: number, compact = false): string[] {
 describe('ResultsTable with a noop target', () => {
   it('heads the ceiling column, shows the ceiling ratio there and cb on client-bound cells', () => {
     const [title, names, heads, large] = frame(5.9);
-    assert.match(title, /^Results {2}cb = client-bound: the no-op ceiling is under 3× the fastest target/);
+    assert.match(title, /^Results {2}cb = client-bound: no-op ceiling under 3× the fastest target/);
     assert.match(names, /noop \(ceiling\)/);
     assert.match(heads, /ops\/s {3}p99 {7}÷fastest/);
-    assert.match(large, /^large-scale-load\s+250\s+10 ms\s+A\s+cb\s+0\.50×\s+125\s+10 ms\s+A\s+cb\s+0\.25×\s+500\s+10 ms\s+A\s+cb\s+1\.5k\s+10 ms\s+2\.95×\s*$/);
+    assert.match(large, /^large-scale-load\s+250\s+10 ms\s+A\s+cb\s+0\.50×\s+125\s+10 ms\s+A\s+cb\s+0\.25×\s+500\s+10 ms\s+A\s+cb\s+1,475\s+10 ms\s+2\.95×\s*$/);
   });
 
   it('has no cb and no legend at exactly 3×', () => {
     const lines = frame(6);
     assert.doesNotMatch(lines.join('\n'), /cb/);
-    assert.match(lines[3], /1\.5k\s+10 ms\s+3\.00×\s*$/);
+    assert.match(lines[3], /1,500\s+10 ms\s+3\.00×\s*$/);
   });
 
   it('compact: cb after the grade, the ratio in the ceiling column', () => {
     const large = frame(5.9, true)[3];
-    assert.match(large, /^large-scale-load\s+250\s+A\s+cb\s+125\s+A\s+cb\s+500\s+A\s+cb\s+1\.5k\s+2\.95×\s*$/);
+    assert.match(large, /^large-scale-load\s+250\s+A\s+cb\s+125\s+A\s+cb\s+500\s+A\s+cb\s+1,475\s+2\.95×\s*$/);
   });
 });
 

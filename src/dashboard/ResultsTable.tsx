@@ -8,8 +8,8 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { ScenarioCell, ScenarioRow } from '../views/results.ts';
-import { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../views/ceiling.ts';
-import { fmtCompact, fmtFactor, fmtMs } from '../format/figures.ts';
+import { CLIENT_BOUND_RATIO, clientBoundReasons, fmtCeilingRatio, isClientBound, RUNNER_BOUND_CPU_PERCENT } from '../views/ceiling.ts';
+import { fmtFactor, fmtMs, fmtOps } from '../format/figures.ts';
 import { fit } from './format.ts';
 import { TABLE_CELL_COLUMNS, TABLE_COMPACT_CELL_COLUMNS, TABLE_NAME_COLUMNS } from './layout.ts';
 import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
@@ -30,6 +30,8 @@ export interface ResultsTableProps {
 
 /** The client-bound mark in a cell. */
 const CB = 'cb';
+/** After a grade judged against a per-target SLO a user wrote (`sloByTarget`), not the scenario's. */
+const OWN_SLO = '*';
 
 /** The results table with a title row and two header rows (targets, then columns). */
 export const ResultsTable = memo(function ResultsTable({ rows, targets, maxRows, compact, baseline, ceilingTarget }: ResultsTableProps) {
@@ -38,17 +40,19 @@ export const ResultsTable = memo(function ResultsTable({ rows, targets, maxRows,
   const cellW = compact ? TABLE_COMPACT_CELL_COLUMNS : TABLE_CELL_COLUMNS;
   const head = compact ? 'ops/s   grade' : `ops/s   p99       grade${baseline !== undefined ? ' ×etcd' : ''}`;
   const ceilingHead = compact ? 'ops/s   ÷fastest' : 'ops/s   p99       ÷fastest';
-  const anyBound = shown.some((r) => r.ceiling?.clientBound);
+  const reasons = new Set(shown.flatMap((r) => Object.values(r.results).flatMap((c) => clientBoundReasons(c))));
+  const anyOwnSlo = shown.some((r) => Object.values(r.results).some((c) => c.ownSlo));
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
         Results{rows.length > shown.length ? <Text dimColor> (last {shown.length} of {rows.length})</Text> : null}
-        {anyBound ? (
+        {reasons.size > 0 ? (
           <Text color="yellow">
             {'  '}
-            {CB} = client-bound: the no-op ceiling is under {CLIENT_BOUND_RATIO}× the fastest target, so the figure may measure the client
+            {CB} = client-bound: {[...(reasons.has('ceiling') ? [`no-op ceiling under ${CLIENT_BOUND_RATIO}× the fastest target`] : []), ...(reasons.has('runner-cpu') ? [`runner CPU ≥ ${RUNNER_BOUND_CPU_PERCENT}% of a core`] : [])].join(' or ')}, so the figure may measure the client
           </Text>
         ) : null}
+        {anyOwnSlo ? <Text dimColor>{'  '}{OWN_SLO} = graded against this target's own SLO (sloByTarget)</Text> : null}
       </Text>
       <Text wrap="truncate">
         {fit('', TABLE_NAME_COLUMNS)}
@@ -84,10 +88,11 @@ function Cell({ cell, width, compact, isBaseline, ceiling, isCeiling }: CellProp
   if (!cell) return <Text>{' '.repeat(width)}</Text>;
   // Icons are two columns wide whatever their UTF-16 length, so pad by display width.
   if (cell.opsPerSec === undefined) return <Text color={scenarioColour(cell.status)}>{scenarioIcon(cell.status) + ' '.repeat(width - 2)}</Text>;
-  const ops = fmtCompact(cell.opsPerSec).padEnd(8);
+  // The same figure as the panel above it (`1,256`), not a compact `1.3k` (issue 13 item 9).
+  const ops = fmtOps(cell.opsPerSec).padEnd(8);
   if (isCeiling) return <CeilingCell ops={ops} p99Ms={cell.p99Ms} ceiling={ceiling} width={width} compact={compact} />;
-  const bound = cell.ceiling?.clientBound === true;
-  const grade = cell.grade?.grade ?? (cell.status === 'passed' ? '—' : cell.status);
+  const bound = isClientBound(cell);
+  const grade = (cell.grade?.grade ?? (cell.status === 'passed' ? '—' : cell.status)) + (cell.ownSlo ? OWN_SLO : '');
   const gradeCol = cell.grade ? gradeColour(cell.grade.grade) : scenarioColour(cell.status);
   if (compact)
     return (

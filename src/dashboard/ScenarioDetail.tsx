@@ -10,6 +10,8 @@ import type { ScenarioRun } from '../state/run-state.ts';
 import { fmtClock, fmtCpuPerOp, fmtMs, fmtOps, fmtPct, fmtPercent } from '../format/figures.ts';
 import { gradeOfEnd } from '../grades/scenario-grade.ts';
 import { bar, fit } from './format.ts';
+import { fmtExtra } from '../format/extra-labels.ts';
+import { gradeCause, gradeCauseText } from '../grades/rubric.ts';
 import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
 
 /** Props of `ScenarioDetail`. */
@@ -24,6 +26,7 @@ export interface ScenarioDetailProps {
 /** The detail view, cut to `rows`. */
 export function ScenarioDetail({ target, scenario, width, rows }: ScenarioDetailProps) {
   const lines = detailLines(scenario, Math.max(40, width - 2));
+  const grade = scenario.state === 'passed' || scenario.state === 'failed' || scenario.state === 'aborted' ? scenario.end?.grade : undefined;
   const room = Math.max(1, rows - 2);
   const shown = lines.length > room ? [...lines.slice(0, room - 1), <Text dimColor>… {lines.length - room + 1} more lines (enlarge the terminal)</Text>] : lines;
   return (
@@ -31,6 +34,12 @@ export function ScenarioDetail({ target, scenario, width, rows }: ScenarioDetail
       <Text wrap="truncate">
         {scenarioIcon(scenario.state)} <Text bold>{target}</Text> · <Text bold>{scenario.name}</Text> ·{' '}
         <Text color={scenarioColour(scenario.state)}>{scenario.state}</Text>
+        {grade ? (
+          <Text bold color={gradeColour(grade.grade)}>
+            {' '}
+            · {gradeCause(grade.reason)}
+          </Text>
+        ) : null}
         <Text dimColor> (Esc closes)</Text>
       </Text>
       {shown.map((l, i) => (
@@ -81,9 +90,11 @@ function endLines(e: ScenarioEndEvent, params: Readonly<Record<string, unknown>>
         <Text bold color={gradeColour(grade.grade)}>
           {grade.grade}
         </Text>{' '}
-        — {grade.reason}
+        — set by {gradeCauseText(grade.reason)}
       </Text>,
     );
+    const rest = grade.reason.slice(gradeCause(grade.reason).length + 2);
+    if (rest !== '') out.push(<Text dimColor wrap="truncate">  {rest}</Text>);
   }
   if (e.error) out.push(<Text color="red" wrap="truncate">error: {e.error}</Text>);
   const errRate = e.ops > 0 ? e.errors.total / e.ops : 0;
@@ -98,9 +109,9 @@ function endLines(e: ScenarioEndEvent, params: Readonly<Record<string, unknown>>
   );
   const ops = Object.entries(e.latency);
   if (ops.length > 0) {
-    out.push(<Text bold>latency (ms)</Text>);
+    out.push(<Text bold>latency (ms){e.headline !== undefined ? <Text dimColor> · ◂ headline ({e.headline}): the p99 judged and shown for every target</Text> : null}</Text>);
     out.push(<Text dimColor>{fit('op', 16) + fit('count', 10) + PERCENTILES.map(([n]) => fit(n, 10)).join('')}</Text>);
-    for (const [op, l] of ops) out.push(<Text wrap="truncate">{fit(op, 16) + fit(fmtOps(l.count), 10) + PERCENTILES.map(([, k]) => fit(fmtMs(l[k], false), 10)).join('')}</Text>);
+    for (const [op, l] of ops) out.push(<Text wrap="truncate">{fit(op === e.headline ? `${op} ◂` : op, 16) + fit(fmtOps(l.count), 10) + PERCENTILES.map(([, k]) => fit(fmtMs(l[k], false), 10)).join('')}</Text>);
     // Percentile bars on a log scale: p50 and max can be orders of magnitude apart.
     const top = Math.max(...ops.map(([, l]) => l.maxMs), 0.001);
     const barW = Math.max(10, Math.min(48, width - 16 - 12));
@@ -127,9 +138,44 @@ function endLines(e: ScenarioEndEvent, params: Readonly<Record<string, unknown>>
       );
   }
   const { serverCpuUsPerOp: _cpu, ...extra } = e.extra ?? {};
-  if (Object.keys(extra).length > 0) out.push(<Text wrap="truncate">figures: {Object.entries(extra).map(([k, v]) => `${k} ${fmtOps(v)}`).join(' · ')}</Text>);
-  if (e.slo) out.push(<Text dimColor wrap="truncate">SLO: {Object.entries(e.slo).map(([k, v]) => `${k} ${v}`).join(' · ')}</Text>);
+  // Labelled and with units (`runner CPU per op 2,429 µs/op`), packed into lines that fit.
+  if (Object.keys(extra).length > 0) {
+    out.push(<Text bold>figures</Text>);
+    for (const line of packLines(Object.entries(extra).map(([k, v]) => fmtExtra(k, v)), width - 2)) out.push(<Text wrap="truncate">  {line}</Text>);
+  }
+  if (e.slo) out.push(<Text dimColor wrap="truncate">SLO: {sloText(e.slo)}</Text>);
   return out;
+}
+
+/** Items joined by ` · ` into lines of at most `width` columns (an item longer than that gets its own line). */
+function packLines(items: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  for (const item of items) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 3 + item.length <= width) lines[lines.length - 1] = `${last} · ${item}`;
+    else lines.push(item);
+  }
+  return lines;
+}
+
+/** `errors ≤ 1% · p99 ≤ 200 ms · ≥ 500 ops/s · throughput CV ≤ 0.3`: the SLO in words and units. */
+export function sloText(slo: Readonly<Record<string, number>>): string {
+  return Object.entries(slo)
+    .map(([k, v]) => {
+      switch (k) {
+        case 'maxErrorRate':
+          return `errors ≤ ${fmtPercent(v)}`;
+        case 'maxP99Ms':
+          return `p99 ≤ ${fmtMs(v)}`;
+        case 'minOpsPerSec':
+          return `≥ ${fmtOps(v)} ops/s`;
+        case 'maxThroughputCv':
+          return `throughput CV ≤ ${v}`;
+        default:
+          return fmtExtra(k, v);
+      }
+    })
+    .join(' · ');
 }
 
 /** Share of `top` on a log scale from 1 µs, 0..1. */

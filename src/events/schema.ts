@@ -130,6 +130,11 @@ export const ScenarioEndEvent = z.object({
   extra: z.record(z.string(), z.number()).optional(),
   /** Service-level objectives this scenario was judged against. */
   slo: z.record(z.string(), z.number()).optional(),
+  /**
+   * The scenario's headline operation type (its file's `headline`): the one `latency` entry whose
+   * p99 is judged and shown for every target, so a row compares the same thing in each column.
+   */
+  headline: z.string().optional(),
   grade: Grade.optional(),
   /** Why the scenario failed or was aborted. */
   error: z.string().optional(),

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { Check } from '../events/schema.ts';
 import { gradeRank } from './letters.ts';
-import { gradeScenario, type GradeInput } from './rubric.ts';
+import { gradeCause, gradeScenario, type GradeInput } from './rubric.ts';
 
 const SLO = { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 500 };
 const ok: Check = { name: 'read-your-write', ok: true, detail: '50,000 reads matched' };
@@ -82,7 +82,7 @@ describe('gradeScenario SLO coverage', () => {
   it('caps a scenario without latency or throughput SLO at C', () => {
     assert.deepEqual(gradeScenario(input({ slo: { maxErrorRate: 0.01 } })), {
       grade: 'C',
-      reason: 'C: 0 errors, p99 1.0 ms, 100,000 ops/s; no latency or throughput SLO declared, capped at C',
+      reason: 'C: no latency or throughput SLO declared, capped at C; 0 errors, p99 1.0 ms, 100,000 ops/s',
     });
   });
   it('keeps a worse grade under the cap', () => {
@@ -109,20 +109,24 @@ describe('gradeScenario reasons', () => {
   it('reads like the issue example when every SLO has room', () => {
     assert.deepEqual(gradeScenario(input({ p99Ms: 14, opsPerSec: 9800 })), {
       grade: 'A+',
-      reason: 'A+: 0 errors, p99 14 ms ≤ 200 ms, 9,800 ops/s = 19.6× floor',
+      reason: 'A+: every SLO met, weakest p99 14.3×; 0 errors, p99 14 ms ≤ 200 ms, 9,800 ops/s = 19.6× floor',
     });
   });
   it('names the weakest metric below A+', () => {
     assert.deepEqual(gradeScenario(input({ p99Ms: 40, opsPerSec: 2400 })), {
       grade: 'A',
-      reason: 'A: 0 errors, p99 40 ms ≤ 200 ms, 2,400 ops/s = 4.8× floor; weakest: throughput 4.8×',
+      reason: 'A: every SLO met, weakest throughput 4.8×; 0 errors, p99 40 ms ≤ 200 ms, 2,400 ops/s = 4.8× floor',
     });
   });
   it('says which SLO was missed and by how much', () => {
     assert.deepEqual(gradeScenario(input({ errors: 1200, p99Ms: 340, opsPerSec: 180, slo: { maxErrorRate: 0.01, maxP99Ms: 300, minOpsPerSec: 200 } })), {
       grade: 'D',
-      reason: 'D: 1,200 errors = 1.2% > 1%, p99 340 ms > 300 ms, 180 ops/s < floor 200 (0.90×); weakest: errors 0.83×',
+      reason: 'D: errors SLO missed by 1.2×; 1,200 errors = 1.2% > 1%, p99 340 ms > 300 ms, 180 ops/s < floor 200 (0.90×)',
     });
+  });
+  it('leads with what set the grade, for status lines', () => {
+    assert.equal(gradeCause(gradeScenario(input({ p99Ms: 20, opsPerSec: 247, slo: SLO })).reason), 'F: throughput SLO missed by 2.0×');
+    assert.equal(gradeCause('F: check watch-exactly-once failed (3 events lost)'), 'F: check watch-exactly-once failed (3 events lost)');
   });
   it('shows tiny error rates without rounding them to zero', () => {
     assert.match(gradeScenario(input({ ops: 1_000_000, errors: 1 })).reason, /1 error = 0\.0001% ≤ 1%/);

@@ -20,7 +20,8 @@
  *
  * Worked example, memory target, large-scale-load, SLO {maxErrorRate 0.01, maxP99Ms 200,
  * minOpsPerSec 500}: 0 errors (∞), p99 40 ms (5×), 2,400 ops/s (4.8×) → smallest 4.8× → A,
- * reason `A: 0 errors, p99 40 ms ≤ 200 ms, 2,400 ops/s = 4.8× floor; weakest: throughput 4.8×`.
+ * reason `A: every SLO met, weakest throughput 4.8×; 0 errors, p99 40 ms ≤ 200 ms, 2,400 ops/s = 4.8× floor`.
+ * Below C the reason starts with the SLO missed and by how much: `D: p99 SLO missed by 1.7×; …`.
  */
 import type { Check, Grade } from '../events/schema.ts';
 import { fmtCount, fmtFactor, fmtMs, fmtOps, fmtPercent } from '../format/figures.ts';
@@ -121,13 +122,28 @@ export function gradeScenario(input: GradeInput): Grade {
 
   const weakest = judged.reduce<Judged | undefined>((w, j) => (w === undefined || j.headroom < w.headroom ? j : w), undefined);
   let grade = weakest === undefined ? 'A+' : bandFor(weakest.headroom);
-  let note = weakest !== undefined && grade !== 'A+' ? `; weakest: ${weakest.metric} ${fmtFactor(weakest.headroom)}` : '';
+  // What set the grade comes first, so a status line can show just that (`gradeCause`).
+  let cause = weakest === undefined ? 'no SLO declared' : meets(weakest.headroom) ? `every SLO met, weakest ${weakest.metric} ${fmtFactor(weakest.headroom)}` : `${weakest.metric} SLO missed by ${fmtFactor(1 / weakest.headroom)}`;
   const hasPerfSlo = judged.some((j) => j.metric !== 'errors');
   if (!hasPerfSlo && gradeBelow(NO_PERF_SLO_CAP, grade)) {
     grade = NO_PERF_SLO_CAP;
-    note = '; no latency or throughput SLO declared, capped at C';
+    cause = 'no latency or throughput SLO declared, capped at C';
   }
-  return { grade, reason: `${grade}: ${parts.join(', ')}${note}` };
+  return { grade, reason: `${grade}: ${cause}; ${parts.join(', ')}` };
+}
+
+/**
+ * What set a grade, from its reason: the clause before the first `; ` (`F: throughput SLO missed
+ * by 2.0×`, `F: check watch-exactly-once failed (3 events lost)`), for one-line status displays.
+ */
+export function gradeCause(reason: string): string {
+  const cut = reason.indexOf('; ');
+  return cut < 0 ? reason : reason.slice(0, cut);
+}
+
+/** {@link gradeCause} without the letter: `throughput SLO missed by 2.0×`. */
+export function gradeCauseText(reason: string): string {
+  return gradeCause(reason).replace(/^[A-F][+]?: /, '');
 }
 
 /** The band a headroom falls in: the first band whose edge it reaches, else F. */

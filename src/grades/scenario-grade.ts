@@ -10,7 +10,7 @@ import { headlineP99Ms } from './headline.ts';
 import { gradeScenario } from './rubric.ts';
 
 /** A scenario-end's figures, without the event envelope (what a workload returns). */
-export type ScenarioFigures = Pick<ScenarioEndEvent, 'status' | 'ops' | 'opsPerSec' | 'errors' | 'latency' | 'checks' | 'error'>;
+export type ScenarioFigures = Pick<ScenarioEndEvent, 'status' | 'ops' | 'opsPerSec' | 'errors' | 'latency' | 'checks' | 'error' | 'headline'>;
 
 /** The grade of a scenario's figures against its SLOs (the headline p99 is judged). */
 export function gradeOutcome(figures: ScenarioFigures, slo: Readonly<Record<string, number>>): Grade {
@@ -19,7 +19,7 @@ export function gradeOutcome(figures: ScenarioFigures, slo: Readonly<Record<stri
     ops: figures.ops,
     errors: figures.errors.total,
     opsPerSec: figures.opsPerSec,
-    p99Ms: headlineP99Ms(figures.latency) ?? 0,
+    p99Ms: headlineP99Ms(figures.latency, figures.headline) ?? 0,
     checks: figures.checks,
     slo,
     error: figures.error,

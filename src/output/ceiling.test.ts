@@ -32,6 +32,6 @@ describe('--json summary line with a noop target', () => {
     assert.equal(noop?.scenarios.some((s) => s.grade !== undefined || s.ceiling !== undefined), false);
     const etcd = line.targets.find((t) => t.target === 'etcd');
     assert.equal(etcd?.ceiling, undefined);
-    assert.deepEqual(etcd?.scenarios[0], { scenario: 'large-scale-load', status: 'passed', opsPerSec: 500, p99Ms: 10, errors: 0, grade: 'A', ceiling: { opsPerSec: 1475, ratio: 2.95, clientBound: true } });
+    assert.deepEqual(etcd?.scenarios[0], { scenario: 'large-scale-load', status: 'passed', opsPerSec: 500, p99Ms: 10, errors: 0, grade: 'A', ceiling: { opsPerSec: 1475, ratio: 2.95, clientBound: true }, clientBound: ['ceiling'] });
   });
 });

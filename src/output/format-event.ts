@@ -5,6 +5,7 @@
 import type { RunnerEvent } from '../events/schema.ts';
 import { fmtBytes, fmtCount, fmtDuration, fmtMs, fmtNs, fmtOps } from '../format/figures.ts';
 import { headlineP99Ms } from '../grades/headline.ts';
+import { gradeCauseText } from '../grades/rubric.ts';
 
 /** `19:27:25` in UTC (results are compared across machines; local time would differ). */
 export function clock(t: number): string {
@@ -30,14 +31,14 @@ export function describeEvent(e: RunnerEvent): string {
       return `${e.scenario}:${pct} ${fmtCount(e.done)} ops, ${fmtOps(e.windowOpsPerSec)} ops/s, p50 ${fmtMs(e.windowP50Ms)}, p99 ${fmtMs(e.windowP99Ms)}, ${fmtCount(e.errors)} errors${server}`;
     }
     case 'scenario-end': {
-      const p99 = headlineP99Ms(e.latency);
+      const p99 = headlineP99Ms(e.latency, e.headline);
       const failedChecks = e.checks.filter((c) => !c.ok).map((c) => `${c.name}: ${c.detail}`);
       const parts = [
         `${e.scenario}: ${e.status} in ${fmtDuration(e.durationMs)}`,
         `${fmtOps(e.opsPerSec)} ops/s`,
         ...(p99 !== undefined ? [`p99 ${fmtMs(p99)}`] : []),
         `${fmtCount(e.errors.total)}/${fmtCount(e.ops)} errors`,
-        ...(e.grade ? [`grade ${e.grade.grade}`] : []),
+        ...(e.grade ? [e.grade.grade === 'D' || e.grade.grade === 'F' ? `grade ${e.grade.grade} (${gradeCauseText(e.grade.reason)})` : `grade ${e.grade.grade}`] : []),
       ];
       const tail = [...(e.error ? [e.error] : []), ...failedChecks.map((c) => `check failed: ${c}`)];
       return parts.join(', ') + (tail.length ? ` — ${tail.join('; ')}` : '');

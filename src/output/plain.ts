@@ -7,6 +7,7 @@ import type { OrchestratedRun } from '../orchestrator/index.ts';
 import { formatEventLine } from './format-event.ts';
 import { renderResultsTable } from './table.ts';
 import { watchReader } from './reader-gone.ts';
+import { EXIT } from '../orchestrator/exit-code.ts';
 
 /** Minimum milliseconds between two printed progress lines of one target (default). */
 export const PROGRESS_EVERY_MS = 5000;
@@ -15,8 +16,12 @@ export const PROGRESS_EVERY_MS = 5000;
 export async function streamPlain(run: OrchestratedRun, out: Writable, progressEveryMs = PROGRESS_EVERY_MS): Promise<number> {
   const width = Math.max(8, ...run.targets.map((t) => t.length));
   const lastProgress = new Map<string, number>();
-  // The reader went away (`metabench run | head`): nobody is watching, stop the run.
-  const closed = watchReader(out, () => void run.stop());
+  // The reader went away (`metabench run | head`): nobody is watching, stop the run (exit 141,
+  // as `streamJson` explains).
+  const closed = watchReader(out, () => {
+    process.stderr.write(`metabench: stdout closed by its reader: stopping the run; what finished is in ${run.runDir}\n`);
+    void run.stop();
+  });
   const write = (text: string) => {
     if (!closed()) out.write(text);
   };
@@ -36,5 +41,5 @@ export async function streamPlain(run: OrchestratedRun, out: Writable, progressE
   unsubscribe();
   write('\n' + renderResultsTable(run.store.getSnapshot().run));
   write(`results: ${run.runDir} (exit ${exitCode})\n`);
-  return exitCode;
+  return closed() ? EXIT.readerGone : exitCode;
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { SCHEMA_VERSION } from '../events/schema.ts';
 import type { RunState } from '../state/types.ts';
 import { isCeilingTarget, resultRows } from '../views/results.ts';
+import { clientBoundReasons, isClientBound } from '../views/ceiling.ts';
 
 export const SummaryLine = z.object({
   v: z.literal(SCHEMA_VERSION),
@@ -32,6 +33,8 @@ export const SummaryLine = z.object({
           grade: z.string().optional(),
           /** The ceiling mark (noop ÷ fastest target; client-bound under 3×), on non-noop results. */
           ceiling: z.object({ opsPerSec: z.number(), ratio: z.number(), clientBound: z.boolean() }).optional(),
+          /** Present when the views mark the result client-bound (`isClientBound`): the ceiling, the runner's CPU, or both. */
+          clientBound: z.array(z.enum(['ceiling', 'runner-cpu'])).optional(),
         }),
       ),
     }),
@@ -69,6 +72,7 @@ export function summaryLine(state: RunState, runId: string, runDir: string, exit
             errors: cell.errors,
             grade: cell.grade?.grade,
             ...(cell.ceiling ? { ceiling: { ...cell.ceiling } } : {}),
+            ...(isClientBound(cell) ? { clientBound: clientBoundReasons(cell) } : {}),
           };
         }),
       };

@@ -2,9 +2,10 @@
  * The final results table of the plain output: one row per scenario, one column per target,
  * each cell `ops/s · p99 · grade`, then a status line per target. Plain text, no escape codes.
  * A noop target's column is the load generator's ceiling (no grade); cells of a scenario whose
- * ceiling is under 3× the fastest target say `client-bound (ceiling 2.9×)`, explained below the table.
+ * ceiling is under 3× the fastest target, or whose runner used ≥ 90% of a core, say
+ * `client-bound (ceiling 2.9×)` / `client-bound (runner CPU 96%)`, explained below the table.
  */
-import { CLIENT_BOUND_EXPLANATION, clientBoundText } from '../views/ceiling.ts';
+import { clientBoundNotes, clientBoundText } from '../views/ceiling.ts';
 import { fmtDuration, fmtMs, fmtOps } from '../format/figures.ts';
 import type { RunState } from '../state/types.ts';
 import { isCeilingTarget, resultRows, type ScenarioCell } from '../views/results.ts';
@@ -20,7 +21,7 @@ export function renderResultsTable(state: RunState): string {
   const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
   const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const notes = rows.some((r) => r.ceiling?.clientBound) ? [CLIENT_BOUND_EXPLANATION] : [];
+  const notes = clientBoundNotes(rows.flatMap((r) => Object.values(r.results)));
   return [line(header), rule, ...body.map(line), rule, line(status), ...notes].join('\n') + '\n';
 }
 
@@ -29,9 +30,9 @@ function cellText(cell: ScenarioCell | undefined): string {
   if (cell.opsPerSec === undefined) return cell.status;
   const parts = [`${fmtOps(cell.opsPerSec)} ops/s`];
   if (cell.p99Ms !== undefined) parts.push(`p99 ${fmtMs(cell.p99Ms)}`);
-  if (cell.grade) parts.push(cell.grade.grade);
+  if (cell.grade) parts.push(cell.ownSlo ? `${cell.grade.grade} (own SLO)` : cell.grade.grade);
   if (cell.status !== 'passed') parts.push(cell.status.toUpperCase());
-  const bound = clientBoundText(cell.ceiling);
+  const bound = clientBoundText(cell);
   if (bound) parts.push(bound);
   return parts.join(' · ');
 }

@@ -22,6 +22,22 @@ async function summary(o: FixtureRunOptions): Promise<RunSummary> {
 }
 
 describe('compareRuns', () => {
+  it('gives no verdict against an interrupted run, showing its figures (issue 13 item 4)', async () => {
+    const a = await summary({ runId: 'whole', targets: ['memory', 'etcd'] });
+    const b = await summary({ runId: 'cut', targets: ['memory', 'etcd'], interrupted: ['etcd'], speed: { memory: 0.5 } });
+    assert.equal(b.status, 'interrupted');
+    const c = compareRuns(a, b);
+    assert.equal(c.regressions, 0);
+    assert.equal(c.improvements, 0);
+    assert.ok(c.rows.length > 0);
+    for (const r of c.rows) {
+      assert.equal(r.verdict, 'not comparable');
+      assert.equal(r.note, 'no verdict: cut is interrupted');
+    }
+    assert.ok(c.rows.some((r) => r.opsPerSec !== undefined), 'figures still shown');
+    assert.ok(c.warnings.includes('cut is interrupted: figures shown, no verdict'));
+  });
+
   it('calls changes beyond the threshold regressions or improvements, and the rest noise', async () => {
     const a = await summary({ runId: 'base', targets: ['memory', 'etcd'] });
     // memory: ops/s -10% (regression); etcd: ops/s +4% and p99 -20% (improvement).

@@ -10,7 +10,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from '../cli/errors.ts';
 import type { GradeLetter } from '../grades/letters.ts';
-import { CLIENT_BOUND_RATIO, fmtCeilingRatio } from '../views/ceiling.ts';
+import { CLIENT_BOUND_RATIO, clientBoundText, RUNNER_BOUND_CPU_PERCENT } from '../views/ceiling.ts';
 import { fmtChange, fmtMs, fmtOps } from '../format/figures.ts';
 import type { RunSummary, ScenarioCell } from '../views/summary.ts';
 
@@ -41,13 +41,16 @@ export interface CompareRow {
   /** Why the row is not comparable, or which figure regressed. */
   note?: string;
   /**
-   * Present when the row is client-bound in either run: the ceiling ratio (noop ÷ fastest
-   * target) of each run that marked it. Its change may then be the load generator's, not the target's.
+   * Present when the row is client-bound in either run (`isClientBound`): why, in each run that
+   * marked it (`ceiling 2.99×`, `runner CPU 96%`). Its change may then be the load generator's.
    */
-  clientBound?: { a?: number; b?: number };
+  clientBound?: { a?: string; b?: string };
   /** True for the noop target's rows: the load generator's ceiling moved, not a store. */
   ceiling?: true;
 }
+
+/** Colours a row's verdict text (the last column, so padding is unaffected); identity for plain text. */
+export type VerdictPainter = (verdict: CompareRow['verdict'], text: string) => string;
 
 /** The comparison of two runs. */
 export interface Comparison {
@@ -99,6 +102,13 @@ export function compareRuns(a: RunSummary, b: RunSummary, thresholdPct: number =
     }
   }
   rows.push(...microRows(a, b, threshold));
+  // An interrupted (or crashed, unfinished) run measured part of the experiment, on a machine that
+  // may have been winding down: its figures are shown, but no row gets a verdict against it.
+  const partial = [a, b].filter((s) => s.status !== 'completed');
+  if (partial.length > 0) {
+    const why = `no verdict: ${partial.map((s) => `${s.runId} is ${s.status}`).join(' and ')}`;
+    for (const [i, r] of rows.entries()) rows[i] = { ...r, verdict: 'not comparable', note: why };
+  }
   return {
     runA: a.runId,
     runB: b.runId,
@@ -106,7 +116,7 @@ export function compareRuns(a: RunSummary, b: RunSummary, thresholdPct: number =
     rows,
     regressions: rows.filter((r) => r.verdict === 'regression').length,
     improvements: rows.filter((r) => r.verdict === 'improvement').length,
-    warnings: contextWarnings(a, b),
+    warnings: [...contextWarnings(a, b), ...(partial.length > 0 ? [`${partial.map((s) => `${s.runId} is ${s.status}`).join(' and ')}: figures shown, no verdict`] : [])],
   };
 }
 
@@ -128,17 +138,23 @@ function compareCells(scenario: string, target: string, ca: ScenarioCell | undef
 
 /** The ceiling ratios of the runs where this cell was client-bound; undefined when neither was. */
 function clientBoundOf(ca: ScenarioCell | undefined, cb: ScenarioCell | undefined): CompareRow['clientBound'] {
-  const a = ca?.ceiling?.clientBound ? ca.ceiling.ratio : undefined;
-  const b = cb?.ceiling?.clientBound ? cb.ceiling.ratio : undefined;
+  const a = boundWhy(ca);
+  const b = boundWhy(cb);
   if (a === undefined && b === undefined) return undefined;
   return { ...(a !== undefined ? { a } : {}), ...(b !== undefined ? { b } : {}) };
 }
 
-/** `client-bound in A (ceiling 2.9×) and B (ceiling 1.2×)`; empty when neither run marked the row. */
+/** `ceiling 2.99×` or `runner CPU 96%` (the views' one rule, `isClientBound`); undefined when not client-bound. */
+function boundWhy(c: ScenarioCell | undefined): string | undefined {
+  const text = clientBoundText(c);
+  return text === '' ? undefined : text.replace(/^client-bound \((.*)\)$/, '$1');
+}
+
+/** `client-bound in A (ceiling 2.99×) and B (runner CPU 96%)`; empty when neither run marked the row. */
 export function clientBoundNote(r: CompareRow): string {
   const cb = r.clientBound;
   if (cb === undefined) return '';
-  const parts = [cb.a !== undefined ? `A (ceiling ${fmtCeilingRatio(cb.a)})` : undefined, cb.b !== undefined ? `B (ceiling ${fmtCeilingRatio(cb.b)})` : undefined].filter(Boolean);
+  const parts = [cb.a !== undefined ? `A (${cb.a})` : undefined, cb.b !== undefined ? `B (${cb.b})` : undefined].filter(Boolean);
   return `client-bound in ${parts.join(' and ')}`;
 }
 
@@ -226,7 +242,7 @@ function show(v: unknown): string {
 }
 
 /** The comparison as aligned plain text for a terminal (no escape codes). */
-export function renderComparison(c: Comparison): string {
+export function renderComparison(c: Comparison, paint: VerdictPainter = (_v, text) => text): string {
   const lines = [`metabench compare ${c.runA} → ${c.runB} (noise threshold ±${c.thresholdPct}%)`];
   for (const w of c.warnings) lines.push(`warning: ${w}`);
   const table: string[][] = [['scenario', 'target', 'ops/s', 'change', 'p99 ms', 'change', 'grade', 'verdict']];
@@ -239,7 +255,7 @@ export function renderComparison(c: Comparison): string {
       r.p99Ms ? `${fmtMs(r.p99Ms.a, false)} → ${fmtMs(r.p99Ms.b, false)}` : '—',
       r.p99Ms ? fmtChange(r.p99Ms.change) : '',
       r.gradeA || r.gradeB ? `${r.gradeA ?? '—'} → ${r.gradeB ?? '—'}` : '',
-      [r.note ? `${r.verdict} (${r.note})` : r.verdict, clientBoundNote(r)].filter(Boolean).join('; '),
+      paint(r.verdict, [r.note ? `${r.verdict} (${r.note})` : r.verdict, clientBoundNote(r)].filter(Boolean).join('; ')),
     ]);
   }
   const widths = table[0].map((_, i) => Math.max(...table.map((row) => row[i].length)));
@@ -251,7 +267,7 @@ export function renderComparison(c: Comparison): string {
   lines.push('', `${plural(c.regressions, 'regression')}, ${plural(c.improvements, 'improvement')}, ${noise} within noise${other > 0 ? `, ${other} not comparable` : ''}`);
   const bound = c.rows.filter((r) => r.clientBound !== undefined).length;
   if (bound > 0) {
-    lines.push(`${plural(bound, 'row')} client-bound in at least one run: there the no-op ceiling was under ${CLIENT_BOUND_RATIO}× the fastest target, so a change may be the load generator's, not the target's.`);
+    lines.push(`${plural(bound, 'row')} client-bound in at least one run: there the no-op ceiling was under ${CLIENT_BOUND_RATIO}× the fastest target or the runner used ≥ ${RUNNER_BOUND_CPU_PERCENT}% of a core, so a change may be the load generator's, not the target's.`);
   }
   return lines.join('\n') + '\n';
 }

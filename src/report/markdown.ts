@@ -3,7 +3,7 @@
  * GitHub and in a CI artifact. Pure: the same summary always renders the same text.
  */
 import { BANDS } from '../grades/rubric.ts';
-import { CLIENT_BOUND_EXPLANATION, CLIENT_BOUND_RATIO, clientBoundText, fmtCeilingRatio } from '../views/ceiling.ts';
+import { CLIENT_BOUND_RATIO, clientBoundNotes, clientBoundText, fmtCeilingRatio } from '../views/ceiling.ts';
 import { fmtCount, fmtCpuPerOp, fmtFactor, fmtMs, fmtNs, fmtOps, fmtPercent } from '../format/figures.ts';
 import type { RunSummary, ScenarioCell, TargetSummary } from '../views/summary.ts';
 import type { MarkdownSections } from './charts/markdown-section.ts';
@@ -88,7 +88,7 @@ function resultsSection(s: RunSummary): string[] {
     verdict.push(`| ${cell(sc.name)} | ${targets.map((t) => cell(verdictCell(sc.results[t.name], t.ceiling === true))).join(' | ')} |`);
   }
   const lines = ['## Results', '', ...perf, ''];
-  if (s.scenarios.some((sc) => sc.ceiling?.clientBound)) lines.push(`Marked ${CLIENT_BOUND_EXPLANATION}`, '');
+  for (const note of clientBoundNotes(s.scenarios.flatMap((sc) => Object.values(sc.results)))) lines.push(`Marked ${note}`, '');
   if (s.baseline !== undefined) {
     lines.push(`Ratios divide by ${s.baseline}'s figure on the same scenario: ops/s above 1× is more throughput than ${s.baseline}, p99 below 1× a lower tail latency.`, '');
   }
@@ -104,7 +104,7 @@ function figuresCell(c: ScenarioCell | undefined, baseline: string | undefined):
   const r = c.vsEtcd;
   if (r !== undefined && baseline !== undefined) parts.push(`${r.opsPerSec !== undefined ? fmtFactor(r.opsPerSec) : '—'} / ${r.p99 !== undefined ? fmtFactor(r.p99) : '—'} ${baseline}`);
   if (c.serverCpuUsPerOp !== undefined) parts.push(`server CPU ${fmtCpuPerOp(c.serverCpuUsPerOp)}`);
-  const bound = clientBoundText(c.ceiling);
+  const bound = clientBoundText(c);
   if (bound) parts.push(`**${bound}**`);
   return parts.join(' · ');
 }
@@ -113,7 +113,7 @@ function figuresCell(c: ScenarioCell | undefined, baseline: string | undefined):
 function verdictCell(c: ScenarioCell | undefined, ceiling = false): string {
   if (c === undefined) return '—';
   if (c.grade === undefined && c.opsPerSec === undefined) return c.status === 'queued' ? 'not run' : c.status === 'running' ? 'unfinished' : c.status;
-  const parts = [c.grade ? `**${c.grade.grade}**` : ceiling ? 'not graded (ceiling)' : '—'];
+  const parts = [c.grade ? `**${c.grade.grade}**${c.ownSlo ? ' (own SLO)' : ''}` : ceiling ? 'not graded (ceiling)' : '—'];
   if (c.status === 'failed' || c.status === 'aborted') parts.push(c.status);
   if (c.errors !== undefined) parts.push(c.errors === 0 ? '0 errors' : `${fmtCount(c.errors)} errors (${fmtPercent(c.errorRate ?? 0)})`);
   if (c.checks !== undefined && c.checks.total > 0) {

@@ -50,7 +50,7 @@ describe('writeReports', () => {
     assert.equal(large.results.etcd.vsEtcd, undefined);
     assert.deepEqual(mem.checks, { passed: 1, total: 1, failed: [] });
     // The runner left the grade out: the report grades with the same rubric.
-    assert.equal(mem.grade?.reason, 'A+: 0 errors, p99 20 ms ≤ 200 ms, 4,000 ops/s = 8.0× floor');
+    assert.equal(mem.grade?.reason, 'A+: every SLO met, weakest throughput 8.0×; 0 errors, p99 20 ms ≤ 200 ms, 4,000 ops/s = 8.0× floor');
     assert.deepEqual(summary.micro.engines, ['memory', 'rocksdb']);
     assert.deepEqual(summary.micro.rows.map((r) => [r.case, Object.keys(r.results)]), [
       ['put', ['memory', 'rocksdb']],
@@ -66,7 +66,7 @@ describe('writeReports', () => {
     assert.match(md, /\| Targets \| memory, rocksdb, etcd 3\.4\.23 \|/);
     assert.match(md, /\| large-scale-load \| 4,000 · 5\.0 \/ 20 · 2\.0× \/ 0\.50× etcd \| 1,000 · 20 \/ 80 · 0\.50× \/ 2\.0× etcd \| 2,000 · 10 \/ 40 \|/);
     assert.match(md, /\| txn-throughput \| \*\*A\*\* · 0 errors · checks 1\/1 ✓ \| \*\*C\*\* · 0 errors · checks 1\/1 ✓ \| \*\*B\*\* · 0 errors · checks 1\/1 ✓ \|/);
-    assert.match(md, /- \*\*large-scale-load\*\* on \*\*rocksdb\*\*: B: 0 errors, p99 80 ms ≤ 200 ms, 1,000 ops\/s = 2\.0× floor; weakest: throughput 2\.0×/);
+    assert.match(md, /- \*\*large-scale-load\*\* on \*\*rocksdb\*\*: B: every SLO met, weakest throughput 2\.0×; 0 errors, p99 80 ms ≤ 200 ms, 1,000 ops\/s = 2\.0× floor/);
     assert.match(md, /## SLOs used/);
     assert.match(md, /\| large-scale-load \| rocksdb \| 1% \| 200 ms \| 500 \|/);
     assert.match(md, /## Micro-benchmarks/);

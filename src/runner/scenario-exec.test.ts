@@ -48,6 +48,12 @@ describe('scenario status from the figures', () => {
     assert.equal(end.grade?.grade, 'F');
   });
 
+  it("writes the scenario's headline operation type into scenario-end (issue 13 item 2)", async () => {
+    const end = await runWith({ headline: 'put', params: { clients: 1, opsPerClient: 5 } }, {});
+    assert.equal(end.headline, 'put');
+    assert.equal(end.status, 'passed', end.error);
+  });
+
   it('errors within maxErrorRate still pass', async () => {
     const end = await runWith({ params: { clients: 1, opsPerClient: 20 }, slo: { maxErrorRate: 0.1 } }, {
       onPut: (_k, n) => {

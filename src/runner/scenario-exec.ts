@@ -60,6 +60,8 @@ export async function runOneScenario(scenario: ResolvedScenario, env: ScenarioEn
     outcome = thrownOutcome(scenario.name, err, Date.now() - startedAt, env.signal.aborted);
   }
   outcome = { ...outcome, ...scenarioStatus(outcome, outcome.slo ?? resolveSlo(scenario, env.target.kind)) };
+  // Every target's p99 and grade come from the scenario's one headline operation type.
+  if (scenario.headline !== undefined) outcome = { ...outcome, headline: scenario.headline };
   if (env.target.kind === 'noop') {
     const { slo: _slo, ...ungraded } = outcome;
     const end = { kind: 'scenario-end' as const, ...ungraded };

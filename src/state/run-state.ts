@@ -55,7 +55,7 @@ export function planOf(manifest: RunManifest): RunPlan {
     seed: manifest.seed,
     client: manifest.client,
     targets: manifest.targets,
-    scenarios: manifest.scenarios.map((s) => s.name),
+    scenarios: manifest.scenarios.map((s) => ({ name: s.name, sloByTarget: s.sloByTarget })),
     mode: manifest.mode,
   };
 }
@@ -74,11 +74,23 @@ export function initialRunState(manifest?: RunPlan): RunState {
     targetOrder: order,
     targets,
     plannedScenarios: planned,
+    ...ownSloOf(manifest?.scenarios ?? []),
     parallel: manifest?.parallel ?? manifest?.mode === 'parallel',
     finished: false,
     progress: { perTarget: [], total: 0 },
   };
   return withDerived(base);
+}
+
+/** The kinds with a non-empty `sloByTarget` entry, per scenario; nothing when no scenario has one. */
+function ownSloOf(scenarios: NonNullable<RunPlan['scenarios']>): Pick<RunState, 'ownSloKinds'> {
+  const out: Record<string, string[]> = {};
+  for (const s of scenarios) {
+    if (typeof s === 'string' || s.sloByTarget === undefined) continue;
+    const kinds = Object.entries(s.sloByTarget).filter(([, v]) => v !== undefined && Object.keys(v).length > 0).map(([k]) => k);
+    if (kinds.length > 0) out[s.name] = kinds;
+  }
+  return Object.keys(out).length > 0 ? { ownSloKinds: out } : {};
 }
 
 /** Folds one event into the state; returns a new state and leaves the old one untouched. */

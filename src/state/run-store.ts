@@ -11,6 +11,7 @@
  */
 import type { RunnerEvent } from '../events/schema.ts';
 import { headlineP99Ms } from '../grades/headline.ts';
+import { gradeCauseText } from '../grades/rubric.ts';
 import { initialRunState, reduceRunState } from './run-state.ts';
 import type { RunState, ScenarioRun } from './types.ts';
 
@@ -24,6 +25,8 @@ export interface FeedEntry {
   readonly opsPerSec?: number;
   readonly p99Ms?: number;
   readonly grade?: string;
+  /** What set the grade (`gradeCause` without the letter): `throughput SLO missed by 2.0×`. */
+  readonly gradeCause?: string;
 }
 
 /** What the views render from. */
@@ -64,7 +67,7 @@ export class RunStore {
       run = reduceRunState(run, e);
       if (e.kind === 'scenario-end' && !seen.has(`${e.target}/${e.scenario}`)) {
         seen.add(`${e.target}/${e.scenario}`);
-        feed = [...feed, { key: `${e.target}/${e.scenario}`, target: e.target, scenario: e.scenario, state: e.status, opsPerSec: e.opsPerSec, p99Ms: headlineP99Ms(e.latency), grade: e.grade?.grade }];
+        feed = [...feed, { key: `${e.target}/${e.scenario}`, target: e.target, scenario: e.scenario, state: e.status, opsPerSec: e.opsPerSec, p99Ms: headlineP99Ms(e.latency, e.headline), grade: e.grade?.grade, ...(e.grade ? { gradeCause: gradeCauseText(e.grade.reason) } : {}) }];
       }
     }
     this.#set({ ...this.#model, run, feed, nowMs: nowMs ?? this.#model.nowMs });

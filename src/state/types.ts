@@ -146,6 +146,11 @@ export interface RunState {
   readonly targets: Readonly<Record<string, TargetState>>;
   /** Scenarios planned for every target (from the manifest), used for targets not yet started. */
   readonly plannedScenarios: readonly string[];
+  /**
+   * Target kinds with their own SLO per scenario (a `sloByTarget` entry in the scenario file, from
+   * the manifest): the views mark those cells, since their grade is not judged by the common SLO.
+   */
+  readonly ownSloKinds?: Readonly<Record<string, readonly string[]>>;
   /** True when targets run at the same time (from the manifest, or seen two running at once). */
   readonly parallel: boolean;
   /** Earliest and latest event timestamps, ms since the epoch. */
@@ -168,7 +173,7 @@ export interface RunPlan {
   readonly client?: string;
   /** Names, or objects with the name and (as `run.json` writes it) the target's kind. */
   readonly targets?: readonly (string | { readonly name: string; readonly kind?: string })[];
-  readonly scenarios?: readonly (string | { readonly name: string })[];
+  readonly scenarios?: readonly (string | { readonly name: string; readonly sloByTarget?: Readonly<Record<string, object | undefined>> })[];
   readonly parallel?: boolean;
   /** As written in `run.json`; `parallel` wins when both are given. */
   readonly mode?: 'sequential' | 'parallel';

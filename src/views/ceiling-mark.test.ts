@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CLIENT_BOUND_RATIO, ceilingMark, clientBoundText, fmtCeilingRatio, isNoopKind } from './ceiling.ts';
+import { CLIENT_BOUND_RATIO, RUNNER_BOUND_CPU_PERCENT, RUNNER_BOUND_EXPLANATION, ceilingMark, clientBoundNotes, clientBoundText, fmtCeilingRatio, isClientBound, isNoopKind } from './ceiling.ts';
 
 describe('ceilingMark: client-bound when the no-op ceiling is under 3× the fastest target', () => {
   const cases: Array<{ name: string; noop: number | undefined; fastest: number | undefined; want: { ratio: number; clientBound: boolean } | undefined }> = [
@@ -36,9 +36,17 @@ describe('isNoopKind and clientBoundText', () => {
     assert.deepEqual(['noop', 'memory', 'etcd', 'endpoint', 'NOOP', undefined].map(isNoopKind), [true, false, false, false, false, false]);
   });
   it('says client-bound with the ratio only when marked', () => {
-    assert.equal(clientBoundText({ opsPerSec: 1200, ratio: 1.2, clientBound: true }), 'client-bound (ceiling 1.20×)');
-    assert.equal(clientBoundText({ opsPerSec: 4000, ratio: 4, clientBound: false }), '');
+    assert.equal(clientBoundText({ ceiling: { opsPerSec: 1200, ratio: 1.2, clientBound: true } }), 'client-bound (ceiling 1.20×)');
+    assert.equal(clientBoundText({ ceiling: { opsPerSec: 4000, ratio: 4, clientBound: false } }), '');
     assert.equal(clientBoundText(undefined), '');
+  });
+  it('marks a cell whose runner used ≥ 90% of a core, without any noop target (issue 13 item 7)', () => {
+    assert.equal(RUNNER_BOUND_CPU_PERCENT, 90);
+    assert.equal(clientBoundText({ runnerCpuPercent: 96.4 }), 'client-bound (runner CPU 96%)');
+    assert.equal(isClientBound({ runnerCpuPercent: 90 }), true);
+    assert.equal(isClientBound({ runnerCpuPercent: 89.9 }), false);
+    assert.equal(clientBoundText({ runnerCpuPercent: 95, ceiling: { opsPerSec: 1200, ratio: 1.2, clientBound: true } }), 'client-bound (ceiling 1.20×, runner CPU 95%)');
+    assert.deepEqual(clientBoundNotes([{ runnerCpuPercent: 95 }, {}]), [RUNNER_BOUND_EXPLANATION]);
   });
 });
 

@@ -83,7 +83,48 @@ export function scenarioCeiling(
   return { ...mark, target: noopTarget, fastest: fastest.target, fastestOpsPerSec: fastest.opsPerSec };
 }
 
-/** Short cell text: `client-bound (ceiling 1.20×)`; empty when the mark is absent or not client-bound. */
-export function clientBoundText(mark: CeilingMark | undefined): string {
-  return mark?.clientBound ? `client-bound (ceiling ${fmtCeilingRatio(mark.ratio)})` : '';
+/**
+ * The runner's own CPU (`extra.runnerCpuPercent`, % of one core) at or above which a scenario's
+ * cell is marked client-bound without any noop target: the load generator, single-threaded by
+ * default, had no time left to drive the server harder.
+ */
+export const RUNNER_BOUND_CPU_PERCENT = 90;
+
+/** The sentence explaining the runner-CPU mark (report.md, plain table, dashboard title row). */
+export const RUNNER_BOUND_EXPLANATION = `client-bound: the runner (the load generator) used ≥ ${RUNNER_BOUND_CPU_PERCENT}% of a core during the scenario, so the figure may measure the client more than the server.`;
+
+/** What the client-bound rule reads from a cell: the ceiling mark and the runner's CPU. */
+export interface ClientBoundFacts {
+  readonly ceiling?: CeilingMark;
+  /** The runner's CPU during the scenario, % of one core. */
+  readonly runnerCpuPercent?: number;
+}
+
+/** Why a cell is client-bound, both reasons when both hold; empty when it is not. */
+export function clientBoundReasons(cell: ClientBoundFacts | undefined): Array<'ceiling' | 'runner-cpu'> {
+  const out: Array<'ceiling' | 'runner-cpu'> = [];
+  if (cell?.ceiling?.clientBound) out.push('ceiling');
+  if (cell?.runnerCpuPercent !== undefined && cell.runnerCpuPercent >= RUNNER_BOUND_CPU_PERCENT) out.push('runner-cpu');
+  return out;
+}
+
+/** The one rule every view marks `cb` by: the ceiling says so, or the runner's CPU was ≥ 90% of a core. */
+export function isClientBound(cell: ClientBoundFacts | undefined): boolean {
+  return clientBoundReasons(cell).length > 0;
+}
+
+/**
+ * Short cell text: `client-bound (ceiling 1.20×)`, `client-bound (runner CPU 96%)`, or both
+ * reasons; empty when the cell is not client-bound.
+ */
+export function clientBoundText(cell: ClientBoundFacts | undefined): string {
+  const why = clientBoundReasons(cell).map((r) => (r === 'ceiling' ? `ceiling ${fmtCeilingRatio(cell!.ceiling!.ratio)}` : `runner CPU ${Math.round(cell!.runnerCpuPercent!)}%`));
+  return why.length > 0 ? `client-bound (${why.join(', ')})` : '';
+}
+
+/** The explanations a set of cells needs under a table: one sentence per reason present. */
+export function clientBoundNotes(cells: Iterable<ClientBoundFacts | undefined>): string[] {
+  const reasons = new Set<string>();
+  for (const c of cells) for (const r of clientBoundReasons(c)) reasons.add(r);
+  return [...(reasons.has('ceiling') ? [CLIENT_BOUND_EXPLANATION] : []), ...(reasons.has('runner-cpu') ? [RUNNER_BOUND_EXPLANATION] : [])];
 }

@@ -30,6 +30,10 @@ export interface ScenarioCell {
   extra?: Record<string, number>;
   /** Server CPU per operation, µs (from `extra.serverCpuUsPerOp`, when the runner measured it). */
   serverCpuUsPerOp?: number;
+  /** The runner's CPU during the scenario, % of one core (`extra.runnerCpuPercent`); ≥ 90 marks the cell client-bound (`isClientBound`). */
+  runnerCpuPercent?: number;
+  /** True when this target was judged against its own SLO (a `sloByTarget` entry a user wrote), not the scenario's: views mark the cell. */
+  ownSlo?: true;
   /** Attempted operations and failed ones; `errorRate` = errors / ops. */
   ops?: number;
   errors?: number;
@@ -91,7 +95,7 @@ export function resultRows(state: RunState, planned: readonly ResolvedScenario[]
     const results: Record<string, ScenarioCell> = {};
     for (const t of targets) {
       const run = state.targets[t].scenarios.find((s) => s.name === name);
-      if (run) results[t] = isCeilingTarget(state, t) ? ungraded(cellOf(run)) : cellOf(run);
+      if (run) results[t] = isCeilingTarget(state, t) ? ungraded(cellOf(run)) : withOwnSlo(cellOf(run), state.ownSloKinds?.[name], state.targets[t].targetKind);
     }
     const etcd = baseline !== undefined && results[baseline]?.status === 'passed' ? results[baseline] : undefined;
     for (const t of others) {
@@ -110,9 +114,10 @@ export function resultRows(state: RunState, planned: readonly ResolvedScenario[]
 
 /** A finished scenario's cell from its scenario-end (figures, grade, SLOs, error). */
 export function cellOfEnd(end: ScenarioEndEvent): ScenarioCell {
-  const head = headlineLatency(end.latency);
+  const head = headlineLatency(end.latency, end.headline);
   const failed = end.checks.filter((c) => !c.ok).map((c) => c.name);
   const cpu = end.extra?.serverCpuUsPerOp;
+  const runnerCpu = end.extra?.runnerCpuPercent;
   return {
     status: end.status,
     opsPerSec: end.opsPerSec,
@@ -122,6 +127,7 @@ export function cellOfEnd(end: ScenarioEndEvent): ScenarioCell {
     latencyByOp: Object.fromEntries(Object.entries(end.latency).map(([op, l]) => [op, { p50Ms: l.p50Ms, p99Ms: l.p99Ms, count: l.count }])),
     ...(end.extra !== undefined ? { extra: end.extra } : {}),
     ...(cpu !== undefined ? { serverCpuUsPerOp: cpu } : {}),
+    ...(runnerCpu !== undefined ? { runnerCpuPercent: runnerCpu } : {}),
     ops: end.ops,
     errors: end.errors.total,
     errorRate: end.ops > 0 ? end.errors.total / end.ops : 0,
@@ -148,6 +154,11 @@ function cellOf(run: ScenarioRun): ScenarioCell {
     case 'failed':
       return cellOfEnd(run.end);
   }
+}
+
+/** Marks a graded cell whose target has its own SLO in the scenario file (`sloByTarget`). */
+function withOwnSlo(cell: ScenarioCell, ownKinds: readonly string[] | undefined, kind: string | undefined): ScenarioCell {
+  return kind !== undefined && ownKinds?.includes(kind) === true && cell.grade !== undefined ? { ...cell, ownSlo: true } : cell;
 }
 
 /** A noop target's cell: its figures stay, its grade goes (the ceiling is measured, not judged). */
