@@ -75,7 +75,7 @@ test('tmux: monitor of a finished fixture run — panels, detail, help, resize r
   s.keys('Right');
   s.keys('Down', 'Down');
   s.keys('Enter');
-  screen = await s.until(/rocksdb · mixed-workload · failed \(Esc closes\)/);
+  screen = await s.until(/rocksdb · mixed-workload · failed · check failed: realised mix \(Esc closes\)/);
   assert.match(screen, /❌ realised mix — GET 47% vs 40% ±2/);
   s.keys('Escape');
   await s.until(/q quit/);
