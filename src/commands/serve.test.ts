@@ -19,6 +19,13 @@ describe('serve flags', () => {
     assert.equal(parseServeOptions({ ...base, engine: 'rocksdb', sync: 'none', snapshotCount: '5' }).snapshotCount, 5);
   });
 
+  it('watches its parent only when told to (by hand: no flag, no watching)', () => {
+    assert.equal(parseServeOptions(base).exitWithParent, undefined);
+    assert.deepEqual(parseServeOptions({ ...base, exitWithParent: true } as typeof base), { ...parseServeOptions(base), exitWithParent: true });
+    const owned = parseServeOptions({ ...base, dataDir: '/tmp/run/data', exitWithParent: true, removeWhenOrphaned: '/tmp/run' } as typeof base);
+    assert.equal(owned.removeWhenOrphaned, '/tmp/run');
+  });
+
   it('refuses bad flags with a message naming the flag and the value', () => {
     const cases: [Partial<typeof base> & Record<string, string | undefined>, RegExp][] = [
       [{ engine: 'leveldb' }, /^serve: --engine must be memory or rocksdb, got 'leveldb'$/],
@@ -35,6 +42,8 @@ describe('serve flags', () => {
       [{ snapshotCount: '1e3' }, /got '1e3'/],
       [{ sync: 'sometimes' }, /^serve: --sync must be always or none, got 'sometimes'$/],
       [{ commitOverlap: 'yes' }, /^serve: --commit-overlap must be always or never, got 'yes'$/],
+      [{ removeWhenOrphaned: '/tmp' }, /^serve: --remove-when-orphaned '\/tmp' needs --exit-with-parent/],
+      [{ exitWithParent: true, removeWhenOrphaned: '/tmp/y' } as never, /^serve: --remove-when-orphaned '\/tmp\/y' must contain --data-dir '\/tmp\/x'/],
     ];
     for (const [patch, message] of cases) {
       assert.throws(() => parseServeOptions({ ...base, ...patch } as typeof base), (err: unknown) => err instanceof UsageError && message.test(err.message), JSON.stringify(patch));

@@ -7,7 +7,14 @@
  * stdout carries only that one readiness line (for the process that started us); logs go to
  * stderr. SIGTERM or SIGINT stops it: no new calls, in-flight calls answered, store flushed
  * and closed, exit 0, within 5 s (after which the process exits 1 regardless).
+ *
+ * Started by a runner (`--exit-with-parent`): end-of-file on stdin (the runner died, even by
+ * SIGKILL) stops it the same way, and then `--remove-when-orphaned <dir>` (the temp dir the
+ * runner made for it) is removed once the store is closed, since the runner can no longer do it.
+ * By hand, without the flag, stdin is not read and nothing is removed.
  */
+import { rmSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { format } from 'node:util';
 import type { Command } from 'commander';
 import { openStore, type EngineName, type MetaStore } from '../../engine/index.ts';
@@ -17,6 +24,7 @@ import type { SetExit } from '../cli/commands.ts';
 import { UsageError } from '../cli/errors.ts';
 import type { Logger } from '../server/context.ts';
 import { DEFAULT_LISTEN, isLoopback, parseListen, type ListenAddress } from '../server/listen.ts';
+import { watchParent } from '../server/parent-watch.ts';
 import { readTlsFiles, type TlsPaths } from '../server/tls.ts';
 
 /** Validated `serve` flags. */
@@ -36,6 +44,10 @@ export interface ServeOptions {
   commitOverlap: 'always' | 'never';
   /** TLS (etcd's `--cert-file`, `--key-file`, `--trusted-ca-file`); plaintext when absent. */
   tls?: TlsPaths;
+  /** Stop when stdin reaches end-of-file (the parent that holds its write end is gone). Default off. */
+  exitWithParent?: boolean;
+  /** With `exitWithParent`: removed after the store is closed, when stopped because the parent is gone. Contains `dataDir`. */
+  removeWhenOrphaned?: string;
 }
 
 /** The whole shutdown, signal to exit, must fit in this many ms. */
@@ -53,6 +65,8 @@ interface RawServeFlags {
   certFile?: string;
   keyFile?: string;
   trustedCaFile?: string;
+  exitWithParent?: boolean;
+  removeWhenOrphaned?: string;
 }
 
 /** Validates the raw flags; throws a one-line `UsageError` naming the flag and the bad value. */
@@ -80,7 +94,20 @@ export function parseServeOptions(raw: RawServeFlags): ServeOptions {
     throw new UsageError(`serve: --commit-overlap must be always or never, got '${raw.commitOverlap}'`);
   }
   const tls = parseTlsFlags(raw);
-  return { engine: raw.engine, dataDir: raw.dataDir, listen, sync: raw.sync, snapshotCount, commitOverlap: raw.commitOverlap, ...(tls ? { tls } : {}) };
+  const orphan = parseOrphanFlags(raw, raw.dataDir);
+  return { engine: raw.engine, dataDir: raw.dataDir, listen, sync: raw.sync, snapshotCount, commitOverlap: raw.commitOverlap, ...(tls ? { tls } : {}), ...orphan };
+}
+
+/** `--remove-when-orphaned` needs `--exit-with-parent` and must contain `--data-dir`: serve removes only what it was given. */
+function parseOrphanFlags(raw: RawServeFlags, dataDir: string): Pick<ServeOptions, 'exitWithParent' | 'removeWhenOrphaned'> {
+  const dir = raw.removeWhenOrphaned;
+  if (dir === undefined) return raw.exitWithParent ? { exitWithParent: true } : {};
+  if (!raw.exitWithParent) throw new UsageError(`serve: --remove-when-orphaned '${dir}' needs --exit-with-parent (it is removed only when the parent is gone)`);
+  const rel = relative(resolve(dir), resolve(dataDir));
+  if (dir.trim() === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new UsageError(`serve: --remove-when-orphaned '${dir}' must contain --data-dir '${dataDir}' (the directory made for this server)`);
+  }
+  return { exitWithParent: true, removeWhenOrphaned: dir };
 }
 
 /** `--cert-file` and `--key-file` go together; `--trusted-ca-file` needs them. */
@@ -115,10 +142,13 @@ async function open(opts: ServeOptions): Promise<MetaStore> {
   }
 }
 
-function nextSignal(): Promise<NodeJS.Signals> {
+/** Why serve stops: a signal, or (with `--exit-with-parent`) its parent gone. */
+type StopReason = { kind: 'signal'; signal: NodeJS.Signals } | { kind: 'parent-gone'; how: string };
+
+function nextSignal(): Promise<StopReason> {
   return new Promise((resolve) => {
     const on = (signal: NodeJS.Signals): void => {
-      resolve(signal);
+      resolve({ kind: 'signal', signal });
       // A second signal (Ctrl-C in the terminal while the runner also sends SIGTERM) must not
       // cut the flush short: it is noted and ignored; the deadline below is the safety net.
       process.removeListener('SIGTERM', on);
@@ -138,7 +168,22 @@ export async function serve(opts: ServeOptions): Promise<number> {
     log('warn', `listening on ${opts.listen.host}, reachable from other machines: this server has no authentication and no TLS (--cert-file, --key-file)`);
   }
   const tls = opts.tls ? readTlsFiles(opts.tls) : undefined;
-  const signal = nextSignal();
+  // Watched from the start: a runner killed while we open the store must not leave us running.
+  const parent = opts.exitWithParent ? watchParent() : undefined;
+  const stopped = parent ? Promise.race([nextSignal(), parent.gone.then((how): StopReason => ({ kind: 'parent-gone', how }))]) : nextSignal();
+  try {
+    const reason = await serveUntil(opts, tls, stopped);
+    if (reason.kind === 'parent-gone' && opts.removeWhenOrphaned !== undefined) removeOwnedDir(opts.removeWhenOrphaned);
+    log('info', 'stopped');
+    return 0;
+  } finally {
+    // Stdin must not keep the event loop alive once we are done (or failed to start).
+    parent?.dispose();
+  }
+}
+
+/** Opens the store, serves until `stopped` settles, then stops and closes; resolves with why. */
+async function serveUntil(opts: ServeOptions, tls: ReturnType<typeof readTlsFiles> | undefined, stopped: Promise<StopReason>): Promise<StopReason> {
   const store = await open(opts);
   // Loaded here, not at the top: every other subcommand would pay for gRPC's start-up.
   const { startEtcdServer } = await import('../server/server.ts');
@@ -160,8 +205,8 @@ export async function serve(opts: ServeOptions): Promise<number> {
   process.stdout.write(JSON.stringify({ ready: true, address: server.address, engine: opts.engine, pid: process.pid }) + '\n');
   log('info', `serving the ${opts.engine} engine (data ${opts.dataDir}, sync ${opts.sync}) on ${server.address}${tls ? (tls.ca ? ' (TLS, client certificates required)' : ' (TLS)') : ''}`);
 
-  const received = await signal;
-  log('info', `${received}: stopping`);
+  const reason = await stopped;
+  log('info', reason.kind === 'signal' ? `${reason.signal}: stopping` : `parent gone (${reason.how}): stopping`);
   let closed = false;
   setTimeout(() => {
     log('error', closed ? 'event loop still busy after close; exiting' : `not stopped within ${SHUTDOWN_DEADLINE_MS} ms; exiting without a clean close`);
@@ -171,8 +216,17 @@ export async function serve(opts: ServeOptions): Promise<number> {
   if (!graceful) log('warn', `calls still running after ${CALLS_GRACE_MS} ms were cut off`);
   await store.close();
   closed = true;
-  log('info', 'stopped');
-  return 0;
+  return reason;
+}
+
+/** The runner that made this directory for us is gone; nobody else would remove it. */
+function removeOwnedDir(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+    log('info', `removed ${dir} (its owner is gone)`);
+  } catch (err) {
+    log('warn', `could not remove ${dir}: ${oneLine(err)}`);
+  }
 }
 
 /** Registers `metabench serve`. */
@@ -189,6 +243,8 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--key-file <path>', 'private key of --cert-file (PEM)')
     .option('--trusted-ca-file <path>', 'with TLS: require client certificates signed by this CA (PEM)')
     .option('--commit-overlap <when>', 'always: apply the next batch while the previous one syncs (memory engine); never: one batch at a time', 'always')
+    .option('--exit-with-parent', 'stop (as on SIGTERM) when stdin reaches end-of-file: for a parent that keeps the write end of a pipe')
+    .option('--remove-when-orphaned <dir>', 'with --exit-with-parent: remove this directory (containing --data-dir) after stopping because the parent is gone')
     .action(async (flags: RawServeFlags) => {
       setExit(await serve(parseServeOptions(flags)));
     });

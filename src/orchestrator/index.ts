@@ -188,7 +188,8 @@ class Run implements OrchestratedRun {
     });
     if (status) this.#diagnostic(`${spec.name}: runner ${exit.description} without a run-end; marked ${status}`);
     if (this.options.keepData) this.#diagnostic(`${spec.name}: data kept in ${tmpRoot}`);
-    else rmSync(tmpRoot, { recursive: true, force: true });
+    // Retried: a server whose runner was killed may still be removing its own data dir inside.
+    else rmSync(tmpRoot, { recursive: true, force: true, maxRetries: 3 });
   }
 
   #diagnostic(message: string): void {

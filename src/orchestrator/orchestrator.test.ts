@@ -136,6 +136,25 @@ describe('orchestrator with the fake runner', () => {
     assert.equal(isRunning(childPid), false, `its child ${childPid} left running`);
   });
 
+  it('a runner SIGKILLed after the grace period takes every process under it along', async () => {
+    const run = await startRun(fakeRunOptions(tmp.dir, ['memory'], { FAKE_RUNNER_MODE: 'hang-hard-child' }, { runnerKillGraceMs: 300 }));
+    let childPid: number | undefined;
+    await untilEvent(run, (e) => {
+      const m = e.kind === 'log' ? /^child pid (\d+)$/.exec(e.message) : null;
+      if (m) childPid = Number(m[1]);
+      return e.kind === 'scenario-start';
+    });
+    const runnerPid = fakeRunnerPid(run.runDir, 'memory');
+    assert.ok(childPid !== undefined && isRunning(childPid));
+    // Stopped once: SIGTERM (ignored), then SIGKILL once the grace period is over.
+    await run.stop();
+    assert.equal((await run.done).exitCode, 130);
+    assert.equal(isRunning(runnerPid), false, `runner ${runnerPid} left running`);
+    const left = isRunning(childPid);
+    if (left) process.kill(childPid, 'SIGKILL');
+    assert.equal(left, false, `its child ${childPid} left running`);
+  });
+
   it('kills a server its crashed runner left behind', { skip: findEtcd() === undefined && 'etcd not installed' }, async () => {
     const env = { FAKE_RUNNER_MODE: 'orphan', FAKE_RUNNER_ETCD: findEtcd()!, FAKE_RUNNER_ETCD_PORT: String(await freePort()), FAKE_RUNNER_ETCD_PEER_PORT: String(await freePort()) };
     const run = await startRun(fakeRunOptions(tmp.dir, ['etcd'], env));

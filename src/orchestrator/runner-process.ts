@@ -34,7 +34,7 @@ export interface RunnerProcess {
 export interface SpawnRunnerOptions {
   readonly entry?: string;
   readonly env?: Readonly<Record<string, string>>;
-  /** Aborting it sends SIGTERM, then SIGKILL after `killGraceMs`. */
+  /** Aborting it sends SIGTERM, then (runner and every process under it) SIGKILL after `killGraceMs`. */
   readonly cancelSignal: AbortSignal;
   readonly killGraceMs?: number;
 }
@@ -65,7 +65,9 @@ export function spawnRunner(cfg: RunnerConfig, opts: SpawnRunnerOptions): Runner
       reject: false,
       cleanup: true,
       cancelSignal: opts.cancelSignal,
-      forceKillAfterDelay: opts.killGraceMs ?? DEFAULT_RUNNER_KILL_GRACE_MS,
+      // Not execa's: its SIGKILL after the grace period would hit the runner alone, and a server
+      // still starting (no pid in the event file yet) would outlive it. `forceKill` below instead.
+      forceKillAfterDelay: false,
     });
   } finally {
     // The child holds its own copy now.
@@ -78,14 +80,30 @@ export function spawnRunner(cfg: RunnerConfig, opts: SpawnRunnerOptions): Runner
       description: res.signal ? `signal ${res.signal}` : res.exitCode !== undefined ? `exit code ${res.exitCode}` : (res.shortMessage ?? 'did not start'),
     }),
   );
+  const forceKill = (): void => {
+    // Forced: the runner gets no chance to stop its server, so everything under it goes at once
+    // (a server still starting has no pid in the event file for the reaper to find).
+    if (sub.pid !== undefined) killDescendants(sub.pid);
+    void sub.kill('SIGKILL');
+  };
+  // The cancel signal's SIGTERM is execa's; the SIGKILL after the grace period is ours.
+  const graceMs = opts.killGraceMs ?? DEFAULT_RUNNER_KILL_GRACE_MS;
+  let forceTimer: NodeJS.Timeout | undefined;
+  const onCancel = (): void => {
+    forceTimer = setTimeout(forceKill, graceMs);
+  };
+  if (opts.cancelSignal.aborted) onCancel();
+  else opts.cancelSignal.addEventListener('abort', onCancel, { once: true });
+  void exited.then(() => {
+    clearTimeout(forceTimer);
+    opts.cancelSignal.removeEventListener('abort', onCancel);
+  });
   return {
     pid: sub.pid,
     exited,
     kill: (signal) => {
-      // Forced: the runner gets no chance to stop its server, so everything under it goes at once
-      // (a server still starting has no pid in the event file for the reaper to find).
-      if (signal === 'SIGKILL' && sub.pid !== undefined) killDescendants(sub.pid);
-      void sub.kill(signal);
+      if (signal === 'SIGKILL') forceKill();
+      else void sub.kill(signal);
     },
   };
 }

@@ -2,7 +2,8 @@
  * The `memory` and `rocksdb` targets: MetaStore-TS served by `metabench serve --engine X` on a
  * free loopback port (`--listen 127.0.0.1:0`) with a temporary data directory. The server prints
  * one JSON line `{"ready":true,"address":…,"pid":…}` when it listens; readiness is then confirmed
- * with a real Status request, as for etcd.
+ * with a real Status request, as for etcd. It watches its stdin pipe (`--exit-with-parent`), so
+ * a runner killed outright does not leave it running or its data directory behind.
  */
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
@@ -18,9 +19,13 @@ export const METABENCH_BIN = join(PACKAGE_ROOT, 'src', 'bin', 'metabench.js');
 export async function startMetaStore(name: string, engine: 'memory' | 'rocksdb', opts: StartOptions): Promise<StartedTarget> {
   const dataDir = makeDataDir(name, opts.tmpRoot);
   const log = (level: 'info' | 'warn', msg: string) => opts.log(level, msg);
-  const proc = spawnServer(process.execPath, [...cpuProfArgs(opts.cpuProfDir, name, 'server'), METABENCH_BIN, 'serve', '--engine', engine, '--listen', '127.0.0.1:0', '--data-dir', join(dataDir, 'data')], {
+  // If this runner dies (even SIGKILLed) the server stops on its own, and removes the data
+  // directory we made for it unless it is to be kept: nobody else would.
+  const orphanArgs = ['--exit-with-parent', ...(opts.keepData ? [] : ['--remove-when-orphaned', dataDir])];
+  const proc = spawnServer(process.execPath, [...cpuProfArgs(opts.cpuProfDir, name, 'server'), METABENCH_BIN, 'serve', '--engine', engine, '--listen', '127.0.0.1:0', '--data-dir', join(dataDir, 'data'), ...orphanArgs], {
     stopGraceMs: opts.stopGraceMs,
     pipeStdout: true,
+    parentPipe: true,
   });
   try {
     const address = await readReadyLine(proc, `metabench serve --engine ${engine}`, opts.readyTimeoutMs ?? 30_000, opts.signal);

@@ -22,6 +22,12 @@ export interface SpawnServerOptions {
   /** Pipe stdout to the caller (to read a ready line); otherwise it joins the runner's stderr. */
   readonly pipeStdout?: boolean;
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Give the child a stdin pipe whose write end only this process holds (never written): it
+   * reaches end-of-file the moment we die, SIGKILL included, so a child that watches it
+   * (`metabench serve --exit-with-parent`) stops at once. Default false (stdin ignored).
+   */
+  readonly parentPipe?: boolean;
 }
 
 /** A running server process. */
@@ -40,7 +46,7 @@ export interface ServerProcess {
 export function spawnServer(file: string, args: readonly string[], opts: SpawnServerOptions = {}): ServerProcess {
   const cancel = new AbortController();
   const subprocess = execa(file, args, {
-    stdin: 'ignore',
+    stdin: opts.parentPipe ? 'pipe' : 'ignore',
     stdout: opts.pipeStdout ? 'pipe' : 'inherit',
     stderr: 'inherit',
     buffer: false,

@@ -17,6 +17,7 @@ import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { H2GrpcServer } from '../h2-transport.ts';
+import { watchParent } from '../parent-watch.ts';
 import { RawGrpcServer } from '../raw/raw-server.ts';
 import { chooseTransport } from '../server.ts';
 
@@ -250,10 +251,13 @@ export async function startNoopServer(listen = '127.0.0.1:0', faults: NoopFaults
 }
 
 /**
- * Serves on `listen` until SIGTERM or SIGINT, after one ready line on stdout; exits 0 once
- * stopped (through `process.exit`, so a `--cpu-prof` profile is written).
+ * Serves on `listen` until SIGTERM or SIGINT (or, with `exitWithParent`, stdin's end-of-file:
+ * the parent is gone), after one ready line on stdout; exits 0 once stopped (through
+ * `process.exit`, so a `--cpu-prof` profile is written).
  */
-export async function serveNoop(listen?: string): Promise<void> {
+export async function serveNoop(listen?: string, opts: { readonly exitWithParent?: boolean } = {}): Promise<void> {
+  // Watched before listening: a runner killed while we start must not leave us running.
+  const parent = opts.exitWithParent ? watchParent() : undefined;
   const { address, stop } = await startNoopServer(listen);
   process.stdout.write(`${JSON.stringify({ ready: true, address, pid: process.pid })}\n`);
   let stopping = false;
@@ -264,6 +268,7 @@ export async function serveNoop(listen?: string): Promise<void> {
   };
   process.on('SIGTERM', quit);
   process.on('SIGINT', quit);
+  void parent?.gone.then(quit);
 }
 
 // Run directly: serve until SIGTERM/SIGINT.
