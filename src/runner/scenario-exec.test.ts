@@ -87,3 +87,26 @@ describe('scenario status from the figures', () => {
     assert.match(end.grade!.reason, /p99 [\d.,]+ ms > 50 ms/);
   });
 });
+
+describe('coordinated-omission correction (closed loop)', () => {
+  const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+  it('one stalled Put among 240 shows in p99: the samples the stalled worker did not issue are added', async () => {
+    // Uncorrected, 1 slow sample of 240 is past p99 (rank 238 is a 1 ms answer).
+    const end = await runWith({ params: { clients: 4, opsPerClient: 60 }, slo: { maxP99Ms: 50 } }, {
+      onPut: (_k, n) => pause(n === 100 ? 400 : 1),
+    });
+    const put = end.latency.put!;
+    assert.equal(put.count, 240, 'count stays the operations measured');
+    assert.ok((end.extra?.correctedSamples ?? 0) > 0, 'samples were added');
+    assert.ok(put.p99Ms > 100, `p99 ${put.p99Ms} ms reflects the 400 ms stall`);
+    assert.notEqual(end.grade?.grade.startsWith('A'), true, `grade ${end.grade?.reason}`);
+  });
+
+  it('a steady target gets no correction', async () => {
+    const end = await runWith({ params: { clients: 4, opsPerClient: 60 }, slo: { maxP99Ms: 50 } }, { onPut: () => pause(1) });
+    assert.equal(end.extra?.correctedSamples, 0);
+    assert.equal(end.latency.put!.count, 240);
+    assert.equal(end.status, 'passed', end.error);
+  });
+});
