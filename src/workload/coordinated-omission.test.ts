@@ -13,25 +13,30 @@ const histogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableV
 
 describe('ExpectedInterval: when a stall is corrected', () => {
   it('not before the worker has a baseline', () => {
-    assert.equal(steady(1000, CO_MIN_SAMPLES - 1).stallInterval(2_000_000), undefined);
-    assert.equal(steady(1000).stallInterval(2_000_000), 1000);
+    assert.equal(steady(1000, CO_MIN_SAMPLES - 1).stallInterval(2_000_000, true), undefined);
+    assert.equal(steady(1000).stallInterval(2_000_000, true), 1000);
   });
 
-  it('only over both the factor and the floor', () => {
-    // Mean 1 ms: 50 ms is 50× the mean but under the 100 ms floor; an ordinary tail stays as it is.
-    assert.equal(steady(1000).stallInterval(50_000), undefined);
-    assert.equal(steady(1000).stallInterval(CO_FLOOR_US + 1), 1000);
-    // Mean 20 ms: 150 ms is over the floor but under 10× the mean.
-    assert.equal(steady(20_000).stallInterval(150_000), undefined);
-    assert.equal(steady(20_000).stallInterval(CO_FACTOR * 20_000 + 1), 20_000);
+  it('an answered operation only over both the factor and the 1 s floor', () => {
+    // Mean 1 ms: 250 ms is 250× the mean but a closed loop's own tail; it stays as it is.
+    assert.equal(steady(1000).stallInterval(250_000, false), undefined);
+    assert.equal(steady(1000).stallInterval(CO_FLOOR_US + 1, false), 1000);
+    // Mean 200 ms: 1.5 s is over the floor but under 10× the mean.
+    assert.equal(steady(200_000).stallInterval(1_500_000, false), undefined);
+    assert.equal(steady(200_000).stallInterval(CO_FACTOR * 200_000 + 1, false), 200_000);
+  });
+
+  it('a timed-out operation under the floor, if over the factor', () => {
+    assert.equal(steady(1000).stallInterval(300_000, true), 1000);
+    assert.equal(steady(50_000).stallInterval(300_000, true), undefined);
   });
 
   it('one stall does not become the baseline; a lasting change of speed does', () => {
     const e = steady(1000);
     e.observe(3_000_000);
-    assert.equal(e.stallInterval(2_000_000) !== undefined, true, 'the next stall is still corrected');
-    for (let i = 0; i < 30; i++) e.observe(150_000);
-    assert.equal(e.stallInterval(150_000), undefined, 'a server that is now 150 ms per op is no stall');
+    assert.equal(e.stallInterval(2_000_000, false) !== undefined, true, 'the next stall is still corrected');
+    for (let i = 0; i < 40; i++) e.observe(1_500_000);
+    assert.equal(e.stallInterval(1_500_000, false), undefined, 'a server that is now 1.5 s per op is no stall');
   });
 });
 

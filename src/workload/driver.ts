@@ -187,7 +187,7 @@ async function phase(rec: OpSink, pool: readonly StoreClient[], slots: Slot[], o
       try {
         const type = await guarded(slot, op(w, seq, warmup));
         const latencyUs = nowUs() - fromUs;
-        rec.succeeded(type, latencyUs, expected?.stallInterval(latencyUs));
+        rec.succeeded(type, latencyUs, expected?.stallInterval(latencyUs, false));
         expected?.observe(latencyUs);
         lastType = type;
         types.last = type;
@@ -198,7 +198,7 @@ async function phase(rec: OpSink, pool: readonly StoreClient[], slots: Slot[], o
         // server would show only in the error count while p99 kept the fast answers before it.
         if (isTimeout(err)) {
           const latencyUs = nowUs() - fromUs;
-          rec.latency(lastType ?? types.last ?? TIMEOUT_TYPE, latencyUs, expected?.stallInterval(latencyUs));
+          rec.latency(lastType ?? types.last ?? TIMEOUT_TYPE, latencyUs, expected?.stallInterval(latencyUs, true));
         }
       }
     }
