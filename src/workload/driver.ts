@@ -15,6 +15,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { StoreClient } from '../client/types.ts';
+import { ExpectedInterval } from './coordinated-omission.ts';
 import { OpTimeoutError } from './errors.ts';
 import { createRng, type Rng } from './prng.ts';
 import { nowUs, type OpSink } from './recorder.ts';
@@ -162,6 +163,8 @@ async function phase(rec: OpSink, pool: readonly StoreClient[], slots: Slot[], o
     const slot = slots[index] as Slot;
     // The type a timed-out operation is recorded under: this worker's last answered one.
     let lastType: string | undefined;
+    // Closed loop: this worker's mean service time, to correct a stall (coordinated-omission.ts).
+    const expected = intervalUs > 0 ? undefined : new ExpectedInterval();
     for (let own = 0; own < maxOps; own++) {
       if (signal.aborted) return;
       const seq = shared ? shard.index + shard.count * nextIndex++ : own;
@@ -183,7 +186,9 @@ async function phase(rec: OpSink, pool: readonly StoreClient[], slots: Slot[], o
       rec.started();
       try {
         const type = await guarded(slot, op(w, seq, warmup));
-        rec.succeeded(type, nowUs() - fromUs);
+        const latencyUs = nowUs() - fromUs;
+        rec.succeeded(type, latencyUs, expected?.stallInterval(latencyUs, false));
+        expected?.observe(latencyUs);
         lastType = type;
         types.last = type;
       } catch (err) {
@@ -191,7 +196,10 @@ async function phase(rec: OpSink, pool: readonly StoreClient[], slots: Slot[], o
         rec.failed(err);
         // A timed-out operation is a latency too (as YCSB and k6 count it): left out, a stalled
         // server would show only in the error count while p99 kept the fast answers before it.
-        if (isTimeout(err)) rec.latency(lastType ?? types.last ?? TIMEOUT_TYPE, nowUs() - fromUs);
+        if (isTimeout(err)) {
+          const latencyUs = nowUs() - fromUs;
+          rec.latency(lastType ?? types.last ?? TIMEOUT_TYPE, latencyUs, expected?.stallInterval(latencyUs, true));
+        }
       }
     }
   };

@@ -60,7 +60,9 @@ export const THREADED_WORKLOADS: ReadonlySet<WorkloadName> = new Set(['put-get',
  * `extra.runnerCpuUsPerOp` say what the load generator itself cost while measuring;
  * `extra.serverCpuPercent` and `extra.serverCpuUsPerOp` what the server did meanwhile (a server
  * the runner started: read from /proc at the start and end of each measured span);
- * `extra.runnerRssBytes` the runner's resident memory when the scenario ended.
+ * `extra.runnerRssBytes` the runner's resident memory when the scenario ended;
+ * `extra.correctedSamples` the samples coordinated-omission correction added for closed-loop
+ * stalls (`coordinated-omission.ts`; 0 in a healthy run).
  */
 export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioContext): Promise<ScenarioOutcome> {
   const readServerCpu = ctx.serverCpuUs?.bind(ctx) ?? (() => undefined);
@@ -108,7 +110,8 @@ export async function runScenario(scenario: ResolvedScenario, ctx: ScenarioConte
   const serverUs = rec.serverCpuTimeUs();
   const serverCpu: Record<string, number> = serverUs !== undefined && durationMs > 0 && rec.done > 0 ? { serverCpuPercent: round((serverUs / 1000 / durationMs) * 100, 1), serverCpuUsPerOp: round(serverUs / rec.done, 1) } : {};
   // The runner's resident memory at the end: flat across scenarios of growing size, or a leak.
-  const extra: Record<string, number> = { ...result.extra, ...runnerCpu, ...serverCpu, runnerRssBytes: process.memoryUsage.rss() };
+  // correctedSamples: synthetic samples added for closed-loop stalls (coordinated-omission.ts).
+  const extra: Record<string, number> = { ...result.extra, ...runnerCpu, ...serverCpu, runnerRssBytes: process.memoryUsage.rss(), correctedSamples: rec.correctedSamples };
   const outcome: ScenarioOutcome = {
     scenario: scenario.name,
     status: aborted ? 'aborted' : error !== undefined || !checksOk ? 'failed' : 'passed',

@@ -7,6 +7,7 @@
 import * as hdr from 'hdr-histogram-js';
 import type { Histogram } from 'hdr-histogram-js';
 import type { LatencySummary } from '../events/schema.ts';
+import { recordMissed } from './coordinated-omission.ts';
 import { errorKind, OpTimeoutError } from './errors.ts';
 import type { ScenarioContext } from './types.ts';
 
@@ -43,14 +44,22 @@ export interface OpSink {
   lateOps: number;
   start(): void;
   started(): void;
-  succeeded(type: string, latencyUs: number): void;
+  /**
+   * A finished operation of `latencyUs`. With `stallIntervalUs` (closed loop, the operation
+   * stalled its worker; see `coordinated-omission.ts`), the samples L−E, L−2E, … ≥ E the loop
+   * failed to issue are recorded too.
+   */
+  succeeded(type: string, latencyUs: number, stallIntervalUs?: number): void;
   failed(err: unknown): void;
-  latency(type: string, latencyUs: number): void;
+  /** A latency without an operation (a sub-step, or a timed-out op); `stallIntervalUs` as above. */
+  latency(type: string, latencyUs: number, stallIntervalUs?: number): void;
 }
 
 /** Records operations of one scenario; see the module comment. */
 export class Recorder implements OpSink {
   private readonly hist = new Map<string, Histogram>();
+  /** Measured samples per type (the histogram's count less the corrected ones). */
+  private readonly measured = new Map<string, number>();
   private readonly window = newHistogram();
   private readonly byKind: Record<string, number> = {};
   private readonly seriesOps: number[] = [];
@@ -71,6 +80,8 @@ export class Recorder implements OpSink {
   lateOps = 0;
   /** False during warm-up: nothing is recorded. */
   measuring = false;
+  /** Samples added by coordinated-omission correction (`coordinated-omission.ts`). */
+  correctedSamples = 0;
 
   constructor(private readonly opts: RecorderOptions) {}
 
@@ -110,13 +121,16 @@ export class Recorder implements OpSink {
   }
 
   /** A finished operation: counts it and records its latency (µs) under `type`. */
-  succeeded(type: string, latencyUs: number): void {
+  succeeded(type: string, latencyUs: number, stallIntervalUs?: number): void {
     if (!this.measuring) return;
     this.done++;
     this.windowOps++;
     const v = Math.max(1, Math.round(latencyUs));
-    this.histogramOf(type).recordValue(v);
+    const h = this.histogramOf(type);
+    h.recordValue(v);
     this.window.recordValue(v);
+    this.countMeasured(type);
+    if (stallIntervalUs !== undefined) this.correctedSamples += recordMissed([h, this.window], latencyUs, stallIntervalUs);
   }
 
   /**
@@ -144,8 +158,12 @@ export class Recorder implements OpSink {
   }
 
   /** Records a latency (µs) without counting an operation (sub-steps such as the Get of a pair). */
-  latency(type: string, latencyUs: number): void {
-    if (this.measuring) this.histogramOf(type).recordValue(Math.max(1, Math.round(latencyUs)));
+  latency(type: string, latencyUs: number, stallIntervalUs?: number): void {
+    if (!this.measuring) return;
+    const h = this.histogramOf(type);
+    h.recordValue(Math.max(1, Math.round(latencyUs)));
+    this.countMeasured(type);
+    if (stallIntervalUs !== undefined) this.correctedSamples += recordMissed([h, this.window], latencyUs, stallIntervalUs);
   }
 
   /** Elapsed measuring time in ms. */
@@ -169,10 +187,13 @@ export class Recorder implements OpSink {
     return [...this.seriesOps];
   }
 
-  /** Per-type latency summaries in ms. */
+  /**
+   * Per-type latency summaries in ms. Mean and percentiles include the corrected samples; `count`
+   * is the samples measured (operations, timed-out ones included), not the synthetic ones.
+   */
   latencies(): Record<string, LatencySummary> {
     const out: Record<string, LatencySummary> = {};
-    for (const [type, h] of this.hist) out[type] = summarize(h);
+    for (const [type, h] of this.hist) out[type] = { ...summarize(h), count: this.measured.get(type) ?? 0 };
     return out;
   }
 
@@ -186,6 +207,10 @@ export class Recorder implements OpSink {
     this.stop();
     for (const h of this.hist.values()) h.destroy();
     this.window.destroy();
+  }
+
+  private countMeasured(type: string): void {
+    this.measured.set(type, (this.measured.get(type) ?? 0) + 1);
   }
 
   private histogramOf(type: string): Histogram {

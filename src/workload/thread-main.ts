@@ -12,7 +12,7 @@ import { drive } from './driver.ts';
 import { errorKind } from './errors.ts';
 import { phaseByName } from './phases.ts';
 import type { OpSink } from './recorder.ts';
-import { ENTRY_LATENCY, ENTRY_OP, type FromThread, type ThreadData, type ThreadScenario, type ToThread } from './thread-protocol.ts';
+import { ENTRY_FIELDS, ENTRY_LATENCY, ENTRY_OP, type FromThread, type ThreadData, type ThreadScenario, type ToThread } from './thread-protocol.ts';
 
 /** Milliseconds between batches (progress windows are one second: this keeps them accurate). */
 const FLUSH_MS = 50;
@@ -48,11 +48,11 @@ class ForwardingSink implements OpSink {
   started(): void {
     if (this.measuring) this.startedCount++;
   }
-  succeeded(type: string, latencyUs: number): void {
-    if (this.measuring) this.push(ENTRY_OP, type, latencyUs);
+  succeeded(type: string, latencyUs: number, stallIntervalUs?: number): void {
+    if (this.measuring) this.push(ENTRY_OP, type, latencyUs, stallIntervalUs);
   }
-  latency(type: string, latencyUs: number): void {
-    if (this.measuring) this.push(ENTRY_LATENCY, type, latencyUs);
+  latency(type: string, latencyUs: number, stallIntervalUs?: number): void {
+    if (this.measuring) this.push(ENTRY_LATENCY, type, latencyUs, stallIntervalUs);
   }
   failed(err: unknown): void {
     if (!this.measuring) return;
@@ -79,15 +79,17 @@ class ForwardingSink implements OpSink {
     this.flush();
   }
 
-  private push(code: number, type: string, us: number): void {
+  // The stall interval travels with the entry (0 = none) and the main thread's Recorder applies
+  // the correction, so threaded and single-threaded runs count it the same way.
+  private push(code: number, type: string, us: number, stallIntervalUs: number | undefined): void {
     let id = this.types.get(type);
     if (id === undefined) {
       id = this.types.size;
       this.types.set(type, id);
       this.newTypes.push(type);
     }
-    this.entries.push(code, id, us);
-    if (this.entries.length >= FLUSH_ENTRIES * 3) this.flush();
+    this.entries.push(code, id, us, stallIntervalUs ?? 0);
+    if (this.entries.length >= FLUSH_ENTRIES * ENTRY_FIELDS) this.flush();
   }
 }
 

@@ -40,9 +40,15 @@ export type ToThread =
   /** The runner is done: write the profile and end. */
   | { readonly t: 'close' };
 
-/** Entry codes in a batch's `entries` (triples: code, type id, µs). */
+/**
+ * Entry codes in a batch's `entries`: quadruples (code, type id, latency µs, stall interval µs —
+ * the worker's expected interval when the operation stalled it, 0 otherwise; see
+ * `coordinated-omission.ts`).
+ */
 export const ENTRY_OP = 0;
 export const ENTRY_LATENCY = 1;
+/** Numbers per entry. */
+export const ENTRY_FIELDS = 4;
 
 /** Thread → main. */
 export type FromThread =
@@ -57,7 +63,7 @@ export type FromThread =
       readonly id: number;
       /** Type names first used in this batch; ids continue from the previous batches. */
       readonly newTypes: string[];
-      /** Triples (ENTRY_OP | ENTRY_LATENCY, type id, latency µs). */
+      /** Quadruples (ENTRY_OP | ENTRY_LATENCY, type id, latency µs, stall interval µs or 0). */
       readonly entries: Float64Array;
       readonly started: number;
       readonly late: number;

@@ -18,7 +18,7 @@ import type { ClientKind, ConnectOptions } from '../client/types.ts';
 import type { ResolvedParams } from '../../scenarios/schema.ts';
 import { mergeTally, type PhaseDef, type PhaseOptions, type Tally } from './kit.ts';
 import type { Recorder } from './recorder.ts';
-import { ENTRY_OP, type FromThread, type ThreadData, type ToThread } from './thread-protocol.ts';
+import { ENTRY_FIELDS, ENTRY_OP, type FromThread, type ThreadData, type ToThread } from './thread-protocol.ts';
 
 /** The client thread's entry script. */
 const THREAD_ENTRY = new URL('./thread-entry.js', import.meta.url);
@@ -214,10 +214,11 @@ export class ScenarioThreads {
           rec.startedMany(m.started);
           rec.lateOps += m.late;
           const e = m.entries;
-          for (let i = 0; i + 2 < e.length; i += 3) {
+          for (let i = 0; i + ENTRY_FIELDS - 1 < e.length; i += ENTRY_FIELDS) {
             const type = th.types[e[i + 1] as number] as string;
-            if (e[i] === ENTRY_OP) rec.succeeded(type, e[i + 2] as number);
-            else rec.latency(type, e[i + 2] as number);
+            const stall = (e[i + 3] as number) > 0 ? (e[i + 3] as number) : undefined;
+            if (e[i] === ENTRY_OP) rec.succeeded(type, e[i + 2] as number, stall);
+            else rec.latency(type, e[i + 2] as number, stall);
           }
           for (const [kind, n] of Object.entries(m.failed)) rec.failedAs(kind, n);
         } else if (m.t === 'done') {
