@@ -46,7 +46,7 @@ interface BenchOptions {
   engines: Engine[];
   transports: Transport[];
   shapes: Shape[];
-  /** `--commit-overlap` values the memory engine runs with, one run each; default `always` (serve's). */
+  /** `--commit-overlap` values the memory engine runs with, one run each; default `never` (serve's). */
   overlaps: Overlap[];
 }
 
@@ -102,7 +102,7 @@ function parseOptions(argv: string[]): BenchOptions {
       targets: { type: 'string', default: 'etcd,memory,rocksdb,noop' },
       transports: { type: 'string', default: 'raw,h2,grpc-js' },
       shapes: { type: 'string', default: 'put,txn' },
-      'commit-overlap': { type: 'string', default: 'always' },
+      'commit-overlap': { type: 'string', default: 'never' },
     },
   });
   return {
