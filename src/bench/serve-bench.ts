@@ -11,10 +11,13 @@
  *   npm run bench:serve                                           # all targets, raw + h2 + grpc-js
  *   npm run bench:serve -- --ops 500 --transports raw             # quick
  *   npm run bench:serve -- --targets memory,etcd --shapes put
+ *   npm run bench:serve -- --targets memory --transports raw --commit-overlap never,always
  *
  * Besides ops/s it prints each server's CPU time per RPC over the measured phase (from /proc),
  * which other load on the machine disturbs much less than throughput, and its RSS at the end;
- * then issue 12's goals as measured / goal / met.
+ * then issue 12's goals as measured / goal / met. `--commit-overlap` runs the memory engine once
+ * per listed value (serve's flag), in that order, so both policies are measured in one run; the
+ * goals use the first.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -30,6 +33,7 @@ import { tempDir } from '../server/test-support.ts';
 type Engine = 'memory' | 'rocksdb' | 'etcd' | 'noop';
 type Transport = 'raw' | 'h2' | 'grpc-js';
 type Shape = 'put' | 'txn';
+type Overlap = 'always' | 'never';
 
 /** Parsed command line. */
 interface BenchOptions {
@@ -42,12 +46,16 @@ interface BenchOptions {
   engines: Engine[];
   transports: Transport[];
   shapes: Shape[];
+  /** `--commit-overlap` values the memory engine runs with, one run each; default `never` (serve's). */
+  overlaps: Overlap[];
 }
 
 /** What one (target, shape) measured. */
 interface BenchResult {
   engine: Engine;
   transport: Transport | '-';
+  /** The memory engine's `--commit-overlap`; undefined for the other targets. */
+  overlap: Overlap | undefined;
   shape: Shape;
   opsPerSec: number;
   p50Ms: number;
@@ -94,6 +102,7 @@ function parseOptions(argv: string[]): BenchOptions {
       targets: { type: 'string', default: 'etcd,memory,rocksdb,noop' },
       transports: { type: 'string', default: 'raw,h2,grpc-js' },
       shapes: { type: 'string', default: 'put,txn' },
+      'commit-overlap': { type: 'string', default: 'never' },
     },
   });
   return {
@@ -103,6 +112,7 @@ function parseOptions(argv: string[]): BenchOptions {
     engines: list('targets', values.targets, ['memory', 'rocksdb', 'etcd', 'noop'] as const),
     transports: list('transports', values.transports, ['raw', 'h2', 'grpc-js'] as const),
     shapes: list('shapes', values.shapes, ['put', 'txn'] as const),
+    overlaps: list('commit-overlap', values['commit-overlap'], ['always', 'never'] as const),
   };
 }
 
@@ -129,7 +139,7 @@ function request(shape: Shape, c: number, j: number, tag: string): [string, Uint
   ];
 }
 
-async function drive(channel: GrpcChannel, pid: number, opts: BenchOptions, shape: Shape, tag: string): Promise<Omit<BenchResult, 'engine' | 'transport' | 'rssMiB'>> {
+async function drive(channel: GrpcChannel, pid: number, opts: BenchOptions, shape: Shape, tag: string): Promise<Omit<BenchResult, 'engine' | 'transport' | 'overlap' | 'rssMiB'>> {
   const clients = opts.clients[shape];
   const ops = shape === 'txn' ? Math.max(1, Math.round(opts.ops / 5)) : opts.ops;
   await Promise.all(
@@ -163,7 +173,7 @@ async function drive(channel: GrpcChannel, pid: number, opts: BenchOptions, shap
   return { shape, opsPerSec: n / elapsedSec, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), errors, serverCpuUsPerRpc: serverCpuUs / (clients * ops) };
 }
 
-async function runTarget(engine: Engine, transport: Transport | '-', opts: BenchOptions): Promise<BenchResult[] | string> {
+async function runTarget(engine: Engine, transport: Transport | '-', overlap: Overlap | undefined, opts: BenchOptions): Promise<BenchResult[] | string> {
   if (engine === 'rocksdb' && !ROCKSDB) return 'skipped: the rocksdb engine is not in this build';
   if (engine === 'etcd' && !(await etcdAvailable())) return 'skipped: no etcd binary on PATH (Debian: apt-get install etcd-server)';
   const dir = await tempDir(`bench-serve-${engine}`);
@@ -176,12 +186,12 @@ async function runTarget(engine: Engine, transport: Transport | '-', opts: Bench
         ? await spawnEtcd(join(dir.path, 'data'))
         : engine === 'noop'
           ? await spawnNoop({ env })
-          : await spawnServe({ engine, dataDir: join(dir.path, 'data'), env });
+          : await spawnServe({ engine, dataDir: join(dir.path, 'data'), env, args: overlap === undefined ? [] : ['--commit-overlap', overlap] });
     channel = await openH2Channel({ hosts: [server.address] });
     const out: BenchResult[] = [];
     for (const shape of opts.shapes) {
       const r = await drive(channel, server.pid, opts, shape, `${shape}`);
-      out.push({ ...r, engine, transport, rssMiB: rssBytes(server.pid) / 1048576 });
+      out.push({ ...r, engine, transport, overlap, rssMiB: rssBytes(server.pid) / 1048576 });
     }
     return out;
   } finally {
@@ -195,14 +205,16 @@ function fmt(n: number, digits = 0): string {
   return Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
 }
 
-function table(rows: string[][]): string {
+/** Aligns `rows`: the first `left` columns to the left, the rest (figures) to the right. */
+function table(rows: string[][], left: number): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows.map((row) => '  ' + row.map((cell, i) => (i <= 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n') + '\n';
+  return rows.map((row) => '  ' + row.map((cell, i) => (i < left ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n') + '\n';
 }
 
 /** Issue 12's goals that this bench measures, against the results at hand. */
-function goals(results: BenchResult[]): string[][] {
-  const find = (engine: Engine, shape: Shape, transport: Transport | '-' = 'raw') => results.find((r) => r.engine === engine && r.shape === shape && r.transport === transport);
+function goals(results: BenchResult[], overlap: Overlap): string[][] {
+  const find = (engine: Engine, shape: Shape, transport: Transport | '-' = 'raw') =>
+    results.find((r) => r.engine === engine && r.shape === shape && r.transport === transport && (r.overlap === undefined || r.overlap === overlap));
   const rows = [['goal', 'measured', 'goal', 'met']];
   const ratio = (engine: Engine, shape: Shape, want: number, label: string): void => {
     const r = find(engine, shape);
@@ -233,28 +245,31 @@ async function main(): Promise<void> {
     `serve bench: native client, one connection; put ${opts.clients.put} clients x ${opts.ops}, txn ${opts.clients.txn} clients x ${Math.max(1, Math.round(opts.ops / 5))}; ${opts.warmup} warm-up ops each; load average ${load}\n`,
   );
   // etcd first, so the baseline is measured before the others heat the machine up.
-  const runs: [Engine, Transport | '-'][] = [];
-  if (opts.engines.includes('etcd')) runs.push(['etcd', '-']);
+  const runs: [Engine, Transport | '-', Overlap | undefined][] = [];
+  if (opts.engines.includes('etcd')) runs.push(['etcd', '-', undefined]);
   for (const engine of opts.engines) {
     if (engine === 'etcd') continue;
     // The noop server runs on serve's own transports only (raw, h2).
-    for (const t of opts.transports) if (engine !== 'noop' || t !== 'grpc-js') runs.push([engine, t]);
+    for (const t of opts.transports) {
+      if (engine === 'memory') for (const o of opts.overlaps) runs.push([engine, t, o]);
+      else if (engine !== 'noop' || t !== 'grpc-js') runs.push([engine, t, undefined]);
+    }
   }
   const results: BenchResult[] = [];
-  for (const [engine, transport] of runs) {
-    process.stdout.write(`  ${engine}${transport === '-' ? '' : ` (${transport})`} ...\n`);
-    const r = await runTarget(engine, transport, opts);
+  for (const [engine, transport, overlap] of runs) {
+    process.stdout.write(`  ${engine}${transport === '-' ? '' : ` (${transport})`}${overlap === undefined ? '' : ` overlap ${overlap}`} ...\n`);
+    const r = await runTarget(engine, transport, overlap, opts);
     if (typeof r === 'string') process.stdout.write(`  ${engine}: ${r}\n`);
     else results.push(...r);
   }
   const etcd = (shape: Shape) => results.find((r) => r.engine === 'etcd' && r.shape === shape);
-  const rows = [['target', 'transport', 'shape', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'vs etcd', 'server us/RPC', 'RSS MiB']];
+  const rows = [['target', 'transport', 'overlap', 'shape', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'vs etcd', 'server us/RPC', 'RSS MiB']];
   for (const r of results) {
     const e = etcd(r.shape);
-    rows.push([r.engine, r.transport, r.shape, fmt(r.opsPerSec), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1), String(r.errors), e ? `${(r.opsPerSec / e.opsPerSec).toFixed(2)}x` : '-', fmt(r.serverCpuUsPerRpc), fmt(r.rssMiB)]);
+    rows.push([r.engine, r.transport, r.overlap ?? '-', r.shape, fmt(r.opsPerSec), fmt(r.p50Ms, 1), fmt(r.p99Ms, 1), String(r.errors), e ? `${(r.opsPerSec / e.opsPerSec).toFixed(2)}x` : '-', fmt(r.serverCpuUsPerRpc), fmt(r.rssMiB)]);
   }
-  process.stdout.write(table(rows));
-  process.stdout.write('issue 12 goals:\n' + table(goals(results)));
+  process.stdout.write(table(rows, 4));
+  process.stdout.write('issue 12 goals:\n' + table(goals(results, opts.overlaps[0]), 3));
   process.stdout.write(`load average after: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (2 cores shared; ops/s are noisy, CPU per RPC less so)\n`);
   if (results.some((r) => r.errors > 0)) process.exitCode = 1;
 }
