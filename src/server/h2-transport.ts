@@ -18,14 +18,13 @@
  * 'data', 'end', 'cancelled' and 'drain' events, `write` (false = buffer full, wait for 'drain'),
  * `end()` and `emit('error', status)`. Messages a stream writes in one tick go out in one write.
  */
-import { lookup } from 'node:dns/promises';
 import http2 from 'node:http2';
-import { isIP } from 'node:net';
 import { status as Status, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { startCall } from './h2-call.ts';
 import { GrpcRouter } from './grpc-router.ts';
 import type { TlsFiles } from './tls.ts';
 import { statusHeaders, trailersOnly } from './grpc-framing.ts';
+import { bindEveryAddress } from './bind-every-address.ts';
 
 function noop(): void {}
 
@@ -65,19 +64,8 @@ export class H2GrpcServer {
    * bound on every address it resolves to (`localhost`: 127.0.0.1 and ::1), as grpc-js does;
    * it fails only when no address could be bound, with the first address's error.
    */
-  async bind(host: string, port: number): Promise<number> {
-    const addresses = isIP(host) !== 0 ? [host] : [...new Set((await lookup(host, { all: true })).map((a) => a.address))];
-    let bound = port;
-    let firstError: Error | undefined;
-    for (const address of addresses) {
-      try {
-        bound = await this.listenOn(address, bound);
-      } catch (err) {
-        firstError ??= err as Error;
-      }
-    }
-    if (this.servers.length === 0) throw firstError ?? new Error(`no address for ${host}`);
-    return bound;
+  bind(host: string, port: number): Promise<number> {
+    return bindEveryAddress(host, port, (address, p) => this.listenOn(address, p));
   }
 
   private listenOn(address: string, port: number): Promise<number> {

@@ -1,6 +1,6 @@
 /**
  * gRPC's length-prefixed message framing (gRPC over HTTP/2: 1 byte compressed flag, 4 bytes
- * big-endian length, then the message), for the node:http2 channel.
+ * big-endian length, then the message): `grpcFrame` for both channels, the reader for the node:http2 one.
  */
 
 /** Largest message accepted from a server, in bytes: 64 MiB (above etcd's 2 MiB + margin). */

@@ -9,7 +9,6 @@
  * and an `AsyncResource` per stream, header objects both ways); here a unary call is a few
  * buffers in and three frames out, with the common header blocks encoded once.
  */
-import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 import tls from 'node:tls';
 import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
@@ -17,6 +16,7 @@ import { GrpcRouter } from '../grpc-router.ts';
 import type { TlsFiles } from '../tls.ts';
 import { ServerConnection } from './connection.ts';
 import { DEFAULT_LIMITS, type ConnectionLimits } from './limits.ts';
+import { bindEveryAddress } from '../bind-every-address.ts';
 
 /** Options of `RawGrpcServer`. */
 export interface RawGrpcServerOptions {
@@ -51,19 +51,8 @@ export class RawGrpcServer {
    * Binds `host:port` (port 0: a free one) and resolves with the bound port; a host name is
    * bound on every address it resolves to, as grpc-js does, failing only when none could be.
    */
-  async bind(host: string, port: number): Promise<number> {
-    const addresses = net.isIP(host) !== 0 ? [host] : [...new Set((await lookup(host, { all: true })).map((a) => a.address))];
-    let bound = port;
-    let firstError: Error | undefined;
-    for (const address of addresses) {
-      try {
-        bound = await this.listenOn(address, bound);
-      } catch (err) {
-        firstError ??= err as Error;
-      }
-    }
-    if (this.servers.length === 0) throw firstError ?? new Error(`no address for ${host}`);
-    return bound;
+  bind(host: string, port: number): Promise<number> {
+    return bindEveryAddress(host, port, (address, p) => this.listenOn(address, p));
   }
 
   private listenOn(address: string, port: number): Promise<number> {

@@ -100,12 +100,3 @@ export class Call implements GrpcStream, MessageSink {
     if (!this.done) this.owner.cancelCall(this);
   }
 }
-
-/** The gRPC length prefix (not compressed) and the message, in one buffer. */
-export function frameMessage(message: Uint8Array): Buffer {
-  const b = Buffer.allocUnsafe(5 + message.length);
-  b[0] = 0;
-  b.writeUInt32BE(message.length, 1);
-  b.set(message, 5);
-  return b;
-}

@@ -29,7 +29,8 @@ import {
   type Settings,
 } from '../../../h2/index.ts';
 import { GrpcCode, StoreError } from '../../types.ts';
-import { frameMessage, type Call, type CallOwner } from './call.ts';
+import type { Call, CallOwner } from './call.ts';
+import { grpcFrame } from '../grpc-message.ts';
 import { Inbound } from './inbound.ts';
 import { Keepalive, type KeepaliveTarget } from './keepalive.ts';
 import { CLOSE_GRACE_MS, CONNECTION_WINDOW, MAX_HEADER_LIST_BYTES, STREAM_WINDOW } from './limits.ts';
@@ -187,7 +188,7 @@ export class Connection implements CallOwner, KeepaliveTarget, ConnectionCore {
 
   /** CallOwner: a stream's message. */
   writeMessage(call: Call, message: Uint8Array): void {
-    call.queue.push(frameMessage(message));
+    call.queue.push(grpcFrame(message));
     if (call.id !== 0) this.outbound.pump(call);
   }
 

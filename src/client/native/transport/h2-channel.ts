@@ -12,7 +12,8 @@
  */
 import type { GrpcChannel, GrpcStream, OpenChannel, StreamHandlers } from '../channel.ts';
 import { GrpcCode, StoreError, type CallOptions, type ConnectOptions } from '../../types.ts';
-import { Call, frameMessage, type CallOwner } from './call.ts';
+import { Call, type CallOwner } from './call.ts';
+import { grpcFrame } from '../grpc-message.ts';
 import { Connection } from './connection.ts';
 import { authorityOf, dialSocket, parseHostPort, type HostPort } from './dial.ts';
 import { DEFAULT_DIAL_TIMEOUT_MS } from './limits.ts';
@@ -34,7 +35,7 @@ export interface H2ChannelOptions {
 /** Holds a call's writes while it waits for a connection (only during a redial). */
 const DETACHED: CallOwner = {
   writeMessage(call, message) {
-    call.queue.push(frameMessage(message));
+    call.queue.push(grpcFrame(message));
   },
   endCall(call) {
     call.endAfterQueue = true;

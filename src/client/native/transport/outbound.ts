@@ -6,7 +6,8 @@
  * reservation of the outbox, its gRPC prefix written in place.
  */
 import { encodeHeaderFrames, Flag, FRAME_HEADER_BYTES, FrameType, writeFrameHeader } from '../../../h2/index.ts';
-import { frameMessage, type Call } from './call.ts';
+import type { Call } from './call.ts';
+import { grpcFrame } from '../grpc-message.ts';
 import type { SendSide } from './connection-core.ts';
 
 /** See the module comment. */
@@ -42,7 +43,7 @@ export class Outbound {
       call.localEnded = true;
       return;
     }
-    if (msg) call.queue.unshift(frameMessage(msg));
+    if (msg) call.queue.unshift(grpcFrame(msg));
     c.out.add(encodeHeaderFrames(id, block, { maxFrameSize: max }));
     this.pump(call);
   }
