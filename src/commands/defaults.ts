@@ -29,3 +29,9 @@ export const SCENARIO_NAMES = ['large-scale-load', 'sustained-load', 'mixed-work
 
 /** Most client threads `--client-threads` takes (more only adds scheduling on any machine we know). */
 export const MAX_CLIENT_THREADS = 64;
+
+/**
+ * Most repeats `--repeat` takes: 20 quick runs of the default targets is already an hour on the
+ * project's 2-core machine; a larger count is more likely a typo than a plan.
+ */
+export const MAX_REPEATS = 20;

@@ -20,7 +20,7 @@ import { TargetStartError, TargetUnavailableError } from '../targets/types.ts';
 import { describeUnreachable } from '../runner/unreachable.ts';
 import { endpointClientOptions } from '../targets/endpoint.ts';
 
-import { MAX_CLIENT_THREADS, PASSWORD_ENV } from './defaults.ts';
+import { MAX_CLIENT_THREADS, MAX_REPEATS, PASSWORD_ENV } from './defaults.ts';
 
 /** Milliseconds an `--endpoints` target gets to answer before the run is refused (default). */
 export const ENDPOINT_CHECK_MS = 3000;
@@ -44,6 +44,8 @@ export interface RunFlags {
   clientThreads?: string;
   cpuProf?: string;
   client?: string;
+  /** `--repeat N`: run the whole suite N times, targets interleaved (default 1). */
+  repeat?: string;
 }
 
 /** Turns flags into run options, or throws a UsageError naming the flag and the bad value. */
@@ -53,18 +55,26 @@ export async function resolveRunOptions(flags: RunFlags, opts: { endpointCheckMs
   const targets = parseTargets(flags);
   const clientThreads = flags.clientThreads === undefined ? undefined : parseClientThreads(flags.clientThreads);
   const client = flags.client === undefined ? DEFAULT_CLIENT : parseClient(flags.client);
+  const repeats = flags.repeat === undefined ? 1 : parseRepeat(flags.repeat);
   const { scenarios, micro } = await parseScenarios(flags, profile);
   if (clientThreads !== undefined) applyClientThreads(scenarios as ResolvedScenario[], clientThreads);
   const resultsDir = checkResultsDir(flags.results);
   const cpuProfDir = flags.cpuProf === undefined ? undefined : makeProfileDir(flags.cpuProf);
   const endpoint = targets.find((t) => t.kind === 'endpoint');
   if (endpoint) await checkEndpoint(endpoint, opts.endpointCheckMs ?? ENDPOINT_CHECK_MS, client);
-  return { client, targets, scenarios, micro, profile, seed, parallel: flags.parallel ?? false, resultsDir, keepData: flags.keepData ?? false, ...(cpuProfDir ? { cpuProfDir } : {}) };
+  return { client, targets, scenarios, micro, profile, seed, parallel: flags.parallel ?? false, resultsDir, keepData: flags.keepData ?? false, repeats, ...(cpuProfDir ? { cpuProfDir } : {}) };
 }
 
 function parseClient(value: string): ClientKind {
   if (!isClientKind(value)) throw new UsageError(`--client: unknown client '${value}' (expected ${CLIENT_KINDS.join(' or ')})`);
   return value;
+}
+
+/** `--repeat`: a whole number of repeats from 1 to `MAX_REPEATS`. */
+export function parseRepeat(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > MAX_REPEATS) throw new UsageError(`--repeat: '${value}' is not a whole number of repeats from 1 to ${MAX_REPEATS}`);
+  return n;
 }
 
 function parseClientThreads(value: string): number {

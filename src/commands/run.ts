@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import type { SetExit } from '../cli/commands.ts';
-import { DEFAULT_PROFILE, DEFAULT_RESULTS_DIR, MAX_CLIENT_THREADS, PASSWORD_ENV, PROFILE_DURATIONS, PROFILE_NAMES, SCENARIO_NAMES } from './defaults.ts';
+import { DEFAULT_PROFILE, DEFAULT_RESULTS_DIR, MAX_CLIENT_THREADS, MAX_REPEATS, PASSWORD_ENV, PROFILE_DURATIONS, PROFILE_NAMES, SCENARIO_NAMES } from './defaults.ts';
 import type { RunFlags } from './run-options.ts';
 import type { GradeLetter } from '../grades/letters.ts';
 import { FAIL_UNDER_GRADES } from '../grades/fail-under.ts';
@@ -31,6 +31,7 @@ export function register(program: Command, setExit: SetExit): void {
     .option('--scenario-file <path>', 'your own scenario file (YAML or JSON); repeatable', (v: string, prev: string[] = []) => [...prev, v])
     .option('--profile <name>', `scenario sizes: ${PROFILE_NAMES} — ${PROFILE_DURATIONS}`, DEFAULT_PROFILE)
     .option('--seed <n>', 'seed of every random choice (default: random, printed in run.json)')
+    .option('--repeat <n>', `run the whole suite n times (1-${MAX_REPEATS}; default 1), targets interleaved in each repeat (A,B,C, then A,B,C…), each in a fresh server; every cell shows the median over repeats ± half its min–max range, grades judge the median, and compare calls a change only beyond that spread`)
     .option('--parallel', 'run all targets at the same time (figures skew; the report says so)')
     .option('--results <dir>', 'folder for run folders', DEFAULT_RESULTS_DIR)
     .option('--keep-data', "keep the servers' temporary data directories")

@@ -54,6 +54,12 @@ const base = {
   v: z.literal(SCHEMA_VERSION),
   t: z.number(),
   target: z.string(),
+  /**
+   * Which repeat of the run (`metabench run --repeat N`) wrote the event, 1-based. Stamped by the
+   * runner only in runs of two or more repeats; absent means repeat 1 (a run of one repeat, or a
+   * file from before repeats existed).
+   */
+  repeat: z.number().int().positive().optional(),
 };
 
 export const RunStartEvent = z.object({

@@ -19,6 +19,7 @@ import { updateLatest } from '../results/latest.ts';
 import { eventFilePath } from '../results/event-writer.ts';
 import { writeReports } from '../report/write-reports.ts';
 import { followRun, type FollowedRun } from '../state/follow-run.ts';
+import { isTargetFinal } from '../state/types.ts';
 import type { RunStore } from '../state/run-store.ts';
 import { buildSummary } from '../views/summary.ts';
 import { reapRunner } from './reap.ts';
@@ -58,6 +59,7 @@ export async function startRun(options: RunOptions): Promise<OrchestratedRun> {
     micro: options.micro,
     mode: options.parallel ? 'parallel' : 'sequential',
     client: options.client ?? DEFAULT_CLIENT,
+    ...((options.repeats ?? 1) > 1 ? { repeats: options.repeats } : {}),
   });
   writeManifest(runDir, manifest);
   // Every target's file exists from the start, so `tail -f` works before its turn comes.
@@ -74,6 +76,8 @@ class Run implements OrchestratedRun {
   readonly #diagnostics = new Set<(m: string) => void>();
   readonly #serverPids = new Map<string, number>();
   readonly #live = new Map<string, { kill(sig: NodeJS.Signals): void }>();
+  /** Run-end events folded per target so far (one per repeat that ended). */
+  readonly #runEnds = new Map<string, number>();
   #signals = 0;
   #resolveDone!: (r: RunResult) => void;
 
@@ -89,7 +93,10 @@ class Run implements OrchestratedRun {
       { pollMs: POLL_MS, watchOrchestrator: false, onProblem: (target, err) => this.#diagnostic(`${target}: skipped an invalid line: ${err.message}`) },
     );
     this.#followed.store.onEvents((events) => {
-      for (const e of events) if (e.kind === 'run-start' && e.server?.pid !== undefined) this.#serverPids.set(e.target, e.server.pid);
+      for (const e of events) {
+        if (e.kind === 'run-start' && e.server?.pid !== undefined) this.#serverPids.set(e.target, e.server.pid);
+        if (e.kind === 'run-end') this.#runEnds.set(e.target, (this.#runEnds.get(e.target) ?? 0) + 1);
+      }
     });
     this.done = new Promise((res) => (this.#resolveDone = res));
   }
@@ -138,10 +145,12 @@ class Run implements OrchestratedRun {
 
   async #runAll(): Promise<RunResult> {
     const specs = this.options.targets;
-    if (this.options.parallel) {
-      await Promise.all(specs.map((s) => this.#runOne(s)));
-    } else {
-      for (const s of specs) await this.#runOne(s);
+    const repeats = this.options.repeats ?? 1;
+    // Targets interleaved within each repeat (A, B, C, then A, B, C…), so drift hits them alike.
+    for (let repeat = 1; repeat <= repeats; repeat++) {
+      const due = specs.filter((s) => !this.#isDone(s.name));
+      if (this.options.parallel) await Promise.all(due.map((s) => this.#runOne(s, repeat, repeats)));
+      else for (const s of due) await this.#runOne(s, repeat, repeats);
     }
     this.#followed.close();
     this.#followed.poll();
@@ -156,17 +165,28 @@ class Run implements OrchestratedRun {
     return { exitCode: exitCodeOf(state, this.#stopping), summary };
   }
 
-  async #runOne(spec: TargetSpec): Promise<void> {
+  /** True when a target will run no more repeats: it crashed, was unavailable or interrupted. */
+  #isDone(target: string): boolean {
+    const t = this.store.getSnapshot().run.targets[target];
+    return t !== undefined && isTargetFinal(t.status);
+  }
+
+  async #runOne(spec: TargetSpec, repeat: number, repeats: number): Promise<void> {
+    if (this.#isDone(spec.name)) return;
     if (this.#stopping) {
       // Never started: close its file so readers see the target as interrupted, not waiting.
       this.#followed.finishTarget(spec.name);
-      this.#followed.append(spec.name, [{ kind: 'run-end', status: 'interrupted', durationMs: 0, error: 'run stopped before this target started' }]);
+      const when = repeat === 1 ? 'before this target started' : `before repeat ${repeat} of this target started`;
+      this.#followed.append(spec.name, [{ kind: 'run-end', status: 'interrupted', durationMs: 0, error: `run stopped ${when}`, ...(repeats > 1 ? { repeat } : {}) }]);
       return;
     }
     const startedAt = Date.now();
+    const endsBefore = this.#runEnds.get(spec.name) ?? 0;
+    // A pid from an earlier repeat's server is not this runner's to reap.
+    this.#serverPids.delete(spec.name);
     const tmpRoot = mkdtempSync(join(tmpdir(), `metabench-${spec.name}-`));
     const runner = spawnRunner(
-      { runDir: this.runDir, target: spec, keepData: this.options.keepData, tmpRoot, ...(this.options.cpuProfDir ? { cpuProfDir: this.options.cpuProfDir } : {}) },
+      { runDir: this.runDir, target: spec, keepData: this.options.keepData, tmpRoot, ...(repeats > 1 ? { repeat } : {}), ...(this.options.cpuProfDir ? { cpuProfDir: this.options.cpuProfDir } : {}) },
       { entry: this.options.runnerEntry, env: this.options.runnerEnv, cancelSignal: this.#stopController.signal, killGraceMs: this.options.runnerKillGraceMs },
     );
     this.#live.set(spec.name, runner);
@@ -182,6 +202,10 @@ class Run implements OrchestratedRun {
       followed: this.#followed,
       exit,
       stopping: this.#stopping,
+      endedNow: () => (this.#runEnds.get(spec.name) ?? 0) > endsBefore,
+      // Its file is followed on into the next repeat unless this was its last one.
+      keepFollowing: repeat < repeats && !this.#stopping,
+      ...(repeats > 1 ? { repeat } : {}),
       startedAt,
       serverPid: this.#serverPids.get(spec.name),
       diagnostic: (m) => this.#diagnostic(m),

@@ -27,11 +27,27 @@ export interface ReapInput {
   readonly startedAt: number;
   /** The server pid from the target's run-start, if any. */
   readonly serverPid?: number;
+  /** True once this runner's run-end (this repeat's) has been folded into the store. */
+  endedNow(): boolean;
+  /**
+   * More repeats of this target follow: when the runner wrote its run-end, its file is read on
+   * (not finished), so the next repeat's runner appends to a followed file.
+   */
+  readonly keepFollowing?: boolean;
+  /** Stamped on the run-end written for a runner that wrote none (runs with repeats). */
+  readonly repeat?: number;
   diagnostic(message: string): void;
 }
 
 /** Finishes a target's file after its runner exited; returns the run-end status written, if any. */
 export async function reapRunner(r: ReapInput): Promise<'crashed' | 'interrupted' | undefined> {
+  if (r.keepFollowing) {
+    r.followed.poll();
+    if (r.endedNow()) {
+      if (r.serverPid !== undefined) await killOrphan(r.serverPid, r.diagnostic);
+      return undefined;
+    }
+  }
   const { completeBytes, truncated } = r.followed.finishTarget(r.target);
   const path = eventFilePath(r.runDir, r.target);
   if (truncated !== undefined) {
@@ -39,11 +55,12 @@ export async function reapRunner(r: ReapInput): Promise<'crashed' | 'interrupted
     r.diagnostic(`${r.target}: runner left a truncated last line (${Buffer.byteLength(truncated)} bytes); removed it`);
   }
   if (r.serverPid !== undefined) await killOrphan(r.serverPid, r.diagnostic);
-  if (r.followed.ended(r.target)) return undefined;
+  if (r.endedNow()) return undefined;
   const status = r.stopping && r.exit.exitCode !== 1 ? 'interrupted' : 'crashed';
+  const stamp = r.repeat !== undefined ? { repeat: r.repeat } : {};
   r.followed.append(r.target, [
-    { kind: 'log', level: 'error', message: `runner exited (${r.exit.description}) without a run-end; see ${r.target}.stderr.log` },
-    { kind: 'run-end', status, durationMs: Date.now() - r.startedAt, error: `runner ${r.exit.description}` },
+    { kind: 'log', level: 'error', message: `runner exited (${r.exit.description}) without a run-end; see ${r.target}.stderr.log`, ...stamp },
+    { kind: 'run-end', status, durationMs: Date.now() - r.startedAt, error: `runner ${r.exit.description}`, ...stamp },
   ]);
   return status;
 }

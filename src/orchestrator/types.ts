@@ -29,6 +29,12 @@ export interface RunOptions {
   readonly resultsDir: string;
   /** Keep the servers' temporary data directories (default false). */
   readonly keepData: boolean;
+  /**
+   * `--repeat N`: how many times the whole suite runs (default 1). Each repeat runs every target
+   * once, in target order (repeat 1: A, B, C; repeat 2: A, B, C; …), so drift over time hits every
+   * target alike; each runs in a fresh runner with a fresh server and data directory.
+   */
+  readonly repeats?: number;
   /** `--cpu-prof`: folder for the runners' and Node servers' CPU profiles (absolute). */
   readonly cpuProfDir?: string;
   /** The load generator's client (`--client`; default `native`). */

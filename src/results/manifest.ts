@@ -57,13 +57,18 @@ export const RunManifest = z.object({
   parallel: z.boolean().optional(),
   /** The load generator's client (`--client`); absent in runs from before it was a choice (`etcd3` then). */
   client: z.enum(['native', 'etcd3']).optional(),
+  /**
+   * `--repeat N`: how many times every target ran the whole suite, targets interleaved (repeat 1
+   * of every target, then repeat 2, …); absent in runs from before it existed (1 then).
+   */
+  repeats: z.number().int().positive().optional(),
   /** PID of the orchestrator that runs it, so a reader can tell an abandoned run. */
   orchestratorPid: z.number().int(),
 });
 export type RunManifest = z.infer<typeof RunManifest>;
 
 /** What the caller decides; the host facts are filled in by `buildManifest`. */
-export type ManifestInput = Pick<RunManifest, 'runId' | 'targets' | 'profile' | 'scenarios' | 'seed' | 'mode' | 'micro' | 'client'>;
+export type ManifestInput = Pick<RunManifest, 'runId' | 'targets' | 'profile' | 'scenarios' | 'seed' | 'mode' | 'micro' | 'client' | 'repeats'>;
 
 /** Fills in the host, versions and git commit around what the caller chose. */
 export function buildManifest(input: ManifestInput, startedAt: Date = new Date()): RunManifest {

@@ -19,6 +19,11 @@ export const RunnerConfig = z.object({
   tmpRoot: z.string(),
   /** Milliseconds a server gets between SIGTERM and SIGKILL. */
   stopGraceMs: z.number().int().positive().optional(),
+  /**
+   * Which repeat this runner is (1-based) in a run of two or more repeats: stamped on every event
+   * it writes as `repeat`. Absent in a run of one repeat.
+   */
+  repeat: z.number().int().positive().optional(),
   /** `--cpu-prof`: the folder for CPU profiles (this runner's is written by Node's own flag). */
   cpuProfDir: z.string().optional(),
 });

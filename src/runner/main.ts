@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { readManifest } from '../results/manifest.ts';
 import { EventWriter, eventFilePath } from '../results/event-writer.ts';
 import { decodeRunnerConfig } from './config.ts';
-import { runTarget, type RunnerWorkloads } from './run-target.ts';
+import { runTarget, withRepeat, type RunnerWorkloads } from './run-target.ts';
 
 /** Exit codes of a runner by run-end status. */
 export const RUNNER_EXIT = { completed: 0, crashed: 1, interrupted: 130 } as const;
@@ -55,7 +55,7 @@ export async function runnerMain(workloads: RunnerWorkloads): Promise<number> {
   process.on('uncaughtException', (err) => {
     // Last resort: the file must still end with a run-end, so readers stop waiting.
     process.stderr.write(`runner ${cfg.target.name}: uncaught: ${err.stack ?? err.message}\n`);
-    if (!ended) writer.emit({ kind: 'run-end', status: 'crashed', durationMs: 0, error: `uncaught: ${err.message}` });
+    if (!ended) writer.emit(withRepeat({ kind: 'run-end', status: 'crashed', durationMs: 0, error: `uncaught: ${err.message}` }, cfg.repeat));
     process.exit(RUNNER_EXIT.crashed);
   });
   const status = await runTarget(cfg, manifest, writer, abort.signal, workloads);

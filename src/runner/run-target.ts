@@ -40,7 +40,7 @@ export async function runTarget(
   workloads: RunnerWorkloads,
 ): Promise<RunEndEvent['status']> {
   const startedAt = Date.now();
-  const emit = (e: EventBody) => writer.emit(e);
+  const emit = (e: EventBody) => writer.emit(withRepeat(e, cfg.repeat));
   const log = (level: 'info' | 'warn' | 'error', message: string) => emit({ kind: 'log', level, message });
   const scenarios = manifest.scenarios;
   // Runs written before `--client` existed had only the etcd3 package.
@@ -109,8 +109,15 @@ export async function runTarget(
   }
   if (failure) return end('crashed', failure);
   // After the server is stopped: the in-process engine benchmarks get the machine to themselves.
-  if (manifest.micro && !signal.aborted) await runMicroFor(target, { profile: manifest.profile as Profile, tmpDir: cfg.tmpRoot }, workloads.runMicro, emit, log, signal);
+  // Once per run (in its last repeat): they are per-operation figures over many samples already.
+  const lastRepeat = (cfg.repeat ?? 1) === (manifest.repeats ?? 1);
+  if (manifest.micro && lastRepeat && !signal.aborted) await runMicroFor(target, { profile: manifest.profile as Profile, tmpDir: cfg.tmpRoot }, workloads.runMicro, emit, log, signal);
   return end(signal.aborted ? 'interrupted' : 'completed');
+}
+
+/** The event stamped with the runner's repeat index (`cfg.repeat`), when the run has repeats. */
+export function withRepeat(e: EventBody, repeat: number | undefined): EventBody {
+  return repeat === undefined ? e : { ...e, repeat };
 }
 
 async function runMicroFor(

@@ -8,9 +8,14 @@
  *   already finished (or, before any finished, the running one's estimated total);
  * - run: targets waiting their turn are estimated at the mean total of the targets seen so far;
  *   sequential runs add the remainders up, parallel runs take the longest.
+ * - repeats (`--repeat N`): a target's fraction is (repeats done + share of the current one) ÷ N,
+ *   and its ETA adds each repeat still to come at the mean duration of its finished repeats (or,
+ *   before any finished, the current repeat's estimated total). A target waiting between repeats
+ *   has an ETA of its own; one that has not started is estimated at N × the mean repeat.
  */
 import type { ProgressEvent } from '../events/schema.ts';
-import type { RunProgress, RunState, ScenarioProgress, TargetState } from './types.ts';
+import { repeatOf } from './repeats.ts';
+import { isTargetFinal, type RunProgress, type RunState, type ScenarioProgress, type TargetState } from './types.ts';
 
 const clamp01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 
@@ -40,8 +45,46 @@ export function scenarioProgressOf(e: ProgressEvent): ScenarioProgress {
   };
 }
 
-/** A target's fraction done and its ETA. */
-export function targetProgress(t: TargetState): { fraction: number; etaMs?: number } {
+/**
+ * A target's fraction done and its ETA, over all `repeats` of the suite (1: a run without
+ * repeats).
+ */
+export function targetProgress(t: TargetState, repeats = 1): { fraction: number; etaMs?: number } {
+  if (repeats <= 1) return repeatProgress(t);
+  switch (t.status.state) {
+    case 'completed':
+      return { fraction: 1, etaMs: 0 };
+    case 'unavailable':
+      return { fraction: 0, etaMs: 0 };
+    case 'waiting':
+    case 'starting':
+    case 'running':
+    case 'interrupted':
+    case 'crashed':
+      break;
+  }
+  const done = t.finishedRepeatsMs?.length ?? 0;
+  const between = t.status.state === 'waiting';
+  const current = between ? { fraction: 0 } : repeatProgress(t);
+  const fraction = clamp01((done + current.fraction) / repeats);
+  if (!between && t.status.state !== 'running' && t.status.state !== 'starting') return { fraction };
+  if (between && done === 0) return { fraction };
+  const perRepeat = perRepeatMs(t, current.etaMs);
+  if (perRepeat === undefined || (!between && current.etaMs === undefined)) return { fraction };
+  const left = repeats - done - (between ? 0 : 1);
+  return { fraction, etaMs: (current.etaMs ?? 0) + Math.max(0, left) * perRepeat };
+}
+
+/** Mean duration of a target's finished repeats, else the current one's estimated total. */
+function perRepeatMs(t: TargetState, currentEtaMs: number | undefined): number | undefined {
+  const finished = t.finishedRepeatsMs ?? [];
+  if (finished.length > 0) return finished.reduce((a, b) => a + b, 0) / finished.length;
+  if (currentEtaMs === undefined) return undefined;
+  return (t.lastT ?? 0) - (t.repeatFirstT ?? t.firstT ?? 0) + currentEtaMs;
+}
+
+/** Fraction and ETA of the repeat a target is in (the whole run when it has no repeats). */
+function repeatProgress(t: TargetState): { fraction: number; etaMs?: number } {
   switch (t.status.state) {
     case 'completed':
       return { fraction: 1, etaMs: 0 };
@@ -76,6 +119,11 @@ export function targetProgress(t: TargetState): { fraction: number; etaMs?: numb
       case 'passed':
       case 'failed':
       case 'aborted':
+        // With repeats, a result of an earlier repeat is still to come in this one.
+        if (t.repeat !== undefined && !(s.repeats ?? []).some((e) => repeatOf(e) === t.repeat)) {
+          queued++;
+          break;
+        }
         finished++;
         if (s.end) durations.push(s.end.durationMs);
         break;
@@ -99,7 +147,7 @@ export function computeRunProgress(s: RunState): { targets: RunState['targets'];
   let changed = false;
   for (const name of s.targetOrder) {
     const t = s.targets[name];
-    const p = targetProgress(t);
+    const p = targetProgress(t, s.repeats ?? 1);
     if (p.fraction === t.progress && p.etaMs === t.etaMs) {
       targets[name] = t;
     } else {
@@ -110,7 +158,35 @@ export function computeRunProgress(s: RunState): { targets: RunState['targets'];
   const perTarget = s.targetOrder.map((name) => ({ target: name, fraction: targets[name].progress }));
   const able = s.targetOrder.map((n) => targets[n]).filter((t) => t.status.state !== 'unavailable');
   const total = able.length === 0 ? (s.targetOrder.length > 0 ? 1 : 0) : able.reduce((a, t) => a + t.progress, 0) / able.length;
-  return { targets: changed ? targets : s.targets, progress: { perTarget, total, etaMs: runEta(able, s.parallel) } };
+  const repeats = s.repeats ?? 1;
+  return { targets: changed ? targets : s.targets, progress: { perTarget, total, etaMs: repeats > 1 ? repeatedRunEta(able, s.parallel, repeats) : runEta(able, s.parallel) } };
+}
+
+/**
+ * The run's ETA with repeats: every target with an ETA of its own (running, or waiting between
+ * repeats) adds its remainder; one not started yet is estimated at `repeats` × the mean repeat
+ * duration seen so far. Sequential runs add the remainders up, parallel runs take the longest.
+ */
+function repeatedRunEta(able: readonly TargetState[], parallel: boolean, repeats: number): number | undefined {
+  const remaining: number[] = [];
+  const repeatMs: number[] = [];
+  let notStarted = 0;
+  for (const t of able) {
+    const finished = t.finishedRepeatsMs ?? [];
+    repeatMs.push(...finished);
+    // In its first repeat, a target's ETA is all N repeats at that repeat's estimated total:
+    // etaMs = (N − 1) × elapsed + N × left, so one repeat is (etaMs + elapsed) ÷ N.
+    if (finished.length === 0 && t.etaMs !== undefined && !isTargetFinal(t.status)) repeatMs.push((t.etaMs + (t.lastT ?? 0) - (t.repeatFirstT ?? t.firstT ?? 0)) / repeats);
+    if (isTargetFinal(t.status)) continue;
+    if (t.etaMs !== undefined) remaining.push(t.etaMs);
+    else if (t.status.state === 'waiting' && (t.finishedRepeatsMs?.length ?? 0) === 0) notStarted++;
+    else return undefined;
+  }
+  if (notStarted > 0 && repeatMs.length === 0) return undefined;
+  const mean = repeatMs.length > 0 ? repeatMs.reduce((a, b) => a + b, 0) / repeatMs.length : 0;
+  const waitingMs = repeats * mean;
+  if (parallel) return Math.max(0, ...remaining, notStarted > 0 ? waitingMs : 0);
+  return remaining.reduce((a, b) => a + b, 0) + notStarted * waitingMs;
 }
 
 function runEta(able: readonly TargetState[], parallel: boolean): number | undefined {

@@ -19,6 +19,7 @@ import { SCHEMA_VERSION, TargetKind as TargetKindSchema } from '../events/schema
 import type { Grade, LatencySummary, MicroResultEvent, RunEndEvent, RunnerEvent, ScenarioEndEvent, TargetKind } from '../events/schema.ts';
 import type { RunManifest } from '../results/manifest.ts';
 import { computeRunProgress, scenarioProgressOf } from './progress.ts';
+import { combineRepeats, cutOffRepeats, repeatOf } from './repeats.ts';
 import { isScenarioFinal, isTargetFinal, MAX_LOG_LINES, MAX_THROUGHPUT_POINTS } from './types.ts';
 import type { RunPlan, RunState, ScenarioRun, TargetState, TargetStatus, ThroughputPoint } from './types.ts';
 
@@ -57,6 +58,7 @@ export function planOf(manifest: RunManifest): RunPlan {
     targets: manifest.targets,
     scenarios: manifest.scenarios.map((s) => ({ name: s.name, sloByTarget: s.sloByTarget })),
     mode: manifest.mode,
+    ...(manifest.repeats !== undefined ? { repeats: manifest.repeats } : {}),
   };
 }
 
@@ -76,6 +78,7 @@ export function initialRunState(manifest?: RunPlan): RunState {
     plannedScenarios: planned,
     ...ownSloOf(manifest?.scenarios ?? []),
     parallel: manifest?.parallel ?? manifest?.mode === 'parallel',
+    ...((manifest?.repeats ?? 1) > 1 ? { repeats: manifest?.repeats } : {}),
     finished: false,
     progress: { perTarget: [], total: 0 },
   };
@@ -97,7 +100,7 @@ function ownSloOf(scenarios: NonNullable<RunPlan['scenarios']>): Pick<RunState, 
 export function reduceRunState(state: RunState, event: RunnerEvent): RunState {
   const known = state.targets[event.target];
   const before = known ?? emptyTarget(event.target, state.plannedScenarios);
-  const target = reduceTarget(touch(before, event.t), event);
+  const target = reduceTarget(touch(before, event), event, state.repeats ?? 1);
   let next: RunState = {
     ...state,
     targetOrder: known ? state.targetOrder : [...state.targetOrder, event.target],
@@ -130,15 +133,24 @@ export function crashedEvent(target: string, t: number, error: string, startT = 
   return { v: SCHEMA_VERSION, t, target, kind: 'run-end', status: 'crashed', durationMs: Math.max(0, t - startT), error };
 }
 
-function touch(t: TargetState, at: number): TargetState {
+function touch(t: TargetState, e: RunnerEvent): TargetState {
+  const at = e.t;
+  // The first event of a new repeat starts that repeat's clock (the ETA's per-repeat figures).
+  const newRepeat = e.repeat !== undefined && e.repeat !== t.repeat;
   return {
     ...t,
     firstT: t.firstT === undefined ? at : Math.min(t.firstT, at),
     lastT: t.lastT === undefined ? at : Math.max(t.lastT, at),
+    ...(newRepeat ? { repeat: e.repeat, repeatFirstT: at } : {}),
   };
 }
 
-function reduceTarget(t: TargetState, e: RunnerEvent): TargetState {
+/** The repeats a scenario has reported so far (runs with repeats), if any. */
+function repeatsOf(s: ScenarioRun | undefined): readonly ScenarioEndEvent[] | undefined {
+  return s !== undefined && s.state !== 'queued' ? s.repeats : undefined;
+}
+
+function reduceTarget(t: TargetState, e: RunnerEvent, repeats: number): TargetState {
   switch (e.kind) {
     case 'run-start': {
       // run-start carries the authoritative scenario list; keep whatever already happened.
@@ -149,14 +161,15 @@ function reduceTarget(t: TargetState, e: RunnerEvent): TargetState {
         ...t,
         targetKind: e.targetKind,
         server: e.server,
-        status: isTargetFinal(t.status) ? t.status : { state: 'starting', sinceT: e.t },
+        status: isTargetFinal(t.status) && !startsNewRepeat(t, e) ? t.status : { state: 'starting', sinceT: e.t },
         scenarios: [...listed, ...extra],
       };
     }
     case 'target-unavailable':
       return { ...t, status: { state: 'unavailable', reason: e.reason, hint: e.hint } };
     case 'scenario-start': {
-      const run: ScenarioRun = { state: 'running', name: e.scenario, startT: e.t, params: e.params, totalOps: e.totalOps, durationMs: e.durationMs };
+      const earlier = e.repeat !== undefined ? repeatsOf(t.scenarios.find((s) => s.name === e.scenario)) : undefined;
+      const run: ScenarioRun = { state: 'running', name: e.scenario, startT: e.t, params: e.params, totalOps: e.totalOps, durationMs: e.durationMs, ...(earlier ? { repeats: earlier } : {}) };
       return {
         ...t,
         status: isTargetFinal(t.status) ? t.status : { state: 'running', sinceT: t.status.state === 'running' ? t.status.sinceT : e.t },
@@ -186,10 +199,14 @@ function reduceTarget(t: TargetState, e: RunnerEvent): TargetState {
       const prev = t.scenarios.find((s) => s.name === e.scenario);
       const startT = prev?.state === 'running' ? prev.startT : e.t - e.durationMs;
       const params = prev && prev.state !== 'queued' ? prev.params : undefined;
+      // With repeats, the scenario's result is the median of every repeat so far.
+      const all = e.repeat !== undefined ? [...(repeatsOf(prev) ?? []).filter((x) => repeatOf(x) !== e.repeat), e] : undefined;
+      const end = all ? combineRepeats(all) : e;
+      const kept = all ? { repeats: all } : {};
       const done: ScenarioRun =
-        e.status === 'aborted'
-          ? { state: 'aborted', name: e.scenario, startT, params, end: e, reason: e.error }
-          : { state: e.status, name: e.scenario, startT, params, end: e };
+        end.status === 'aborted'
+          ? { state: 'aborted', name: e.scenario, startT, params, end, reason: end.error, ...kept }
+          : { state: end.status, name: e.scenario, startT, params, end, ...kept };
       return { ...t, scenarios: upsertScenario(t.scenarios, done) };
     }
     case 'micro':
@@ -198,15 +215,32 @@ function reduceTarget(t: TargetState, e: RunnerEvent): TargetState {
       return { ...t, logs: bounded(t.logs, { t: e.t, level: e.level, message: e.message }, MAX_LOG_LINES) };
     case 'run-end': {
       const reason = e.status === 'completed' ? undefined : `run ${e.status}`;
-      const scenarios = t.scenarios.map((s): ScenarioRun =>
-        s.state === 'running' ? { state: 'aborted', name: s.name, startT: s.startT, params: s.params, reason: e.error ?? reason } : s,
-      );
+      const scenarios = t.scenarios.map((s): ScenarioRun => {
+        if (s.state !== 'running') return s;
+        const why = e.error ?? reason;
+        // Cut off in a later repeat: the repeats that reported keep their figures, marked aborted.
+        const end = s.repeats !== undefined && s.repeats.length > 0 ? { end: cutOffRepeats(s.repeats, `repeat ${repeatOf(e)} cut off: ${why ?? 'run ended'}`) } : {};
+        return { state: 'aborted', name: s.name, startT: s.startT, params: s.params, reason: why, ...end, ...(s.repeats ? { repeats: s.repeats } : {}) };
+      });
       if (t.status.state === 'unavailable') return { ...t, scenarios };
+      if (e.repeat === undefined) {
+        const status: TargetStatus =
+          e.status === 'completed' ? { state: 'completed', durationMs: e.durationMs } : { state: e.status, durationMs: e.durationMs, error: e.error };
+        return { ...t, status, scenarios };
+      }
+      // Runs with repeats: a repeat that completed before the last leaves the target waiting its turn.
+      const finished = e.status === 'completed' ? [...(t.finishedRepeatsMs ?? []), e.durationMs] : (t.finishedRepeatsMs ?? []);
+      const totalMs = finished.reduce((a, b) => a + b, 0) + (e.status === 'completed' ? 0 : e.durationMs);
       const status: TargetStatus =
-        e.status === 'completed' ? { state: 'completed', durationMs: e.durationMs } : { state: e.status, durationMs: e.durationMs, error: e.error };
-      return { ...t, status, scenarios };
+        e.status !== 'completed' ? { state: e.status, durationMs: totalMs, error: e.error } : e.repeat < repeats ? { state: 'waiting' } : { state: 'completed', durationMs: totalMs };
+      return { ...t, status, scenarios, finishedRepeatsMs: finished };
     }
   }
+}
+
+/** A run-start of a repeat after the ones the target completed reopens a completed target. */
+function startsNewRepeat(t: TargetState, e: RunnerEvent): boolean {
+  return t.status.state === 'completed' && e.repeat !== undefined && e.repeat > (t.finishedRepeatsMs?.length ?? 0);
 }
 
 function upsertScenario(list: readonly ScenarioRun[], s: ScenarioRun): readonly ScenarioRun[] {

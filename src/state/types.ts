@@ -10,7 +10,10 @@ export const MAX_THROUGHPUT_POINTS = 600;
 /** Most log lines kept per target. */
 export const MAX_LOG_LINES = 50;
 
-/** Where a target is in its life. `waiting`: no event yet; `starting`: server up, no scenario yet. */
+/**
+ * Where a target is in its life. `waiting`: no event yet, or (runs with repeats) a repeat done
+ * and the next not started; `starting`: server up, no scenario yet.
+ */
 export type TargetStatus =
   | { readonly state: 'waiting' }
   | { readonly state: 'starting'; readonly sinceT: number }
@@ -61,23 +64,39 @@ export type ScenarioRun =
       readonly durationMs?: number;
       /** Absent until the first progress event. */
       readonly progress?: ScenarioProgress;
+      /** Runs with repeats: the scenario-ends of the earlier repeats (see `repeats` below). */
+      readonly repeats?: readonly ScenarioEndEvent[];
     }
   | {
       readonly state: 'passed' | 'failed';
       readonly name: string;
       readonly startT?: number;
       readonly params?: Readonly<Record<string, unknown>>;
-      /** The final result: totals, latency per op type, checks, mix, grade. */
+      /**
+       * The final result: totals, latency per op type, checks, mix, grade. With repeats, the
+       * median over them (`combineRepeats` in `repeats.ts`), graded on those medians.
+       */
       readonly end: ScenarioEndEvent;
+      /**
+       * Runs with repeats (`--repeat N`): the scenario-end of every repeat so far, in repeat
+       * order, each with its `repeat` index. Absent in runs of one repeat.
+       */
+      readonly repeats?: readonly ScenarioEndEvent[];
     }
   | {
       readonly state: 'aborted';
       readonly name: string;
       readonly startT?: number;
       readonly params?: Readonly<Record<string, unknown>>;
-      /** Absent when the run ended (interrupt, crash) before the scenario could report. */
+      /**
+       * Absent when the run ended (interrupt, crash) before the scenario could report. With
+       * repeats, when a later repeat was cut off: the median of the repeats that reported,
+       * status `aborted`.
+       */
       readonly end?: ScenarioEndEvent;
       readonly reason?: string;
+      /** As for a finished scenario: the scenario-ends of the repeats that reported. */
+      readonly repeats?: readonly ScenarioEndEvent[];
     };
 
 /** Every value of `ScenarioRun['state']`. */
@@ -122,6 +141,12 @@ export interface TargetState {
   readonly progress: number;
   /** Estimated time left for this target in ms; absent when unknown. */
   readonly etaMs?: number;
+  /** Runs with repeats: the repeat the target is in, or last finished (1-based; absent = 1). */
+  readonly repeat?: number;
+  /** Runs with repeats: timestamp of the first event of the current repeat. */
+  readonly repeatFirstT?: number;
+  /** Runs with repeats: duration (ms, from each run-end) of every repeat that completed. */
+  readonly finishedRepeatsMs?: readonly number[];
 }
 
 /** Run-level derived figures. */
@@ -153,6 +178,8 @@ export interface RunState {
   readonly ownSloKinds?: Readonly<Record<string, readonly string[]>>;
   /** True when targets run at the same time (from the manifest, or seen two running at once). */
   readonly parallel: boolean;
+  /** How many times each target runs the suite (`--repeat`, from the manifest; default 1). */
+  readonly repeats?: number;
   /** Earliest and latest event timestamps, ms since the epoch. */
   readonly startT?: number;
   readonly lastT?: number;
@@ -175,6 +202,8 @@ export interface RunPlan {
   readonly targets?: readonly (string | { readonly name: string; readonly kind?: string })[];
   readonly scenarios?: readonly (string | { readonly name: string; readonly sloByTarget?: Readonly<Record<string, object | undefined>> })[];
   readonly parallel?: boolean;
+  /** Repeats of the suite (`--repeat`); default 1. */
+  readonly repeats?: number;
   /** As written in `run.json`; `parallel` wins when both are given. */
   readonly mode?: 'sequential' | 'parallel';
 }
