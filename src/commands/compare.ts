@@ -1,7 +1,9 @@
 /**
  * `metabench compare RUN_A RUN_B [--threshold 5] [--fail-on-regression] [--format text|json]`:
  * per scenario and target, how throughput and p99 moved from run A to run B; a change counts as
- * a regression or an improvement only beyond the noise threshold (percent, default 5).
+ * a regression or an improvement only beyond both the threshold (percent, default 5) and the
+ * runs' combined spread over their repeats (`run --repeat N`; see `report/compare-noise.ts`).
+ * Runs without repeats get `noise unknown` instead of a verdict.
  *
  * Exit codes: 0 compared (regressions are reported, not failed, unless --fail-on-regression);
  * 1 a regression with --fail-on-regression, or a run is not finished; 2 no such run, runs whose
@@ -10,7 +12,7 @@
 import type { Command } from 'commander';
 import type { SetExit } from '../cli/commands.ts';
 import { UsageError } from '../cli/errors.ts';
-import { compareRuns, DEFAULT_THRESHOLD_PCT, renderComparison, type Comparison } from '../report/compare.ts';
+import { compareRuns, DEFAULT_THRESHOLD_PCT, NOISE_RULE, renderComparison, type Comparison } from '../report/compare.ts';
 import { DEFAULT_RESULTS_DIR, resolveRunDir } from '../results/locate-run.ts';
 import { loadFinishedRun, RunUnfinishedError, RunUnreadableError } from '../state/load-run.ts';
 import { buildSummary } from '../views/summary.ts';
@@ -60,10 +62,11 @@ export function register(program: Command, setExit: SetExit): void {
   program
     .command('compare')
     .description('compare two finished runs: throughput and p99 change per scenario and target')
+    .addHelpText('after', `\nNoise: ${NOISE_RULE}. Run both with \`metabench run --repeat 3\` (or more) for verdicts. A run that was interrupted gets no verdict.`)
     .argument('<runA>', 'the baseline run: run id (under --results) or path of a run folder')
     .argument('<runB>', 'the run compared against it')
-    .option('--threshold <percent>', 'noise threshold: smaller changes are not called regressions or improvements', String(DEFAULT_THRESHOLD_PCT))
-    .option('--fail-on-regression', 'exit 1 when any regression is found')
+    .option('--threshold <percent>', "smallest change called a regression or improvement, however small the runs' spread", String(DEFAULT_THRESHOLD_PCT))
+    .option('--fail-on-regression', 'exit 1 when any regression is found (never between runs without repeats: their noise is unknown)')
     .option('--format <format>', 'text or json', 'text')
     .option('--results <dir>', 'folder that holds one folder per run', DEFAULT_RESULTS_DIR)
     .action(async (runA: string, runB: string, raw: RawCompareFlags) => {

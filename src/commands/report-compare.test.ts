@@ -15,8 +15,11 @@ let results: string;
 
 before(async () => {
   results = await mkdtemp(join(tmpdir(), 'metabench-cmd-'));
-  await fixtureRun(results, { runId: 'base' });
-  await fixtureRun(results, { runId: 'slower', speed: { memory: 0.8 } });
+  // Three repeats each (ops/s ±1%), so compare has the runs' own spread to judge changes by.
+  await fixtureRun(results, { runId: 'base', repeats: [0.99, 1, 1.01] });
+  await fixtureRun(results, { runId: 'slower', speed: { memory: 0.8 }, repeats: [0.99, 1, 1.01] });
+  await fixtureRun(results, { runId: 'single', speed: { memory: 0.8 } });
+  await fixtureRun(results, { runId: 'single-base' });
   await fixtureRun(results, { runId: 'other-params', params: { 'large-scale-load': { clients: 50, opsPerClient: 100 } } });
   await fixtureRun(results, { runId: 'running', unfinished: ['etcd'] });
   await symlink('base', join(results, 'latest'));
@@ -75,6 +78,14 @@ describe('metabench compare', () => {
     assert.equal((JSON.parse(wide.stdout) as { regressions: number }).regressions, 0);
   });
 
+  it('between runs without repeats says noise unknown, and --fail-on-regression does not fail', async () => {
+    const res = await cli('compare', 'single-base', 'single', '--fail-on-regression');
+    assert.equal(res.exitCode, 0, res.stderr);
+    assert.match(res.stdout, /^warning: single-base and single have no repeats: noise unknown, no change is called \(run with --repeat 3\)$/m);
+    assert.match(res.stdout, /^large-scale-load\s+memory\s+2,000 → 1,600\s+-20\.0%\s.*noise unknown$/m);
+    assert.match(res.stdout, /0 regressions, 0 improvements, 0 within noise, 4 noise unknown/);
+  });
+
   it('refuses different experiments (exit 2) and unfinished runs (exit 1) in one line', async () => {
     const mismatch = await cli('compare', 'base', 'other-params');
     assert.equal(mismatch.exitCode, 2);
@@ -112,7 +123,7 @@ describe('metabench run --fail-under', () => {
     const bad = await cli('run', '--targets', 'memory', '--fail-under', 'E');
     assert.equal(bad.exitCode, 2);
     assert.equal(bad.stderr, "metabench: --fail-under: 'E' is not a grade; expected one of A+, A, B, C, D");
-    assert.deepEqual((await readdir(results)).filter((f) => !['base', 'slower', 'other-params', 'running'].includes(f)), []);
+    assert.deepEqual((await readdir(results)).filter((f) => !['base', 'slower', 'single', 'single-base', 'other-params', 'running'].includes(f)), []);
   });
 });
 

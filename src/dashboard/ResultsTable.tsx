@@ -13,6 +13,7 @@ import { fmtFactor, fmtMs, fmtOps } from '../format/figures.ts';
 import { fit } from './format.ts';
 import { TABLE_CELL_COLUMNS, TABLE_COMPACT_CELL_COLUMNS, TABLE_NAME_COLUMNS } from './layout.ts';
 import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
+import { fmtSpread } from '../views/repeat-cell.ts';
 
 /** Props of `ResultsTable`. */
 export interface ResultsTableProps {
@@ -104,6 +105,8 @@ function Cell({ cell, width, compact, isBaseline, ceiling, isCeiling }: CellProp
     );
   const p99 = (cell.p99Ms !== undefined ? fmtMs(cell.p99Ms) : '—').padEnd(10);
   const ratio = cell.vsEtcd?.opsPerSec !== undefined && !isBaseline ? fmtFactor(cell.vsEtcd.opsPerSec) : '';
+  // Runs with repeats: the throughput's spread over them (`±4%`), after the ratio.
+  const spread = fmtSpread(cell.spread?.opsPerSec);
   return (
     <Text>
       {ops}
@@ -112,7 +115,7 @@ function Cell({ cell, width, compact, isBaseline, ceiling, isCeiling }: CellProp
         {fit(grade, bound ? 3 : 6)}
       </Text>
       {bound ? <Text color="yellow">{fit(CB, 3)}</Text> : null}
-      {fit(ratio, width - 24)}
+      {fit([ratio, spread].filter(Boolean).join(' '), width - 24)}
     </Text>
   );
 }

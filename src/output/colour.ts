@@ -9,7 +9,7 @@ import type { VerdictPainter } from '../report/compare.ts';
 /** chalk at its detected level (0 on a pipe or with NO_COLOR). */
 export const colour: ChalkInstance = new Chalk();
 
-/** Regressions red, improvements green, noise dim, not comparable yellow. */
+/** Regressions red, improvements green, within noise and noise unknown dim, not comparable yellow. */
 export function verdictPainter(c: ChalkInstance = colour): VerdictPainter {
   return (verdict, text) => {
     switch (verdict) {
@@ -18,6 +18,7 @@ export function verdictPainter(c: ChalkInstance = colour): VerdictPainter {
       case 'improvement':
         return c.green(text);
       case 'within noise':
+      case 'noise unknown':
         return c.dim(text);
       case 'not comparable':
         return c.yellow(text);

@@ -9,6 +9,7 @@ import { clientBoundNotes, clientBoundText } from '../views/ceiling.ts';
 import { fmtDuration, fmtMs, fmtOps } from '../format/figures.ts';
 import type { RunState } from '../state/types.ts';
 import { isCeilingTarget, resultRows, type ScenarioCell } from '../views/results.ts';
+import { fmtSpread, type RepeatSpread } from '../views/repeat-cell.ts';
 
 /** Renders the table for a (finished) run state. */
 export function renderResultsTable(state: RunState): string {
@@ -28,8 +29,10 @@ export function renderResultsTable(state: RunState): string {
 function cellText(cell: ScenarioCell | undefined): string {
   if (!cell) return '-';
   if (cell.opsPerSec === undefined) return cell.status;
-  const parts = [`${fmtOps(cell.opsPerSec)} ops/s`];
-  if (cell.p99Ms !== undefined) parts.push(`p99 ${fmtMs(cell.p99Ms)}`);
+  // Runs with repeats: medians, each with its spread over the repeats (`±4%`).
+  const spread = (s: RepeatSpread | undefined) => (s !== undefined ? ` ${fmtSpread(s)}` : '');
+  const parts = [`${fmtOps(cell.opsPerSec)} ops/s${spread(cell.spread?.opsPerSec)}`];
+  if (cell.p99Ms !== undefined) parts.push(`p99 ${fmtMs(cell.p99Ms)}${spread(cell.spread?.p99Ms)}`);
   if (cell.grade) parts.push(cell.ownSlo ? `${cell.grade.grade} (own SLO)` : cell.grade.grade);
   if (cell.status !== 'passed') parts.push(cell.status.toUpperCase());
   const bound = clientBoundText(cell);

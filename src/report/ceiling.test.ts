@@ -119,7 +119,7 @@ describe('compare with a noop target', () => {
     assert.equal(noopRow?.ceiling, true);
     assert.equal(mem.ceiling, undefined);
     const text = renderComparison(c);
-    assert.match(text, /^large-scale-load\s+memory\s+4,000 → 4,000\s+\+0\.0%.*within noise; client-bound in B \(ceiling 2\.90×\)$/m);
+    assert.match(text, /^large-scale-load\s+memory\s+4,000 → 4,000\s+\+0\.0%.*noise unknown; client-bound in B \(ceiling 2\.90×\)$/m);
     assert.match(text, /^large-scale-load\s+noop \(ceiling\)\s+12,000 → 11,600/m);
     assert.match(text, /^4 rows client-bound in at least one run: there the no-op ceiling was under 3× the fastest target/m);
     const both = compareRuns(b, run(5, { runId: 'c' }));

@@ -1,10 +1,13 @@
 /**
  * `metabench compare RUN_A RUN_B`: per scenario and target, the change in throughput and p99
- * from run A to run B, called a regression or an improvement only beyond a noise threshold.
- * Runs are compared only when every shared scenario ran with the same parameters: a different
- * client count or profile is a different experiment, not a regression.
+ * from run A to run B, called a regression or an improvement only beyond the runs' own spread
+ * over their repeats and the threshold (`compare-noise.ts` has the rule); between runs without
+ * repeats the noise is unknown, so no verdict. Runs are compared only when every shared
+ * scenario ran with the same parameters: a different client count or profile is a different
+ * experiment, not a regression.
  *
- * Worked example, threshold 5%: ops/s 4,000 → 3,700 is -7.5% (regression); p99 20 → 20.8 ms is
+ * Worked example, 3 repeats each, threshold 5%: ops/s 4,000 (3,900–4,100) → 3,600 (3,500–3,800)
+ * is −10% against a combined noise of ±6.3% (regression); p99 20 (19–21) → 20.8 ms (20–22) is
  * +4% (within noise); so the row is a regression, on ops/s.
  */
 import { isDeepStrictEqual } from 'node:util';
@@ -13,20 +16,12 @@ import type { GradeLetter } from '../grades/letters.ts';
 import { CLIENT_BOUND_RATIO, clientBoundText, RUNNER_BOUND_CPU_PERCENT } from '../views/ceiling.ts';
 import { fmtChange, fmtMs, fmtOps } from '../format/figures.ts';
 import type { RunSummary, ScenarioCell } from '../views/summary.ts';
+import { judgeChange, type MetricChange, type Verdict } from './compare-noise.ts';
 
-/** Default noise threshold, percent. */
+export { NOISE_RULE, type MetricChange, type Verdict } from './compare-noise.ts';
+
+/** Default threshold, percent: the smallest change called, however small the spread. */
 export const DEFAULT_THRESHOLD_PCT = 5;
-
-/** How a figure moved: beyond the threshold for better or worse, or within noise. */
-export type Verdict = 'regression' | 'improvement' | 'within noise';
-
-/** One figure in both runs. `change` is (b − a) / a. */
-export interface MetricChange {
-  a: number;
-  b: number;
-  change: number;
-  verdict: Verdict;
-}
 
 /** One scenario on one target. Figures are absent when either run lacks them. */
 export interface CompareRow {
@@ -36,7 +31,10 @@ export interface CompareRow {
   p99Ms?: MetricChange;
   gradeA?: GradeLetter;
   gradeB?: GradeLetter;
-  /** Worst of the row: a regression on any figure (or a scenario that stopped passing) wins. */
+  /**
+   * Worst of the row: a regression on any figure (or a scenario that stopped passing) wins, then
+   * an improvement, then `noise unknown` (a figure without repeats in either run).
+   */
   verdict: Verdict | 'not comparable';
   /** Why the row is not comparable, or which figure regressed. */
   note?: string;
@@ -60,6 +58,8 @@ export interface Comparison {
   rows: CompareRow[];
   regressions: number;
   improvements: number;
+  /** Rows whose change was not judged because a run has a single repeat of it. */
+  noiseUnknown: number;
   /** Differences that do not block the comparison but weaken it (seed, host, mode). */
   warnings: string[];
 }
@@ -116,6 +116,7 @@ export function compareRuns(a: RunSummary, b: RunSummary, thresholdPct: number =
     rows,
     regressions: rows.filter((r) => r.verdict === 'regression').length,
     improvements: rows.filter((r) => r.verdict === 'improvement').length,
+    noiseUnknown: rows.filter((r) => r.verdict === 'noise unknown').length,
     warnings: [...contextWarnings(a, b), ...(partial.length > 0 ? [`${partial.map((s) => `${s.runId} is ${s.status}`).join(' and ')}: figures shown, no verdict`] : [])],
   };
 }
@@ -128,8 +129,8 @@ function compareCells(scenario: string, target: string, ca: ScenarioCell | undef
   if (ca.opsPerSec === undefined || cb.opsPerSec === undefined) {
     return { ...row, note: `no result in ${ca.opsPerSec === undefined ? runA : runB} (${ca.opsPerSec === undefined ? ca.status : cb.status})` };
   }
-  row.opsPerSec = change(ca.opsPerSec, cb.opsPerSec, threshold, 'higher');
-  if (ca.p99Ms !== undefined && cb.p99Ms !== undefined) row.p99Ms = change(ca.p99Ms, cb.p99Ms, threshold, 'lower');
+  row.opsPerSec = judgeChange(ca.opsPerSec, cb.opsPerSec, { a: ca.spread?.opsPerSec, b: cb.spread?.opsPerSec }, threshold, 'higher');
+  if (ca.p99Ms !== undefined && cb.p99Ms !== undefined) row.p99Ms = judgeChange(ca.p99Ms, cb.p99Ms, { a: ca.spread?.p99Ms, b: cb.spread?.p99Ms }, threshold, 'lower');
   if (ca.status === 'passed' && cb.status !== 'passed') {
     return { ...row, verdict: 'regression', note: `passed in ${runA}, ${cb.status} in ${runB}` };
   }
@@ -163,13 +164,15 @@ function judge(row: CompareRow): CompareRow {
   const regressed = [row.opsPerSec?.verdict === 'regression' ? 'ops/s' : undefined, row.p99Ms?.verdict === 'regression' ? 'p99' : undefined].filter(Boolean);
   if (regressed.length > 0) return { ...row, verdict: 'regression', note: `${regressed.join(' and ')} worse` };
   if (row.opsPerSec?.verdict === 'improvement' || row.p99Ms?.verdict === 'improvement') return { ...row, verdict: 'improvement' };
+  if (row.opsPerSec?.verdict === 'noise unknown' || row.p99Ms?.verdict === 'noise unknown') return { ...row, verdict: 'noise unknown' };
   return { ...row, verdict: 'within noise' };
 }
 
 /**
  * Micro-benchmark cases present in both runs, as rows `micro/<case>` with the engine as target.
  * Their budgets follow the profile, but each figure is per operation, so runs of different
- * profiles still compare (more samples only make the figure steadier).
+ * profiles still compare (more samples only make the figure steadier). They run once per run
+ * (in its last repeat), so their run-to-run noise is unknown: changes shown, never called.
  */
 function microRows(a: RunSummary, b: RunSummary, threshold: number): CompareRow[] {
   const rows: CompareRow[] = [];
@@ -184,23 +187,14 @@ function microRows(a: RunSummary, b: RunSummary, threshold: number): CompareRow[
         judge({
           scenario: `micro/${ra.case}`,
           target: engine,
-          opsPerSec: change(ma.opsPerSec, mb.opsPerSec, threshold, 'higher'),
-          p99Ms: change(ma.p99Ns / 1e6, mb.p99Ns / 1e6, threshold, 'lower'),
+          opsPerSec: judgeChange(ma.opsPerSec, mb.opsPerSec, {}, threshold, 'higher'),
+          p99Ms: judgeChange(ma.p99Ns / 1e6, mb.p99Ns / 1e6, {}, threshold, 'lower'),
           verdict: 'within noise',
         }),
       );
     }
   }
   return rows;
-}
-
-/** (b − a) / a judged against the threshold; `better` says which direction is good. */
-function change(a: number, b: number, threshold: number, better: 'higher' | 'lower'): MetricChange {
-  const rel = a === 0 ? (b === 0 ? 0 : Number.POSITIVE_INFINITY) : (b - a) / a;
-  const good = better === 'higher' ? rel : -rel;
-  // Strictly beyond the threshold: exactly 5% at a 5% threshold is still noise.
-  const verdict: Verdict = good > threshold ? 'improvement' : good < -threshold ? 'regression' : 'within noise';
-  return { a, b, change: rel, verdict };
 }
 
 function contextWarnings(a: RunSummary, b: RunSummary): string[] {
@@ -216,6 +210,9 @@ function contextWarnings(a: RunSummary, b: RunSummary): string[] {
   for (const [s, name] of [[a, a.runId], [b, b.runId]] as const) {
     if (s.status !== 'completed') out.push(`run ${name} is ${s.status}: some figures are partial`);
   }
+  const single = [a, b].filter((s) => (s.manifest.repeats ?? 1) < 2).map((s) => s.runId);
+  if (single.length > 0) out.push(`${single.join(' and ')} ${single.length === 1 ? 'has' : 'have'} no repeats: noise unknown, no change is called (run with --repeat 3)`);
+  else if (ma.repeats !== mb.repeats) out.push(`repeats differ (${ma.repeats} vs ${mb.repeats})`);
   return out;
 }
 
@@ -241,19 +238,29 @@ function show(v: unknown): string {
   return v === undefined ? 'absent' : JSON.stringify(v);
 }
 
+/** `-12.0% ±6.8%` (the change, and the combined spread it was judged against), or the change alone. */
+function changeText(m: MetricChange): string {
+  return m.noise === undefined ? fmtChange(m.change) : `${fmtChange(m.change)} ±${fmtPct(m.noise)}`;
+}
+
+function fmtPct(x: number): string {
+  const pct = x * 100;
+  return Number.isFinite(pct) ? `${pct < 10 ? pct.toFixed(1) : Math.round(pct)}%` : '∞';
+}
+
 /** The comparison as aligned plain text for a terminal (no escape codes). */
 export function renderComparison(c: Comparison, paint: VerdictPainter = (_v, text) => text): string {
-  const lines = [`metabench compare ${c.runA} → ${c.runB} (noise threshold ±${c.thresholdPct}%)`];
+  const lines = [`metabench compare ${c.runA} → ${c.runB} (threshold ±${c.thresholdPct}%; a change is called only beyond it and the runs' combined spread)`];
   for (const w of c.warnings) lines.push(`warning: ${w}`);
-  const table: string[][] = [['scenario', 'target', 'ops/s', 'change', 'p99 ms', 'change', 'grade', 'verdict']];
+  const table: string[][] = [['scenario', 'target', 'ops/s', 'change ±noise', 'p99 ms', 'change ±noise', 'grade', 'verdict']];
   for (const r of c.rows) {
     table.push([
       r.scenario,
       r.ceiling ? `${r.target} (ceiling)` : r.target,
       r.opsPerSec ? `${fmtOps(r.opsPerSec.a)} → ${fmtOps(r.opsPerSec.b)}` : '—',
-      r.opsPerSec ? fmtChange(r.opsPerSec.change) : '',
+      r.opsPerSec ? changeText(r.opsPerSec) : '',
       r.p99Ms ? `${fmtMs(r.p99Ms.a, false)} → ${fmtMs(r.p99Ms.b, false)}` : '—',
-      r.p99Ms ? fmtChange(r.p99Ms.change) : '',
+      r.p99Ms ? changeText(r.p99Ms) : '',
       r.gradeA || r.gradeB ? `${r.gradeA ?? '—'} → ${r.gradeB ?? '—'}` : '',
       paint(r.verdict, [r.note ? `${r.verdict} (${r.note})` : r.verdict, clientBoundNote(r)].filter(Boolean).join('; ')),
     ]);
@@ -262,9 +269,12 @@ export function renderComparison(c: Comparison, paint: VerdictPainter = (_v, tex
   lines.push('');
   for (const row of table) lines.push(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd());
   const noise = c.rows.filter((r) => r.verdict === 'within noise').length;
-  const other = c.rows.length - c.regressions - c.improvements - noise;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-  lines.push('', `${plural(c.regressions, 'regression')}, ${plural(c.improvements, 'improvement')}, ${noise} within noise${other > 0 ? `, ${other} not comparable` : ''}`);
+  const other = c.rows.length - c.regressions - c.improvements - noise - c.noiseUnknown;
+  lines.push('', `${plural(c.regressions, 'regression')}, ${plural(c.improvements, 'improvement')}, ${noise} within noise${c.noiseUnknown > 0 ? `, ${c.noiseUnknown} noise unknown` : ''}${other > 0 ? `, ${other} not comparable` : ''}`);
+  if (c.noiseUnknown > 0) {
+    lines.push(`noise unknown: a run without repeats has no spread to judge a change against, so none is called; run both with --repeat 3 (or more) for verdicts.`);
+  }
   const bound = c.rows.filter((r) => r.clientBound !== undefined).length;
   if (bound > 0) {
     lines.push(`${plural(bound, 'row')} client-bound in at least one run: there the no-op ceiling was under ${CLIENT_BOUND_RATIO}× the fastest target or the runner used ≥ ${RUNNER_BOUND_CPU_PERCENT}% of a core, so a change may be the load generator's, not the target's.`);

@@ -7,6 +7,7 @@ import { CLIENT_BOUND_RATIO, clientBoundNotes, clientBoundText, fmtCeilingRatio 
 import { fmtCount, fmtCpuPerOp, fmtFactor, fmtMs, fmtNs, fmtOps, fmtPercent } from '../format/figures.ts';
 import type { RunSummary, ScenarioCell, TargetSummary } from '../views/summary.ts';
 import type { MarkdownSections } from './charts/markdown-section.ts';
+import { fmtSpread } from '../views/repeat-cell.ts';
 
 /** Renders a summary as Markdown (ends with a newline); `visuals`: key findings and charts (`visual-reports.ts`). */
 export function renderMarkdown(s: RunSummary, visuals: MarkdownSections = { top: [], bottom: [] }): string {
@@ -42,6 +43,7 @@ function manifestSection(s: RunSummary): string[] {
     ['Seed', m.seed !== undefined ? String(m.seed) : undefined],
     ['Client', m.client],
     ['Mode', m.mode === 'parallel' ? 'parallel (targets ran at the same time)' : 'sequential (one target at a time)'],
+    ['Repeats', m.repeats !== undefined ? `${m.repeats} (targets interleaved in each repeat; figures are medians)` : undefined],
     ['Host', host],
     ['Node.js', m.nodeVersion],
     ['metabench', m.metabenchVersion && `${m.metabenchVersion}${m.gitCommit ? ` (commit ${m.gitCommit.slice(0, 12)})` : ''}`],
@@ -54,9 +56,15 @@ function overallSection(s: RunSummary): string[] {
   const lines = ['## Overall', '', '| target | status | grade | why |', '|---|---|---|---|'];
   for (const t of s.targets) {
     const why = t.ceiling ? "not graded: a no-op server, the load generator's ceiling" : (t.overall?.reason ?? 'no scenario finished');
-    lines.push(`| ${cell(t.name)} | ${cell(statusText(t))} | ${t.overall?.grade ?? '—'} | ${cell(why)} |`);
+    lines.push(`| ${cell(t.name)} | ${cell(statusText(t) + repeatsText(t, s.manifest.repeats))} | ${t.overall?.grade ?? '—'} | ${cell(why)} |`);
   }
   return lines;
+}
+
+/** ` (2 of 3 repeats)` in a run with repeats; empty otherwise. */
+function repeatsText(t: TargetSummary, repeats: number | undefined): string {
+  if (repeats === undefined || t.repeatsCompleted === undefined || t.status === 'unavailable') return '';
+  return t.repeatsCompleted === repeats ? ` (${repeats} repeats)` : ` (${t.repeatsCompleted} of ${repeats} repeats)`;
 }
 
 function statusText(t: TargetSummary): string {
@@ -88,6 +96,9 @@ function resultsSection(s: RunSummary): string[] {
     verdict.push(`| ${cell(sc.name)} | ${targets.map((t) => cell(verdictCell(sc.results[t.name], t.ceiling === true))).join(' | ')} |`);
   }
   const lines = ['## Results', '', ...perf, ''];
+  if (s.manifest.repeats !== undefined) {
+    lines.push(`Each figure is the median of ${s.manifest.repeats} repeats (targets interleaved in each repeat); ± is half the min–max range over the repeats, as a share of the median. Grades judge the medians.`, '');
+  }
   for (const note of clientBoundNotes(s.scenarios.flatMap((sc) => Object.values(sc.results)))) lines.push(`Marked ${note}`, '');
   if (s.baseline !== undefined) {
     lines.push(`Ratios divide by ${s.baseline}'s figure on the same scenario: ops/s above 1× is more throughput than ${s.baseline}, p99 below 1× a lower tail latency.`, '');
@@ -99,11 +110,12 @@ function resultsSection(s: RunSummary): string[] {
 function figuresCell(c: ScenarioCell | undefined, baseline: string | undefined): string {
   if (c === undefined) return '—';
   if (c.opsPerSec === undefined) return c.status === 'queued' ? 'not run' : c.status === 'running' ? 'unfinished' : c.status;
-  const parts = [fmtOps(c.opsPerSec)];
-  if (c.p99Ms !== undefined) parts.push(`${fmtMs(c.p50Ms ?? 0, false)} / ${fmtMs(c.p99Ms, false)}`);
+  const spread = (k: 'opsPerSec' | 'p99Ms' | 'serverCpuUsPerOp') => (c.spread?.[k] !== undefined ? ` ${fmtSpread(c.spread[k])}` : '');
+  const parts = [fmtOps(c.opsPerSec) + spread('opsPerSec')];
+  if (c.p99Ms !== undefined) parts.push(`${fmtMs(c.p50Ms ?? 0, false)} / ${fmtMs(c.p99Ms, false)}${spread('p99Ms')}`);
   const r = c.vsEtcd;
   if (r !== undefined && baseline !== undefined) parts.push(`${r.opsPerSec !== undefined ? fmtFactor(r.opsPerSec) : '—'} / ${r.p99 !== undefined ? fmtFactor(r.p99) : '—'} ${baseline}`);
-  if (c.serverCpuUsPerOp !== undefined) parts.push(`server CPU ${fmtCpuPerOp(c.serverCpuUsPerOp)}`);
+  if (c.serverCpuUsPerOp !== undefined) parts.push(`server CPU ${fmtCpuPerOp(c.serverCpuUsPerOp)}${spread('serverCpuUsPerOp')}`);
   const bound = clientBoundText(c);
   if (bound) parts.push(`**${bound}**`);
   return parts.join(' · ');

@@ -25,11 +25,20 @@ export interface FixtureRunOptions {
   unfinished?: string[];
   /** Targets interrupted during their second scenario (run-end `interrupted`). */
   interrupted?: string[];
+  /** With `repeats`: the repeat in which `interrupted` targets are interrupted (default 1). */
+  interruptedRepeat?: number;
   /** Extra scenario-end fields per `target/scenario`. */
   endOver?: Record<string, Partial<ScenarioEndEvent>>;
   micro?: boolean;
   /** Throughput factor of the micro results (default 1). */
   microSpeed?: number;
+  /**
+   * A run with repeats (`--repeat N`): one throughput factor per repeat, applied on top of
+   * `speed` (e.g. `[0.97, 1, 1.03]`: three repeats, ±3%). Each repeat's events carry `repeat`.
+   */
+  repeats?: number[];
+  /** With `repeats`: one p99 factor per repeat, on top of `slowness` (default 1 each). */
+  repeatSlowness?: number[];
 }
 
 /** Scenarios of fixture runs, with their base throughput (ops/s) and p99 (ms). */
@@ -41,41 +50,57 @@ export const FIXTURE_BASE: Record<string, { opsPerSec: number; p99Ms: number }> 
 /** Events of one fixture run, per target. */
 export function fixtureEvents(o: FixtureRunOptions): Record<string, RunnerEvent[]> {
   const targets = o.targets ?? ['memory', 'etcd'];
-  const scenarios = Object.keys(FIXTURE_BASE);
   const out: Record<string, RunnerEvent[]> = {};
+  const factors = o.repeats ?? [1];
   targets.forEach((target, ti) => {
-    let t = T0 + ti * 100_000;
-    const list: RunnerEvent[] = [ev.runStart(target, t, { runId: o.runId, scenarios, server: { address: '127.0.0.1:2379', pid: 1, ...(target === 'etcd' ? { version: '3.4.23' } : {}) } })];
-    for (const [i, sc] of scenarios.entries()) {
-      if (o.interrupted?.includes(target) && i === 1) {
-        list.push(ev.scenarioStart(target, (t += 1000), sc, { params: o.params?.[sc] ?? { clients: 10, opsPerClient: 100 } }));
-        list.push(ev.runEnd(target, (t += 1000), 'interrupted', { error: 'interrupted by SIGINT' }));
-        break;
-      }
-      const base = FIXTURE_BASE[sc];
-      const ops = base.opsPerSec * (o.speed?.[target] ?? 1);
-      const p99 = base.p99Ms * (o.slowness?.[target] ?? 1);
-      list.push(ev.scenarioStart(target, (t += 1000), sc, { params: o.params?.[sc] ?? { clients: 10, opsPerClient: 100 } }));
-      list.push(
-        ev.scenarioEnd(target, (t += 4000), sc, {
-          ops: 1000,
-          opsPerSec: ops,
-          latency: { put: latency(p99 / 4, p99), get: latency(p99 / 8, p99 / 2) },
-          slo: { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 500 },
-          grade: undefined,
-          ...o.endOver?.[`${target}/${sc}`],
-        }),
-      );
-      if (o.unfinished?.includes(target)) break;
+    const list: RunnerEvent[] = [];
+    for (const [ri, factor] of factors.entries()) {
+      const one = repeatEvents(o, target, { t0: T0 + ti * 100_000 + ri * 1_000_000, factor, slow: o.repeatSlowness?.[ri] ?? 1, repeat: ri + 1, last: ri === factors.length - 1, first: ti === 0 });
+      list.push(...(o.repeats ? one.map((e) => ({ ...e, repeat: ri + 1 })) : one));
+      const end = one.at(-1);
+      // Interrupted or cut short: no later repeat.
+      if (end?.kind !== 'run-end' || end.status !== 'completed') break;
     }
-    if (o.micro && target === targets[0]) {
-      const k = o.microSpeed ?? 1;
-      list.push(ev.micro(target, (t += 10), 'memory', 'put', 200_000 * k), ev.micro(target, (t += 10), 'rocksdb', 'put', 50_000 * k), ev.micro(target, (t += 10), 'memory', 'get-hit', 1_000_000 * k));
-    }
-    if (!o.unfinished?.includes(target) && !o.interrupted?.includes(target)) list.push(ev.runEnd(target, (t += 10), 'completed'));
     out[target] = list;
   });
   return out;
+}
+
+/** One target's events of one repeat (the whole run without repeats). */
+function repeatEvents(o: FixtureRunOptions, target: string, r: { t0: number; factor: number; slow: number; repeat: number; last: boolean; first: boolean }): RunnerEvent[] {
+  const scenarios = Object.keys(FIXTURE_BASE);
+  let t = r.t0;
+  const interrupted = o.interrupted?.includes(target) === true && r.repeat === (o.interruptedRepeat ?? 1);
+  const list: RunnerEvent[] = [ev.runStart(target, t, { runId: o.runId, scenarios, server: { address: '127.0.0.1:2379', pid: 1, ...(target === 'etcd' ? { version: '3.4.23' } : {}) } })];
+  for (const [i, sc] of scenarios.entries()) {
+    if (interrupted && i === 1) {
+      list.push(ev.scenarioStart(target, (t += 1000), sc, { params: o.params?.[sc] ?? { clients: 10, opsPerClient: 100 } }));
+      list.push(ev.runEnd(target, (t += 1000), 'interrupted', { error: 'interrupted by SIGINT' }));
+      return list;
+    }
+    const base = FIXTURE_BASE[sc];
+    const ops = base.opsPerSec * (o.speed?.[target] ?? 1) * r.factor;
+    const p99 = base.p99Ms * (o.slowness?.[target] ?? 1) * r.slow;
+    list.push(ev.scenarioStart(target, (t += 1000), sc, { params: o.params?.[sc] ?? { clients: 10, opsPerClient: 100 } }));
+    list.push(
+      ev.scenarioEnd(target, (t += 4000), sc, {
+        ops: 1000,
+        opsPerSec: ops,
+        latency: { put: latency(p99 / 4, p99), get: latency(p99 / 8, p99 / 2) },
+        slo: { maxErrorRate: 0.01, maxP99Ms: 200, minOpsPerSec: 500 },
+        grade: undefined,
+        ...o.endOver?.[`${target}/${sc}`],
+      }),
+    );
+    if (o.unfinished?.includes(target)) return list;
+  }
+  // Micro cases run once per run, in its last repeat (as the runner does).
+  if (o.micro && r.first && r.last) {
+    const k = o.microSpeed ?? 1;
+    list.push(ev.micro(target, (t += 10), 'memory', 'put', 200_000 * k), ev.micro(target, (t += 10), 'rocksdb', 'put', 50_000 * k), ev.micro(target, (t += 10), 'memory', 'get-hit', 1_000_000 * k));
+  }
+  list.push(ev.runEnd(target, (t += 10), 'completed'));
+  return list;
 }
 
 /** Writes a fixture run into `<root>/<runId>` and returns that folder. */
@@ -117,6 +142,7 @@ function fixtureManifest(o: FixtureRunOptions, targets: readonly string[]): RunM
     scenarios: Object.keys(FIXTURE_BASE).map((name) => ({ name, workload: name === 'txn-throughput' ? 'txn' : 'put-get', source: `/somewhere/${o.runId}/${name}.yaml`, params: o.params?.[name] ?? { clients: 10, opsPerClient: 100 } })),
     seed: 42,
     mode: o.mode ?? 'sequential',
+    ...(o.repeats ? { repeats: o.repeats.length } : {}),
     orchestratorPid: 1,
   });
 }

@@ -15,9 +15,14 @@ import type { ResolvedScenario } from '../../scenarios/schema.ts';
 import type { RunState, ScenarioRun } from '../state/types.ts';
 import { baselineTarget, ratioToEtcd, type EtcdRatio } from './baseline.ts';
 import { isNoopKind, scenarioCeiling, type CeilingMark, type ScenarioCeiling } from './ceiling.ts';
+import { cellRepeats, type CellRepeats } from './repeat-cell.ts';
 
-/** One scenario on one target. Figures are absent when the scenario produced no result. */
-export interface ScenarioCell {
+/**
+ * One scenario on one target. Figures are absent when the scenario produced no result. In a run
+ * with repeats every figure is the median over them, and `repeats`, `median`, `spread` say how
+ * far the repeats fell apart (`repeat-cell.ts`).
+ */
+export interface ScenarioCell extends Partial<CellRepeats> {
   status: ScenarioRun['state'];
   opsPerSec?: number;
   /** Headline latency (see `headlineLatency`), ms, and the operation type it comes from. */
@@ -149,11 +154,17 @@ function cellOf(run: ScenarioRun): ScenarioCell {
         const reason = run.reason ?? 'run ended';
         return { status: 'aborted', error: reason, grade: cutOffGrade(reason) };
       }
-      return cellOfEnd(run.end);
+      return withRepeats(cellOfEnd(run.end), run.repeats);
     case 'passed':
     case 'failed':
-      return cellOfEnd(run.end);
+      return withRepeats(cellOfEnd(run.end), run.repeats);
   }
+}
+
+/** A cell with its repeats' figures, median and spread, in a run with repeats. */
+function withRepeats(cell: ScenarioCell, ends: readonly ScenarioEndEvent[] | undefined): ScenarioCell {
+  const r = ends !== undefined ? cellRepeats(ends) : undefined;
+  return r !== undefined ? { ...cell, ...r } : cell;
 }
 
 /** Marks a graded cell whose target has its own SLO in the scenario file (`sloByTarget`). */

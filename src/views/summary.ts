@@ -41,6 +41,8 @@ export interface TargetSummary {
   overall?: Grade;
   /** True for a noop target: its results are the load generator's ceiling, not graded. */
   ceiling?: true;
+  /** Runs with repeats: how many of them this target completed. */
+  repeatsCompleted?: number;
 }
 
 /** The whole `summary.json`. */
@@ -59,6 +61,11 @@ export interface RunSummary {
     /** The load generator's client (`native`, `etcd3`). */
     client?: string;
     mode: 'sequential' | 'parallel';
+    /**
+     * `--repeat N`: repeats of the suite, targets interleaved; absent for one. Each cell's figures
+     * are then the median over them, with `repeats` and `spread` beside.
+     */
+    repeats?: number;
   };
   /** Name of the etcd target ratios are taken against, when etcd ran. */
   baseline?: string;
@@ -102,7 +109,8 @@ export function buildSummary(run: RunFacts, opts: SummaryOptions = {}): RunSumma
     // MetaStore-TS and the noop server report the etcd API version they speak (or their own
     // name), not a product version: not shown.
     const serverVersion = kind === 'memory' || kind === 'rocksdb' || kind === 'noop' ? undefined : t.server?.version;
-    return { name, kind, ...statusFields(t, opts), serverVersion, overall: overallGrade(graded), ...(noop ? { ceiling: true as const } : {}) };
+    const repeatsCompleted = (state.repeats ?? 1) > 1 ? { repeatsCompleted: t.finishedRepeatsMs?.length ?? 0 } : {};
+    return { name, kind, ...statusFields(t, opts), serverVersion, overall: overallGrade(graded), ...(noop ? { ceiling: true as const } : {}), ...repeatsCompleted };
   });
   const mode = manifest?.mode ?? (state.parallel ? 'parallel' : 'sequential');
   const status = outcomeOf(targets);
@@ -126,6 +134,7 @@ export function buildSummary(run: RunFacts, opts: SummaryOptions = {}): RunSumma
       seed: manifest?.seed ?? state.seed,
       ...((manifest?.client ?? state.client) ? { client: manifest?.client ?? state.client } : {}),
       mode,
+      ...((manifest?.repeats ?? state.repeats ?? 1) > 1 ? { repeats: manifest?.repeats ?? state.repeats } : {}),
     },
     baseline: baselineTarget(state),
     ceilingTarget: ceilingTarget(state),

@@ -4,8 +4,11 @@
  * the full percentiles, which the summary does not keep). The SVG files, report.html and the
  * key findings all read this, so they cannot disagree.
  *
- * Every plotted value may carry a `spread` (min–max over repeats of the same run). Runs have no
- * repeats yet, so the builder never sets it; the charts already draw it as a band when present.
+ * Every plotted value may carry a `spread` (min–max over repeats of the same run, `run --repeat
+ * N`): the throughput point of each second, each latency percentile and each ratio bar (the
+ * target's min and max throughput over the baseline's median). The line or bar itself is the
+ * median result (for a throughput line, the series of the median repeat). Runs of one repeat
+ * have no spread; the charts draw one as a band when present.
  *
  * Which targets are drawn: every target with a result, except the no-op ceiling target (its
  * figures are in the report's ceiling table; on one axis with the real targets it would flatten
@@ -109,7 +112,7 @@ export interface ChartRun {
  * `targets[name].scenarios[i].end` (present on finished scenarios).
  */
 export interface RunEnds {
-  readonly targets: Readonly<Record<string, { readonly scenarios: readonly { readonly name: string; readonly end?: ScenarioEndEvent }[] }>>;
+  readonly targets: Readonly<Record<string, { readonly scenarios: readonly { readonly name: string; readonly end?: ScenarioEndEvent; readonly repeats?: readonly ScenarioEndEvent[] }[] }>>;
 }
 
 /** A scenario shorter than this (ms) has no throughput line: too few ops to be a rate. */
@@ -122,6 +125,11 @@ export function chartRun(summary: RunSummary, run: RunEnds): ChartRun {
   const targets: ChartTarget[] = drawn.map((t) => ({ name: t.name, ...(t.kind !== undefined ? { kind: t.kind } : {}), colour: colours.get(t.name)!.hex }));
   const names = targets.map((t) => t.name);
   const endOf = (target: string, scenario: string): ScenarioEndEvent | undefined => run.targets[target]?.scenarios.find((s) => s.name === scenario)?.end;
+  // Two or more repeats, or none: a spread of one value says nothing.
+  const repeatsOf = (target: string, scenario: string): readonly ScenarioEndEvent[] => {
+    const all = run.targets[target]?.scenarios.find((s) => s.name === scenario)?.repeats ?? [];
+    return all.length >= 2 ? all : [];
+  };
 
   const slugs = new Set<string>();
   const scenarios: ScenarioCharts[] = summary.scenarios.map((sc) => {
@@ -138,12 +146,15 @@ export function chartRun(summary: RunSummary, run: RunEnds): ChartRun {
     return {
       name: sc.name,
       slug: uniqueSlug(slugOf(sc.name), slugs),
-      throughput: ends.map(({ target, end }) => ({ target, points: throughputPoints(end) })).filter((l) => l.points.length > 0),
+      throughput: ends.map(({ target, end }) => ({ target, points: withSeriesSpread(throughputPoints(end), repeatsOf(target, sc.name)) })).filter((l) => l.points.length > 0),
       ...(latencyOp !== undefined ? { latencyOp } : {}),
       latency: ends.flatMap(({ target, end }) => {
         const op = latencyOp !== undefined && end.latency[latencyOp] !== undefined ? latencyOp : sc.results[target]?.latencyOp;
         const l = op !== undefined ? end.latency[op] : undefined;
-        return l !== undefined && l.count > 0 ? [{ target, op: op!, count: l.count, points: PERCENTILES.map((p) => ({ label: p.label, ms: l[p.field] })) }] : [];
+        if (l === undefined || !(l.count > 0)) return [];
+        const reps = repeatsOf(target, sc.name).map((e) => e.latency[op!]).filter((x): x is LatencySummary => x !== undefined);
+        const points = PERCENTILES.map((p) => ({ label: p.label, ms: l[p.field], ...(reps.length >= 2 ? { spread: rangeOf(reps.map((x) => x[p.field])) } : {}) }));
+        return [{ target, op: op!, count: l.count, points }];
       }),
       serverCpuUsPerOp,
     };
@@ -158,7 +169,16 @@ export function chartRun(summary: RunSummary, run: RunEnds): ChartRun {
       for (const t of names) {
         const c: ScenarioCell | undefined = sc.results[t];
         if (t === baseline.name || c?.opsPerSec === undefined) continue;
-        ratios.push({ scenario: sc.name, target: t, ratio: c.opsPerSec / base.opsPerSec, opsPerSec: c.opsPerSec, baselineOpsPerSec: base.opsPerSec, clientBound: c.ceiling?.clientBound === true });
+        const sp = c.spread?.opsPerSec;
+        ratios.push({
+          scenario: sc.name,
+          target: t,
+          ratio: c.opsPerSec / base.opsPerSec,
+          opsPerSec: c.opsPerSec,
+          baselineOpsPerSec: base.opsPerSec,
+          clientBound: c.ceiling?.clientBound === true,
+          ...(sp !== undefined ? { spread: { min: sp.min / base.opsPerSec, max: sp.max / base.opsPerSec } } : {}),
+        });
       }
     }
   }
@@ -179,6 +199,20 @@ export function throughputPoints(end: Pick<ScenarioEndEvent, 'series' | 'duratio
   if (n === 1 && partial) return lastMs >= MIN_PARTIAL_WINDOW_MS ? [{ s: round(lastMs / 1000, 3), opsPerSec: round(end.series[0] / (lastMs / 1000), 1) }] : [];
   const points: ThroughputPoint[] = end.series.map((ops, i) => ({ s: i + 1, opsPerSec: ops }));
   return partial ? points.slice(0, -1) : points;
+}
+
+/** Each point with the min–max of the same second over the repeats that have it. */
+function withSeriesSpread(points: ThroughputPoint[], repeats: readonly ScenarioEndEvent[]): ThroughputPoint[] {
+  if (repeats.length < 2) return points;
+  const perRepeat = repeats.map((e) => new Map(throughputPoints(e).map((p) => [p.s, p.opsPerSec])));
+  return points.map((p) => {
+    const values = perRepeat.map((m) => m.get(p.s)).filter((v): v is number => v !== undefined);
+    return values.length >= 2 ? { ...p, spread: rangeOf(values) } : p;
+  });
+}
+
+function rangeOf(values: readonly number[]): Spread {
+  return { min: Math.min(...values), max: Math.max(...values) };
 }
 
 function baselineOf(summary: RunSummary, drawn: readonly string[]): ChartRun['baseline'] {
