@@ -25,7 +25,8 @@ const fd = openSync(join(cfg.runDir, `${target}.ndjson`), 'a');
 const t0 = Date.now();
 
 function write(body) {
-  writeSync(fd, JSON.stringify({ v: 1, t: Date.now(), target, ...body }) + '\n');
+  // Stamped with the repeat the orchestrator gave (runs with --repeat), as the real runner does.
+  writeSync(fd, JSON.stringify({ v: 1, t: Date.now(), target, ...(cfg.repeat ? { repeat: cfg.repeat } : {}), ...body }) + '\n');
 }
 function runStart(server) {
   write({ kind: 'run-start', runId: 'fake', targetKind: cfg.target.kind, profile: 'quick', seed: 1, scenarios: ['s1'], ...(server ? { server } : {}) });
