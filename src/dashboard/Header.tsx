@@ -1,6 +1,6 @@
-/** The header: run id, profile, seed, elapsed time, ETA, and progress per target and in total. */
+/** The header: run id, profile, seed, repeat (runs with --repeat), elapsed time, ETA, and progress per target and in total. */
 import { Box, Text } from 'ink';
-import type { RunState } from '../state/run-state.ts';
+import { currentRepeat, type RunState } from '../state/run-state.ts';
 import { etaAt } from '../state/progress.ts';
 import { fmtClock, fmtPct } from '../format/figures.ts';
 import { targetColour } from './status-style.ts';
@@ -25,7 +25,7 @@ export function Header({ run, nowMs, note }: HeaderProps) {
         <Text bold color="cyan">
           metabench
         </Text>{' '}
-        run <Text bold>{run.runId ?? '—'}</Text> · profile {run.profile ?? '—'} · seed {run.seed ?? '—'}{run.client ? ` · client ${run.client}` : ''} · elapsed {fmtClock(elapsed)} · ETA{' '}
+        run <Text bold>{run.runId ?? '—'}</Text> · profile {run.profile ?? '—'} · seed {run.seed ?? '—'}{run.client ? ` · client ${run.client}` : ''}{run.repeats ? ` · repeat ${currentRepeat(run)}/${run.repeats}` : ''} · elapsed {fmtClock(elapsed)} · ETA{' '}
         {run.finished ? (allCompleted(run) ? 'done' : 'ended') : fmtClock(eta)}
         {run.parallel ? <Text color="yellow"> · parallel</Text> : null}
         {note ? <Text color="yellow"> · {note}</Text> : null}

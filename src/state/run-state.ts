@@ -263,6 +263,11 @@ function withDerived(s: RunState): RunState {
   return { ...s, targets, progress, finished };
 }
 
+/** Runs with repeats: the newest repeat any target has reached (1-based; 1 before any event). */
+export function currentRepeat(s: RunState): number {
+  return Math.max(1, ...s.targetOrder.map((n) => s.targets[n].repeat ?? 1));
+}
+
 /** The scenario currently running on a target, if any. */
 export function runningScenario(t: TargetState): Extract<ScenarioRun, { state: 'running' }> | undefined {
   for (const s of t.scenarios) if (s.state === 'running') return s;
