@@ -17,7 +17,7 @@ export function describeEvent(e: RunnerEvent): string {
   switch (e.kind) {
     case 'run-start': {
       const where = e.server ? ` at ${e.server.address}${e.server.pid !== undefined ? ` (pid ${e.server.pid})` : ''}${e.server.version ? `, version ${e.server.version}` : ''}` : '';
-      return `run ${e.runId} started: ${e.targetKind}${where}; profile ${e.profile}, seed ${e.seed}, scenarios ${e.scenarios.join(', ') || '(none)'}`;
+      return `run ${e.runId}${repeatText(e)} started: ${e.targetKind}${where}; profile ${e.profile}, seed ${e.seed}, scenarios ${e.scenarios.join(', ') || '(none)'}`;
     }
     case 'target-unavailable':
       return `target unavailable: ${e.reason}${e.hint ? ` (hint: ${e.hint})` : ''}`;
@@ -48,8 +48,13 @@ export function describeEvent(e: RunnerEvent): string {
     case 'log':
       return `${e.level}: ${e.message}`;
     case 'run-end':
-      return `run ${e.status} after ${fmtDuration(e.durationMs)}${e.error ? `: ${e.error}` : ''}`;
+      return `run${repeatText(e)} ${e.status} after ${fmtDuration(e.durationMs)}${e.error ? `: ${e.error}` : ''}`;
   }
+}
+
+/** ` repeat 2` for an event of a run with repeats (`--repeat N`); empty otherwise. */
+function repeatText(e: RunnerEvent): string {
+  return e.repeat !== undefined ? ` repeat ${e.repeat}` : '';
 }
 
 /** `19:27:25 memory   large-scale-load: started (50,000 ops)`; `width` pads the target name. */
