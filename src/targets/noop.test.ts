@@ -73,6 +73,9 @@ describe('noop target', () => {
     const child = execa(process.execPath, [METABENCH_BIN, 'run', '--targets', 'noop', '--profile', 'quick', '--scenarios', 'sustained-load', '--json', '--results', join(tmp.dir, 'results'), '--cpu-prof', prof], {
       reject: false,
       timeout: 120_000,
+      // execa SIGKILLs a child still alive 5 s after kill('SIGTERM') by default; on a loaded
+      // machine the graceful stop (profiles, server stop, reports) can take longer than that.
+      forceKillAfterDelay: 60_000,
       buffer: false,
       stdout: 'pipe',
     });
