@@ -41,7 +41,7 @@ test('running run, 160×45: header progress, both panels side by side, bar, live
   // rocksdb's chart: seconds into sustained-load, memory's run of it behind; memory's: its own span.
   assert.match(f, /ops\/s  sustained-load · seconds into it\s+━ rocksdb  ━ memory/);
   assert.match(f, /ops\/s  large-scale-load\s+sustained-load\s+mixed-workload/);
-  assert.match(f, /0s\s+6s\s+12s.*0s\s+5s\s+10s/);
+  assert.match(f, /0s\s+6s\s+12s.*0s\s+2s\s+4s/);
   assert.match(f, /[⠁-⣿]/);
   assert.match(f, /large-scale-load\s+250\s+10 ms\s+A\s+125\s+10 ms\s+A/);
   assert.doesNotMatch(f, /×etcd/);

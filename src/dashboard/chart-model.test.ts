@@ -37,6 +37,16 @@ test('finished target: its own data span, one piece per scenario, a mark at each
   assert.equal(v.front.colour, 'blue');
 });
 
+test('finished target: a scenario too short for a progress window still gets its mark; the span runs to its end', () => {
+  const events = targetRun('memory', 0);
+  events.push(ev.scenarioStart('memory', T0 + 12_000, 'txn-throughput'), ev.scenarioEnd('memory', T0 + 12_600, 'txn-throughput', { durationMs: 550 }));
+  events.push(ev.runEnd('memory', T0 + 13_000));
+  const v = asSpan(chartViewOf(stateOf(events).targets.memory));
+  assert.deepEqual(v.marks.map((m) => `${m.scenario}@${m.xSec}`), ['large-scale-load@0', 'sustained-load@4', 'mixed-workload@8', 'txn-throughput@12']);
+  assert.equal(v.xMaxSec, 12.6);
+  assert.equal(v.front.pieces.length, 3);
+});
+
 test('finished target is never extended to "now": the span ends at its last window while others run on', () => {
   const s = stateOf([...runningRun(), ev.log('rocksdb', T0 + 300_000, 'still going')]);
   assert.equal(s.targets.memory.status.state, 'completed');
@@ -58,7 +68,14 @@ test('running target: seconds into the running scenario, earlier targets of the 
     v.behind[0].pieces[0].points.map((p) => p.opsPerSec),
     [260, 270, 280, 290],
   );
-  assert.equal(v.xMaxSec, MIN_SCENARIO_AXIS_SEC);
+  // 2 s done of 1,000 ops at 500 so far: 2 s to go, so a 4 s axis.
+  assert.equal(v.xMaxSec, 4);
+});
+
+test('scenario axis: a short default only while nothing tells the length', () => {
+  const events: RunnerEvent[] = [ev.runStart('memory', T0), ev.scenarioStart('memory', T0, 'watch-scalability', { totalOps: undefined })];
+  events.push(ev.progress('memory', T0 + 1000, 'watch-scalability', { totalOps: undefined, done: 0 }));
+  assert.equal(asScenario(chartViewOf(stateOf(events).targets.memory)).xMaxSec, MIN_SCENARIO_AXIS_SEC);
 });
 
 test('scenario axis: the planned duration or the longest run seen, whichever is longer', () => {
@@ -85,7 +102,7 @@ test('waiting target: the scenario it runs first, with the targets that already 
 
 test('a compacted series joins its points over its wider stride', () => {
   const events: RunnerEvent[] = [ev.runStart('memory', T0), ev.scenarioStart('memory', T0, 'sustained-load')];
-  for (let i = 1; i <= 1000; i++) events.push(ev.progress('memory', T0 + i * 1000, 'sustained-load', { elapsedMs: i * 1000 }));
+  for (let i = 1; i <= 1000; i++) events.push(ev.progress('memory', T0 + i * 1000, 'sustained-load', { elapsedMs: i * 1000, totalOps: undefined }));
   const v = asScenario(chartViewOf(stateOf(events).targets.memory));
   assert.equal(v.front.pieces[0].joinSec, 2.5 * 4);
   assert.equal(v.xMaxSec, 1000);

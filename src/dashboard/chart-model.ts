@@ -46,7 +46,7 @@ export type ChartView =
   | { readonly kind: 'scenario'; readonly scenario: string; readonly xMaxSec: number; readonly front: ChartLine; readonly behind: readonly ChartLine[] }
   | { readonly kind: 'span'; readonly xMaxSec: number; readonly front: ChartLine; readonly marks: readonly ChartMark[] };
 
-/** Shortest x axis of the `scenario` view before anything longer is known, seconds. */
+/** The x axis of the `scenario` view while nothing tells how long the scenario runs, seconds. */
 export const MIN_SCENARIO_AXIS_SEC = 10;
 
 /** A series' points on seconds into its scenario. */
@@ -81,14 +81,20 @@ export function chartViewOf(target: TargetState, run?: Pick<RunState, 'targets' 
   const byElapsed = (p: { elapsedMs: number }) => p.elapsedMs / 1000;
   const front: ChartLine = { target: target.name, colour: colourOf(target), pieces: own ? [piece(own, byElapsed)] : [] };
   const behind: ChartLine[] = [];
-  let xMaxSec = MIN_SCENARIO_AXIS_SEC;
+  // The axis: the planned duration, else the running scenario's estimated length, and at least
+  // as long as any run of it drawn; only with none of these known, a short default.
+  let known = 0;
   const stretch = (s: ScenarioSeries | undefined) => {
-    if (!s) return;
-    xMaxSec = Math.max(xMaxSec, (s.durationMs ?? 0) / 1000, (s.points.at(-1)?.elapsedMs ?? 0) / 1000);
+    if (s) known = Math.max(known, (s.durationMs ?? 0) / 1000, (s.points.at(-1)?.elapsedMs ?? 0) / 1000);
   };
-  stretch(own);
-  const planned = runningScenario(target);
-  if (planned?.name === scenario && planned.durationMs !== undefined) xMaxSec = Math.max(xMaxSec, planned.durationMs / 1000);
+  const ownSec = (own?.points.at(-1)?.elapsedMs ?? 0) / 1000;
+  if (own?.durationMs !== undefined) known = own.durationMs / 1000;
+  const running = runningScenario(target);
+  if (running?.name === scenario) {
+    const p = running.progress;
+    const estimateMs = running.durationMs ?? (p?.etaMs !== undefined ? p.elapsedMs + p.etaMs : 0);
+    known = Math.max(known, estimateMs / 1000);
+  }
   for (const name of run?.targetOrder ?? []) {
     const other = run?.targets[name];
     if (name === target.name || !other) continue;
@@ -97,15 +103,27 @@ export function chartViewOf(target: TargetState, run?: Pick<RunState, 'targets' 
     stretch(s);
     behind.push({ target: name, colour: colourOf(other), pieces: [piece(s, byElapsed)] });
   }
-  return { kind: 'scenario', scenario, xMaxSec, front, behind };
+  return { kind: 'scenario', scenario, xMaxSec: Math.max(ownSec, known > 0 ? known : MIN_SCENARIO_AXIS_SEC), front, behind };
 }
 
-/** A finished target over its own data span, scenario by scenario. */
+/**
+ * A finished target over its own data span, scenario by scenario: from its first scenario's
+ * start to its last scenario's end (or last window), marks where each scenario started, so a
+ * scenario too short for a progress window still gets its mark and name.
+ */
 function spanView(target: TargetState): ChartView {
   const list = [...(target.series ?? [])].sort((a, b) => a.startT - b.startT);
-  const origin = list[0].startT;
+  const started = new Map<string, { startT: number; endT?: number }>();
+  for (const sc of target.scenarios) {
+    if (sc.state === 'queued' || sc.startT === undefined) continue;
+    started.set(sc.name, { startT: sc.startT, endT: sc.state === 'running' ? undefined : sc.end?.t });
+  }
+  // A series without its scenario-start line (a file read from the middle) marks its own start.
+  for (const s of list) if (!started.has(s.scenario)) started.set(s.scenario, { startT: s.startT });
+  const starts = [...started.entries()].sort((a, b) => a[1].startT - b[1].startT);
+  const origin = starts[0][1].startT;
   const pieces = list.map((s) => piece(s, (p) => (p.t - origin) / 1000));
-  const marks = list.map((s) => ({ xSec: (s.startT - origin) / 1000, scenario: s.scenario }));
-  const ends = list.map((s) => ((s.points.at(-1)?.t ?? s.startT) - origin) / 1000);
-  return { kind: 'span', xMaxSec: Math.max(1, ...ends), front: { target: target.name, colour: colourOf(target), pieces }, marks };
+  const marks = starts.map(([scenario, at]) => ({ xSec: (at.startT - origin) / 1000, scenario }));
+  const ends = [...list.map((s) => s.points.at(-1)?.t ?? s.startT), ...starts.map(([, at]) => at.endT ?? at.startT)];
+  return { kind: 'span', xMaxSec: Math.max(1, ...ends.map((t) => (t - origin) / 1000)), front: { target: target.name, colour: colourOf(target), pieces }, marks };
 }
