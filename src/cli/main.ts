@@ -10,7 +10,7 @@ import { register as registerTail } from '../commands/tail.ts';
 import { register as registerReport } from '../commands/report.ts';
 import { register as registerCompare } from '../commands/compare.ts';
 import { register as registerMonitor } from '../commands/monitor.ts';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../errors.ts';
 import { setColourFlag } from '../output/colour.ts';
 
 export async function main(argv: string[]): Promise<number> {

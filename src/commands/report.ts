@@ -16,7 +16,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { SetExit } from '../cli/commands.ts';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { REPORT_FILE, SUMMARY_FILE, summaryJson, writeReports } from '../report/write-reports.ts';
 import { DEFAULT_RESULTS_DIR, resolveRunDir } from '../results/locate-run.ts';

@@ -1,5 +1,5 @@
 /** What `metabench tail` does: print a run's events, following it while it runs. */
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { readManifest } from '../results/manifest.ts';
 import { existsSync } from 'node:fs';
 import { eventFilePath } from '../results/event-writer.ts';
