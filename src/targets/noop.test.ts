@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { resolveRunOptions, defaultTargetKinds, type RunFlags } from '../commands/run-options.ts';
 import { parseEventLine, type RunnerEvent, type ScenarioEndEvent } from '../events/schema.ts';
 import { BUILTIN_SCENARIOS } from '../../scenarios/loader.ts';
