@@ -81,10 +81,11 @@ export class ProtoWriter {
   }
 
   /**
-   * An int64 varint from any integer JS number below 2^63 in magnitude. Past 2^53 a number is
-   * whatever double a decoder made of the wire value (protobufjs's `longs: Number`, or
-   * `ProtoReader.int64`); serve echoes such numbers (a lease ID a client chose) in its answers
-   * and writes them as protobufjs does, where the client's `int64` refuses them.
+   * An int64 varint from any integer JS number below 2^63 in magnitude, for serve's answers.
+   * Past 2^53 a number is whatever double a decoder made of a wire value (protobufjs's
+   * `longs: Number`, `ProtoReader.int64`); the store refuses such numbers where they could be
+   * kept (lease IDs, revisions), but an answer that held one is written as protobufjs wrote it
+   * rather than failed. The client's `int64` refuses them: there they are a caller's mistake.
    */
   int64Wide(v: number): void {
     if (v >= 0 && v <= 0x7fffffff) return this.uint32(v);

@@ -1,7 +1,7 @@
 /**
  * serve's response encoders against etcd's `.proto` files: for random store answers
  * (fast-check), protobufjs decodes our bytes to exactly what it decodes from its own encoding of
- * the same answer (int64 up to 2^63 included: a lease ID a client chose), and our bytes leave
+ * the same answer (int64 up to 2^63 included, as protobufjs wrote them), and our bytes leave
  * proto3 defaults out, as etcd does.
  */
 import assert from 'node:assert/strict';
