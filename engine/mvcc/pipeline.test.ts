@@ -84,6 +84,34 @@ describe('commit pipeline', () => {
     });
   });
 
+  it('groups closed-loop txns as it groups puts: one commit per round of all clients', async () => {
+    // bench:serve's txn shape (etcd's txn-put): If(Version(k) = 0) Then Put(k) Else Range(k),
+    // 10 clients each waiting for its answer before the next. Every round of 10 txns must share
+    // one commit (one WAL record and one fdatasync on the memory engine), not one each.
+    await withObserved(async (s, o) => {
+      const clients = 10;
+      const rounds = 20;
+      const succeeded: boolean[] = [];
+      await Promise.all(
+        Array.from({ length: clients }, async (_, c) => {
+          for (let j = 0; j < rounds; j++) {
+            const key = b(`txn/client-${c}/key-${j}`);
+            const r = await s.txn({
+              compare: [{ key, target: 'VERSION', result: 'EQUAL', version: 0 }],
+              success: [{ requestPut: { key, value: b('v') } }],
+              failure: [{ requestRange: { key } }],
+            });
+            succeeded.push(r.succeeded);
+          }
+        }),
+      );
+      assert.equal(succeeded.length, clients * rounds);
+      assert.ok(succeeded.every((x) => x));
+      assert.deepEqual(o.batches.map((x) => x.requests), Array.from({ length: rounds }, () => clients));
+      assert.equal(s.header().revision, 1 + clients * rounds);
+    });
+  });
+
   it('starts a new batch at a range delete after writes, and isolates compactions', async () => {
     await withObserved(async (s, o) => {
       await s.put({ key: b('x'), value: b('1') });

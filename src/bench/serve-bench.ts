@@ -41,8 +41,11 @@ interface BenchOptions {
   ops: number;
   /** Clients (calls in flight) per shape: put 50, txn 10. */
   clients: Record<Shape, number>;
-  /** Warm-up ops per client, not measured; default 20. */
-  warmup: number;
+  /**
+   * `--warmup`: warm-up ops per client, not measured. Default: enough for `WARMUP_RPCS` per
+   * shape (put 100 per client, txn 500), see there.
+   */
+  warmup: number | undefined;
   engines: Engine[];
   transports: Transport[];
   shapes: Shape[];
@@ -80,6 +83,20 @@ function processCpuUs(pid: number): number {
 
 const ROCKSDB = existsSync(fileURLToPath(new URL('../../engine/backend/rocksdb/index.ts', import.meta.url)));
 
+/**
+ * Warm-up RPCs per shape by default. V8 compiles a path only after it ran a few thousand times,
+ * and that compiling is server CPU too: with 20 warm-up txns per client (200 in all) the 2,000
+ * measured txns cost the memory engine ~375 us of server CPU each, ~90 us after 5,000 warm-up
+ * txns (same run, load 15). etcd (Go) has nothing to warm, so a short warm-up penalises only
+ * serve and the noop server.
+ */
+const WARMUP_RPCS = 5000;
+
+/** Warm-up ops per client for `shape`: `--warmup`, else `WARMUP_RPCS` spread over the clients. */
+function warmupOps(opts: BenchOptions, shape: Shape): number {
+  return opts.warmup ?? Math.ceil(WARMUP_RPCS / opts.clients[shape]);
+}
+
 function integer(flag: string, text: string, min: number): number {
   if (!/^\d+$/.test(text) || Number(text) < min) throw new Error(`--${flag} must be an integer >= ${min}, got '${text}'`);
   return Number(text);
@@ -98,7 +115,7 @@ function parseOptions(argv: string[]): BenchOptions {
       ops: { type: 'string', default: '2000' },
       clients: { type: 'string', default: '50' },
       'txn-clients': { type: 'string', default: '10' },
-      warmup: { type: 'string', default: '20' },
+      warmup: { type: 'string' },
       targets: { type: 'string', default: 'etcd,memory,rocksdb,noop' },
       transports: { type: 'string', default: 'raw,h2,grpc-js' },
       shapes: { type: 'string', default: 'put,txn' },
@@ -108,7 +125,7 @@ function parseOptions(argv: string[]): BenchOptions {
   return {
     ops: integer('ops', values.ops, 1),
     clients: { put: integer('clients', values.clients, 1), txn: integer('txn-clients', values['txn-clients'], 1) },
-    warmup: integer('warmup', values.warmup, 0),
+    warmup: values.warmup === undefined ? undefined : integer('warmup', values.warmup, 0),
     engines: list('targets', values.targets, ['memory', 'rocksdb', 'etcd', 'noop'] as const),
     transports: list('transports', values.transports, ['raw', 'h2', 'grpc-js'] as const),
     shapes: list('shapes', values.shapes, ['put', 'txn'] as const),
@@ -144,7 +161,7 @@ async function drive(channel: GrpcChannel, pid: number, opts: BenchOptions, shap
   const ops = shape === 'txn' ? Math.max(1, Math.round(opts.ops / 5)) : opts.ops;
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
-      for (let j = 0; j < opts.warmup; j++) await channel.unary(...request(shape, c, j, `${tag}-warm`), { timeoutMs: 10_000 }).catch(() => undefined);
+      for (let j = 0, n = warmupOps(opts, shape); j < n; j++) await channel.unary(...request(shape, c, j, `${tag}-warm`), { timeoutMs: 10_000 }).catch(() => undefined);
     }),
   );
   const latencies = new Float64Array(clients * ops);
@@ -242,7 +259,7 @@ async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const load = loadavg().map((l) => l.toFixed(1)).join(' ');
   process.stdout.write(
-    `serve bench: native client, one connection; put ${opts.clients.put} clients x ${opts.ops}, txn ${opts.clients.txn} clients x ${Math.max(1, Math.round(opts.ops / 5))}; ${opts.warmup} warm-up ops each; load average ${load}\n`,
+    `serve bench: native client, one connection; put ${opts.clients.put} clients x ${opts.ops}, txn ${opts.clients.txn} clients x ${Math.max(1, Math.round(opts.ops / 5))}; warm-up ops per client: put ${warmupOps(opts, 'put')}, txn ${warmupOps(opts, 'txn')}; load average ${load}\n`,
   );
   // etcd first, so the baseline is measured before the others heat the machine up.
   const runs: [Engine, Transport | '-', Overlap | undefined][] = [];

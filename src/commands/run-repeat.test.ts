@@ -10,7 +10,7 @@ import { execa } from 'execa';
 import type { RunnerEvent } from '../events/schema.ts';
 import { METABENCH_BIN } from '../targets/metastore.ts';
 import { isRunning, readEvents, tempDir } from '../testing/run-fixtures.ts';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { loadFinishedRun } from '../state/load-run.ts';
 import { median } from '../state/repeats.ts';
 import { buildSummary, type RunSummary } from '../views/summary.ts';

@@ -103,6 +103,7 @@ export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderr
       chartRows={layout.chartRows}
       nowMs={nowMs}
       stderrTail={stderrTails[name]}
+      run={run}
     />
   );
   const stackedMain = selectedName && panelTargets.includes(selectedName) ? selectedName : panelTargets[0];

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EtcdError } from '../../engine/mvcc/errors.ts';
 import type { MvccEvent } from '../../engine/mvcc/types.ts';
-import { INVALID_SORT_OPTION, chunkEvents, toRangeRequest, toTxnRequest, toWatchCreateRequest, toWireEvents } from './convert.ts';
+import { chunkEvents, toWatchCreateRequest, toWireEvents } from './convert.ts';
 
 const key = Buffer.from('k');
 
@@ -11,31 +10,10 @@ function event(rev: number, valueBytes: number): MvccEvent {
 }
 
 describe('wire conversion', () => {
-  it('maps enum numbers to the store\'s names, in etcd\'s proto order', () => {
-    const r = toRangeRequest({ key, sortOrder: 2, sortTarget: 4 });
-    assert.equal(r.sortOrder, 'DESCEND');
-    assert.equal(r.sortTarget, 'VALUE');
+  it('maps watch filter numbers to the store\'s names, in etcd\'s proto order', () => {
     assert.deepEqual(toWatchCreateRequest({ key, filters: [0, 1], watchId: 7 }).filters, ['NOPUT', 'NODELETE']);
     assert.equal('watchId' in toWatchCreateRequest({ key, watchId: 7 }), false);
-  });
-
-  it('refuses an unknown sort option with etcd\'s message', () => {
-    assert.throws(() => toRangeRequest({ key, sortOrder: 9 }), (err: unknown) => err instanceof EtcdError && err.message === INVALID_SORT_OPTION && err.code === 'INVALID_ARGUMENT');
-  });
-
-  it('maps nested txns and fills the compare target a client left at zero', () => {
-    const t = toTxnRequest({
-      compare: [{ key, result: 3, target: 0 }, { key, result: 1, target: 3 }],
-      success: [{ requestTxn: { compare: [], success: [{ requestRange: { key, sortOrder: 1 } }], failure: [] } }],
-      failure: [{ requestPut: { key } }],
-    });
-    assert.deepEqual(
-      t.compare?.map((c) => [c.result, c.target, c.version, c.value]),
-      [['NOT_EQUAL', 'VERSION', 0, undefined], ['GREATER', 'VALUE', undefined, Buffer.alloc(0)]],
-    );
-    assert.equal(t.success?.[0].requestTxn?.success?.[0].requestRange?.sortOrder, 'ASCEND');
-    assert.deepEqual(t.failure, [{ requestPut: { key } }]);
-    assert.throws(() => toTxnRequest({ success: [{}] }), /etcdserver: key not found/);
+    assert.throws(() => toWatchCreateRequest({ key, filters: [2] }), /etcdserver: invalid watch filter/);
   });
 
   it('encodes event types as wire numbers', () => {

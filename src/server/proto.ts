@@ -7,9 +7,14 @@
  * `engine/mvcc/types.ts`), defaults filled in, and enums as their wire *numbers*: the etcd3
  * package renamed etcd's enum values (`Ascend`, `NotEqual`, `Noput` instead of `ASCEND`,
  * `NOT_EQUAL`, `NOPUT`), so names would tie us to one copy of the protos while numbers are
- * etcd's wire contract. `convert.ts` maps them to the store's names.
+ * etcd's wire contract. `convert.ts` maps the Watch service's to the store's names.
  *
- * Responses are encoded straight from the handlers' plain objects (protobufjs `encode`), not
+ * The KV service (every request on the hot path) has hand-written codecs (`codec/`): requests
+ * are decoded straight into the store's types and responses encoded straight from the store's
+ * answers, for every transport (raw, h2 and grpc-js all call a method's `requestDeserialize` and
+ * `responseSerialize`). The other services keep protobufjs.
+ *
+ * Their responses are encoded straight from the handlers' plain objects (protobufjs `encode`), not
  * through proto-loader's serializer, which first copies every message with `fromObject` (a
  * `Long` object per int64 field: five per key-value, four per header) only to encode the copy.
  * The bytes are the same: both encode the fields an object has (`responseEncodesAsProtoLoader`
@@ -19,6 +24,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type Options } from '@grpc/proto-loader';
+import { decodeCompactionRequest, decodeDeleteRangeRequest, decodePutRequest, decodeRangeRequest, decodeTxnRequest } from './codec/kv-requests.ts';
+import { encodeCompactionResponse, encodeDeleteRangeResponse, encodePutResponse, encodeRangeResponse, encodeTxnResponse } from './codec/kv-responses.ts';
+
+export { requestSize } from './codec/request-tags.ts';
 
 /** The services this server implements, by their short name. */
 export type EtcdServiceName = 'KV' | 'Watch' | 'Lease' | 'Cluster' | 'Maintenance';
@@ -56,20 +65,20 @@ function loadRoot(path: string): ProtoRoot {
   return new protobuf.Root().loadSync(path, LOADER_OPTIONS).resolveAll();
 }
 
-/** Where the request's wire size rides on a decoded message (see `requestSize`). */
-const REQUEST_BYTES = Symbol('requestBytes');
-
-/**
- * Size in bytes of the serialized write request a decoded message came from (0 if unknown).
- * etcd limits the size of a write request (`--max-request-bytes`) after decoding, so the gRPC
- * layer keeps the size beside each Put, DeleteRange and Txn message.
- */
-export function requestSize(msg: object): number {
-  return (msg as { [REQUEST_BYTES]?: number })[REQUEST_BYTES] ?? 0;
+/** A hand-written codec of one method: request bytes to the store's type, its answer to bytes. */
+interface MethodCodec {
+  decode(bytes: Buffer): object;
+  encode(response: never): Buffer;
 }
 
-/** The KV methods whose request size `requestSize` reports. */
-const SIZED_METHODS = new Set(['Put', 'DeleteRange', 'Txn']);
+/** The KV service's codecs (`codec/`), by method name. */
+const KV_CODECS: Record<string, MethodCodec> = {
+  Range: { decode: decodeRangeRequest, encode: encodeRangeResponse },
+  Put: { decode: decodePutRequest, encode: encodePutResponse },
+  DeleteRange: { decode: decodeDeleteRangeRequest, encode: encodeDeleteRangeResponse },
+  Txn: { decode: decodeTxnRequest, encode: encodeTxnResponse },
+  Compact: { decode: decodeCompactionRequest, encode: encodeCompactionResponse },
+};
 
 /** Where a response that a handler encoded itself carries its bytes (see `preEncoded`). */
 const ENCODED = Symbol('encoded');
@@ -92,20 +101,21 @@ export function directEncoder(type: ProtoType): (value: object) => Buffer {
   return (value) => (value as { [ENCODED]?: Buffer })[ENCODED] ?? asBuffer(type.encode(value).finish());
 }
 
-function tuned(service: ServiceDefinition, root: ProtoRoot, sized: boolean): ServiceDefinition {
+/**
+ * The server's side of each method: the hand-written codec where `codecs` has one, else
+ * proto-loader's decoder and the direct protobufjs encoder. The client's side (`requestSerialize`,
+ * `responseDeserialize`, for tests and tools that call serve) stays proto-loader's.
+ */
+function tuned(service: ServiceDefinition, root: ProtoRoot, codecs: Record<string, MethodCodec>): ServiceDefinition {
   const out: Record<string, MethodDefinition<object, object>> = {};
   for (const [name, method] of Object.entries(service) as [string, MethodDefinition<object, object>][]) {
-    const responseType = (method as unknown as { responseType: { type: { name: string } } }).responseType.type.name;
-    const m: MethodDefinition<object, object> = { ...method, responseSerialize: directEncoder(root.lookupType(`etcdserverpb.${responseType}`)) };
-    if (sized && SIZED_METHODS.has(name)) {
-      const decode = method.requestDeserialize;
-      m.requestDeserialize = (buf: Buffer) => {
-        const msg = decode(buf) as { [REQUEST_BYTES]?: number };
-        msg[REQUEST_BYTES] = buf.length;
-        return msg;
-      };
+    const codec = codecs[name];
+    if (codec !== undefined) {
+      out[name] = { ...method, requestDeserialize: codec.decode, responseSerialize: codec.encode as (value: object) => Buffer };
+      continue;
     }
-    out[name] = m;
+    const responseType = (method as unknown as { responseType: { type: { name: string } } }).responseType.type.name;
+    out[name] = { ...method, responseSerialize: directEncoder(root.lookupType(`etcdserverpb.${responseType}`)) };
   }
   return out as ServiceDefinition;
 }
@@ -134,7 +144,7 @@ export function loadEtcdServices(): EtcdServices {
   const pick = (name: EtcdServiceName): ServiceDefinition => {
     const service = def[`etcdserverpb.${name}`];
     if (!service || 'format' in service) throw new Error(`${path} defines no service etcdserverpb.${name}`);
-    return tuned(service as ServiceDefinition, root, name === 'KV');
+    return tuned(service as ServiceDefinition, root, name === 'KV' ? KV_CODECS : {});
   };
   cached = {
     KV: pick('KV'),

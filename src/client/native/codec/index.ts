@@ -4,8 +4,8 @@
  * `malformed.test.ts`: protobufjs, loaded from the etcd3 package's protos, decodes our bytes
  * and encodes bytes for our decoders.
  */
-export { ProtoWriter, WireType } from './writer.ts';
-export { ProtoReader, ProtoDecodeError } from './reader.ts';
+export { ProtoWriter, WireType } from '../../../proto-wire/writer.ts';
+export { ProtoReader, ProtoDecodeError } from '../../../proto-wire/reader.ts';
 export { encodeRange, encodePut, encodeDelete, encodeTxn, encodeCompaction } from './kv-encode.ts';
 export { decodeRange, decodePut, decodeDelete, decodeTxn, decodeHeaderOnly, readHeader, readKeyValue } from './kv-decode.ts';
 export { encodeWatchCreate, encodeWatchCancel, encodeWatchProgress, decodeWatchResponse, type WatchResponseMsg } from './watch-codec.ts';

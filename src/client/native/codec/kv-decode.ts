@@ -5,7 +5,7 @@
  * the response buffer (no copy), so they stay valid as long as the caller keeps them.
  */
 import type { DeleteResult, KeyValue, PutResult, RangeResult, ResponseHeader, TxnOpResult, TxnResult } from '../../types.ts';
-import { ProtoReader } from './reader.ts';
+import { ProtoReader } from '../../../proto-wire/reader.ts';
 
 const EMPTY: Buffer = Buffer.alloc(0);
 const NO_KVS: readonly KeyValue[] = Object.freeze([]);

@@ -8,7 +8,7 @@
  * a server may tell "not set" from "set to 0" there.
  */
 import type { Bytes, Compare, DeleteOptions, PutOptions, RangeOptions, SortOrder, SortTarget, TxnOp, TxnRequest } from '../../types.ts';
-import { WireType, type ProtoWriter } from './writer.ts';
+import { WireType, type ProtoWriter } from '../../../proto-wire/writer.ts';
 
 /** RangeRequest.SortOrder wire numbers. */
 const SORT_ORDER: Record<SortOrder, number> = { none: 0, ascend: 1, descend: 2 };

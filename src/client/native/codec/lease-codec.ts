@@ -4,8 +4,8 @@
  */
 import type { LeaseTtlResult, ResponseHeader } from '../../types.ts';
 import { NO_HEADER, readHeader } from './kv-decode.ts';
-import { ProtoReader } from './reader.ts';
-import type { ProtoWriter } from './writer.ts';
+import { ProtoReader } from '../../../proto-wire/reader.ts';
+import type { ProtoWriter } from '../../../proto-wire/writer.ts';
 
 /** LeaseGrantRequest: `ttlSec` seconds; `id` 0 lets the server choose. */
 export function encodeLeaseGrant(w: ProtoWriter, ttlSec: number, id = 0): Buffer {

@@ -4,8 +4,8 @@
  */
 import type { StatusResult } from '../../types.ts';
 import { NO_HEADER, readHeader } from './kv-decode.ts';
-import { ProtoReader } from './reader.ts';
-import type { ProtoWriter } from './writer.ts';
+import { ProtoReader } from '../../../proto-wire/reader.ts';
+import type { ProtoWriter } from '../../../proto-wire/writer.ts';
 
 /** StatusRequest and DefragmentRequest: no fields, zero bytes. */
 export const EMPTY_REQUEST: Buffer = Buffer.alloc(0);

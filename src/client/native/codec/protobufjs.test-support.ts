@@ -40,3 +40,15 @@ export function bytesOf(v: string | Uint8Array | undefined | null): Buffer {
   if (v === undefined || v === null) return Buffer.alloc(0);
   return typeof v === 'string' ? Buffer.from(v, 'utf8') : Buffer.from(v);
 }
+
+/**
+ * Unknown fields of all wire types (a varint, fixed64, bytes, group with a nested field, fixed32)
+ * at field numbers no etcd message uses here, which every decoder (the client's and serve's) must skip.
+ */
+export const UNKNOWN = Buffer.from([
+  (900 << 3 | 0) & 0x7f | 0x80, (900 << 3) >> 7, 0x96, 0x01, // field 900 varint 150
+  (901 << 3 | 1) & 0x7f | 0x80, (901 << 3) >> 7, 1, 2, 3, 4, 5, 6, 7, 8, // fixed64
+  (902 << 3 | 2) & 0x7f | 0x80, (902 << 3) >> 7, 3, 0xff, 0xff, 0xff, // bytes
+  (903 << 3 | 3) & 0x7f | 0x80, (903 << 3) >> 7, (1 << 3) | 0, 5, (903 << 3 | 4) & 0x7f | 0x80, (903 << 3) >> 7, // group { 1: 5 }
+  (904 << 3 | 5) & 0x7f | 0x80, (904 << 3) >> 7, 9, 9, 9, 9, // fixed32
+]);

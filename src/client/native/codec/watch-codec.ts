@@ -5,8 +5,8 @@
  */
 import type { Bytes, ResponseHeader, WatchEvent, WatchOptions } from '../../types.ts';
 import { NO_HEADER, readHeader, readKeyValue } from './kv-decode.ts';
-import { ProtoReader } from './reader.ts';
-import { WireType, type ProtoWriter } from './writer.ts';
+import { ProtoReader } from '../../../proto-wire/reader.ts';
+import { WireType, type ProtoWriter } from '../../../proto-wire/writer.ts';
 
 /** WatchCreateRequest.FilterType wire numbers. */
 const FILTER = { noput: 0, nodelete: 1 } as const;

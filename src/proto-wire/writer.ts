@@ -1,5 +1,6 @@
 /**
- * Protobuf wire-format writer for the request encoders: fields are written straight into one
+ * Protobuf wire-format writer, shared by the native client's request encoders
+ * (`client/native/codec/`) and serve's response encoders (`server/codec/`): fields are written straight into one
  * slab Buffer (varints byte by byte, strings with `Buffer.write`), and each finished message is a
  * subarray of the slab, so encoding a request allocates nothing but, now and then, a new slab.
  *
@@ -10,7 +11,8 @@
  * Worked example: `PutRequest{key: "k", value: "v"}` is `0a 01 6b 12 01 76`: tag (1 << 3 | 2),
  * length 1, "k", tag (2 << 3 | 2), length 1, "v".
  */
-import type { Bytes } from '../../types.ts';
+/** What a bytes field takes: bytes as they are, or a string written as UTF-8. */
+export type Bytes = string | Uint8Array;
 
 /** Wire types (protobuf encoding guide). */
 export const WireType = { Varint: 0, Fixed64: 1, Len: 2, StartGroup: 3, EndGroup: 4, Fixed32: 5 } as const;
@@ -39,10 +41,17 @@ export class ProtoWriter {
     this.start = 0;
   }
 
-  /** The message written since the last `finish()`; valid until the slab is reused (never). */
+  /**
+   * The message written since the last `finish()`; valid until the slab is reused (never). A
+   * slab grown for one large message is left to it: the next message starts a default one.
+   */
   finish(): Buffer {
     if (this.forks.length) throw new Error('protobuf writer: finish() inside an unjoined fork()');
     const out = this.buf.subarray(this.start, this.pos);
+    if (this.buf.length > SLAB_BYTES) {
+      this.buf = Buffer.allocUnsafe(SLAB_BYTES);
+      this.pos = 0;
+    }
     this.start = this.pos;
     return out;
   }
@@ -68,6 +77,24 @@ export class ProtoWriter {
   int64(v: number): void {
     if (v >= 0 && v <= 0x7fffffff) return this.uint32(v);
     if (!Number.isSafeInteger(v)) throw new RangeError(`protobuf writer: int64 ${v} is not a safe integer`);
+    this.varint64(v);
+  }
+
+  /**
+   * An int64 varint from any integer JS number below 2^63 in magnitude, for serve's answers.
+   * Past 2^53 a number is whatever double a decoder made of a wire value (protobufjs's
+   * `longs: Number`, `ProtoReader.int64`); the store refuses such numbers where they could be
+   * kept (lease IDs, revisions), but an answer that held one is written as protobufjs wrote it
+   * rather than failed. The client's `int64` refuses them: there they are a caller's mistake.
+   */
+  int64Wide(v: number): void {
+    if (v >= 0 && v <= 0x7fffffff) return this.uint32(v);
+    if (!Number.isInteger(v) || Math.abs(v) >= 2 ** 63) throw new RangeError(`protobuf writer: int64 ${v} is not an integer below 2^63`);
+    this.varint64(v);
+  }
+
+  /** Writes integer `v` (|v| < 2^64) as a varint of its 64-bit two's complement. */
+  private varint64(v: number): void {
     this.need(10);
     const b = this.buf;
     // Two's complement in 64 bits as two 32-bit halves, then 7 bits at a time.

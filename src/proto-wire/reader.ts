@@ -1,5 +1,6 @@
 /**
- * Protobuf wire-format reader for the response decoders: a cursor over one Buffer that checks
+ * Protobuf wire-format reader, shared by the native client's response decoders
+ * (`client/native/codec/`) and serve's request decoders (`server/codec/`): a cursor over one Buffer that checks
  * every read against the end of the message it is in, so malformed input (a truncated varint, a
  * length past the end, an unknown wire type) throws a {@link ProtoDecodeError} and never reads
  * out of bounds. Bytes fields come out as subarrays of the input (no copy).
