@@ -6,7 +6,7 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { isNoopKind } from '../views/ceiling.ts';
-import { runningScenario } from '../state/run-state.ts';
+import { isServerStopped, runningScenario } from '../state/run-state.ts';
 import type { TargetState } from '../state/run-state.ts';
 import { fmtBytes, fmtMs, fmtOps, fmtPct } from '../format/figures.ts';
 import { ProgressLine } from './ProgressLine.tsx';
@@ -49,10 +49,8 @@ export const TargetPanel = memo(function TargetPanel(props: TargetPanelProps) {
       <Text wrap="truncate" dimColor>
         {serverLine(target)}
       </Text>
-      <Text wrap="truncate">
-        CPU {target.sample ? `${Math.round(target.sample.cpuPercent)}%` : '—'} · RSS {fmtBytes(target.sample?.rssBytes)}
-      </Text>
-      <ScenarioList scenarios={target.scenarios} selected={selected ? props.selectedScenario : undefined} width={inner} />
+      <SampleLine target={target} />
+      <ScenarioList scenarios={target.scenarios} selected={selected ? props.selectedScenario : undefined} width={inner} status={target.status} />
       <ProgressLine target={target} width={inner} nowMs={nowMs} />
       <LiveLine target={target} />
       <Bottom {...props} inner={inner} />
@@ -65,6 +63,28 @@ function serverLine(t: TargetState): string {
   if (!t.server) return t.targetKind ? `${t.targetKind} · no server yet` : 'no server yet';
   const pid = t.server.pid !== undefined ? `pid ${t.server.pid} · ` : '';
   return `${pid}${t.server.address}${t.server.version ? ` · ${t.server.version}` : ''}`;
+}
+
+/**
+ * The server's CPU and RSS: live while the target runs; once it has ended the server is gone, so
+ * the row says so and keeps the peak CPU and the last RSS seen, not a sample that looks live (a
+ * crashed runner's server is killed by the orchestrator's reaper, so it is stopped too).
+ */
+function SampleLine({ target }: { readonly target: TargetState }) {
+  const cpu = (pct: number): string => `${Math.round(pct)}%`;
+  if (isServerStopped(target) && target.server?.pid !== undefined) {
+    const figures = target.peakSample && target.sample ? ` · peak CPU ${cpu(target.peakSample.cpuPercent)} · RSS ${fmtBytes(target.sample.rssBytes)} at end` : '';
+    return (
+      <Text wrap="truncate" dimColor>
+        server stopped{figures}
+      </Text>
+    );
+  }
+  return (
+    <Text wrap="truncate">
+      CPU {target.sample ? cpu(target.sample.cpuPercent) : '—'} · RSS {fmtBytes(target.sample?.rssBytes)}
+    </Text>
+  );
 }
 
 function LiveLine({ target }: { readonly target: TargetState }) {

@@ -10,6 +10,21 @@ export function fit(s: string, width: number): string {
   return s.padEnd(width);
 }
 
+/**
+ * Display width of the dashboard's own labels: the emoji icons (✅ 🔄 ⏳ ❌ ⛔, from U+2300 up)
+ * take two columns, everything else one. Not a general East Asian width table.
+ */
+export function displayCols(s: string): number {
+  let n = 0;
+  for (const ch of s) n += (ch.codePointAt(0) ?? 0) >= 0x2300 ? 2 : 1;
+  return n;
+}
+
+/** `s` padded with spaces to `width` display columns (`displayCols`). */
+export function padCols(s: string, width: number): string {
+  return s + ' '.repeat(Math.max(0, width - displayCols(s)));
+}
+
 /** A horizontal bar of `width` cells filled to `fraction` (eighth-block resolution). */
 export function bar(fraction: number, width: number): string {
   if (width <= 0) return '';
