@@ -94,6 +94,7 @@ export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderr
       selectedScenario={ui.scenario}
       width={layout.panelWidth}
       chartRows={layout.chartRows}
+      compact={layout.compactPanel}
       nowMs={nowMs}
       stderrTail={stderrTails[name]}
     />

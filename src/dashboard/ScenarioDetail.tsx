@@ -38,7 +38,7 @@ export function ScenarioDetail({ target, status, scenario, width, rows, top }: S
   const lines = detailLines(scenario, status, Math.max(40, width - 2));
   const look = scenarioLook({ status }, scenario);
   const grade = scenario.state === 'passed' || scenario.state === 'failed' || scenario.state === 'aborted' ? scenario.end?.grade : undefined;
-  const w = scrollWindow(lines.length, visibleLines(lines.length, rows), top);
+  const w = scrollWindow(lines.length, visibleLines(lines.length, rows), top ?? 0);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={width}>
       <Text wrap="truncate">

@@ -16,6 +16,8 @@ const MAX_CHART_ROWS = 8;
 const MIN_CHART_ROWS = 2;
 /** Rows of a panel besides scenarios and chart: border 2, title, server, CPU/RSS, progress, live. */
 export const PANEL_FIXED_ROWS = 7;
+/** The same in a compact panel (short terminals): server with CPU/RSS, progress with live figures. */
+export const COMPACT_PANEL_FIXED_ROWS = 5;
 /** Header (2 rows) + footer (1 row). */
 const CHROME_ROWS = 3;
 
@@ -39,6 +41,8 @@ export type Layout =
       readonly mode: 'side' | 'stacked';
       /** Outer width of one full panel, columns. */
       readonly panelWidth: number;
+      /** Panels fold server + CPU/RSS and progress + live figures into one row each (short terminals). */
+      readonly compactPanel: boolean;
       /** Rows of the throughput chart plot (0: no chart). */
       readonly chartRows: number;
       /** Results-table rows shown (the newest are kept when cut). */
@@ -56,31 +60,37 @@ export function planLayout(input: LayoutInput): Layout {
   const n = Math.max(1, input.targets);
   const side = columns >= SIDE_BY_SIDE_COLUMNS && Math.floor(columns / n) >= MIN_PANEL_WIDTH;
   const panelWidth = side ? Math.floor((columns - (n - 1)) / n) : columns;
-  // Stacked: the selected target gets a full panel, each other target one summary row.
-  const panelRows = PANEL_FIXED_ROWS + input.scenarios + (side ? 0 : n - 1);
   const budget = Math.max(1, rows - 1);
-  const tables = (r: number, m: number): number => (r > 0 ? 3 + r : 0) + (m > 0 ? 2 + m : 0);
-  let resultRows = input.resultRows;
-  let microRows = input.microRows;
-  const free = budget - CHROME_ROWS - panelRows - tables(resultRows, microRows);
-  // One more row for the chart's x axis.
-  let chartRows = Math.min(MAX_CHART_ROWS, free - 1);
-  if (chartRows < MIN_CHART_ROWS) {
-    chartRows = 0;
-    // Too tall even without the chart: trim the micro table, then the results table.
-    let over = -free;
-    while (over > 0 && microRows > 0) {
-      microRows--;
-      over -= microRows === 0 ? 3 : 1;
+  const fill = (compactPanel: boolean) => {
+    // Stacked: the selected target gets a full panel, each other target one summary row.
+    const panelRows = (compactPanel ? COMPACT_PANEL_FIXED_ROWS : PANEL_FIXED_ROWS) + input.scenarios + (side ? 0 : n - 1);
+    const tables = (r: number, m: number): number => (r > 0 ? 3 + r : 0) + (m > 0 ? 2 + m : 0);
+    let resultRows = input.resultRows;
+    let microRows = input.microRows;
+    const free = budget - CHROME_ROWS - panelRows - tables(resultRows, microRows);
+    // One more row for the chart's x axis.
+    let chartRows = Math.min(MAX_CHART_ROWS, free - 1);
+    if (chartRows < MIN_CHART_ROWS) {
+      chartRows = 0;
+      // Too tall even without the chart: trim the micro table, then the results table.
+      let over = -free;
+      while (over > 0 && microRows > 0) {
+        microRows--;
+        over -= microRows === 0 ? 3 : 1;
+      }
+      while (over > 0 && resultRows > 0) {
+        resultRows--;
+        over -= resultRows === 0 ? 4 : 1;
+      }
     }
-    while (over > 0 && resultRows > 0) {
-      resultRows--;
-      over -= resultRows === 0 ? 4 : 1;
-    }
-  }
+    return { compactPanel, chartRows, resultRows, microRows };
+  };
+  // The full panel unless that cuts table rows; then the compact one (two rows fewer).
+  const full = fill(false);
+  const plan = full.resultRows < input.resultRows || full.microRows < input.microRows ? fill(true) : full;
   // Whatever the height, a results table that has rows keeps one (it scrolls): everything stays reachable.
-  if (resultRows === 0 && input.resultRows > 0) resultRows = 1;
-  return { mode: side ? 'side' : 'stacked', panelWidth, chartRows, resultRows, microRows, overlayRows: Math.max(3, budget - CHROME_ROWS) };
+  const resultRows = plan.resultRows === 0 && input.resultRows > 0 ? 1 : plan.resultRows;
+  return { mode: side ? 'side' : 'stacked', panelWidth, ...plan, resultRows, overlayRows: Math.max(3, budget - CHROME_ROWS) };
 }
 
 /**
