@@ -13,6 +13,7 @@ import { FinishedFeed } from './FinishedFeed.tsx';
 import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
+import { wrapWords } from './format.ts';
 import { MIN_COLUMNS } from './layout.ts';
 import { MicroTable } from './MicroTable.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
@@ -46,12 +47,15 @@ export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderr
   const { run } = model;
   const { rows, micro, panelTargets, layout } = useMemo(() => planScreen(run, size), [run, size]);
   if (layout.mode === 'too-narrow') {
-    // Wrapped, so the whole message reads at any width.
+    // Broken at spaces by hand, so the whole message reads at any width without a ragged indent.
+    const message = `metabench: the terminal is too narrow (${layout.columns} columns, needs ${MIN_COLUMNS}); widen it or use \`metabench run --json\``;
     return (
-      <Box width={layout.columns}>
-        <Text color="yellow" wrap="wrap">
-          metabench: the terminal is too narrow ({layout.columns} columns, needs {MIN_COLUMNS}); widen it or use `metabench run --json`
-        </Text>
+      <Box flexDirection="column" width={layout.columns}>
+        {wrapWords(message, layout.columns).map((line, i) => (
+          <Text key={i} color="yellow" wrap="truncate">
+            {line}
+          </Text>
+        ))}
       </Box>
     );
   }

@@ -39,12 +39,12 @@ export function HelpOverlay({ ownsRun }: HelpOverlayProps) {
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
       <Text bold>Keys</Text>
       {KEYS.map(([k, what]) => (
-        <Text key={k}>
+        <Text key={k} wrap="truncate">
           <Text color="cyan">{padCols(k, KEY_COLUMNS)}</Text> {what}
         </Text>
       ))}
-      <Text>
-        <Text color="cyan">{padCols('q, Ctrl-C', KEY_COLUMNS)}</Text> {ownsRun ? 'stop the run gracefully (servers stopped, "interrupted" recorded) and exit' : 'leave the monitor (the run goes on)'}
+      <Text wrap="truncate">
+        <Text color="cyan">{padCols('q, Ctrl-C', KEY_COLUMNS)}</Text> {ownsRun ? 'stop the run gracefully (servers stopped, marked interrupted)' : 'leave the monitor (the run goes on)'}
       </Text>
       <Text bold>Marks</Text>
       {MARKS.map(([m, what], i) => (

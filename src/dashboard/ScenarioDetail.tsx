@@ -52,8 +52,11 @@ export function ScenarioDetail({ target, status, scenario, width, rows, top }: S
         ) : null}
         <Text dimColor> (Esc closes)</Text>
       </Text>
+      {/* One row per line, whatever its text: a wrapped line would push the frame past the screen. */}
       {lines.slice(w.start, w.end).map((l, i) => (
-        <Box key={w.start + i}>{l}</Box>
+        <Box key={w.start + i} height={1} overflowY="hidden">
+          {l}
+        </Box>
       ))}
       {isScrollable(w) ? (
         <Text dimColor wrap="truncate">

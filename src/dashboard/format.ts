@@ -37,3 +37,24 @@ export function bar(fraction: number, width: number): string {
 }
 
 const PARTIAL = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** `text` broken at spaces into lines of at most `width` columns (a longer word is cut hard). */
+export function wrapWords(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((x) => x !== '')) {
+    if (line === '') line = word;
+    else if (line.length + 1 + word.length <= w) line = `${line} ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+    while (line.length > w) {
+      lines.push(line.slice(0, w));
+      line = line.slice(w);
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}

@@ -151,6 +151,14 @@ test('80×24 detail: it scrolls line by line and by page, with its position on t
   await until(new RegExp(`lines 1–${shown} of ${total} ↓`));
 });
 
+test('80×24 detail: a line longer than the screen is cut, not wrapped, so the frame keeps its height', () => {
+  const events = finishedSix().map((e) => (e.kind === 'scenario-end' && e.target === 'memory' && e.scenario === 'large-scale-load' ? { ...e, headline: 'watch-delivery-after-reconnect', error: 'x'.repeat(200) } : e));
+  const f = frameAt(modelOf(events), 80, 24, { ui: { ...INITIAL_UI, view: 'detail' } });
+  assert.match(f, /latency \(ms\) · ◂ headline \(watch-delivery-after-reconnect\)/);
+  assert.match(f, /lines 1–\d+ of \d+ ↓/);
+  assertFits(f, 80, 24);
+});
+
 test('100×30: the results keep p99 and ×etcd for memory, rocksdb and etcd', () => {
   const f = frameAt(modelOf(finishedSix()), 100, 30);
   assert.match(f, /scenario\s+ops\/s\s+p99ms\s+grade\s+×etcd\s+ops\/s\s+p99ms\s+grade\s+×etcd\s+ops\/s\s+p99ms\s+grade\s*$/m);
@@ -163,7 +171,7 @@ for (const columns of [70, 40, 20]) {
   test(`${columns} columns: the whole too-narrow message shows, wrapped`, () => {
     const f = frameAt(modelOf(finishedSix()), columns, 24);
     const lines = f.split('\n');
-    for (const l of lines) assert.ok([...l].length <= columns, `wider than ${columns}: ${l}`);
+    for (const l of lines) assert.ok([...l].length <= columns && !l.startsWith(' '), `wider than ${columns} or indented: '${l}'`);
     assert.equal(lines.map((l) => l.trim()).join(' '), `metabench: the terminal is too narrow (${columns} columns, needs 80); widen it or use \`metabench run --json\``);
   });
 }
