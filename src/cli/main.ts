@@ -10,12 +10,16 @@ import { register as registerTail } from '../commands/tail.ts';
 import { register as registerReport } from '../commands/report.ts';
 import { register as registerCompare } from '../commands/compare.ts';
 import { register as registerMonitor } from '../commands/monitor.ts';
-import { UsageError } from './errors.ts';
+import { UsageError } from '../errors.ts';
+import { setColourFlag } from '../output/colour.ts';
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('metabench')
     .description('Benchmark etcd-v3-style metadata stores side by side, live in the terminal')
     .version(VERSION)
+    .option('--color', 'colour the text output even when piped (as FORCE_COLOR=1)')
+    .option('--no-color', 'never colour the text output (as NO_COLOR=1)')
+    .hook('preAction', (cmd) => setColourFlag(cmd.opts<{ color?: boolean }>().color))
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   let exitCode = 0;

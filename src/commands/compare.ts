@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import type { SetExit } from '../cli/commands.ts';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { compareRuns, DEFAULT_THRESHOLD_PCT, renderComparison, type Comparison } from '../report/compare.ts';
 import { DEFAULT_RESULTS_DIR, resolveRunDir } from '../results/locate-run.ts';
 import { loadFinishedRun, RunUnfinishedError, RunUnreadableError } from '../state/load-run.ts';

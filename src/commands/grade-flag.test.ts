@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { execa } from 'execa';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { METABENCH_BIN } from '../targets/metastore.ts';
 import { FAIL_UNDER_GRADES } from '../grades/fail-under.ts';
 import { parseFailUnder } from './grade-flag.ts';

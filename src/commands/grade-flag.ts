@@ -1,5 +1,5 @@
 /** A grade letter given on the command line (`metabench run --fail-under B`). */
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { FAIL_UNDER_GRADES } from '../grades/fail-under.ts';
 import { GRADE_LETTERS, gradeLetterOf, type GradeLetter } from '../grades/letters.ts';
 

@@ -9,7 +9,7 @@
  */
 import type { Command } from 'commander';
 import type { SetExit } from '../cli/commands.ts';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { DEFAULT_RESULTS_DIR, openRunDir, resolveRunDir } from '../results/locate-run.ts';
 
 interface MonitorFlags {

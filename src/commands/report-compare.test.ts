@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { execa } from 'execa';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { RunUnfinishedError } from '../state/load-run.ts';
 import { fixtureRun } from '../report/test-fixtures.ts';
 import { compareCommand, parseCompareOptions } from './compare.ts';

@@ -6,6 +6,9 @@
  * and `report.html` included, and prints report.html's path. RUN is a run id under the results
  * folder or a run folder's path; default the newest.
  *
+ * On a terminal the Markdown is coloured (grades, states, failed checks; see
+ * `src/output/markdown-colour.ts`); piped, redirected or `--format json` it is printed as is.
+ *
  * Exit codes: 0 printed; 1 the run is not finished (some target has no run-end) or a result
  * file is missing or not valid NDJSON; 2 no such run or a bad flag.
  */
@@ -13,13 +16,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { SetExit } from '../cli/commands.ts';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { renderMarkdown } from '../report/markdown.ts';
 import { REPORT_FILE, SUMMARY_FILE, summaryJson, writeReports } from '../report/write-reports.ts';
 import { DEFAULT_RESULTS_DIR, resolveRunDir } from '../results/locate-run.ts';
 import { loadFinishedRun, RunUnfinishedError, RunUnreadableError } from '../state/load-run.ts';
 import { buildSummary } from '../views/summary.ts';
 import { HTML_REPORT_FILE, markdownVisuals } from '../report/visual-reports.ts';
+import { painterFor } from '../output/colour.ts';
+import { paintMarkdown } from '../output/markdown-colour.ts';
 
 /** Output formats of `metabench report`. */
 export type ReportFormat = 'md' | 'json' | 'html';
@@ -74,7 +79,8 @@ export function register(program: Command, setExit: SetExit): void {
     .action(async (run: string | undefined, raw: { format: string; results: string }) => {
       const opts = parseReportOptions(run, raw);
       try {
-        process.stdout.write(await reportText(opts, (line) => process.stderr.write(`metabench: warning: ${line}\n`)));
+        const text = await reportText(opts, (line) => process.stderr.write(`metabench: warning: ${line}\n`));
+        process.stdout.write(opts.format === 'md' ? paintMarkdown(text, painterFor(process.stdout)) : text);
         setExit(0);
       } catch (err) {
         if (!(err instanceof RunUnfinishedError || err instanceof RunUnreadableError)) throw err;

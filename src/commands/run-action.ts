@@ -8,7 +8,7 @@ import { streamPlain } from '../output/plain.ts';
 import { resolveRunOptions, type RunFlags } from './run-options.ts';
 import type { GradeLetter } from '../grades/letters.ts';
 import { applyFailUnder } from '../report/fail-under.ts';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 
 /** How the dashboard module is called (loaded only on a TTY, so headless runs never load Ink). */
 type RunDashboard = (opts: { runDir: string; handle?: OrchestratedRun }) => Promise<number>;

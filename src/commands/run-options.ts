@@ -7,7 +7,7 @@ import { randomInt } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { EXPECTED_DIR, dirTargetProblem } from '../../engine/fs/ensure-dir.ts';
 import { LATEST } from '../results/latest.ts';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { CLIENT_KINDS, DEFAULT_CLIENT, isClientKind } from '../client/factory.ts';
 import type { ClientKind } from '../client/types.ts';
 import { MICRO, TargetKind } from '../events/schema.ts';

@@ -14,7 +14,7 @@ import { METABENCH_BIN } from '../targets/metastore.ts';
 import { findEtcd } from '../targets/etcd.ts';
 import { freePort } from '../targets/free-port.ts';
 import { isRunning, readEvents, tempDir } from '../testing/run-fixtures.ts';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { resolveRunOptions, type RunFlags } from './run-options.ts';
 import { startEtcdCluster } from '../testing/etcd-cluster.ts';
 

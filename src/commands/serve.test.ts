@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { parseServeOptions } from './serve.ts';
 
 const base = { engine: 'memory', dataDir: '/tmp/x', listen: '127.0.0.1:2379', sync: 'always', snapshotCount: '10000', commitOverlap: 'always' };

@@ -21,7 +21,7 @@ import { openStore, type EngineName, type MetaStore } from '../../engine/index.t
 import type { SyncPolicy } from '../../engine/backend/backend.ts';
 import { EXPECTED_DIR, dirTargetProblem } from '../../engine/fs/ensure-dir.ts';
 import type { SetExit } from '../cli/commands.ts';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import type { Logger } from '../server/context.ts';
 import { DEFAULT_LISTEN, isLoopback, parseListen, type ListenAddress } from '../server/listen.ts';
 import { watchParent } from '../server/parent-watch.ts';

@@ -1,11 +1,12 @@
 /** What `metabench tail` does: print a run's events, following it while it runs. */
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { readManifest } from '../results/manifest.ts';
 import { existsSync } from 'node:fs';
 import { eventFilePath } from '../results/event-writer.ts';
 import { isAlive, resolveRunDir } from '../results/locate-run.ts';
 import { RunTailer } from '../results/run-tailer.ts';
 import { formatEventLine } from '../output/format-event.ts';
+import { NO_PAINT, type Painter } from '../output/colour.ts';
 
 /** Milliseconds between polls while following. */
 const FOLLOW_POLL_MS = 200;
@@ -21,10 +22,11 @@ export interface TailFlags {
 }
 
 /**
- * Prints the run's events through `print`; resolves to the exit code when following ends: 0, or
- * 1 when the run was abandoned. An aborted `signal` (the reader went away) ends it with 0.
+ * Prints the run's events through `print`, coloured by `paint` (default: not at all); resolves
+ * to the exit code when following ends: 0, or 1 when the run was abandoned. An aborted `signal`
+ * (the reader went away) ends it with 0.
  */
-export async function tail(run: string | undefined, flags: TailFlags, print: (line: string) => void, signal?: AbortSignal): Promise<number> {
+export async function tail(run: string | undefined, flags: TailFlags, print: (line: string) => void, signal?: AbortSignal, paint: Painter = NO_PAINT): Promise<number> {
   const runDir = resolveRunDir(run, flags.results);
   let manifest: ReturnType<typeof readManifest>;
   try {
@@ -42,7 +44,7 @@ export async function tail(run: string | undefined, flags: TailFlags, print: (li
   const tailer = new RunTailer(runDir, targets, {
     onEvent: (e) => {
       seen.add(e.target);
-      print(formatEventLine(e, width));
+      print(formatEventLine(e, width, paint));
     },
     onInvalid: (target, _line, err) => process.stderr.write(`metabench tail: ${target}: ${err.message}\n`),
   });

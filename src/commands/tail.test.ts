@@ -6,7 +6,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { startRun } from '../orchestrator/index.ts';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { buildManifest, writeManifest } from '../results/manifest.ts';
 import { fakeRunOptions, tempDir } from '../testing/run-fixtures.ts';
 import { tail } from './tail-action.ts';

@@ -38,7 +38,10 @@ test('running run, 160×45: header progress, both panels side by side, bar, live
   assert.match(f, /last: 290 ops\/s/);
   assert.match(f, /pid 4242 · 127\.0\.0\.1:23790/);
   assert.match(f, /CPU 56% · RSS 120 MiB/);
-  assert.match(f, /-\d+[sm]\s+now/);
+  // rocksdb's chart: seconds into sustained-load, memory's run of it behind; memory's: its own span.
+  assert.match(f, /ops\/s {2}sustained-load · seconds into it\s+━ rocksdb {2}━ memory/);
+  assert.match(f, /ops\/s {2}large-scale-load\s+sustained-load\s+mixed-workload/);
+  assert.match(f, /0s\s+6s\s+12s.*0s\s+2s\s+4s/);
   assert.match(f, /[⠁-⣿]/);
   assert.match(f, /large-scale-load\s+250\s+10 ms\s+A\s+125\s+10 ms\s+A/);
   assert.doesNotMatch(f, /×etcd/);

@@ -101,6 +101,7 @@ export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderr
       compact={layout.compactPanel}
       nowMs={nowMs}
       stderrTail={stderrTails[name]}
+      run={run}
     />
   );
   const stackedMain = selectedName && panelTargets.includes(selectedName) ? selectedName : panelTargets[0];

@@ -7,13 +7,12 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { isNoopKind } from '../views/ceiling.ts';
 import { isServerStopped, isTargetFinal, runningScenario } from '../state/run-state.ts';
-import type { TargetState } from '../state/run-state.ts';
+import type { RunState, TargetState } from '../state/run-state.ts';
 import { fmtBytes, fmtMs, fmtOps, fmtPct } from '../format/figures.ts';
 import { ProgressLine } from './ProgressLine.tsx';
 import { ScenarioList } from './ScenarioList.tsx';
 import { targetColour, targetIcon } from './status-style.ts';
 import { ThroughputChart } from './ThroughputChart.tsx';
-import { kindColour } from '../report/charts/target-colours.ts';
 
 /** Props of `TargetPanel`. */
 export interface TargetPanelProps {
@@ -31,6 +30,8 @@ export interface TargetPanelProps {
   readonly nowMs: number;
   /** Last lines of `<target>.stderr.log`, shown when the target crashed. */
   readonly stderrTail?: readonly string[];
+  /** The run, so the chart draws the other targets' curves of the same scenario behind this one. */
+  readonly run?: Pick<RunState, 'targets' | 'targetOrder'>;
 }
 
 /** A bordered panel for one target; the selected one has a bold cyan border. */
@@ -128,7 +129,7 @@ function LiveLine({ target }: { readonly target: TargetState }) {
   );
 }
 
-function Bottom({ target, chartRows, stderrTail, inner }: TargetPanelProps & { readonly inner: number }) {
+function Bottom({ target, chartRows, stderrTail, inner, run }: TargetPanelProps & { readonly inner: number }) {
   switch (target.status.state) {
     case 'crashed': {
       const lines = (stderrTail ?? []).slice(-Math.max(2, chartRows));
@@ -153,6 +154,6 @@ function Bottom({ target, chartRows, stderrTail, inner }: TargetPanelProps & { r
     case 'running':
     case 'completed':
     case 'interrupted':
-      return chartRows > 0 ? <ThroughputChart points={target.throughput} width={inner} rows={chartRows} colour={kindColour(target.targetKind).ink} /> : null;
+      return chartRows > 0 ? <ThroughputChart target={target} run={run} width={inner} rows={chartRows} /> : null;
   }
 }

@@ -1,38 +1,35 @@
-/** The braille throughput chart of one target, with axis labels. */
+/** The braille throughput chart of one target: title/legend row, plot with y labels, x axis. */
 import { Text, Box } from 'ink';
-import { memo } from 'react';
-import type { ThroughputPoint } from '../state/run-state.ts';
-import { lineChart } from './line-chart.ts';
+import { memo, useMemo } from 'react';
+import type { RunState, TargetState } from '../state/run-state.ts';
+import { chartViewOf } from './chart-model.ts';
+import { drawChart } from './line-chart.ts';
 
 /** Props of `ThroughputChart`. */
 export interface ThroughputChartProps {
-  readonly points: readonly ThroughputPoint[];
+  readonly target: TargetState;
+  /** The run, for the other targets' curves of the same scenario (none when absent). */
+  readonly run?: Pick<RunState, 'targets' | 'targetOrder'>;
   /** Width in columns, labels included. */
   readonly width: number;
-  /** Plot rows (the x-axis row comes on top). */
+  /** Plot rows (a title row and the x-axis row come on top). */
   readonly rows: number;
-  readonly colour?: string;
 }
 
-/** Operations per second over time, newest on the right. */
-export const ThroughputChart = memo(function ThroughputChart({ points, width, rows, colour = 'cyan' }: ThroughputChartProps) {
-  const chart = lineChart(
-    points.map((p) => p.opsPerSec),
-    { width, height: rows, times: points.map((p) => p.t) },
-  );
-  const plot = chart.rows.slice(0, -1);
-  const axis = chart.rows[chart.rows.length - 1];
+/** Throughput of the running scenario against earlier targets, or a finished target's whole span. */
+export const ThroughputChart = memo(function ThroughputChart({ target, run, width, rows }: ThroughputChartProps) {
+  const frame = useMemo(() => drawChart(chartViewOf(target, run), { width, height: rows }), [target, run, width, rows]);
   return (
     <Box flexDirection="column">
-      {plot.map((r, i) => (
+      {frame.rows.map((row, i) => (
         <Text key={i} wrap="truncate">
-          <Text dimColor>{r.slice(0, 8)}</Text>
-          <Text color={colour}>{r.slice(8)}</Text>
+          {row.map((s, j) => (
+            <Text key={j} color={s.colour} dimColor={s.dim} bold={s.bold}>
+              {s.text}
+            </Text>
+          ))}
         </Text>
       ))}
-      <Text dimColor wrap="truncate">
-        {axis}
-      </Text>
     </Box>
   );
 });

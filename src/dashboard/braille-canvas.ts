@@ -20,6 +20,11 @@ const DOT_BITS: readonly (readonly number[])[] = [
   [0x08, 0x10, 0x20, 0x80],
 ];
 
+/** The braille character of a cell's dot bits (0 is the blank pattern U+2800). */
+export function brailleGlyph(bits: number): string {
+  return String.fromCharCode(BRAILLE_BASE + (bits & 0xff));
+}
+
 /** A drawing surface of `widthCells × heightCells` terminal cells. */
 export class BrailleCanvas {
   /** Pixel size: 2 dots per cell across, 4 down. */
@@ -74,12 +79,18 @@ export class BrailleCanvas {
     }
   }
 
+  /** The dot bits of cell (`col`, `row`), 0 when blank or outside (charts layer canvases with it). */
+  bits(col: number, row: number): number {
+    if (col < 0 || row < 0 || col >= this.widthCells || row >= this.heightCells) return 0;
+    return this.#cells[row * this.widthCells + col];
+  }
+
   /** The picture as `heightCells` strings of `widthCells` braille characters each. */
   rows(): string[] {
     const out: string[] = [];
     for (let r = 0; r < this.heightCells; r++) {
       let s = '';
-      for (let c = 0; c < this.widthCells; c++) s += String.fromCharCode(BRAILLE_BASE + this.#cells[r * this.widthCells + c]);
+      for (let c = 0; c < this.widthCells; c++) s += brailleGlyph(this.#cells[r * this.widthCells + c]);
       out.push(s);
     }
     return out;

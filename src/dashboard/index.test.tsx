@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import type { RunHandle, RunResult } from '../orchestrator/types.ts';
 import { openRunDir } from '../results/locate-run.ts';
 import { readManifest } from '../results/manifest.ts';

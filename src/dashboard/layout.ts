@@ -68,8 +68,8 @@ export function planLayout(input: LayoutInput): Layout {
     let resultRows = input.resultRows;
     let microRows = input.microRows;
     const free = budget - CHROME_ROWS - panelRows - tables(resultRows, microRows);
-    // One more row for the chart's x axis.
-    let chartRows = Math.min(MAX_CHART_ROWS, free - 1);
+    // Two more rows for the chart's title (unit, legend, scenario names) and x axis.
+    let chartRows = Math.min(MAX_CHART_ROWS, free - 2);
     if (chartRows < MIN_CHART_ROWS) {
       chartRows = 0;
       // Too tall even without the chart: trim the micro table, then the results table.

@@ -2,7 +2,7 @@
 // rounding that would print the next unit's number, zero, negative and non-finite input).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fmtBytes, fmtChange, fmtClock, fmtCompact, fmtCount, fmtCpuPerOp, fmtDuration, fmtFactor, fmtMs, fmtNs, fmtOps, fmtPct, fmtPercent } from './figures.ts';
+import { fmtBytes, fmtChange, fmtClock, fmtCompact, fmtCount, fmtCpuPercent, fmtCpuPerOp, fmtDuration, fmtFactor, fmtMs, fmtNs, fmtOps, fmtPct, fmtPercent } from './figures.ts';
 
 const table = (f: (x: number) => string, rows: Array<[number, string]>) => {
   for (const [x, want] of rows) assert.equal(f(x), want, `${f.name}(${x})`);
@@ -49,5 +49,9 @@ describe('figures', () => {
     table(fmtFactor, [[0.49, '0.49×'], [2.94, '2.9×'], [19.6, '19.6×'], [120.4, '120×'], [Number.POSITIVE_INFINITY, '∞×']]);
     table(fmtChange, [[0.123, '+12.3%'], [-0.05, '-5.0%'], [0, '+0.0%']]);
     table(fmtCpuPerOp, [[38.2, '38 µs/op'], [4.54, '4.5 µs/op'], [1234, '1,234 µs/op']]);
+  });
+  it('fmtCpuPercent: whole percent of one core, unknown as —', () => {
+    table(fmtCpuPercent, [[55.5, '56%'], [0, '0%'], [187.2, '187%'], [Number.NaN, '—']]);
+    assert.equal(fmtCpuPercent(undefined), '—');
   });
 });

@@ -108,6 +108,12 @@ export function fmtPct(fraction: number): string {
   return `${Math.floor(f * 100)}%`;
 }
 
+/** CPU use in percent of one core, whole: `56%`; over 100% when it used several cores; unknown as `—`. */
+export function fmtCpuPercent(percentOfCore: number | undefined): string {
+  if (percentOfCore === undefined || !Number.isFinite(percentOfCore)) return '—';
+  return `${grouped.format(Math.round(percentOfCore))}%`;
+}
+
 /** A count compactly for narrow cells and axis labels: `950`, `12.3k`, `1.2M`. */
 export function fmtCompact(n: number): string {
   if (!Number.isFinite(n)) return String(n);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { parseGrade } from '../commands/grade-flag.ts';
 import { gradeBelow, gradeLetterOf, worseGrade } from './letters.ts';
 import { overallGrade } from './overall.ts';

@@ -1,55 +1,81 @@
 /**
  * The final results table of the plain output: one row per scenario, one column per target,
- * each cell `ops/s · p99 · grade`, then a status line per target. Plain text, no escape codes.
- * A noop target's column is the load generator's ceiling (no grade); cells of a scenario whose
- * ceiling is under 3× the fastest target, or whose runner used ≥ 90% of a core, say
- * `client-bound (ceiling 2.9×)` / `client-bound (runner CPU 96%)`, explained below the table.
+ * each cell `ops/s · p99 · grade`, then a status line per target. A noop target's column is the
+ * load generator's ceiling (no grade); cells of a scenario whose ceiling is under 3× the fastest
+ * target, or whose runner used ≥ 90% of a core, say `client-bound (ceiling 2.9×)` /
+ * `client-bound (runner CPU 96%)`, explained below the table. The painter colours grades,
+ * states and client-bound marks (the dashboard's palette); columns are padded on the plain text,
+ * so they line up with or without escape codes. By default nothing is painted.
  */
 import { clientBoundNotes, clientBoundText } from '../views/ceiling.ts';
 import { fmtDuration, fmtMs, fmtOps } from '../format/figures.ts';
 import type { RunState } from '../state/types.ts';
 import { isCeilingTarget, resultRows, type ScenarioCell } from '../views/results.ts';
+import { NO_PAINT, type Painter } from './colour.ts';
+
+/** A table cell: its plain text (for widths) and the same text painted. */
+interface Cell {
+  plain: string;
+  painted: string;
+}
+
+const cell = (plain: string, painted = plain): Cell => ({ plain, painted });
+
+/** Joins cells' parts with ` · `, keeping the plain and painted texts in step. */
+function joined(parts: readonly Cell[]): Cell {
+  return { plain: parts.map((c) => c.plain).join(' · '), painted: parts.map((c) => c.painted).join(' · ') };
+}
 
 /** Renders the table for a (finished) run state. */
-export function renderResultsTable(state: RunState): string {
+export function renderResultsTable(state: RunState, p: Painter = NO_PAINT): string {
   const targets = state.targetOrder;
   const rows = resultRows(state);
-  const header = ['scenario', ...targets.map((t) => (isCeilingTarget(state, t) ? `${t} (ceiling)` : t))];
-  const body = rows.map((r) => [r.name, ...targets.map((t) => cellText(r.results[t]))]);
-  const status = ['status', ...targets.map((t) => statusText(state, t))];
+  const header = ['scenario', ...targets.map((t) => (isCeilingTarget(state, t) ? `${t} (ceiling)` : t))].map((h) => cell(h, p.bold(h)));
+  const body = rows.map((r) => [cell(r.name), ...targets.map((t) => cellText(r.results[t], p))]);
+  const status = [cell('status'), ...targets.map((t) => statusText(state, t, p))];
   const all = [header, ...body, status];
-  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].length)));
-  const line = (row: string[]) => row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const widths = header.map((_, i) => Math.max(...all.map((row) => row[i].plain.length)));
+  const line = (row: Cell[]) =>
+    row
+      .map((c, i) => c.painted + ' '.repeat(widths[i] - c.plain.length))
+      .join('  ')
+      .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const notes = clientBoundNotes(rows.flatMap((r) => Object.values(r.results)));
   return [line(header), rule, ...body.map(line), rule, line(status), ...notes].join('\n') + '\n';
 }
 
-function cellText(cell: ScenarioCell | undefined): string {
-  if (!cell) return '-';
-  if (cell.opsPerSec === undefined) return cell.status;
-  const parts = [`${fmtOps(cell.opsPerSec)} ops/s`];
-  if (cell.p99Ms !== undefined) parts.push(`p99 ${fmtMs(cell.p99Ms)}`);
-  if (cell.grade) parts.push(cell.ownSlo ? `${cell.grade.grade} (own SLO)` : cell.grade.grade);
-  if (cell.status !== 'passed') parts.push(cell.status.toUpperCase());
-  const bound = clientBoundText(cell);
-  if (bound) parts.push(bound);
-  return parts.join(' · ');
+function cellText(c: ScenarioCell | undefined, p: Painter): Cell {
+  if (!c) return cell('-');
+  if (c.opsPerSec === undefined) return cell(c.status, p.scenario(c.status));
+  const parts = [cell(`${fmtOps(c.opsPerSec)} ops/s`)];
+  if (c.p99Ms !== undefined) parts.push(cell(`p99 ${fmtMs(c.p99Ms)}`));
+  if (c.grade) {
+    const g = c.grade.grade;
+    parts.push(c.ownSlo ? cell(`${g} (own SLO)`, `${p.grade(g)} (own SLO)`) : cell(g, p.grade(g)));
+  }
+  if (c.status !== 'passed') parts.push(cell(c.status.toUpperCase(), p.scenario(c.status, c.status.toUpperCase())));
+  const bound = clientBoundText(c);
+  if (bound) parts.push(cell(bound, p.mark('warning', bound)));
+  return joined(parts);
 }
 
-function statusText(state: RunState, target: string): string {
+function statusText(state: RunState, target: string, p: Painter): Cell {
   const st = state.targets[target].status;
-  switch (st.state) {
-    case 'completed':
-      return `completed in ${fmtDuration(st.durationMs)}`;
-    case 'interrupted':
-    case 'crashed':
-      return `${st.state}${st.error ? `: ${st.error.split('\n')[0].slice(0, 60)}` : ''}`;
-    case 'unavailable':
-      return `unavailable${st.hint ? ` (${st.hint})` : ''}`;
-    case 'waiting':
-    case 'starting':
-    case 'running':
-      return st.state;
-  }
+  const text = (() => {
+    switch (st.state) {
+      case 'completed':
+        return `completed in ${fmtDuration(st.durationMs)}`;
+      case 'interrupted':
+      case 'crashed':
+        return `${st.state}${st.error ? `: ${st.error.split('\n')[0].slice(0, 60)}` : ''}`;
+      case 'unavailable':
+        return `unavailable${st.hint ? ` (${st.hint})` : ''}`;
+      case 'waiting':
+      case 'starting':
+      case 'running':
+        return st.state;
+    }
+  })();
+  return cell(text, p.target(st.state, text));
 }

@@ -8,7 +8,7 @@
  * +4% (within noise); so the row is a regression, on ops/s.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import type { GradeLetter } from '../grades/letters.ts';
 import { CLIENT_BOUND_RATIO, clientBoundText, RUNNER_BOUND_CPU_PERCENT } from '../views/ceiling.ts';
 import { fmtChange, fmtMs, fmtOps } from '../format/figures.ts';

@@ -7,7 +7,7 @@
  */
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { readManifest, type RunManifest } from './manifest.ts';
 import { DEFAULT_RESULTS_DIR } from './results-dir.ts';
 

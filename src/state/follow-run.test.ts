@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { appendEvents, writeFixtureRun } from '../dashboard/fixture-run.ts';
 import { isAlive, openRunDir } from '../results/locate-run.ts';
 import { ev, runningRun, T0, targetRun } from './fixtures.ts';

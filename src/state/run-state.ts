@@ -19,6 +19,7 @@ import { SCHEMA_VERSION, TargetKind as TargetKindSchema } from '../events/schema
 import type { Grade, LatencySummary, MicroResultEvent, RunEndEvent, RunnerEvent, ScenarioEndEvent, TargetKind } from '../events/schema.ts';
 import type { RunManifest } from '../results/manifest.ts';
 import { computeRunProgress, scenarioProgressOf } from './progress.ts';
+import { addSample } from './series.ts';
 import { isScenarioFinal, isTargetFinal, MAX_LOG_LINES, MAX_THROUGHPUT_POINTS } from './types.ts';
 import type { RunPlan, RunState, ScenarioRun, TargetState, TargetStatus, ThroughputPoint } from './types.ts';
 
@@ -181,6 +182,10 @@ function reduceTarget(t: TargetState, e: RunnerEvent): TargetState {
         scenarios,
         live: { ...progress, scenario: e.scenario },
         throughput: bounded(t.throughput, point, MAX_THROUGHPUT_POINTS),
+        // A late line of a finished scenario belongs to no run of it that is still going.
+        ...(prev && isScenarioFinal(prev)
+          ? {}
+          : { series: addSample(t.series ?? [], { scenario: e.scenario, t: e.t, elapsedMs: e.elapsedMs, opsPerSec: e.windowOpsPerSec, durationMs: e.durationMs }) }),
       };
     }
     case 'scenario-end': {

@@ -4,6 +4,7 @@
  * importing each other.
  */
 import type { LogEvent, MicroResultEvent, ScenarioEndEvent, ServerSample, TargetKind } from '../events/schema.ts';
+import type { ScenarioSeries } from './series.ts';
 
 /** Most throughput points kept per target (one per second: ten minutes). */
 export const MAX_THROUGHPUT_POINTS = 600;
@@ -114,6 +115,11 @@ export interface TargetState {
   readonly live?: ScenarioProgress & { readonly scenario: string };
   /** Throughput per second, oldest first, at most `MAX_THROUGHPUT_POINTS`. */
   readonly throughput: readonly ThroughputPoint[];
+  /**
+   * Throughput per scenario run, in the order they started, each bounded (`series.ts`): what the
+   * dashboard chart draws. Absent until the first progress event.
+   */
+  readonly series?: readonly ScenarioSeries[];
   readonly micro: readonly MicroResultEvent[];
   /** Newest last, at most `MAX_LOG_LINES`. */
   readonly logs: readonly LogLine[];

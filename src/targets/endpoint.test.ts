@@ -4,7 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { resolveRunOptions } from '../commands/run-options.ts';
 import { connectEndpoint } from './endpoint.ts';
 import { startEtcd } from './etcd.ts';

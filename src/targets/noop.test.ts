@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../errors.ts';
 import { resolveRunOptions, defaultTargetKinds, type RunFlags } from '../commands/run-options.ts';
 import { parseEventLine, type RunnerEvent, type ScenarioEndEvent } from '../events/schema.ts';
 import { BUILTIN_SCENARIOS } from '../../scenarios/loader.ts';
@@ -73,6 +73,9 @@ describe('noop target', () => {
     const child = execa(process.execPath, [METABENCH_BIN, 'run', '--targets', 'noop', '--profile', 'quick', '--scenarios', 'sustained-load', '--json', '--results', join(tmp.dir, 'results'), '--cpu-prof', prof], {
       reject: false,
       timeout: 120_000,
+      // execa SIGKILLs a child still alive 5 s after kill('SIGTERM') by default; on a loaded
+      // machine the graceful stop (profiles, server stop, reports) can take longer than that.
+      forceKillAfterDelay: 60_000,
       buffer: false,
       stdout: 'pipe',
     });

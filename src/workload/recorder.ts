@@ -9,12 +9,12 @@ import type { Histogram } from 'hdr-histogram-js';
 import type { LatencySummary } from '../events/schema.ts';
 import { recordMissed } from './coordinated-omission.ts';
 import { errorKind, OpTimeoutError } from './errors.ts';
-import type { ScenarioContext } from './types.ts';
+import type { ScenarioIo } from './scenario-io.ts';
 
 /** Options of a {@link Recorder}. */
 export interface RecorderOptions {
   scenario: string;
-  ctx: Pick<ScenarioContext, 'emit' | 'serverSample'>;
+  ctx: ScenarioIo;
   /** Planned operations (ops-bounded scenarios), for progress. */
   totalOps?: number;
   /** Planned duration in ms (time-bounded scenarios), for progress. */
@@ -246,7 +246,7 @@ export class Recorder implements OpSink {
   }
 }
 
-function withServer(s: ReturnType<ScenarioContext['serverSample']>): { server?: NonNullable<typeof s> } {
+function withServer(s: ReturnType<ScenarioIo['serverSample']>): { server?: NonNullable<typeof s> } {
   return s ? { server: s } : {};
 }
 

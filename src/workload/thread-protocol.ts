@@ -7,7 +7,7 @@
  */
 import type { ClientKind, ConnectOptions } from '../client/types.ts';
 import type { ResolvedParams } from '../../scenarios/schema.ts';
-import type { PhaseOptions, Tally } from './kit.ts';
+import type { PhaseOptions, Tally } from './phase.ts';
 
 /** What a client thread is started with (`workerData`). */
 export interface ThreadData {

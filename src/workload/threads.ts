@@ -16,7 +16,7 @@ import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import type { ClientKind, ConnectOptions } from '../client/types.ts';
 import type { ResolvedParams } from '../../scenarios/schema.ts';
-import { mergeTally, type PhaseDef, type PhaseOptions, type Tally } from './kit.ts';
+import { mergeTally, type PhaseDef, type PhaseOptions, type Tally } from './phase.ts';
 import type { Recorder } from './recorder.ts';
 import { ENTRY_FIELDS, ENTRY_OP, type FromThread, type ThreadData, type ToThread } from './thread-protocol.ts';
 

@@ -4,10 +4,12 @@
  * through it, and returns the scenario's outcome; the runner stamps and writes the events.
  */
 import type { ClientKind, ConnectOptions, StoreClient } from '../client/types.ts';
-import type { EventBody, ScenarioEndEvent, ServerSample, TargetKind } from '../events/schema.ts';
+import type { ScenarioEndEvent, TargetKind } from '../events/schema.ts';
+import type { ScenarioIo } from './scenario-io.ts';
 import type { ClientThreadPool } from './threads.ts';
 
-export interface ScenarioContext {
+/** What a workload is given: the target, its clients, the seed, the signal, and (`ScenarioIo`) where events go. */
+export interface ScenarioContext extends ScenarioIo {
   /** Target name as shown to users (`memory`, `rocksdb`, `etcd`, `endpoint`, `noop`). */
   readonly target: string;
   readonly targetKind: TargetKind;
@@ -19,12 +21,8 @@ export interface ScenarioContext {
   connect(): Promise<StoreClient>;
   /** The run's seed; same seed, same operation stream. */
   readonly seed: number;
-  /** Appends an event (progress, log) to the target's result file. */
-  emit(event: EventBody): void;
   /** Aborted on Ctrl-C / SIGTERM: stop issuing operations, return promptly. */
   readonly signal: AbortSignal;
-  /** Newest server CPU/RSS sample, when the runner started the server. */
-  serverSample(): ServerSample | undefined;
   /**
    * CPU time (user + system) the server process has used so far, in µs, when the runner started
    * it and can read it (absent or undefined otherwise: `endpoint`, or no /proc and no sample yet).

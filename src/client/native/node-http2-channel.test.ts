@@ -1,7 +1,8 @@
 /**
  * The node:http2 channel against an in-process HTTP/2 server that plays gRPC by hand: headers
  * sent, status from trailers and from trailers-only responses, percent-encoded messages, HTTP
- * errors, RST_STREAM, deadline, abort, messages cut across DATA frames, and close.
+ * errors, RST_STREAM, deadline, abort, messages cut across DATA frames, gzip-compressed messages
+ * (with and without grpc-encoding), a stream that ends inside a message, and close.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -9,7 +10,9 @@ import http2, { type Http2Server, type IncomingHttpHeaders, type ServerHttp2Stre
 import type { AddressInfo } from 'node:net';
 import { GrpcCode, StoreError } from '../types.ts';
 import type { GrpcChannel } from './channel.ts';
+import { gzipSync } from 'node:zlib';
 import { grpcFrame } from './grpc-message.ts';
+import { grpcFrame as testFrame } from './transport/test-peer.ts';
 import { openNodeHttp2Channel } from './node-http2-channel.ts';
 
 const OK = { ':status': 200, 'content-type': 'application/grpc' };
@@ -31,6 +34,21 @@ const ROUTES: Record<string, (s: ServerHttp2Stream, h: IncomingHttpHeaders) => v
     s.respond(OK, { waitForTrailers: true });
     s.on('wantTrailers', () => s.sendTrailers({ 'grpc-status': '11', 'grpc-message': 'mvcc: required revision has been compacted' }));
     s.end(grpcFrame(Buffer.from('x')));
+  },
+  '/t/Gzip': (s) => {
+    s.respond({ ...OK, 'grpc-encoding': 'gzip' }, { waitForTrailers: true });
+    s.on('wantTrailers', () => s.sendTrailers({ 'grpc-status': '0' }));
+    s.end(testFrame(gzipSync(Buffer.from('zipped')), true));
+  },
+  '/t/CompressedUnannounced': (s) => {
+    s.respond(OK, { waitForTrailers: true });
+    s.on('wantTrailers', () => s.sendTrailers({ 'grpc-status': '0' }));
+    s.end(testFrame(gzipSync(Buffer.from('zipped')), true));
+  },
+  '/t/Truncated': (s) => {
+    s.respond(OK, { waitForTrailers: true });
+    s.on('wantTrailers', () => s.sendTrailers({ 'grpc-status': '0' }));
+    s.end(grpcFrame(Buffer.from('whole message')).subarray(0, 9));
   },
   '/t/NotFound': (s) => s.respond({ ':status': 404 }, { endStream: true }),
   '/t/Refused': (s) => s.close(http2.constants.NGHTTP2_REFUSED_STREAM),
@@ -114,6 +132,12 @@ describe('node:http2 channel', () => {
     });
     assert.equal(end, undefined);
     assert.deepEqual(got, ['first', 'second', 'third']);
+  });
+
+  it('inflates a message announced as gzip; refuses an unannounced compressed one and a cut one', async () => {
+    assert.equal((await channel.unary('/t/Gzip', Buffer.alloc(0))).toString(), 'zipped');
+    await fails(channel.unary('/t/CompressedUnannounced', Buffer.alloc(0)), GrpcCode.Internal, /^\/t\/CompressedUnannounced: compressed message \(flag 1\) with grpc-encoding absent$/);
+    await fails(channel.unary('/t/Truncated', Buffer.alloc(0)), GrpcCode.Internal, /^\/t\/Truncated: the stream ended inside a message$/);
   });
 
   it('close fails calls in flight with Cancelled; later calls are refused', async () => {

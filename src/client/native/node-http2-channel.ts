@@ -1,8 +1,10 @@
 /**
  * A simple, correct {@link OpenChannel} over Node's own `node:http2`: one session at a time per
  * channel (dialled again by the next call after it was lost), one `session.request()` per call. Slower than the raw-socket transport (Node's per-stream cost
- * is about 200 µs of CPU) but independent of it, so the etcd layer can be tested end to end
- * with it, and it stays as the fallback transport.
+ * is about 200 µs of CPU) but independent of its HTTP/2 layer, so the etcd layer can be tested
+ * end to end with it, and it stays as the fallback transport. The two share only the gRPC
+ * message framing: `grpcFrame` and the one reader (`transport/message-reader.ts`: gzip/deflate
+ * when the response's grpc-encoding says so, the size limit, views without copies).
  *
  * gRPC over HTTP/2 as the spec has it: POST with `content-type: application/grpc`, `te:
  * trailers`, `grpc-timeout` from the call's deadline, every message with its 5-byte prefix
@@ -13,7 +15,8 @@
 import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
 import { GrpcCode, StoreError, type CallOptions, type ConnectOptions } from '../types.ts';
 import type { GrpcChannel, GrpcStream, OpenChannel, StreamHandlers } from './channel.ts';
-import { GrpcMessageReader, grpcFrame } from './grpc-message.ts';
+import { grpcFrame } from './grpc-message.ts';
+import { MessageReader } from './transport/message-reader.ts';
 
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM } = http2.constants;
 
@@ -150,18 +153,20 @@ class NodeHttp2Channel implements GrpcChannel {
       status = Number(h['grpc-status']);
       statusMessage = grpcMessage(h['grpc-message']);
     };
-    const reader = new GrpcMessageReader();
+    const reader = new MessageReader({ onGrpcMessage: (m) => handlers.onMessage(m) }, path);
     let streamError: Error | undefined;
     req.on('response', (h) => {
       httpStatus = Number(h[':status']);
+      const encoding = h['grpc-encoding'];
+      if (typeof encoding === 'string' && encoding !== 'identity') reader.encoding = encoding;
       takeStatus(h);
     });
     req.on('trailers', takeStatus);
     req.on('data', (chunk: Buffer) => {
       try {
-        reader.push(chunk, (m) => handlers.onMessage(m));
+        reader.push(chunk);
       } catch (err) {
-        abortWith(new StoreError(GrpcCode.Internal, `${path}: ${(err as Error).message}`, { cause: err }));
+        abortWith(err instanceof StoreError ? err : new StoreError(GrpcCode.Internal, `${path}: ${(err as Error).message}`, { cause: err }));
       }
     });
     req.on('error', (err) => {
@@ -170,7 +175,7 @@ class NodeHttp2Channel implements GrpcChannel {
     req.on('close', () => {
       this.live.delete(req);
       if (localError) return finish(localError);
-      if (status === GrpcCode.OK && httpStatus === 200) return finish();
+      if (status === GrpcCode.OK && httpStatus === 200) return finish(reader.partial ? new StoreError(GrpcCode.Internal, `${path}: the stream ended inside a message`) : undefined);
       if (status !== undefined) return finish(new StoreError(status, statusMessage || `${path}: grpc-status ${status}`));
       if (httpStatus !== 0 && httpStatus !== 200) return finish(new StoreError(httpStatusCode(httpStatus), `${path}: HTTP status ${httpStatus} without grpc-status`));
       const cause = streamError ?? this.sessionError;
