@@ -4,9 +4,10 @@
  * that means (stop the run, or just leave the monitor).
  */
 import { useInput } from 'ink';
-import { useState, useSyncExternalStore } from 'react';
+import { useRef, useState, useSyncExternalStore } from 'react';
 import { Dashboard } from './Dashboard.tsx';
 import type { RunStore } from '../state/run-store.ts';
+import { viewportOf } from './screen.ts';
 import { clampUi, INITIAL_UI, reduceUi } from './ui-state.ts';
 import type { UiKey, UiState } from './ui-state.ts';
 import { useNow } from './use-now.ts';
@@ -32,6 +33,9 @@ export interface AppProps {
 export function App({ store, runDir, onQuit, interactive = true, ownsRun, clock }: AppProps) {
   const model = useSyncExternalStore(store.subscribe, store.getSnapshot);
   const size = useTerminalSize();
+  // The key handler reads the size of the latest render (what the user sees), not of its own closure.
+  const sizeRef = useRef(size);
+  sizeRef.current = size;
   // The follower ticks the store's clock with each poll (one frame for data and time); the own
   // clock only runs for stores nobody ticks (tests, embedding).
   const ownNow = useNow(!model.run.finished && model.nowMs === undefined, 1000, clock);
@@ -48,7 +52,12 @@ export function App({ store, runDir, onQuit, interactive = true, ownsRun, clock 
         return;
       }
       const k = toUiKey(input, key);
-      if (k) setUi((prev) => reduceUi(clampUi(prev, store.getSnapshot().run), k, store.getSnapshot().run));
+      if (!k) return;
+      const snapshot = store.getSnapshot();
+      setUi((prev) => {
+        const ui = clampUi(prev, snapshot.run);
+        return reduceUi(ui, k, snapshot.run, viewportOf(snapshot, sizeRef.current, ui));
+      });
     },
     { isActive: interactive },
   );
@@ -61,6 +70,10 @@ interface InkKey {
   rightArrow: boolean;
   upArrow: boolean;
   downArrow: boolean;
+  pageUp: boolean;
+  pageDown: boolean;
+  home: boolean;
+  end: boolean;
   return: boolean;
   escape: boolean;
   tab: boolean;
@@ -73,8 +86,20 @@ function toUiKey(input: string, key: InkKey): UiKey | undefined {
   if (key.tab) return key.shift ? 'shift-tab' : 'tab';
   if (key.upArrow) return 'up';
   if (key.downArrow) return 'down';
+  if (key.pageUp) return 'page-up';
+  if (key.pageDown) return 'page-down';
+  if (key.home) return 'home';
+  if (key.end) return 'end';
   if (key.return) return 'enter';
   if (key.escape) return 'escape';
-  if (input === '?') return 'help';
-  return undefined;
+  switch (input) {
+    case '?':
+      return 'help';
+    case 'k':
+      return 'line-up';
+    case 'j':
+      return 'line-down';
+    default:
+      return undefined;
+  }
 }

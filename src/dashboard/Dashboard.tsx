@@ -6,18 +6,20 @@
  */
 import { Box, Text } from 'ink';
 import { useMemo } from 'react';
+import { isTargetFinal } from '../state/run-state.ts';
 import { baselineTarget } from '../views/baseline.ts';
-import { microTable } from '../views/micro.ts';
-import { isCeilingTarget, resultRows } from '../views/results.ts';
+import { isCeilingTarget } from '../views/results.ts';
 import { FinishedFeed } from './FinishedFeed.tsx';
 import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
 import { HelpOverlay } from './HelpOverlay.tsx';
-import { planLayout, MIN_COLUMNS } from './layout.ts';
+import { wrapWords } from './format.ts';
+import { MIN_COLUMNS } from './layout.ts';
 import { MicroTable } from './MicroTable.tsx';
 import { ResultsTable } from './ResultsTable.tsx';
 import type { RunModel } from '../state/run-store.ts';
 import { ScenarioDetail } from './ScenarioDetail.tsx';
+import { planScreen } from './screen.ts';
 import { TargetPanel } from './TargetPanel.tsx';
 import { TargetSummaryRow } from './TargetSummaryRow.tsx';
 import type { TerminalSize } from './use-terminal-size.ts';
@@ -43,29 +45,24 @@ export interface DashboardProps {
 /** The dashboard screen. */
 export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderrTails = {}, feed = true }: DashboardProps) {
   const { run } = model;
-  const rows = useMemo(() => resultRows(run).filter((r) => Object.values(r.results).some((c) => c.opsPerSec !== undefined)), [run]);
-  const micro = useMemo(() => microTable(run), [run]);
-  // Targets that ran scenarios get a panel; a target that only reports micro results does not.
-  const panelTargets = run.targetOrder.filter((n) => run.targets[n].scenarios.length > 0 || run.targets[n].micro.length === 0);
-  const layout = planLayout({
-    columns: size.columns,
-    rows: size.rows,
-    targets: panelTargets.length,
-    scenarios: Math.max(0, ...panelTargets.map((n) => run.targets[n].scenarios.length)),
-    resultRows: rows.length,
-    microRows: micro.rows.length,
-  });
+  const { rows, micro, panelTargets, layout } = useMemo(() => planScreen(run, size), [run, size]);
   if (layout.mode === 'too-narrow') {
+    // Broken at spaces by hand, so the whole message reads at any width without a ragged indent.
+    const message = `metabench: the terminal is too narrow (${layout.columns} columns, needs ${MIN_COLUMNS}); widen it or use \`metabench run --json\``;
     return (
-      <Text color="yellow" wrap="truncate">
-        metabench: the terminal is too narrow ({layout.columns} columns, needs {MIN_COLUMNS}); widen it or use `metabench run --json`
-      </Text>
+      <Box flexDirection="column" width={layout.columns}>
+        {wrapWords(message, layout.columns).map((line, i) => (
+          <Text key={i} color="yellow" wrap="truncate">
+            {line}
+          </Text>
+        ))}
+      </Box>
     );
   }
   const selectedName = run.targetOrder[ui.target];
   const selected = selectedName !== undefined ? run.targets[selectedName] : undefined;
-  const header = <Header run={run} nowMs={nowMs} note={model.note} />;
-  const footer = <Footer message={model.note} warning={model.warning} interactive={interactive} />;
+  const header = <Header run={run} nowMs={nowMs} note={model.note} width={size.columns} />;
+  const footer = (view: 'main' | 'detail' | 'help', scrolls = false) => <Footer message={model.note} warning={model.warning} interactive={interactive} view={view} scrolls={scrolls} />;
   const feedView = feed ? <FinishedFeed feed={model.feed} /> : null;
 
   if (ui.view === 'help') {
@@ -75,7 +72,7 @@ export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderr
         <Box flexDirection="column" width={size.columns}>
           {header}
           <HelpOverlay ownsRun={ownsRun} />
-          {footer}
+          {footer('help')}
         </Box>
       </>
     );
@@ -87,8 +84,8 @@ export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderr
         {feedView}
         <Box flexDirection="column" width={size.columns}>
           {header}
-          <ScenarioDetail target={selected.name} scenario={scenario} width={size.columns} rows={layout.overlayRows} />
-          {footer}
+          <ScenarioDetail target={selected.name} status={selected.status} scenario={scenario} width={size.columns} rows={layout.overlayRows} top={ui.detailTop} />
+          {footer('detail')}
         </Box>
       </>
     );
@@ -101,6 +98,7 @@ export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderr
       selectedScenario={ui.scenario}
       width={layout.panelWidth}
       chartRows={layout.chartRows}
+      compact={layout.compactPanel}
       nowMs={nowMs}
       stderrTail={stderrTails[name]}
       run={run}
@@ -125,9 +123,19 @@ export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderr
             {stackedMain ? panel(stackedMain) : null}
           </Box>
         )}
-        <ResultsTable rows={rows} targets={panelTargets} maxRows={layout.resultRows} compact={layout.compactTable} baseline={baseline} ceilingTarget={run.targetOrder.find((n) => isCeilingTarget(run, n))} />
+        <ResultsTable
+          rows={rows}
+          targets={panelTargets}
+          width={size.columns}
+          maxRows={layout.resultRows}
+          top={ui.resultsTop}
+          baseline={baseline}
+          ceilingTarget={run.targetOrder.find((n) => isCeilingTarget(run, n))}
+          ended={panelTargets.filter((n) => isTargetFinal(run.targets[n].status))}
+          selected={scenario?.name}
+        />
         <MicroTable table={micro} maxRows={layout.microRows} />
-        {footer}
+        {footer('main', rows.length > layout.resultRows)}
       </Box>
     </>
   );

@@ -1,4 +1,4 @@
-/** The key hints, or a message (stopping, errors reading the files). */
+/** The key hints of the current view, or a message (stopping, errors reading the files). */
 import { Text } from 'ink';
 
 /** Props of `Footer`. */
@@ -7,14 +7,30 @@ export interface FooterProps {
   readonly warning?: string;
   /** Interactive session (keys work); false when stdin is not a terminal. */
   readonly interactive: boolean;
+  /** The view the hints are for (default main). */
+  readonly view?: 'main' | 'detail' | 'help';
+  /** Main view: the results table has rows out of view, so its scroll keys are worth a hint. */
+  readonly scrolls?: boolean;
+}
+
+/** The keys that work in each view, most useful first (a narrow terminal cuts the end). */
+export function keyHints(view: 'main' | 'detail' | 'help', scrolls: boolean): string {
+  switch (view) {
+    case 'main':
+      return `q quit · ←/→ target · ↑/↓ scenario · Enter detail${scrolls ? ' · j/k results' : ''} · ? help`;
+    case 'detail':
+      return 'Esc back · ↑/↓ j/k PgUp/PgDn scroll · ←/→ target · ? help · q quit';
+    case 'help':
+      return 'Esc or ? close · q quit';
+  }
 }
 
 /** One row at the bottom. */
-export function Footer({ message, warning, interactive }: FooterProps) {
+export function Footer({ message, warning, interactive, view = 'main', scrolls = false }: FooterProps) {
   if (message) return <Text color="yellow" wrap="truncate">{message}</Text>;
   return (
     <Text dimColor wrap="truncate">
-      {interactive ? 'q quit · ←/→ Tab target · ↑/↓ scenario · Enter detail · ? help' : 'read-only (stdin is not a terminal)'}
+      {interactive ? keyHints(view, scrolls) : 'read-only (stdin is not a terminal)'}
       {warning ? <Text color="red"> · {warning}</Text> : null}
     </Text>
   );

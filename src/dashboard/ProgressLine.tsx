@@ -13,23 +13,26 @@ export interface ProgressLineProps {
   readonly width: number;
   /** Wall clock, ms since the epoch (the ETA counts down between events). */
   readonly nowMs: number;
+  /** Text after the bar or the idle text, on the same row (a compact panel's live figures). */
+  readonly after?: string;
 }
 
 /** One row: `███████░░░░ 62%  1,240/2,000  ETA 12s`. */
-export function ProgressLine({ target, width, nowMs }: ProgressLineProps) {
+export function ProgressLine({ target, width, nowMs, after = '' }: ProgressLineProps) {
   const s = runningScenario(target);
-  if (!s) return <Text dimColor wrap="truncate">{idleText(target)}</Text>;
+  if (!s) return <Text dimColor wrap="truncate">{idleText(target) + after}</Text>;
   const p = s.progress;
   const fraction = p?.fraction ?? 0;
   const eta = etaAt(p?.etaMs, p?.t, nowMs);
   const amount =
     p === undefined ? '' : p.totalOps !== undefined ? `${p.done}/${p.totalOps}` : p.durationMs !== undefined ? `${fmtClock(p.elapsedMs)}/${fmtClock(p.durationMs)}` : `${p.done} ops`;
   const tail = ` ${fmtPct(fraction).padStart(4)} ${amount} ETA ${fmtClock(eta)}`;
-  const barWidth = Math.max(4, width - tail.length);
+  const barWidth = Math.max(4, width - tail.length - after.length);
   return (
     <Text wrap="truncate">
       <Text color="cyan">{bar(fraction, barWidth)}</Text>
       {tail}
+      {after}
     </Text>
   );
 }

@@ -12,10 +12,10 @@ import { INITIAL_UI } from './ui-state.ts';
 import { renderAt, stripAnsi } from './test-render.ts';
 
 // Fixture figures: memory 250, rocksdb 125, etcd 500 ops/s (etcd fastest); noop 250 × scale.
-function frame(scale: number, compact = false): string[] {
+function frame(scale: number, width = 200): string[] {
   const run = reduceRunEvents(initialRunState(), [...finishedRun(), ...targetRun('noop', 36, { scale, end: 'completed' })]);
   const targets = run.targetOrder;
-  const r = renderAt(<ResultsTable rows={resultRows(run)} targets={targets} maxRows={10} compact={compact} baseline={baselineTarget(run)} ceilingTarget={ceilingTarget(run)} />, 200, 20);
+  const r = renderAt(<ResultsTable rows={resultRows(run)} targets={targets} width={width} maxRows={10} baseline={baselineTarget(run)} ceilingTarget={ceilingTarget(run)} />, 200, 20);
   const lines = stripAnsi(r.lastFrame()).split('\n');
   r.unmount();
   return lines;
@@ -36,8 +36,8 @@ describe('ResultsTable with a noop target', () => {
     assert.match(lines[3], /1,500\s+10 ms\s+3\.00×\s*$/);
   });
 
-  it('compact: cb after the grade, the ratio in the ceiling column', () => {
-    const large = frame(5.9, true)[3];
+  it('compact (80 columns, four targets): cb after the grade, the ratio in the ceiling column', () => {
+    const large = frame(5.9, 80)[3];
     assert.match(large, /^large-scale-load\s+250\s+A\s+cb\s+125\s+A\s+cb\s+500\s+A\s+cb\s+1,475\s+2\.95×\s*$/);
   });
 });

@@ -1,39 +1,49 @@
 /**
  * Detail of one scenario on one target (Enter on a scenario): grade and reason, totals and
  * errors by kind, percentiles per operation type with percentile bars, the realised mix against
- * the configured one, the checks, and scenario-specific figures.
+ * the configured one, the checks, and scenario-specific figures. Lines that do not fit scroll
+ * (↑/↓, j/k, PgUp/PgDn; the last row says which lines show).
  */
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import type { LatencySummary, ScenarioEndEvent } from '../events/schema.ts';
-import type { ScenarioRun } from '../state/run-state.ts';
+import { isScenarioNotRun } from '../state/run-state.ts';
+import type { ScenarioRun, TargetStatus } from '../state/run-state.ts';
 import { fmtClock, fmtCpuPerOp, fmtMs, fmtOps, fmtPct, fmtPercent } from '../format/figures.ts';
 import { gradeOfEnd } from '../grades/scenario-grade.ts';
 import { bar, fit } from './format.ts';
 import { fmtExtra } from '../format/extra-labels.ts';
 import { gradeCause, gradeCauseText } from '../grades/rubric.ts';
-import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
+import { isScrollable, scrollLabel, scrollWindow } from './scroll.ts';
+import { gradeColour, scenarioColour, scenarioIcon, scenarioLook } from './status-style.ts';
 
 /** Props of `ScenarioDetail`. */
 export interface ScenarioDetailProps {
   readonly target: string;
+  /** The target's status: a queued scenario of an ended target is "not run". */
+  readonly status: TargetStatus;
   readonly scenario: ScenarioRun;
   readonly width: number;
-  /** Rows available; lines beyond are cut with a note. */
+  /** Rows available, border included; longer details scroll. */
   readonly rows: number;
+  /** First line shown (`UiState.detailTop`); clamped. */
+  readonly top?: number;
 }
 
-/** The detail view, cut to `rows`. */
-export function ScenarioDetail({ target, scenario, width, rows }: ScenarioDetailProps) {
-  const lines = detailLines(scenario, Math.max(40, width - 2));
+/** Rows of the box that are not detail lines: the border and the title. */
+const DETAIL_CHROME_ROWS = 3;
+
+/** The detail view: a title, then the lines from `top` that fit, with the position when they do not all fit. */
+export function ScenarioDetail({ target, status, scenario, width, rows, top }: ScenarioDetailProps) {
+  const lines = detailLines(scenario, status, Math.max(40, width - 2));
+  const look = scenarioLook({ status }, scenario);
   const grade = scenario.state === 'passed' || scenario.state === 'failed' || scenario.state === 'aborted' ? scenario.end?.grade : undefined;
-  const room = Math.max(1, rows - 2);
-  const shown = lines.length > room ? [...lines.slice(0, room - 1), <Text dimColor>… {lines.length - room + 1} more lines (enlarge the terminal)</Text>] : lines;
+  const w = scrollWindow(lines.length, visibleLines(lines.length, rows), top ?? 0);
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1} width={width}>
       <Text wrap="truncate">
-        {scenarioIcon(scenario.state)} <Text bold>{target}</Text> · <Text bold>{scenario.name}</Text> ·{' '}
-        <Text color={scenarioColour(scenario.state)}>{scenario.state}</Text>
+        {scenarioIcon(look)} <Text bold>{target}</Text> · <Text bold>{scenario.name}</Text> ·{' '}
+        <Text color={scenarioColour(look)}>{look === 'not-run' ? 'not run' : scenario.state}</Text>
         {grade ? (
           <Text bold color={gradeColour(grade.grade)}>
             {' '}
@@ -42,11 +52,31 @@ export function ScenarioDetail({ target, scenario, width, rows }: ScenarioDetail
         ) : null}
         <Text dimColor> (Esc closes)</Text>
       </Text>
-      {shown.map((l, i) => (
-        <Box key={i}>{l}</Box>
+      {/* One row per line, whatever its text: a wrapped line would push the frame past the screen. */}
+      {lines.slice(w.start, w.end).map((l, i) => (
+        <Box key={w.start + i} height={1} overflowY="hidden">
+          {l}
+        </Box>
       ))}
+      {isScrollable(w) ? (
+        <Text dimColor wrap="truncate">
+          {scrollLabel('lines', w)} · ↑/↓ j/k PgUp/PgDn scroll
+        </Text>
+      ) : null}
     </Box>
   );
+}
+
+/** Detail lines shown at once out of `total` in a box of `rows` rows (one goes to the position line when they do not all fit). */
+function visibleLines(total: number, rows: number): number {
+  const room = Math.max(2, rows - DETAIL_CHROME_ROWS);
+  return total <= room ? total : room - 1;
+}
+
+/** How many detail lines show at once and in all, for the keys that scroll (see `Viewport`). */
+export function detailViewport(scenario: ScenarioRun, status: TargetStatus, width: number, rows: number): { readonly detailRows: number; readonly detailLines: number } {
+  const total = detailLines(scenario, status, Math.max(40, width - 2)).length;
+  return { detailRows: visibleLines(total, rows), detailLines: total };
 }
 
 const PERCENTILES: readonly [string, keyof LatencySummary][] = [
@@ -57,10 +87,10 @@ const PERCENTILES: readonly [string, keyof LatencySummary][] = [
   ['max', 'maxMs'],
 ];
 
-function detailLines(s: ScenarioRun, width: number): ReactNode[] {
+function detailLines(s: ScenarioRun, status: TargetStatus, width: number): ReactNode[] {
   switch (s.state) {
     case 'queued':
-      return [<Text dimColor>not started yet</Text>];
+      return [isScenarioNotRun({ status }, s) ? <Text dimColor>not run: the target ended ({status.state}) before this scenario started</Text> : <Text dimColor>not started yet</Text>];
     case 'running': {
       const p = s.progress;
       return [

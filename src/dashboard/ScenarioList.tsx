@@ -1,9 +1,9 @@
 /** A target's scenarios with their state icons, grades or live share done. */
 import { Box, Text } from 'ink';
-import type { ScenarioRun } from '../state/run-state.ts';
+import type { ScenarioRun, TargetStatus } from '../state/run-state.ts';
 import { fmtPct } from '../format/figures.ts';
 import { fit } from './format.ts';
-import { gradeColour, scenarioColour, scenarioIcon } from './status-style.ts';
+import { gradeColour, scenarioColour, scenarioIcon, scenarioLook } from './status-style.ts';
 
 /** Props of `ScenarioList`. */
 export interface ScenarioListProps {
@@ -12,20 +12,25 @@ export interface ScenarioListProps {
   readonly selected?: number;
   /** Inner width, columns. */
   readonly width: number;
+  /** The target's status: queued scenarios of an ended target are drawn as not run. */
+  readonly status: TargetStatus;
 }
 
 /** One row per scenario: `✅ large-scale-load        A`. */
-export function ScenarioList({ scenarios, selected, width }: ScenarioListProps) {
+export function ScenarioList({ scenarios, selected, width, status }: ScenarioListProps) {
   const nameWidth = Math.max(8, width - 5 - 6);
   return (
     <Box flexDirection="column">
-      {scenarios.map((s, i) => (
-        <Text key={s.name} wrap="truncate" inverse={i === selected}>
-          {/* A marker as well as inverse video: readable without colours. */}
-          {i === selected ? '▸' : ' '}
-          {scenarioIcon(s.state)} <Text color={scenarioColour(s.state)}>{fit(s.name, nameWidth)}</Text> <Badge s={s} />
-        </Text>
-      ))}
+      {scenarios.map((s, i) => {
+        const look = scenarioLook({ status }, s);
+        return (
+          <Text key={s.name} wrap="truncate" inverse={i === selected}>
+            {/* A marker as well as inverse video: readable without colours. */}
+            {i === selected ? '▸' : ' '}
+            {scenarioIcon(look)} <Text color={scenarioColour(look)}>{fit(s.name, nameWidth)}</Text> {look === 'not-run' ? <Text dimColor>{'  –  '}</Text> : <Badge s={s} />}
+          </Text>
+        );
+      })}
     </Box>
   );
 }

@@ -98,6 +98,40 @@ test('tmux: monitor of a finished fixture run — panels, detail, help, resize r
   assert.equal(await s.exitCode(), 1);
 });
 
+test('tmux at 80×24: header keeps elapsed and ETA, the detail scrolls with PgDn/End, help fits, too-narrow wraps at 40', { skip: !hasTmux && 'tmux not installed' }, async (t) => {
+  const dir = tmp(t);
+  const runDir = writeFixtureRun(join(dir, 'run'), { targets: ['memory', 'rocksdb', 'etcd'], events: finishedRun() });
+  const s = tmuxSession(t, dir, `node ${BIN} monitor ${runDir}`, 80, 24);
+  let screen = await s.until(/q quit/);
+  // The header (below the finished-scenario lines printed once above the live frame).
+  assert.match(screen.split('\n').find((l) => l.startsWith('metabench ')) ?? '', /elapsed \d+s · ETA done/);
+  // Stacked at 80 columns: p99 stays (×etcd is the first field to go).
+  assert.match(screen, /ops\/s\s+p99ms\s+grade/);
+  s.keys('Enter');
+  screen = await s.until(/memory · large-scale-load · passed[\s\S]*lines 1–\d+ of \d+ ↓/);
+  const total = Number(/lines 1–\d+ of (\d+)/.exec(screen)?.[1]);
+  s.keys('NPage');
+  await s.until(/lines \d+–\d+ of \d+ ↑/);
+  s.keys('End');
+  screen = await s.until(new RegExp(`lines \\d+–${total} of ${total} ↑ `));
+  assert.match(screen, /✅ read-your-write/);
+  s.keys('Escape');
+  await s.until(/Enter detail/);
+  s.keys('?');
+  screen = await s.until(/Marks[\s\S]*Esc or \? close/);
+  // The whole help, header and footer fit the screen (nothing scrolled off the top).
+  assert.match(screen, /^metabench /m);
+  s.keys('Escape');
+  await s.until(/Enter detail/);
+  s.resize(40, 24);
+  screen = await s.until(/metabench run --json/);
+  assert.match(screen, /\(40 columns, needs 80\); widen it or use\s*\n`metabench run --json`/);
+  s.resize(80, 24);
+  await s.until(/Enter detail/);
+  s.keys('q');
+  assert.equal(await s.exitCode(), 1);
+});
+
 test('tmux: monitor of a folder that is not a run: one line, exit 2', { skip: !hasTmux && 'tmux not installed' }, async (t) => {
   const dir = tmp(t);
   const s = tmuxSession(t, dir, `node ${BIN} monitor ${join(dir, 'nope')}`);

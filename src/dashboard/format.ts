@@ -10,6 +10,21 @@ export function fit(s: string, width: number): string {
   return s.padEnd(width);
 }
 
+/**
+ * Display width of the dashboard's own labels: the emoji icons (✅ 🔄 ⏳ ❌ ⛔, from U+2300 up)
+ * take two columns, everything else one. Not a general East Asian width table.
+ */
+export function displayCols(s: string): number {
+  let n = 0;
+  for (const ch of s) n += (ch.codePointAt(0) ?? 0) >= 0x2300 ? 2 : 1;
+  return n;
+}
+
+/** `s` padded with spaces to `width` display columns (`displayCols`). */
+export function padCols(s: string, width: number): string {
+  return s + ' '.repeat(Math.max(0, width - displayCols(s)));
+}
+
 /** A horizontal bar of `width` cells filled to `fraction` (eighth-block resolution). */
 export function bar(fraction: number, width: number): string {
   if (width <= 0) return '';
@@ -22,3 +37,24 @@ export function bar(fraction: number, width: number): string {
 }
 
 const PARTIAL = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** `text` broken at spaces into lines of at most `width` columns (a longer word is cut hard). */
+export function wrapWords(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((x) => x !== '')) {
+    if (line === '') line = word;
+    else if (line.length + 1 + word.length <= w) line = `${line} ${word}`;
+    else {
+      lines.push(line);
+      line = word;
+    }
+    while (line.length > w) {
+      lines.push(line.slice(0, w));
+      line = line.slice(w);
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}

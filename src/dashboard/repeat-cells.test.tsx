@@ -13,14 +13,14 @@ describe('dashboard with repeats', () => {
   const run = fixtureLoadedRun({ runId: 'rep', targets: ['memory'], repeats: [0.9, 1, 1.2] }).state;
 
   it('shows the median with its spread in the results table', () => {
-    const r = renderAt(<ResultsTable rows={resultRows(run)} targets={run.targetOrder} maxRows={10} compact={false} />, 120, 10);
+    const r = renderAt(<ResultsTable rows={resultRows(run)} targets={run.targetOrder} width={120} maxRows={10} />, 120, 10);
     const lines = stripAnsi(r.lastFrame()).split('\n');
     r.unmount();
     assert.match(lines.find((l) => l.startsWith('large-scale-load')) ?? '', /^large-scale-load\s+2,000\s+\S+ ms\s+\S+\s+±15%\s*$/);
   });
 
   it('names the repeat in the header', () => {
-    const r = renderAt(<Header run={run} nowMs={run.lastT ?? 0} />, 160, 4);
+    const r = renderAt(<Header run={run} nowMs={run.lastT ?? 0} width={160} />, 160, 4);
     const text = stripAnsi(r.lastFrame());
     r.unmount();
     assert.match(text, / · repeat 3\/3 · elapsed /);

@@ -32,6 +32,8 @@ test("scenario states: the brief's icons, and a colour that says pass, fail or c
       ['aborted', 'yellow', '⛔'],
     ],
   );
+  // Never started on an ended target: a dash, two columns wide like the icons it replaces.
+  assert.deepEqual([scenarioColour('not-run'), scenarioIcon('not-run')], ['gray', '– ']);
 });
 
 test('grade colours go from green (A+, A) to red (F)', () => {

@@ -3,7 +3,22 @@
  * the reducer's unions fails type-checking here until it has a look.
  */
 import type { Grade } from '../events/schema.ts';
-import type { ScenarioRun, TargetStatus } from '../state/run-state.ts';
+import { isScenarioNotRun } from '../state/run-state.ts';
+import type { ScenarioRun, TargetState, TargetStatus } from '../state/run-state.ts';
+
+/**
+ * How a scenario is drawn: its state, or `not-run` for a scenario still queued on a target that
+ * has ended (interrupted, crashed, …), which will never start.
+ */
+export type ScenarioLook = ScenarioRun['state'] | 'not-run';
+
+/** The look of `s` on `target`. */
+export function scenarioLook(target: Pick<TargetState, 'status'>, s: ScenarioRun): ScenarioLook {
+  return isScenarioNotRun(target, s) ? 'not-run' : s.state;
+}
+
+/** The icon of a scenario that never ran: a dash padded to the two columns of the other icons. */
+export const NOT_RUN_ICON = '– ';
 
 /** Ink colour names used by the dashboard. */
 export type Colour = 'green' | 'cyan' | 'yellow' | 'red' | 'gray' | 'magenta' | 'blue' | 'white';
@@ -56,9 +71,10 @@ export function targetIcon(state: TargetStatus['state']): string {
 }
 
 /** Colour of a scenario's state. */
-export function scenarioColour(state: ScenarioRun['state']): Colour {
+export function scenarioColour(state: ScenarioLook): Colour {
   switch (state) {
     case 'queued':
+    case 'not-run':
       return 'gray';
     case 'running':
       return 'cyan';
@@ -73,11 +89,13 @@ export function scenarioColour(state: ScenarioRun['state']): Colour {
   }
 }
 
-/** Icon of a scenario's state (two columns wide): ✅ 🔄 ⏳ ❌ ⛔. */
-export function scenarioIcon(state: ScenarioRun['state']): string {
+/** Icon of a scenario's state (two columns wide): ✅ 🔄 ⏳ ❌ ⛔, and `–` for not run. */
+export function scenarioIcon(state: ScenarioLook): string {
   switch (state) {
     case 'queued':
       return '⏳';
+    case 'not-run':
+      return NOT_RUN_ICON;
     case 'running':
       return '🔄';
     case 'passed':

@@ -94,7 +94,20 @@ export class FakeStdout extends SizedStdout {
 }
 
 /** Raw key sequences. */
-export const KEYS = { right: '\u001B[C', left: '\u001B[D', up: '\u001B[A', down: '\u001B[B', enter: '\r', escape: '\u001B', tab: '\t', ctrlC: '\u0003' } as const;
+export const KEYS = {
+  right: '\u001B[C',
+  left: '\u001B[D',
+  up: '\u001B[A',
+  down: '\u001B[B',
+  pageUp: '\u001B[5~',
+  pageDown: '\u001B[6~',
+  home: '\u001B[H',
+  end: '\u001B[F',
+  enter: '\r',
+  escape: '\u001B',
+  tab: '\t',
+  ctrlC: '\u0003',
+} as const;
 
 /**
  * Waits until `frame()` satisfies `check` (a regex to match, or a predicate), polling every

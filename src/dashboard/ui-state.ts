@@ -1,8 +1,16 @@
 /**
- * What the user has selected and opened, and how keys change it. Pure: `reduceUi` takes the
- * current run so selections stay in range as targets and scenarios appear.
+ * What the user has selected, opened and scrolled, and how keys change it. Pure: `reduceUi`
+ * takes the current run so selections stay in range as targets and scenarios appear, and the
+ * viewport (what fits on screen) so scrolling stops at the ends.
+ *
+ * Keys by view:
+ * - main: ←/→/Tab target, ↑/↓ scenario (the results table scrolls to the selected scenario's
+ *   row), j/k a results row, PgUp/PgDn a page of results, Home/End first rows / newest rows;
+ * - detail: ↑/↓ j/k a line, PgUp/PgDn a page, Home/End, ←/→ the same scenario on another target;
+ * - help: `?` or Esc closes it.
  */
 import type { RunState } from '../state/run-state.ts';
+import { maxTop } from './scroll.ts';
 
 /** The dashboard's view state. */
 export interface UiState {
@@ -11,41 +19,153 @@ export interface UiState {
   /** Index into the selected target's scenarios. */
   readonly scenario: number;
   readonly view: 'main' | 'detail' | 'help';
+  /** First results-table row shown; absent: the newest rows, following as results come in. */
+  readonly resultsTop?: number;
+  /** First line of the scenario detail shown; absent: the first. */
+  readonly detailTop?: number;
 }
 
 /** Keys the dashboard reacts to (besides quitting). */
-export type UiKey = 'left' | 'right' | 'tab' | 'shift-tab' | 'up' | 'down' | 'enter' | 'escape' | 'help';
+export type UiKey =
+  | 'left'
+  | 'right'
+  | 'tab'
+  | 'shift-tab'
+  | 'up'
+  | 'down'
+  | 'line-up'
+  | 'line-down'
+  | 'page-up'
+  | 'page-down'
+  | 'home'
+  | 'end'
+  | 'enter'
+  | 'escape'
+  | 'help';
 
-/** Start: first target, first scenario, main view. */
+/** What is on screen, for the keys that scroll. */
+export interface Viewport {
+  /** Results-table rows shown at once. */
+  readonly resultRows: number;
+  /** Scenario names of every results row, in order. */
+  readonly resultNames: readonly string[];
+  /** Detail lines shown at once, and in all (0 when no detail is open). */
+  readonly detailRows: number;
+  readonly detailLines: number;
+}
+
+/** Nothing scrollable on screen. */
+const NO_VIEWPORT: Viewport = { resultRows: 0, resultNames: [], detailRows: 0, detailLines: 0 };
+
+/** Start: first target, first scenario, main view, results following the newest rows. */
 export const INITIAL_UI: UiState = { target: 0, scenario: 0, view: 'main' };
 
 /** The next UI state after `key`. */
-export function reduceUi(ui: UiState, key: UiKey, run: RunState): UiState {
+export function reduceUi(ui: UiState, key: UiKey, run: RunState, viewport: Viewport = NO_VIEWPORT): UiState {
   const nTargets = run.targetOrder.length;
   const scenarioCount = (ti: number): number => run.targets[run.targetOrder[ti]]?.scenarios.length ?? 0;
   const moveTarget = (delta: number): UiState => {
     if (nTargets === 0) return ui;
     const target = (((ui.target + delta) % nTargets) + nTargets) % nTargets;
-    return { ...ui, target, scenario: Math.min(ui.scenario, Math.max(0, scenarioCount(target) - 1)) };
+    const moved = { ...ui, target, scenario: Math.min(ui.scenario, Math.max(0, scenarioCount(target) - 1)) };
+    return ui.view === 'detail' ? withDetailTop(moved, undefined) : moved;
   };
+  if (ui.view === 'help') {
+    return key === 'help' || key === 'escape' ? { ...ui, view: 'main' } : ui;
+  }
+  if (ui.view === 'detail') {
+    const top = ui.detailTop ?? 0;
+    const page = Math.max(1, viewport.detailRows);
+    const to = (t: number): UiState => withDetailTop(ui, Math.min(Math.max(0, t), maxTop(viewport.detailLines, viewport.detailRows)));
+    switch (key) {
+      case 'left':
+      case 'shift-tab':
+        return moveTarget(-1);
+      case 'right':
+      case 'tab':
+        return moveTarget(1);
+      case 'up':
+      case 'line-up':
+        return to(top - 1);
+      case 'down':
+      case 'line-down':
+        return to(top + 1);
+      case 'page-up':
+        return to(top - page);
+      case 'page-down':
+        return to(top + page);
+      case 'home':
+        return to(0);
+      case 'end':
+        return to(Number.MAX_SAFE_INTEGER);
+      case 'enter':
+        return ui;
+      case 'escape':
+        return withDetailTop({ ...ui, view: 'main' }, undefined);
+      case 'help':
+        return { ...ui, view: 'help' };
+    }
+  }
+  const results = (top: number | undefined): UiState => withResultsTop(ui, top, viewport);
+  const current = ui.resultsTop ?? maxTop(viewport.resultNames.length, viewport.resultRows);
+  const page = Math.max(1, viewport.resultRows);
   switch (key) {
     case 'left':
     case 'shift-tab':
-      return ui.view === 'help' ? ui : moveTarget(-1);
+      return moveTarget(-1);
     case 'right':
     case 'tab':
-      return ui.view === 'help' ? ui : moveTarget(1);
+      return moveTarget(1);
     case 'up':
-      return { ...ui, scenario: Math.max(0, ui.scenario - 1) };
+      return reveal({ ...ui, scenario: Math.max(0, ui.scenario - 1) }, run, viewport);
     case 'down':
-      return { ...ui, scenario: Math.max(0, Math.min(scenarioCount(ui.target) - 1, ui.scenario + 1)) };
+      return reveal({ ...ui, scenario: Math.max(0, Math.min(scenarioCount(ui.target) - 1, ui.scenario + 1)) }, run, viewport);
+    case 'line-up':
+      return results(current - 1);
+    case 'line-down':
+      return results(current + 1);
+    case 'page-up':
+      return results(current - page);
+    case 'page-down':
+      return results(current + page);
+    case 'home':
+      return results(0);
+    case 'end':
+      return results(undefined);
     case 'enter':
-      return scenarioCount(ui.target) > 0 && ui.view === 'main' ? { ...ui, view: 'detail' } : ui;
+      return scenarioCount(ui.target) > 0 ? withDetailTop({ ...ui, view: 'detail' }, undefined) : ui;
     case 'escape':
-      return { ...ui, view: 'main' };
+      return ui;
     case 'help':
-      return { ...ui, view: ui.view === 'help' ? 'main' : 'help' };
+      return { ...ui, view: 'help' };
   }
+}
+
+/** `ui` with the results table's first row at `top`, clamped; at the last page it follows the newest rows again. */
+function withResultsTop(ui: UiState, top: number | undefined, viewport: Viewport): UiState {
+  const last = maxTop(viewport.resultNames.length, viewport.resultRows);
+  const next = top === undefined || top >= last ? undefined : Math.max(0, top);
+  if (next === ui.resultsTop) return ui;
+  const { resultsTop: _drop, ...rest } = ui;
+  return next === undefined ? rest : { ...rest, resultsTop: next };
+}
+
+/** `ui` with the detail's first line at `top` (absent or 0: the first line). */
+function withDetailTop(ui: UiState, top: number | undefined): UiState {
+  const { detailTop: _drop, ...rest } = ui;
+  if (top === undefined || top === 0) return ui.detailTop === undefined ? ui : rest;
+  return top === ui.detailTop ? ui : { ...rest, detailTop: top };
+}
+
+/** Scrolls the results table so the selected scenario's row is in view (when it has one). */
+function reveal(ui: UiState, run: RunState, viewport: Viewport): UiState {
+  const name = run.targets[run.targetOrder[ui.target]]?.scenarios[ui.scenario]?.name;
+  const i = name === undefined ? -1 : viewport.resultNames.indexOf(name);
+  if (i < 0 || viewport.resultRows <= 0) return ui;
+  const top = ui.resultsTop ?? maxTop(viewport.resultNames.length, viewport.resultRows);
+  if (i < top) return withResultsTop(ui, i, viewport);
+  if (i >= top + viewport.resultRows) return withResultsTop(ui, i - viewport.resultRows + 1, viewport);
+  return ui;
 }
 
 /** `ui` with its indices clamped to what `run` has (targets and scenarios can only grow, but be safe). */

@@ -191,6 +191,7 @@ function reduceTarget(t: TargetState, e: RunnerEvent, repeats: number): TargetSt
         ...t,
         status: t.status.state === 'waiting' || t.status.state === 'starting' ? { state: 'running', sinceT: e.t } : t.status,
         sample: e.server ?? t.sample,
+        ...(e.server ? { peakSample: peakOf(t.peakSample, e.server) } : {}),
         scenarios,
         live: { ...progress, scenario: e.scenario },
         throughput: bounded(t.throughput, point, MAX_THROUGHPUT_POINTS),
@@ -246,6 +247,10 @@ function reduceTarget(t: TargetState, e: RunnerEvent, repeats: number): TargetSt
 /** A run-start of a repeat after the ones the target completed reopens a completed target. */
 function startsNewRepeat(t: TargetState, e: RunnerEvent): boolean {
   return t.status.state === 'completed' && e.repeat !== undefined && e.repeat > (t.finishedRepeatsMs?.length ?? 0);
+}
+
+function peakOf(peak: TargetState['peakSample'], s: { readonly cpuPercent: number; readonly rssBytes: number }): NonNullable<TargetState['peakSample']> {
+  return peak === undefined ? { cpuPercent: s.cpuPercent, rssBytes: s.rssBytes } : { cpuPercent: Math.max(peak.cpuPercent, s.cpuPercent), rssBytes: Math.max(peak.rssBytes, s.rssBytes) };
 }
 
 function upsertScenario(list: readonly ScenarioRun[], s: ScenarioRun): readonly ScenarioRun[] {

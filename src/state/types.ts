@@ -127,6 +127,8 @@ export interface TargetState {
   readonly server?: { readonly address: string; readonly pid?: number; readonly version?: string };
   /** Newest CPU/RSS sample of the server process. */
   readonly sample?: ServerSample;
+  /** Highest CPU % and RSS bytes of any sample so far (what a stopped server's panel still shows). */
+  readonly peakSample?: { readonly cpuPercent: number; readonly rssBytes: number };
   readonly scenarios: readonly ScenarioRun[];
   /** Latest window figures, kept between scenarios until the next progress event. */
   readonly live?: ScenarioProgress & { readonly scenario: string };
@@ -219,6 +221,25 @@ const FINAL_TARGET_STATES: ReadonlySet<TargetStatus['state']> = new Set(['comple
 /** True when a target will emit nothing more. */
 export function isTargetFinal(status: TargetStatus): boolean {
   return FINAL_TARGET_STATES.has(status.state);
+}
+
+/**
+ * True when the scenario never started and never will: still `queued` while its target has
+ * ended (interrupted, crashed, unavailable, or completed without reaching it). Views show it as
+ * "not run" instead of queued.
+ */
+export function isScenarioNotRun(target: Pick<TargetState, 'status'>, s: ScenarioRun): boolean {
+  return s.state === 'queued' && isTargetFinal(target.status);
+}
+
+/**
+ * True when the target's server process is known to be gone: the target ended (the runner stops
+ * its server at the end and on interrupt; a crashed runner's server is reaped). Its last CPU/RSS
+ * sample is history, not a live figure.
+ */
+export function isServerStopped(target: Pick<TargetState, 'status'>): boolean {
+  const st = target.status.state;
+  return st === 'completed' || st === 'interrupted' || st === 'crashed';
 }
 
 /** True when the scenario has finished (passed, failed or aborted). */
