@@ -57,6 +57,11 @@ export class MessageReader {
 
   /** Returns the complete messages (flag byte kept), or an error text for an oversized one. */
   push(chunk: Buffer, out: Buffer[]): string | undefined {
+    // The common case, a unary request: nothing buffered and the chunk is one whole message.
+    if (this.buffered === 0 && chunk.length >= 5 && chunk.readUInt32BE(1) === chunk.length - 5 && (this.maxBytes < 0 || chunk.length - 5 <= this.maxBytes)) {
+      out.push(chunk);
+      return undefined;
+    }
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     for (;;) {

@@ -32,14 +32,29 @@ export interface Route {
 }
 
 /**
- * The part of an HTTP/2 server stream a call uses: node:http2's `ServerHttp2Stream` has it, and
- * so does the raw transport's stream (`raw/raw-stream.ts`). Events: 'data' (Buffer), 'end',
- * 'close', 'drain', 'wantTrailers' (after `end()` when `respond` asked for trailers).
+ * What a call hears from its stream, called by the stream itself (no EventEmitter between them:
+ * the raw transport calls these directly, `h2-call-stream.ts` forwards node:http2's events).
+ */
+export interface CallEvents {
+  /** A chunk of the request body. */
+  onStreamData(chunk: Buffer): void;
+  /** The peer ended its side. */
+  onStreamEnd(): void;
+  /** The stream closed (once), whether or not our status went out. */
+  onStreamClose(): void;
+  /** Bytes that waited to go out have gone: a writer told to wait may write again. */
+  onStreamDrain(): void;
+  /** After `end()` when `respond` asked for trailers: send them now (`sendTrailers`). */
+  onWantTrailers(): void;
+}
+
+/**
+ * The part of an HTTP/2 server stream a call uses: the raw transport's stream
+ * (`raw/raw-stream.ts`) offers it, and so does node:http2's `ServerHttp2Stream` behind
+ * `H2CallStream` (`h2-call-stream.ts`). `attach` is called once, by the call.
  */
 export interface CallStream {
-  on(event: 'data', fn: (chunk: Buffer) => void): unknown;
-  on(event: 'end' | 'close' | 'drain' | 'wantTrailers', fn: () => void): unknown;
-  once(event: 'end' | 'close' | 'drain' | 'wantTrailers', fn: () => void): unknown;
+  attach(events: CallEvents): void;
   respond(headers: http2.OutgoingHttpHeaders, opts: { endStream?: boolean; waitForTrailers?: boolean }): void;
   sendTrailers(headers: http2.OutgoingHttpHeaders): void;
   write(chunk: Buffer): boolean;
@@ -64,6 +79,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 const DEADLINE_UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000001 };
 /** A stream's `write` returns false once this many bytes wait to go out (then 'drain'). */
 const STREAM_HIGH_WATER_BYTES = 1024 * 1024;
+const WAIT_FOR_TRAILERS = { waitForTrailers: true };
+/** The status of a call that answered; `sendStatus` knows its trailers without looking. */
+const OK_STATUS: StatusLike = { code: Status.OK, details: 'OK' };
+const END_STREAM = { endStream: true };
 
 /** Logs a handler that threw or failed without a gRPC status, naming the method. */
 export function reportHandlerError(route: Route, err: unknown): void {
@@ -73,8 +92,19 @@ export function reportHandlerError(route: Route, err: unknown): void {
   else process.stderr.write(`metabench serve: error: ${line}\n`);
 }
 
+/** The trailers that carry `status`. */
+function trailersFor(status: StatusLike): http2.OutgoingHttpHeaders {
+  const s = toStatus(status);
+  return s.code === Status.OK && s.details === 'OK' && !s.metadata ? OK_TRAILERS : statusHeaders(s.code, s.details, s.metadata);
+}
+
+/** Ends `call` for its passed deadline (a plain function, so no closure is made per call). */
+function expireCall(call: CallBase): void {
+  call.expireDeadline();
+}
+
 /** What one call shares, unary or streaming: reading, deadline, status. */
-abstract class CallBase extends EventEmitter {
+abstract class CallBase extends EventEmitter implements CallEvents {
   /** The call ended: status sent, cancelled, or the stream closed. */
   protected done = false;
   /** Our status went out (a close after that is the normal end, not a cancel). */
@@ -100,9 +130,7 @@ abstract class CallBase extends EventEmitter {
     const timeout = headers['grpc-timeout'];
     if (typeof timeout === 'string') this.startDeadline(timeout);
     else if (timeout !== undefined) this.startDeadline(timeout.join(','));
-    stream.on('data', (chunk: Buffer) => this.onChunk(chunk));
-    stream.on('end', () => this.onEnd());
-    stream.once('close', () => this.onClose());
+    stream.attach(this);
   }
 
   protected abstract onMessage(msg: object): void;
@@ -117,20 +145,22 @@ abstract class CallBase extends EventEmitter {
       return;
     }
     const ms = Number(m[1]) * DEADLINE_UNIT_MS[m[2]];
-    const expire = (): void => {
-      this.sendStatus({ code: Status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' });
-      this.cancel();
-    };
     // A deadline that has passed already (0n, or under a millisecond): the call never runs.
     if (ms < 1) {
       this.expired = true;
-      process.nextTick(expire);
+      process.nextTick(expireCall, this);
       return;
     }
-    if (ms <= MAX_TIMER_MS) this.timer = setTimeout(expire, ms);
+    if (ms <= MAX_TIMER_MS) this.timer = setTimeout(expireCall, ms, this);
   }
 
-  private onChunk(chunk: Buffer): void {
+  /** The deadline passed: DEADLINE_EXCEEDED, and the handler sees the call cancelled. */
+  expireDeadline(): void {
+    this.sendStatus({ code: Status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' });
+    this.cancel();
+  }
+
+  onStreamData(chunk: Buffer): void {
     if (this.done) return;
     const messages: Buffer[] = [];
     const tooLarge = this.reader.push(chunk, messages);
@@ -176,10 +206,20 @@ abstract class CallBase extends EventEmitter {
     }
   }
 
-  private onClose(): void {
+  onStreamEnd(): void {
+    this.onEnd();
+  }
+
+  onStreamClose(): void {
     clearTimeout(this.timer);
     if (!this.statusSent) this.cancel();
   }
+
+  onWantTrailers(): void {
+    this.stream.sendTrailers(this.trailers);
+  }
+
+  onStreamDrain(): void {}
 
   protected cancel(): void {
     this.done = true;
@@ -212,8 +252,7 @@ abstract class CallBase extends EventEmitter {
   protected sendHeaders(): void {
     if (this.headersSent) return;
     this.headersSent = true;
-    this.stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
-    this.stream.once('wantTrailers', () => this.stream.sendTrailers(this.trailers));
+    this.stream.respond(RESPONSE_HEADERS, WAIT_FOR_TRAILERS);
   }
 
   /** Ends the call with `status`, after `last` (already framed) when given. */
@@ -225,13 +264,12 @@ abstract class CallBase extends EventEmitter {
     this.done = true;
     this.statusSent = true;
     clearTimeout(this.timer);
-    const s = toStatus(status);
-    const trailers = s.code === Status.OK && s.details === 'OK' && !s.metadata ? OK_TRAILERS : statusHeaders(s.code, s.details, s.metadata);
+    const trailers = status === OK_STATUS ? OK_TRAILERS : trailersFor(status);
     try {
       if (!this.headersSent && last === undefined) {
         // Trailers-only response, as grpc-js sends for a call that fails before answering.
         this.headersSent = true;
-        this.stream.respond(trailersOnly(trailers), { endStream: true });
+        this.stream.respond(trailersOnly(trailers), END_STREAM);
         return;
       }
       this.trailers = trailers;
@@ -284,7 +322,7 @@ export class UnaryCall extends CallBase {
       return;
     }
     const framed = this.frame(value ?? {});
-    if (framed !== undefined) this.sendStatus({ code: Status.OK, details: 'OK' }, framed);
+    if (framed !== undefined) this.sendStatus(OK_STATUS, framed);
   }
 }
 
@@ -336,7 +374,7 @@ export class BidiCall extends CallBase {
 
   /** Ends the stream with status OK once the queued responses are out. */
   end(): this {
-    this.finish({ code: Status.OK, details: 'OK' });
+    this.finish(OK_STATUS);
     return this;
   }
 
@@ -374,11 +412,13 @@ export class BidiCall extends CallBase {
       return;
     }
     this.waitingDrain = true;
-    this.stream.once('drain', () => {
-      this.waitingDrain = false;
-      this.wantDrain = false;
-      if (!this.done) this.emit('drain');
-    });
+  }
+
+  override onStreamDrain(): void {
+    if (!this.waitingDrain) return;
+    this.waitingDrain = false;
+    this.wantDrain = false;
+    if (!this.done) this.emit('drain');
   }
 }
 
