@@ -57,6 +57,7 @@ export class ServerConnection implements FrameHandler, StreamOwner {
   private readonly abuse: Budget;
   private readonly idle: IdleTimer;
   private handshakeTimer: NodeJS.Timeout | undefined;
+  private settingsAcked = false;
   /** GOAWAY sent (shutdown or error): no new streams. */
   private goingAway = false;
   private dead = false;
@@ -67,7 +68,7 @@ export class ServerConnection implements FrameHandler, StreamOwner {
     private readonly limits: ConnectionLimits,
     private readonly onGone: (c: ServerConnection) => void,
   ) {
-    this.parser = new FrameParser(this, { expectPreface: true, maxHeaderBlockBytes: limits.maxHeaderBlockBytes });
+    this.parser = new FrameParser(this, { expectPreface: true, maxHeaderBlockBytes: limits.maxHeaderBlockBytes, maxContinuationFrames: limits.maxContinuationFrames });
     this.requestHeaders = new RequestHeaderReader(limits.maxHeaderListBytes);
     this.abuse = new Budget(limits.abuseBurst, limits.abusePerSec);
     this.writer = new FrameWriter(socket, limits.maxBacklogBytes);
@@ -120,7 +121,12 @@ export class ServerConnection implements FrameHandler, StreamOwner {
   }
 
   onSettings(ack: boolean, payload: Buffer): void {
-    if (ack) return;
+    if (ack) {
+      // We send one SETTINGS frame: every ACK after the first answers nothing.
+      if (this.settingsAcked) this.spend('SETTINGS ACK');
+      this.settingsAcked = true;
+      return;
+    }
     if (this.handshakeTimer !== undefined) {
       clearTimeout(this.handshakeTimer);
       this.handshakeTimer = undefined;
@@ -141,8 +147,8 @@ export class ServerConnection implements FrameHandler, StreamOwner {
   }
 
   onPing(ack: boolean, data: Buffer): void {
+    this.spend(ack ? 'PING ACK' : 'PING'); // we send no PING: an ACK answers nothing
     if (ack) return;
-    this.spend('PING');
     const f = Buffer.allocUnsafe(17);
     writeFrameHeader(f, 0, 8, FrameType.PING, Flag.ACK, 0);
     data.copy(f, 9);
@@ -177,6 +183,7 @@ export class ServerConnection implements FrameHandler, StreamOwner {
     const s = this.streams.get(streamId);
     if (s === undefined) {
       if (streamId > this.lastStreamId) throw new H2Error(ErrorCode.PROTOCOL_ERROR, `RST_STREAM on idle stream ${streamId}`);
+      this.spend('RST_STREAM on a closed stream');
       return;
     }
     // A reset of a call we were still serving costs us its work: rapid reset, CVE-2023-44487.
@@ -197,7 +204,8 @@ export class ServerConnection implements FrameHandler, StreamOwner {
 
   onData(streamId: number, data: Buffer, endStream: boolean, flowBytes: number): void {
     this.receiver.takeConnection(flowBytes);
-    if (flowBytes === 0 && !endStream) this.spend('empty DATA');
+    // Empty DATA (padding only, too) that does not end the stream carries nothing: CVE-2019-9518.
+    if (data.length === 0 && !endStream) this.spend('empty DATA');
     const s = this.streams.get(streamId);
     if (s === undefined || s.remoteEnded) {
       if (streamId > this.lastStreamId) throw new H2Error(ErrorCode.PROTOCOL_ERROR, `DATA on idle stream ${streamId}`);
@@ -235,6 +243,7 @@ export class ServerConnection implements FrameHandler, StreamOwner {
       return;
     }
     if (headers[':method'] !== 'POST' || typeof headers[':path'] !== 'string') {
+      this.spend('malformed request');
       this.writer.answer(rstFrame(streamId, ErrorCode.PROTOCOL_ERROR));
       return;
     }
@@ -256,9 +265,11 @@ export class ServerConnection implements FrameHandler, StreamOwner {
   /**
    * Answers a request that never becomes a call (unknown method, not gRPC, headers too large)
    * with `headers` and END_STREAM, and resets its stream if the peer still sends on it. Such
-   * answers are cheap for the peer to ask for: they count as answers (`FrameWriter.answer`).
+   * answers are cheap for the peer to ask for: they spend its budget and count as answers
+   * (`FrameWriter.answer`), so a flood of them from a peer that does not read ends (CVE-2019-9514).
    */
   private refuse(streamId: number, headers: http2.OutgoingHttpHeaders, endStream: boolean): void {
+    this.spend('request that is no call');
     for (const b of encodeHeaders(streamId, headers, true, this.peer.maxFrameSize)) this.writer.answer(b);
     if (!endStream) this.writer.queue(rstFrame(streamId, ErrorCode.NO_ERROR));
   }
