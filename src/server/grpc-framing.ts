@@ -48,6 +48,19 @@ export function statusHeaders(code: number, details: string, metadata: Metadata 
   return metadata ? Object.assign(h, metadata.toHttp2Headers()) : h;
 }
 
+/**
+ * `grpc-timeout` as the gRPC over HTTP/2 spec has it: at most 8 digits, then one unit, nothing
+ * else (grpc-js 1.14 accepts `5 S` or `x5Sy` and answers `0n` with OK).
+ */
+const GRPC_TIMEOUT = /^(\d{1,8})([HMSmun])$/;
+const GRPC_TIMEOUT_UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000001 };
+
+/** A `grpc-timeout` header value in ms (fractions below 1 ms kept), undefined when malformed. */
+export function grpcTimeoutMs(value: string): number | undefined {
+  const m = GRPC_TIMEOUT.exec(value);
+  return m === null ? undefined : Number(m[1]) * GRPC_TIMEOUT_UNIT_MS[m[2]];
+}
+
 /** Length-prefixed messages out of a request body, chunk by chunk. */
 export class MessageReader {
   private chunks: Buffer[] = [];

@@ -1,13 +1,48 @@
 /**
- * node:http2's `ServerHttp2Stream` as a call's `CallStream` (`h2-call.ts`): its 'data', 'end',
- * 'close', 'drain' and 'wantTrailers' events are forwarded to the call's `CallEvents`, the rest
- * is the stream's own. The raw transport's stream (`raw/raw-stream.ts`) calls `CallEvents`
- * without events in between; this adapter lets the node:http2 transport share the same calls.
+ * The stream a gRPC call (`h2-call.ts`) runs on, whichever transport carries it: `CallStream`,
+ * what the call does to it, and `CallEvents`, what the stream tells the call. The raw
+ * transport's stream (`raw/raw-stream.ts`) calls `CallEvents` directly; `H2CallStream` here
+ * forwards node:http2's 'data', 'end', 'close', 'drain' and 'wantTrailers' events to them, so
+ * the node:http2 transport runs the same calls.
  */
 import type http2 from 'node:http2';
-import type { CallEvents, CallStream } from './h2-call.ts';
 
-/** See the file comment. */
+/**
+ * What a call hears from its stream, called by the stream itself (no EventEmitter between them:
+ * the raw transport calls these directly, `H2CallStream` forwards node:http2's events).
+ */
+export interface CallEvents {
+  /** A chunk of the request body. */
+  onStreamData(chunk: Buffer): void;
+  /** The peer ended its side. */
+  onStreamEnd(): void;
+  /** The stream closed (once), whether or not our status went out. */
+  onStreamClose(): void;
+  /** Bytes that waited to go out have gone: a writer told to wait may write again. */
+  onStreamDrain(): void;
+  /** After `end()` when `respond` asked for trailers: send them now (`sendTrailers`). */
+  onWantTrailers(): void;
+}
+
+/**
+ * The part of an HTTP/2 server stream a call uses: the raw transport's stream
+ * (`raw/raw-stream.ts`) offers it, and so does node:http2's `ServerHttp2Stream` behind
+ * `H2CallStream` (below). `attach` is called once, by the call.
+ */
+export interface CallStream {
+  attach(events: CallEvents): void;
+  respond(headers: http2.OutgoingHttpHeaders, opts: { endStream?: boolean; waitForTrailers?: boolean }): void;
+  sendTrailers(headers: http2.OutgoingHttpHeaders): void;
+  write(chunk: Buffer): boolean;
+  end(chunk?: Buffer): unknown;
+  destroy(): unknown;
+  readonly destroyed: boolean;
+  readonly closed: boolean;
+  /** Bytes written but not yet sent. */
+  readonly writableLength: number;
+}
+
+/** node:http2's `ServerHttp2Stream` as a `CallStream`; see the file comment. */
 export class H2CallStream implements CallStream {
   constructor(private readonly stream: http2.ServerHttp2Stream) {}
 

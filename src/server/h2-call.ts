@@ -9,7 +9,8 @@ import { EventEmitter } from 'node:events';
 import type http2 from 'node:http2';
 import zlib from 'node:zlib';
 import { status as Status, type MethodDefinition } from '@grpc/grpc-js';
-import { MessageReader, OK_TRAILERS, RESPONSE_HEADERS, statusHeaders, toStatus, trailersOnly, type StatusLike } from './grpc-framing.ts';
+import type { CallEvents, CallStream } from './h2-call-stream.ts';
+import { grpcTimeoutMs, MessageReader, OK_TRAILERS, RESPONSE_HEADERS, statusHeaders, toStatus, trailersOnly, type StatusLike } from './grpc-framing.ts';
 
 /** A method of a service definition, its messages untyped. */
 export type AnyMethod = MethodDefinition<object, object>;
@@ -31,52 +32,11 @@ export interface Route {
   readonly log?: (message: string) => void;
 }
 
-/**
- * What a call hears from its stream, called by the stream itself (no EventEmitter between them:
- * the raw transport calls these directly, `h2-call-stream.ts` forwards node:http2's events).
- */
-export interface CallEvents {
-  /** A chunk of the request body. */
-  onStreamData(chunk: Buffer): void;
-  /** The peer ended its side. */
-  onStreamEnd(): void;
-  /** The stream closed (once), whether or not our status went out. */
-  onStreamClose(): void;
-  /** Bytes that waited to go out have gone: a writer told to wait may write again. */
-  onStreamDrain(): void;
-  /** After `end()` when `respond` asked for trailers: send them now (`sendTrailers`). */
-  onWantTrailers(): void;
-}
-
-/**
- * The part of an HTTP/2 server stream a call uses: the raw transport's stream
- * (`raw/raw-stream.ts`) offers it, and so does node:http2's `ServerHttp2Stream` behind
- * `H2CallStream` (`h2-call-stream.ts`). `attach` is called once, by the call.
- */
-export interface CallStream {
-  attach(events: CallEvents): void;
-  respond(headers: http2.OutgoingHttpHeaders, opts: { endStream?: boolean; waitForTrailers?: boolean }): void;
-  sendTrailers(headers: http2.OutgoingHttpHeaders): void;
-  write(chunk: Buffer): boolean;
-  end(chunk?: Buffer): unknown;
-  destroy(): unknown;
-  readonly destroyed: boolean;
-  readonly closed: boolean;
-  /** Bytes written but not yet sent. */
-  readonly writableLength: number;
-}
-
 /** A request's headers as a call reads them (`grpc-encoding`, `grpc-timeout`). */
 export type CallHeaders = Record<string, string | string[] | undefined>;
 
-/**
- * `grpc-timeout` as the gRPC over HTTP/2 spec has it: at most 8 digits, then one unit, nothing
- * else (grpc-js 1.14 accepts `5 S` or `x5Sy` and answers `0n` with OK).
- */
-const DEADLINE = /^(\d{1,8})([HMSmun])$/;
 /** setTimeout's longest delay; a deadline further out never fires during a run. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const DEADLINE_UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000001 };
 /** A stream's `write` returns false once this many bytes wait to go out (then 'drain'). */
 const STREAM_HIGH_WATER_BYTES = 1024 * 1024;
 const WAIT_FOR_TRAILERS = { waitForTrailers: true };
@@ -139,12 +99,11 @@ abstract class CallBase extends EventEmitter implements CallEvents {
   protected abstract onCancelled(): void;
 
   private startDeadline(value: string): void {
-    const m = DEADLINE.exec(value);
-    if (m === null) {
+    const ms = grpcTimeoutMs(value);
+    if (ms === undefined) {
       process.nextTick(() => this.sendStatus({ code: Status.INTERNAL, details: `Invalid grpc-timeout value "${value}"` }));
       return;
     }
-    const ms = Number(m[1]) * DEADLINE_UNIT_MS[m[2]];
     // A deadline that has passed already (0n, or under a millisecond): the call never runs.
     if (ms < 1) {
       this.expired = true;

@@ -10,7 +10,7 @@
  * follows when they went out, so a client that does not read slows its producer down.
  */
 import type http2 from 'node:http2';
-import type { CallEvents, CallStream } from '../h2-call.ts';
+import type { CallEvents, CallStream } from '../h2-call-stream.ts';
 
 /** What a stream needs from its connection. */
 export interface StreamOwner {
