@@ -55,10 +55,16 @@ export function statusHeaders(code: number, details: string, metadata: Metadata 
 const GRPC_TIMEOUT = /^(\d{1,8})([HMSmun])$/;
 const GRPC_TIMEOUT_UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000001 };
 
+/** The last value parsed: a client sends the same `grpc-timeout` on call after call. */
+let lastTimeout: { value: string; ms: number | undefined } = { value: '', ms: undefined };
+
 /** A `grpc-timeout` header value in ms (fractions below 1 ms kept), undefined when malformed. */
 export function grpcTimeoutMs(value: string): number | undefined {
+  if (value === lastTimeout.value) return lastTimeout.ms;
   const m = GRPC_TIMEOUT.exec(value);
-  return m === null ? undefined : Number(m[1]) * GRPC_TIMEOUT_UNIT_MS[m[2]];
+  const ms = m === null ? undefined : Number(m[1]) * GRPC_TIMEOUT_UNIT_MS[m[2]];
+  lastTimeout = { value, ms };
+  return ms;
 }
 
 /** Length-prefixed messages out of a request body, chunk by chunk. */
