@@ -8,7 +8,7 @@ import { memo } from 'react';
 import { isNoopKind } from '../views/ceiling.ts';
 import { isServerStopped, isTargetFinal, runningScenario } from '../state/run-state.ts';
 import type { RunState, TargetState } from '../state/run-state.ts';
-import { fmtBytes, fmtMs, fmtOps, fmtPct } from '../format/figures.ts';
+import { fmtBytes, fmtCpuPercent, fmtMs, fmtOps, fmtPct } from '../format/figures.ts';
 import { ProgressLine } from './ProgressLine.tsx';
 import { ScenarioList } from './ScenarioList.tsx';
 import { targetColour, targetIcon } from './status-style.ts';
@@ -102,9 +102,8 @@ function stoppedServer(t: TargetState): boolean {
  * peak CPU and the last RSS seen, labelled as such, not a sample that looks live.
  */
 function sampleText(t: TargetState): string {
-  const cpu = (pct: number): string => `${Math.round(pct)}%`;
-  if (stoppedServer(t) && t.peakSample && t.sample) return `peak CPU ${cpu(t.peakSample.cpuPercent)} · RSS ${fmtBytes(t.sample.rssBytes)} at end`;
-  return `CPU ${t.sample ? cpu(t.sample.cpuPercent) : '—'} · RSS ${fmtBytes(t.sample?.rssBytes)}`;
+  if (stoppedServer(t) && t.peakSample && t.sample) return `peak CPU ${fmtCpuPercent(t.peakSample.cpuPercent)} · RSS ${fmtBytes(t.sample.rssBytes)} at end`;
+  return `CPU ${fmtCpuPercent(t.sample?.cpuPercent)} · RSS ${fmtBytes(t.sample?.rssBytes)}`;
 }
 
 /** The latest window's figures, and whether they are live (the running scenario's) or the last ones seen. */

@@ -32,6 +32,8 @@ function tmuxSession(t: { after(fn: () => void): void }, dir: string, command: s
   const capture = (): string => execFileSync('tmux', ['capture-pane', '-p', '-t', name], { encoding: 'utf8' });
   return {
     capture,
+    /** The screen with its SGR escapes (colours) kept. */
+    captureEscapes: (): string => execFileSync('tmux', ['capture-pane', '-p', '-e', '-t', name], { encoding: 'utf8' }),
     keys: (...keys: string[]) => execFileSync('tmux', ['send-keys', '-t', name, ...keys]),
     resize: (c: number, r: number) => execFileSync('tmux', ['resize-window', '-t', name, '-x', String(c), '-y', String(r)]),
     async until(check: RegExp, timeoutMs = 30_000): Promise<string> {
@@ -130,6 +132,21 @@ test('tmux at 80×24: header keeps elapsed and ETA, the detail scrolls with PgDn
   await s.until(/Enter detail/);
   s.keys('q');
   assert.equal(await s.exitCode(), 1);
+});
+
+test('tmux: NO_COLOR draws the dashboard without colour, as the text outputs; without it grades are coloured', { skip: !hasTmux && 'tmux not installed' }, async (t) => {
+  const dir = tmp(t);
+  const runDir = writeFixtureRun(join(dir, 'run'), { targets: ['memory', 'rocksdb', 'etcd'], events: finishedRun() });
+  // A foreground colour SGR: ESC [ 3x m, or 38;5;n / 38;2;r;g;b, alone or after other attributes.
+  const colour = new RegExp(String.raw`${String.fromCharCode(27)}\[(?:[0-9;]*;)?3[0-8][;m]`);
+  const plain = tmuxSession(t, dir, `NO_COLOR=1 node ${BIN} monitor ${runDir}`);
+  await plain.until(/q quit/);
+  assert.doesNotMatch(plain.captureEscapes(), colour);
+  plain.keys('q');
+  const coloured = tmuxSession(t, dir, `node ${BIN} monitor ${runDir}`);
+  await coloured.until(/q quit/);
+  assert.match(coloured.captureEscapes(), colour);
+  coloured.keys('q');
 });
 
 test('tmux: monitor of a folder that is not a run: one line, exit 2', { skip: !hasTmux && 'tmux not installed' }, async (t) => {

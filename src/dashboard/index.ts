@@ -11,6 +11,8 @@
 import { restoreCiEnv } from './ink-env.ts';
 import { createElement } from 'react';
 import { render } from 'ink';
+import chalk from 'chalk';
+import { streamColourLevel } from '../output/colour.ts';
 import { exitCodeOf } from '../orchestrator/exit-code.ts';
 import type { RunHandle } from '../orchestrator/types.ts';
 import { openRunDir } from '../results/locate-run.ts';
@@ -55,6 +57,9 @@ export async function runDashboard(opts: DashboardOptions): Promise<number> {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
   const interactive = follow && stdin.isTTY === true;
+  // Ink paints with the one chalk this package resolves; chalk alone ignores NO_COLOR, so the
+  // screen follows the same rule as the text outputs (--color/--no-color, FORCE_COLOR, NO_COLOR).
+  if (stdout === process.stdout) chalk.level = streamColourLevel(stdout);
 
   let quit!: (how: 'user' | 'signal') => void;
   const quitRequested = new Promise<'user' | 'signal'>((res) => (quit = res));

@@ -2,7 +2,7 @@
  * How each lifecycle state looks: colour and icon. Exhaustive `switch`es, so adding a state to
  * the reducer's unions fails type-checking here until it has a look.
  */
-import type { Grade } from '../events/schema.ts';
+import { scenarioColour as paletteScenarioColour, type Colour } from '../format/palette.ts';
 import { isScenarioNotRun } from '../state/run-state.ts';
 import type { ScenarioRun, TargetState, TargetStatus } from '../state/run-state.ts';
 
@@ -20,33 +20,11 @@ export function scenarioLook(target: Pick<TargetState, 'status'>, s: ScenarioRun
 /** The icon of a scenario that never ran: a dash padded to the two columns of the other icons. */
 export const NOT_RUN_ICON = '– ';
 
-/** Ink colour names used by the dashboard. */
-export type Colour = 'green' | 'cyan' | 'yellow' | 'red' | 'gray' | 'magenta' | 'blue' | 'white';
+// Colours come from the one palette every view uses (plain, tail, report and compare too).
+export { gradeColour, targetColour, type Colour } from '../format/palette.ts';
 
 function unreachable(x: never): never {
   throw new Error(`unhandled state: ${JSON.stringify(x)}`);
-}
-
-/** Colour of a target's status. */
-export function targetColour(state: TargetStatus['state']): Colour {
-  switch (state) {
-    case 'waiting':
-      return 'gray';
-    case 'starting':
-      return 'blue';
-    case 'running':
-      return 'cyan';
-    case 'completed':
-      return 'green';
-    case 'interrupted':
-      return 'yellow';
-    case 'crashed':
-      return 'red';
-    case 'unavailable':
-      return 'magenta';
-    default:
-      return unreachable(state);
-  }
 }
 
 /** Icon of a target's status (two columns wide). */
@@ -70,23 +48,9 @@ export function targetIcon(state: TargetStatus['state']): string {
   }
 }
 
-/** Colour of a scenario's state. */
+/** Colour of a scenario's look: the palette's, and gray (as queued) for a scenario that never ran. */
 export function scenarioColour(state: ScenarioLook): Colour {
-  switch (state) {
-    case 'queued':
-    case 'not-run':
-      return 'gray';
-    case 'running':
-      return 'cyan';
-    case 'passed':
-      return 'green';
-    case 'failed':
-      return 'red';
-    case 'aborted':
-      return 'yellow';
-    default:
-      return unreachable(state);
-  }
+  return state === 'not-run' ? 'gray' : paletteScenarioColour(state);
 }
 
 /** Icon of a scenario's state (two columns wide): ✅ 🔄 ⏳ ❌ ⛔, and `–` for not run. */
@@ -109,21 +73,3 @@ export function scenarioIcon(state: ScenarioLook): string {
   }
 }
 
-/** Colour of a grade letter. */
-export function gradeColour(grade: Grade['grade']): Colour {
-  switch (grade) {
-    case 'A+':
-    case 'A':
-      return 'green';
-    case 'B':
-      return 'cyan';
-    case 'C':
-      return 'yellow';
-    case 'D':
-      return 'magenta';
-    case 'F':
-      return 'red';
-    default:
-      return unreachable(grade);
-  }
-}

@@ -89,6 +89,14 @@ describe('FrameParser', () => {
     ]);
   });
 
+  it('takes a header block in as many CONTINUATION frames as allowed, and refuses one more', () => {
+    const frames = (n: number): Buffer =>
+      Buffer.concat([SETTINGS, encodeFrame(FrameType.HEADERS, 0, 1, block), ...Array.from({ length: n }, (_, i) => encodeFrame(FrameType.CONTINUATION, i === n - 1 ? Flag.END_HEADERS : 0, 1, block))]);
+    const got = parse(frames(4), Infinity, { maxContinuationFrames: 4 });
+    assert.deepEqual(got.slice(1), [{ kind: 'headers', streamId: 1, block: Buffer.concat(Array(5).fill(block)).toString('hex'), endStream: false }]);
+    assert.equal(parseError(frames(5), { maxContinuationFrames: 4 }).code, ErrorCode.ENHANCE_YOUR_CALM);
+  });
+
   it('checks the client preface when asked to, octet by octet', () => {
     const good = Buffer.concat([CLIENT_PREFACE, SETTINGS]);
     assert.equal(parse(good, 5, { expectPreface: true }).length, 1);
@@ -114,6 +122,7 @@ describe('FrameParser', () => {
       ['GOAWAY of 7 octets', Buffer.concat([SETTINGS, encodeFrame(FrameType.GOAWAY, 0, 0, Buffer.alloc(7))]), ErrorCode.FRAME_SIZE_ERROR],
       ['WINDOW_UPDATE of 0 on the connection', Buffer.concat([SETTINGS, encodeWindowUpdate(0, 0)]), ErrorCode.PROTOCOL_ERROR],
       ['header block over the limit', Buffer.concat([SETTINGS, encodeHeaderFrames(1, Buffer.alloc(300_000))]), ErrorCode.ENHANCE_YOUR_CALM],
+      ['empty CONTINUATION frames past the limit (CVE-2019-9518)', Buffer.concat([SETTINGS, encodeFrame(FrameType.HEADERS, 0, 1, block), ...Array.from({ length: 33 }, () => encodeFrame(FrameType.CONTINUATION, 0, 1))]), ErrorCode.ENHANCE_YOUR_CALM],
     ];
     for (const [what, bytes, code] of cases) assert.equal(parseError(bytes).code, code, what);
   });

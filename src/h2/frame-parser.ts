@@ -26,6 +26,12 @@ export interface FrameParserOptions {
   readonly maxFrameSize?: number;
   /** Largest header block after joining CONTINUATION frames; default 262144 octets. */
   readonly maxHeaderBlockBytes?: number;
+  /**
+   * CONTINUATION frames one header block may take; one more is ENHANCE_YOUR_CALM. Empty ones
+   * (CVE-2019-9518) and tiny ones never reach `maxHeaderBlockBytes`, so this is what bounds
+   * them; default 32 (a block of 256 KiB in 16 KiB frames takes 16).
+   */
+  readonly maxContinuationFrames?: number;
   /** Server side: the input starts with the 24-octet client preface; default false. */
   readonly expectPreface?: boolean;
   /** The first frame must be SETTINGS (both sides, RFC 9113 §3.4); default true. */
@@ -40,6 +46,8 @@ interface OpenBlock {
   readonly promisedId: number;
   readonly parts: Buffer[];
   bytes: number;
+  /** CONTINUATION frames taken so far. */
+  continuations: number;
 }
 
 /** See the module comment. */
@@ -48,6 +56,8 @@ export class FrameParser {
   maxFrameSize: number;
   /** Limit on a joined header block (octets). */
   readonly maxHeaderBlockBytes: number;
+  /** Limit on the CONTINUATION frames of one header block. */
+  readonly maxContinuationFrames: number;
   private prefaceLeft: number;
   private settingsSeen: boolean;
   private chunks: Buffer[] = [];
@@ -62,6 +72,7 @@ export class FrameParser {
   ) {
     this.maxFrameSize = opts.maxFrameSize ?? DEFAULT_MAX_FRAME_SIZE;
     this.maxHeaderBlockBytes = opts.maxHeaderBlockBytes ?? 262_144;
+    this.maxContinuationFrames = opts.maxContinuationFrames ?? 32;
     this.prefaceLeft = opts.expectPreface ? CLIENT_PREFACE.length : 0;
     this.settingsSeen = opts.settingsFirst === false;
   }
@@ -157,11 +168,14 @@ export class FrameParser {
     const started = dispatchFrame(this.handler, type, flags, streamId, payload);
     if (started) {
       if (started.fragment.length > this.maxHeaderBlockBytes) this.tooLarge(started.fragment.length);
-      this.block = { streamId, type, endStream: started.endStream, promisedId: started.promisedId, parts: [started.fragment], bytes: started.fragment.length };
+      this.block = { streamId, type, endStream: started.endStream, promisedId: started.promisedId, parts: [started.fragment], bytes: started.fragment.length, continuations: 0 };
     }
   }
 
   private addToBlock(open: OpenBlock, part: Buffer): void {
+    if (++open.continuations > this.maxContinuationFrames) {
+      throw new H2Error(ErrorCode.ENHANCE_YOUR_CALM, `header block on stream ${open.streamId} in more than ${this.maxContinuationFrames} CONTINUATION frames`);
+    }
     open.bytes += part.length;
     if (open.bytes > this.maxHeaderBlockBytes) this.tooLarge(open.bytes);
     open.parts.push(part);

@@ -48,6 +48,25 @@ export function statusHeaders(code: number, details: string, metadata: Metadata 
   return metadata ? Object.assign(h, metadata.toHttp2Headers()) : h;
 }
 
+/**
+ * `grpc-timeout` as the gRPC over HTTP/2 spec has it: at most 8 digits, then one unit, nothing
+ * else (grpc-js 1.14 accepts `5 S` or `x5Sy` and answers `0n` with OK).
+ */
+const GRPC_TIMEOUT = /^(\d{1,8})([HMSmun])$/;
+const GRPC_TIMEOUT_UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000001 };
+
+/** The last value parsed: a client sends the same `grpc-timeout` on call after call. */
+let lastTimeout: { value: string; ms: number | undefined } = { value: '', ms: undefined };
+
+/** A `grpc-timeout` header value in ms (fractions below 1 ms kept), undefined when malformed. */
+export function grpcTimeoutMs(value: string): number | undefined {
+  if (value === lastTimeout.value) return lastTimeout.ms;
+  const m = GRPC_TIMEOUT.exec(value);
+  const ms = m === null ? undefined : Number(m[1]) * GRPC_TIMEOUT_UNIT_MS[m[2]];
+  lastTimeout = { value, ms };
+  return ms;
+}
+
 /** Length-prefixed messages out of a request body, chunk by chunk. */
 export class MessageReader {
   private chunks: Buffer[] = [];
@@ -57,6 +76,11 @@ export class MessageReader {
 
   /** Returns the complete messages (flag byte kept), or an error text for an oversized one. */
   push(chunk: Buffer, out: Buffer[]): string | undefined {
+    // The common case, a unary request: nothing buffered and the chunk is one whole message.
+    if (this.buffered === 0 && chunk.length >= 5 && chunk.readUInt32BE(1) === chunk.length - 5 && (this.maxBytes < 0 || chunk.length - 5 <= this.maxBytes)) {
+      out.push(chunk);
+      return undefined;
+    }
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     for (;;) {

@@ -9,7 +9,8 @@ import { EventEmitter } from 'node:events';
 import type http2 from 'node:http2';
 import zlib from 'node:zlib';
 import { status as Status, type MethodDefinition } from '@grpc/grpc-js';
-import { MessageReader, OK_TRAILERS, RESPONSE_HEADERS, statusHeaders, toStatus, trailersOnly, type StatusLike } from './grpc-framing.ts';
+import type { CallEvents, CallStream } from './h2-call-stream.ts';
+import { grpcTimeoutMs, MessageReader, OK_TRAILERS, RESPONSE_HEADERS, statusHeaders, toStatus, trailersOnly, type StatusLike } from './grpc-framing.ts';
 
 /** A method of a service definition, its messages untyped. */
 export type AnyMethod = MethodDefinition<object, object>;
@@ -31,39 +32,17 @@ export interface Route {
   readonly log?: (message: string) => void;
 }
 
-/**
- * The part of an HTTP/2 server stream a call uses: node:http2's `ServerHttp2Stream` has it, and
- * so does the raw transport's stream (`raw/raw-stream.ts`). Events: 'data' (Buffer), 'end',
- * 'close', 'drain', 'wantTrailers' (after `end()` when `respond` asked for trailers).
- */
-export interface CallStream {
-  on(event: 'data', fn: (chunk: Buffer) => void): unknown;
-  on(event: 'end' | 'close' | 'drain' | 'wantTrailers', fn: () => void): unknown;
-  once(event: 'end' | 'close' | 'drain' | 'wantTrailers', fn: () => void): unknown;
-  respond(headers: http2.OutgoingHttpHeaders, opts: { endStream?: boolean; waitForTrailers?: boolean }): void;
-  sendTrailers(headers: http2.OutgoingHttpHeaders): void;
-  write(chunk: Buffer): boolean;
-  end(chunk?: Buffer): unknown;
-  destroy(): unknown;
-  readonly destroyed: boolean;
-  readonly closed: boolean;
-  /** Bytes written but not yet sent. */
-  readonly writableLength: number;
-}
-
 /** A request's headers as a call reads them (`grpc-encoding`, `grpc-timeout`). */
 export type CallHeaders = Record<string, string | string[] | undefined>;
 
-/**
- * `grpc-timeout` as the gRPC over HTTP/2 spec has it: at most 8 digits, then one unit, nothing
- * else (grpc-js 1.14 accepts `5 S` or `x5Sy` and answers `0n` with OK).
- */
-const DEADLINE = /^(\d{1,8})([HMSmun])$/;
 /** setTimeout's longest delay; a deadline further out never fires during a run. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
-const DEADLINE_UNIT_MS: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000001 };
 /** A stream's `write` returns false once this many bytes wait to go out (then 'drain'). */
 const STREAM_HIGH_WATER_BYTES = 1024 * 1024;
+const WAIT_FOR_TRAILERS = { waitForTrailers: true };
+/** The status of a call that answered; `sendStatus` knows its trailers without looking. */
+const OK_STATUS: StatusLike = { code: Status.OK, details: 'OK' };
+const END_STREAM = { endStream: true };
 
 /** Logs a handler that threw or failed without a gRPC status, naming the method. */
 export function reportHandlerError(route: Route, err: unknown): void {
@@ -73,8 +52,19 @@ export function reportHandlerError(route: Route, err: unknown): void {
   else process.stderr.write(`metabench serve: error: ${line}\n`);
 }
 
+/** The trailers that carry `status`. */
+function trailersFor(status: StatusLike): http2.OutgoingHttpHeaders {
+  const s = toStatus(status);
+  return s.code === Status.OK && s.details === 'OK' && !s.metadata ? OK_TRAILERS : statusHeaders(s.code, s.details, s.metadata);
+}
+
+/** Ends `call` for its passed deadline (a plain function, so no closure is made per call). */
+function expireCall(call: CallBase): void {
+  call.expireDeadline();
+}
+
 /** What one call shares, unary or streaming: reading, deadline, status. */
-abstract class CallBase extends EventEmitter {
+abstract class CallBase extends EventEmitter implements CallEvents {
   /** The call ended: status sent, cancelled, or the stream closed. */
   protected done = false;
   /** Our status went out (a close after that is the normal end, not a cancel). */
@@ -100,9 +90,7 @@ abstract class CallBase extends EventEmitter {
     const timeout = headers['grpc-timeout'];
     if (typeof timeout === 'string') this.startDeadline(timeout);
     else if (timeout !== undefined) this.startDeadline(timeout.join(','));
-    stream.on('data', (chunk: Buffer) => this.onChunk(chunk));
-    stream.on('end', () => this.onEnd());
-    stream.once('close', () => this.onClose());
+    stream.attach(this);
   }
 
   protected abstract onMessage(msg: object): void;
@@ -111,26 +99,27 @@ abstract class CallBase extends EventEmitter {
   protected abstract onCancelled(): void;
 
   private startDeadline(value: string): void {
-    const m = DEADLINE.exec(value);
-    if (m === null) {
+    const ms = grpcTimeoutMs(value);
+    if (ms === undefined) {
       process.nextTick(() => this.sendStatus({ code: Status.INTERNAL, details: `Invalid grpc-timeout value "${value}"` }));
       return;
     }
-    const ms = Number(m[1]) * DEADLINE_UNIT_MS[m[2]];
-    const expire = (): void => {
-      this.sendStatus({ code: Status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' });
-      this.cancel();
-    };
     // A deadline that has passed already (0n, or under a millisecond): the call never runs.
     if (ms < 1) {
       this.expired = true;
-      process.nextTick(expire);
+      process.nextTick(expireCall, this);
       return;
     }
-    if (ms <= MAX_TIMER_MS) this.timer = setTimeout(expire, ms);
+    if (ms <= MAX_TIMER_MS) this.timer = setTimeout(expireCall, ms, this);
   }
 
-  private onChunk(chunk: Buffer): void {
+  /** The deadline passed: DEADLINE_EXCEEDED, and the handler sees the call cancelled. */
+  expireDeadline(): void {
+    this.sendStatus({ code: Status.DEADLINE_EXCEEDED, details: 'Deadline exceeded' });
+    this.cancel();
+  }
+
+  onStreamData(chunk: Buffer): void {
     if (this.done) return;
     const messages: Buffer[] = [];
     const tooLarge = this.reader.push(chunk, messages);
@@ -176,10 +165,20 @@ abstract class CallBase extends EventEmitter {
     }
   }
 
-  private onClose(): void {
+  onStreamEnd(): void {
+    this.onEnd();
+  }
+
+  onStreamClose(): void {
     clearTimeout(this.timer);
     if (!this.statusSent) this.cancel();
   }
+
+  onWantTrailers(): void {
+    this.stream.sendTrailers(this.trailers);
+  }
+
+  onStreamDrain(): void {}
 
   protected cancel(): void {
     this.done = true;
@@ -212,8 +211,7 @@ abstract class CallBase extends EventEmitter {
   protected sendHeaders(): void {
     if (this.headersSent) return;
     this.headersSent = true;
-    this.stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
-    this.stream.once('wantTrailers', () => this.stream.sendTrailers(this.trailers));
+    this.stream.respond(RESPONSE_HEADERS, WAIT_FOR_TRAILERS);
   }
 
   /** Ends the call with `status`, after `last` (already framed) when given. */
@@ -225,13 +223,12 @@ abstract class CallBase extends EventEmitter {
     this.done = true;
     this.statusSent = true;
     clearTimeout(this.timer);
-    const s = toStatus(status);
-    const trailers = s.code === Status.OK && s.details === 'OK' && !s.metadata ? OK_TRAILERS : statusHeaders(s.code, s.details, s.metadata);
+    const trailers = status === OK_STATUS ? OK_TRAILERS : trailersFor(status);
     try {
       if (!this.headersSent && last === undefined) {
         // Trailers-only response, as grpc-js sends for a call that fails before answering.
         this.headersSent = true;
-        this.stream.respond(trailersOnly(trailers), { endStream: true });
+        this.stream.respond(trailersOnly(trailers), END_STREAM);
         return;
       }
       this.trailers = trailers;
@@ -284,7 +281,7 @@ export class UnaryCall extends CallBase {
       return;
     }
     const framed = this.frame(value ?? {});
-    if (framed !== undefined) this.sendStatus({ code: Status.OK, details: 'OK' }, framed);
+    if (framed !== undefined) this.sendStatus(OK_STATUS, framed);
   }
 }
 
@@ -336,7 +333,7 @@ export class BidiCall extends CallBase {
 
   /** Ends the stream with status OK once the queued responses are out. */
   end(): this {
-    this.finish({ code: Status.OK, details: 'OK' });
+    this.finish(OK_STATUS);
     return this;
   }
 
@@ -374,11 +371,13 @@ export class BidiCall extends CallBase {
       return;
     }
     this.waitingDrain = true;
-    this.stream.once('drain', () => {
-      this.waitingDrain = false;
-      this.wantDrain = false;
-      if (!this.done) this.emit('drain');
-    });
+  }
+
+  override onStreamDrain(): void {
+    if (!this.waitingDrain) return;
+    this.waitingDrain = false;
+    this.wantDrain = false;
+    if (!this.done) this.emit('drain');
   }
 }
 

@@ -21,6 +21,7 @@
 import http2 from 'node:http2';
 import { status as Status, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { startCall } from './h2-call.ts';
+import { H2CallStream } from './h2-call-stream.ts';
 import { GrpcRouter } from './grpc-router.ts';
 import type { TlsFiles } from './tls.ts';
 import { statusHeaders, trailersOnly } from './grpc-framing.ts';
@@ -153,6 +154,6 @@ export class H2GrpcServer {
       stream.respond(trailersOnly(statusHeaders(Status.UNIMPLEMENTED, `The server does not implement the method ${d.name}`, null)), { endStream: true });
       return;
     }
-    startCall(stream, headers, d.route);
+    startCall(new H2CallStream(stream), headers, d.route);
   }
 }

@@ -10,7 +10,7 @@ import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceI
 import { Limits } from '../../engine/mvcc/errors.ts';
 import type { MetaStore } from '../../engine/mvcc/kv.ts';
 import type { Logger, ServiceContext } from './context.ts';
-import { H2GrpcServer } from './h2-transport.ts';
+import { H2_MAX_CONCURRENT_STREAMS, H2GrpcServer } from './h2-transport.ts';
 import { RawGrpcServer } from './raw/raw-server.ts';
 import type { TlsFiles } from './tls.ts';
 import { kvService } from './kv-service.ts';
@@ -69,12 +69,17 @@ interface GrpcServer {
   forceShutdown(): void;
 }
 
-function grpcJsServer(limits: RequestLimits, log: Logger, tls: TlsFiles | undefined): GrpcServer {
+function grpcJsServer(limits: RequestLimits, log: Logger, tls: TlsFiles | undefined, idleTimeoutMs: number): GrpcServer {
   const server = new Server({
     'grpc.max_receive_message_length': limits.maxRequestBytes + GRPC_OVERHEAD_BYTES,
     'grpc.max_send_message_length': -1,
     // Per-call bookkeeping (counters, timestamps, a tracker per session) nobody reads here.
     'grpc.enable_channelz': 0,
+    // What the other transports enforce (hardening*.test.ts): a stream limit advertised and
+    // kept, and idle connections closed - silent ones too (no preface ever), which grpc-js's
+    // default (no idle timeout) kept open forever.
+    'grpc.max_concurrent_streams': H2_MAX_CONCURRENT_STREAMS,
+    'grpc.max_connection_idle_ms': idleTimeoutMs,
   });
   return {
     addService: (service, impl) => server.addService(service, impl),
@@ -124,7 +129,7 @@ function makeServer(transport: Transport, limits: RequestLimits, opts: EtcdServe
     case 'h2':
       return new H2GrpcServer({ maxReceiveMessageLength, tls: opts.tls, log: handlerLog, idleTimeoutMs, handshakeTimeoutMs });
     case 'grpc-js':
-      return grpcJsServer(limits, log, opts.tls);
+      return grpcJsServer(limits, log, opts.tls, idleTimeoutMs);
   }
 }
 

@@ -9,13 +9,14 @@
  * - streams: odd ids, each above the last (else PROTOCOL_ERROR), at most
  *   MAX_CONCURRENT_STREAMS open (REFUSED_STREAM past it); each becomes a gRPC call through the
  *   router (`../grpc-router.ts`, `../h2-call.ts`);
- * - flow control both ways: received DATA is given back with WINDOW_UPDATE as it arrives (the
- *   call's message size limit bounds what one stream buffers); response DATA waits in its
- *   stream while the peer's window (stream or connection) is shut or the socket is backed up;
- * - writes: frames queued in one tick go out in one socket write;
+ * - flow control both ways: received DATA is given back with WINDOW_UPDATE as it arrives
+ *   (`receive-flow.ts`; the call's message size limit bounds what one stream buffers); response
+ *   DATA waits in its stream while the peer's window (stream or connection) is shut or the
+ *   socket is backed up (`response-sender.ts`);
+ * - writes: frames queued in one tick go out in one socket write (`frame-writer.ts`);
  * - defences (see `limits.ts`): budgets for empty frames, resets, refusals, SETTINGS and PING;
  *   a peer that makes us answer while it does not read is cut off (ENHANCE_YOUR_CALM); idle
- *   and slow connections time out;
+ *   (`idle-timer.ts`) and slow connections time out;
  * - shutdown: GOAWAY, running calls finish, then the socket ends; or everything at once.
  */
 import type http2 from 'node:http2';
@@ -25,15 +26,18 @@ import { H2Error } from '../../h2/errors.ts';
 import type { FrameHandler } from '../../h2/frame-handler.ts';
 import { writeFrameHeader } from '../../h2/frame-header.ts';
 import { FrameParser } from '../../h2/frame-parser.ts';
-import { HpackDecoder } from '../../h2/hpack.ts';
 import { applySettings, defaultSettings, encodeSettingsFrame, SETTINGS_ACK_FRAME, type Settings } from '../../h2/settings.ts';
-import { reportHandlerError, startCall, type CallHeaders, type Route } from '../h2-call.ts';
+import { reportHandlerError, startCall, type Route } from '../h2-call.ts';
 import type { GrpcRouter } from '../grpc-router.ts';
 import { statusHeaders, trailersOnly } from '../grpc-framing.ts';
-import { HeaderCache } from './header-cache.ts';
 import { encodeHeaders } from './header-encoding.ts';
+import { FrameWriter } from './frame-writer.ts';
+import { IdleTimer } from './idle-timer.ts';
 import { Budget, type ConnectionLimits } from './limits.ts';
-import { goawayFrame, rstFrame, takeBytes, windowUpdateFrame } from './frames.ts';
+import { goawayFrame, rstFrame, windowUpdateFrame } from './frames.ts';
+import { ReceiveFlow } from './receive-flow.ts';
+import { RequestHeaderReader } from './request-headers.ts';
+import { ResponseSender } from './response-sender.ts';
 import { RawStream, type StreamOwner } from './raw-stream.ts';
 
 const GRPC_UNIMPLEMENTED = 12;
@@ -43,26 +47,20 @@ const HTTP_UNSUPPORTED_MEDIA_TYPE: http2.OutgoingHttpHeaders = { ':status': 415 
 /** See the file comment. */
 export class ServerConnection implements FrameHandler, StreamOwner {
   private readonly parser: FrameParser;
-  private readonly hpack: HpackDecoder;
-  private readonly headerCache = new HeaderCache();
+  private readonly requestHeaders: RequestHeaderReader;
   private readonly peer: Settings = defaultSettings();
   private readonly streams = new Map<number, RawStream>();
   private lastStreamId = 0;
-  private connSendWindow = 65_535;
-  private connRecvWindow: number;
-  private connRecvUnacked = 0;
-  private out: Buffer[] = [];
-  private outBytes = 0;
-  private flushScheduled = false;
-  /** Streams with response bytes waiting for window or socket room. */
-  private readonly blocked = new Set<RawStream>();
+  private readonly writer: FrameWriter;
+  private readonly sender: ResponseSender;
+  private readonly receiver: ReceiveFlow;
   private readonly abuse: Budget;
+  private readonly idle: IdleTimer;
   private handshakeTimer: NodeJS.Timeout | undefined;
-  private idleTimer: NodeJS.Timeout | undefined;
+  private settingsAcked = false;
   /** GOAWAY sent (shutdown or error): no new streams. */
   private goingAway = false;
   private dead = false;
-  private readonly flushNow = (): void => this.flush();
 
   constructor(
     private readonly socket: Socket,
@@ -70,26 +68,29 @@ export class ServerConnection implements FrameHandler, StreamOwner {
     private readonly limits: ConnectionLimits,
     private readonly onGone: (c: ServerConnection) => void,
   ) {
-    this.parser = new FrameParser(this, { expectPreface: true, maxHeaderBlockBytes: limits.maxHeaderBlockBytes });
-    this.hpack = new HpackDecoder({ maxHeaderListBytes: limits.maxHeaderListBytes });
+    this.parser = new FrameParser(this, { expectPreface: true, maxHeaderBlockBytes: limits.maxHeaderBlockBytes, maxContinuationFrames: limits.maxContinuationFrames });
+    this.requestHeaders = new RequestHeaderReader(limits.maxHeaderListBytes);
     this.abuse = new Budget(limits.abuseBurst, limits.abusePerSec);
-    this.connRecvWindow = limits.connectionWindowBytes;
+    this.writer = new FrameWriter(socket, limits.maxBacklogBytes);
+    this.sender = new ResponseSender(this.writer, this.peer, limits.socketHighWaterBytes);
+    this.receiver = new ReceiveFlow(this.writer, limits.connectionWindowBytes, limits.streamWindowBytes);
+    this.idle = new IdleTimer(limits.idleTimeoutMs, () => this.fail(new H2Error(ErrorCode.NO_ERROR, 'idle')));
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onBytes(chunk));
     socket.on('drain', () => this.onDrain());
     socket.on('error', () => this.teardown());
     socket.once('close', () => this.teardown());
     this.handshakeTimer = setTimeout(() => this.fail(new H2Error(ErrorCode.SETTINGS_TIMEOUT, 'no preface and SETTINGS in time')), limits.handshakeTimeoutMs);
-    this.queue(
+    this.writer.queue(
       encodeSettingsFrame({ maxConcurrentStreams: limits.maxConcurrentStreams, initialWindowSize: limits.streamWindowBytes, maxHeaderListSize: limits.maxHeaderListBytes }),
     );
-    this.queue(windowUpdateFrame(0, limits.connectionWindowBytes - 65_535));
-    this.armIdle();
+    this.writer.queue(windowUpdateFrame(0, limits.connectionWindowBytes - 65_535));
+    this.idle.idle();
   }
 
   /** Bytes written but not yet taken by the kernel. */
   get socketBacklog(): number {
-    return this.socket.writableLength + this.outBytes;
+    return this.writer.backlog;
   }
 
   /** Graceful: GOAWAY, let running calls finish, then close. */
@@ -97,7 +98,7 @@ export class ServerConnection implements FrameHandler, StreamOwner {
     if (this.dead) return;
     if (!this.goingAway) {
       this.goingAway = true;
-      this.queue(goawayFrame(this.lastStreamId, ErrorCode.NO_ERROR, ''));
+      this.writer.queue(goawayFrame(this.lastStreamId, ErrorCode.NO_ERROR, ''));
     }
     if (this.streams.size === 0) this.endSocket();
   }
@@ -120,7 +121,12 @@ export class ServerConnection implements FrameHandler, StreamOwner {
   }
 
   onSettings(ack: boolean, payload: Buffer): void {
-    if (ack) return;
+    if (ack) {
+      // We send one SETTINGS frame: every ACK after the first answers nothing.
+      if (this.settingsAcked) this.spend('SETTINGS ACK');
+      this.settingsAcked = true;
+      return;
+    }
     if (this.handshakeTimer !== undefined) {
       clearTimeout(this.handshakeTimer);
       this.handshakeTimer = undefined;
@@ -136,17 +142,17 @@ export class ServerConnection implements FrameHandler, StreamOwner {
         if (s.sendWindow > MAX_WINDOW_SIZE) throw new H2Error(ErrorCode.FLOW_CONTROL_ERROR, `stream ${s.id} window above 2^31-1 after SETTINGS`);
       }
     }
-    this.control(SETTINGS_ACK_FRAME);
-    if (delta > 0) this.pumpAll();
+    this.writer.answer(SETTINGS_ACK_FRAME);
+    if (delta > 0) this.sender.pumpAll();
   }
 
   onPing(ack: boolean, data: Buffer): void {
+    this.spend(ack ? 'PING ACK' : 'PING'); // we send no PING: an ACK answers nothing
     if (ack) return;
-    this.spend('PING');
     const f = Buffer.allocUnsafe(17);
     writeFrameHeader(f, 0, 8, FrameType.PING, Flag.ACK, 0);
     data.copy(f, 9);
-    this.control(f);
+    this.writer.answer(f);
   }
 
   onGoaway(): void {
@@ -157,9 +163,7 @@ export class ServerConnection implements FrameHandler, StreamOwner {
 
   onWindowUpdate(streamId: number, increment: number): void {
     if (streamId === 0) {
-      this.connSendWindow += increment;
-      if (this.connSendWindow > MAX_WINDOW_SIZE) throw new H2Error(ErrorCode.FLOW_CONTROL_ERROR, 'connection window above 2^31-1');
-      this.pumpAll();
+      this.sender.addConnectionWindow(increment);
       return;
     }
     const s = this.streams.get(streamId);
@@ -179,11 +183,12 @@ export class ServerConnection implements FrameHandler, StreamOwner {
     const s = this.streams.get(streamId);
     if (s === undefined) {
       if (streamId > this.lastStreamId) throw new H2Error(ErrorCode.PROTOCOL_ERROR, `RST_STREAM on idle stream ${streamId}`);
+      this.spend('RST_STREAM on a closed stream');
       return;
     }
     // A reset of a call we were still serving costs us its work: rapid reset, CVE-2023-44487.
     this.spend('RST_STREAM');
-    this.blocked.delete(s);
+    this.sender.forget(s);
     s.abort();
   }
 
@@ -194,46 +199,30 @@ export class ServerConnection implements FrameHandler, StreamOwner {
   onStreamError(err: H2Error): void {
     const s = this.streams.get(err.streamId);
     if (s !== undefined) this.resetStream(s, err.code);
-    else this.queue(rstFrame(err.streamId, err.code));
+    else this.writer.answer(rstFrame(err.streamId, err.code));
   }
 
   onData(streamId: number, data: Buffer, endStream: boolean, flowBytes: number): void {
-    this.connRecvWindow -= flowBytes;
-    if (this.connRecvWindow < 0) throw new H2Error(ErrorCode.FLOW_CONTROL_ERROR, 'DATA beyond the connection window');
-    this.connRecvUnacked += flowBytes;
-    if (this.connRecvUnacked >= this.limits.connectionWindowBytes / 2) {
-      this.queue(windowUpdateFrame(0, this.connRecvUnacked));
-      this.connRecvWindow += this.connRecvUnacked;
-      this.connRecvUnacked = 0;
-    }
-    if (flowBytes === 0 && !endStream) this.spend('empty DATA');
+    this.receiver.takeConnection(flowBytes);
+    // Empty DATA (padding only, too) that does not end the stream carries nothing: CVE-2019-9518.
+    if (data.length === 0 && !endStream) this.spend('empty DATA');
     const s = this.streams.get(streamId);
     if (s === undefined || s.remoteEnded) {
       if (streamId > this.lastStreamId) throw new H2Error(ErrorCode.PROTOCOL_ERROR, `DATA on idle stream ${streamId}`);
       this.spend('DATA on a closed stream');
       if (s !== undefined) this.resetStream(s, ErrorCode.STREAM_CLOSED);
-      else this.queue(rstFrame(streamId, ErrorCode.STREAM_CLOSED));
+      else this.writer.answer(rstFrame(streamId, ErrorCode.STREAM_CLOSED));
       return;
     }
-    s.recvWindow -= flowBytes;
-    if (s.recvWindow < 0) {
+    if (!this.receiver.takeStream(s, flowBytes, endStream)) {
       this.resetStream(s, ErrorCode.FLOW_CONTROL_ERROR);
       return;
-    }
-    s.recvUnacked += flowBytes;
-    if (!endStream && s.recvUnacked >= this.limits.streamWindowBytes / 2) {
-      this.queue(windowUpdateFrame(streamId, s.recvUnacked));
-      s.recvWindow += s.recvUnacked;
-      s.recvUnacked = 0;
     }
     this.guard(s, () => s.receive(data, endStream));
   }
 
   onHeaders(streamId: number, block: Buffer, endStream: boolean): void {
-    // Decode first, always (unless the block is a static-only one seen before, see
-    // header-cache.ts): the HPACK table is shared by every block, refused or not.
-    const cached = this.headerCache.get(block);
-    const list = cached === undefined ? this.hpack.decode(block) : undefined;
+    const headers = this.requestHeaders.read(block);
     const open = this.streams.get(streamId);
     if (open !== undefined) {
       // Trailers from the client: only as its last frame.
@@ -246,43 +235,43 @@ export class ServerConnection implements FrameHandler, StreamOwner {
     this.lastStreamId = streamId;
     if (this.goingAway || this.streams.size >= this.limits.maxConcurrentStreams) {
       this.spend('refused stream');
-      this.queue(rstFrame(streamId, ErrorCode.REFUSED_STREAM));
+      this.writer.answer(rstFrame(streamId, ErrorCode.REFUSED_STREAM));
       return;
     }
-    if (list !== undefined && list.truncated) {
-      this.sendHeaders(streamId, trailersOnly(statusHeaders(GRPC_RESOURCE_EXHAUSTED, `header list larger than ${this.limits.maxHeaderListBytes} bytes`, null)), true);
-      if (!endStream) this.queue(rstFrame(streamId, ErrorCode.NO_ERROR));
+    if (headers === 'too-large') {
+      this.refuse(streamId, trailersOnly(statusHeaders(GRPC_RESOURCE_EXHAUSTED, `header list larger than ${this.limits.maxHeaderListBytes} bytes`, null)), endStream);
       return;
-    }
-    let headers = cached;
-    if (headers === undefined) {
-      const h: CallHeaders = {};
-      const f = list!.fields;
-      for (let i = 0; i < f.length; i += 2) {
-        const prev = h[f[i]];
-        h[f[i]] = prev === undefined ? f[i + 1] : Array.isArray(prev) ? [...prev, f[i + 1]] : [prev, f[i + 1]];
-      }
-      this.headerCache.put(block, h);
-      headers = h;
     }
     if (headers[':method'] !== 'POST' || typeof headers[':path'] !== 'string') {
-      this.queue(rstFrame(streamId, ErrorCode.PROTOCOL_ERROR));
+      this.spend('malformed request');
+      this.writer.answer(rstFrame(streamId, ErrorCode.PROTOCOL_ERROR));
       return;
     }
     const d = this.router.dispatch(headers['content-type'], headers[':path']);
     if (d.kind !== 'route') {
       const h = d.kind === 'not-grpc' ? HTTP_UNSUPPORTED_MEDIA_TYPE : trailersOnly(statusHeaders(GRPC_UNIMPLEMENTED, `The server does not implement the method ${d.name}`, null));
-      this.sendHeaders(streamId, h, true);
-      if (!endStream) this.queue(rstFrame(streamId, ErrorCode.NO_ERROR));
+      this.refuse(streamId, h, endStream);
       return;
     }
     const s = new RawStream(streamId, this, this.peer.initialWindowSize, this.limits.streamWindowBytes, this.limits.streamHighWaterBytes);
     this.streams.set(streamId, s);
-    this.disarmIdle();
+    this.idle.busy();
     this.guard(s, () => {
       startCall(s, headers, d.route);
       if (endStream) s.remoteEnd();
     });
+  }
+
+  /**
+   * Answers a request that never becomes a call (unknown method, not gRPC, headers too large)
+   * with `headers` and END_STREAM, and resets its stream if the peer still sends on it. Such
+   * answers are cheap for the peer to ask for: they spend its budget and count as answers
+   * (`FrameWriter.answer`), so a flood of them from a peer that does not read ends (CVE-2019-9514).
+   */
+  private refuse(streamId: number, headers: http2.OutgoingHttpHeaders, endStream: boolean): void {
+    this.spend('request that is no call');
+    for (const b of encodeHeaders(streamId, headers, true, this.peer.maxFrameSize)) this.writer.answer(b);
+    if (!endStream) this.writer.queue(rstFrame(streamId, ErrorCode.NO_ERROR));
   }
 
   /** Runs call code for `s`: a throw there resets that stream, never the connection. */
@@ -300,111 +289,36 @@ export class ServerConnection implements FrameHandler, StreamOwner {
     this.spend('unknown frame');
   }
 
-  // --- output --------------------------------------------------------------------------------
+  // --- output (StreamOwner) -----------------------------------------------------------------
 
   sendHeaders(id: number, headers: http2.OutgoingHttpHeaders, endStream: boolean): void {
-    if (this.dead) return;
-    for (const b of encodeHeaders(id, headers, endStream, this.peer.maxFrameSize)) this.queue(b);
+    if (!this.dead) this.sender.headers(id, headers, endStream);
   }
 
   reset(id: number, code: number): void {
-    this.queue(rstFrame(id, code));
+    this.writer.queue(rstFrame(id, code));
   }
 
   closed(stream: RawStream): void {
     this.streams.delete(stream.id);
-    this.blocked.delete(stream);
+    this.sender.forget(stream);
     if (this.streams.size === 0) {
       if (this.goingAway) this.endSocket();
-      else this.armIdle();
+      else if (!this.dead) this.idle.idle();
     }
   }
 
-  /** Frames as much of `s`'s pending response as the windows and the socket allow. */
   pump(s: RawStream): void {
-    if (this.dead) return;
-    const maxFrame = this.peer.maxFrameSize;
-    while (s.pendingBytes > 0) {
-      const room = Math.min(s.pendingBytes, s.sendWindow, this.connSendWindow, maxFrame);
-      if (room <= 0 || this.socketBacklog > this.limits.socketHighWaterBytes) {
-        this.blocked.add(s);
-        return;
-      }
-      const payload = takeBytes(s, room);
-      s.sendWindow -= room;
-      this.connSendWindow -= room;
-      const last = s.pendingBytes === 0 && s.endAfterPending;
-      const head = Buffer.allocUnsafe(9);
-      writeFrameHeader(head, 0, room, FrameType.DATA, last ? Flag.END_STREAM : 0, s.id);
-      this.queue(head);
-      for (const p of payload) this.queue(p);
-      if (last) {
-        s.endAfterPending = false;
-        this.blocked.delete(s);
-        s.finishLocal();
-        return;
-      }
-    }
-    this.blocked.delete(s);
-    if (s.trailersAfterPending !== undefined) {
-      const t = s.trailersAfterPending;
-      s.trailersAfterPending = undefined;
-      this.sendHeaders(s.id, t, true);
-      s.finishLocal();
-      return;
-    }
-    if (s.endAfterPending) {
-      s.endAfterPending = false;
-      const head = Buffer.allocUnsafe(9);
-      writeFrameHeader(head, 0, 0, FrameType.DATA, Flag.END_STREAM, s.id);
-      this.queue(head);
-      s.finishLocal();
-      return;
-    }
-    s.maybeDrain();
-  }
-
-  private pumpAll(): void {
-    for (const s of [...this.blocked]) {
-      if (this.socketBacklog > this.limits.socketHighWaterBytes) return;
-      this.pump(s);
-    }
+    if (!this.dead) this.sender.pump(s);
   }
 
   private onDrain(): void {
-    this.pumpAll();
+    this.sender.pumpAll();
     for (const s of this.streams.values()) s.maybeDrain();
-  }
-
-  /** A frame the peer made us send (ACKs): refused once the peer has stopped reading. */
-  private control(frame: Buffer): void {
-    if (this.socketBacklog > this.limits.maxBacklogBytes) {
-      throw new H2Error(ErrorCode.ENHANCE_YOUR_CALM, `peer does not read: ${this.socketBacklog} bytes wait`);
-    }
-    this.queue(frame);
   }
 
   private spend(what: string): void {
     if (!this.abuse.take()) throw new H2Error(ErrorCode.ENHANCE_YOUR_CALM, `too many frames that carry nothing (last: ${what})`);
-  }
-
-  private queue(buf: Buffer): void {
-    this.out.push(buf);
-    this.outBytes += buf.length;
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      process.nextTick(this.flushNow);
-    }
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.out.length === 0 || this.socket.destroyed) return;
-    const bufs = this.out;
-    const bytes = this.outBytes;
-    this.out = [];
-    this.outBytes = 0;
-    this.socket.write(bufs.length === 1 ? bufs[0] : Buffer.concat(bufs, bytes));
   }
 
   // --- endings -------------------------------------------------------------------------------
@@ -417,49 +331,34 @@ export class ServerConnection implements FrameHandler, StreamOwner {
       return;
     }
     this.goingAway = true;
-    this.queue(goawayFrame(this.lastStreamId, e.code, e.message.slice(0, 200)));
-    this.flush();
+    this.writer.queue(goawayFrame(this.lastStreamId, e.code, e.message.slice(0, 200)));
+    this.writer.flush();
     for (const s of [...this.streams.values()]) s.abort();
     this.endSocket();
   }
 
   private resetStream(s: RawStream, code: number): void {
-    this.queue(rstFrame(s.id, code));
-    this.blocked.delete(s);
+    this.writer.queue(rstFrame(s.id, code));
+    this.sender.forget(s);
     s.abort();
   }
 
   private endSocket(): void {
-    this.flush();
+    this.writer.flush();
     this.socket.end();
     // A peer that never reads our FIN's way must not keep the socket: cut it after a while.
     setTimeout(() => this.socket.destroy(), 2000).unref();
-  }
-
-  private armIdle(): void {
-    if (this.idleTimer !== undefined || this.dead) return;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = undefined;
-      if (this.streams.size === 0) this.fail(new H2Error(ErrorCode.NO_ERROR, 'idle'));
-    }, this.limits.idleTimeoutMs);
-  }
-
-  private disarmIdle(): void {
-    if (this.idleTimer === undefined) return;
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
   }
 
   private teardown(): void {
     if (this.dead) return;
     this.dead = true;
     clearTimeout(this.handshakeTimer);
-    this.disarmIdle();
+    this.idle.stop();
     for (const s of [...this.streams.values()]) s.abort();
     this.streams.clear();
-    this.blocked.clear();
-    this.out = [];
-    this.outBytes = 0;
+    this.sender.clear();
+    this.writer.clear();
     this.onGone(this);
   }
 }

@@ -62,18 +62,37 @@ export function isStaticOnly(block: Buffer): boolean {
   return i === block.length;
 }
 
-/** One connection's cache; see the file comment. */
+/** A block seen before and what it decoded to. */
+interface Entry {
+  readonly block: Buffer;
+  readonly headers: CallHeaders;
+}
+
+/**
+ * One connection's cache; see the file comment. Entries are found by the block's length, then
+ * compared byte for byte (cheaper than turning every block into a string key).
+ */
 export class HeaderCache {
-  private readonly entries = new Map<string, CallHeaders>();
+  private readonly byLength = new Map<number, Entry[]>();
+  private size = 0;
 
   /** The headers decoded earlier from these exact bytes, if any. */
   get(block: Buffer): CallHeaders | undefined {
-    return this.entries.size === 0 ? undefined : this.entries.get(block.toString('latin1'));
+    if (this.size === 0) return undefined;
+    const list = this.byLength.get(block.length);
+    if (list === undefined) return undefined;
+    for (const e of list) if (e.block.equals(block)) return e.headers;
+    return undefined;
   }
 
   /** Remembers `headers` for `block` when the block is static-only and there is room. */
   put(block: Buffer, headers: CallHeaders): void {
-    if (this.entries.size >= MAX_ENTRIES || !isStaticOnly(block)) return;
-    this.entries.set(block.toString('latin1'), headers);
+    if (this.size >= MAX_ENTRIES || !isStaticOnly(block)) return;
+    // A copy: `block` is a view into a socket chunk, which it would keep alive.
+    const entry = { block: Buffer.from(block), headers };
+    const list = this.byLength.get(block.length);
+    if (list === undefined) this.byLength.set(block.length, [entry]);
+    else list.push(entry);
+    this.size++;
   }
 }

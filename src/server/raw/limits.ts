@@ -2,8 +2,9 @@
  * What the raw transport allows a peer, and the budgets that end a connection whose peer
  * abuses it. Modelled on what grpc-go's http2 server and nghttp2 enforce (read, not copied):
  * a bound on concurrent streams, on header blocks and lists, on frames that cost us work but
- * carry nothing (empty DATA, resets of streams we were serving, refused streams, SETTINGS and
- * PING) and on what waits to be written to a peer that does not read.
+ * carry nothing (empty DATA, resets, refused or malformed streams, SETTINGS, PING and their
+ * unasked-for ACKs, unknown frames), on CONTINUATION frames per header block, and on what
+ * waits to be written to a peer that does not read.
  */
 
 /** Limits of one connection; every field has the default shown in `DEFAULT_LIMITS`. */
@@ -18,6 +19,8 @@ export interface ConnectionLimits {
   readonly maxHeaderListBytes: number;
   /** A header block (HEADERS + CONTINUATION) larger than this ends the connection, bytes. */
   readonly maxHeaderBlockBytes: number;
+  /** A header block in more CONTINUATION frames than this ends the connection (empty ones: CVE-2019-9518). */
+  readonly maxContinuationFrames: number;
   /** The preface and first SETTINGS must arrive within this, ms. */
   readonly handshakeTimeoutMs: number;
   /** A connection with no open stream for this long is closed (GOAWAY), ms. */
@@ -40,6 +43,7 @@ export const DEFAULT_LIMITS: ConnectionLimits = {
   connectionWindowBytes: 16 * 1024 * 1024,
   maxHeaderListBytes: 64 * 1024,
   maxHeaderBlockBytes: 256 * 1024,
+  maxContinuationFrames: 32,
   handshakeTimeoutMs: 10_000,
   idleTimeoutMs: 5 * 60_000,
   socketHighWaterBytes: 256 * 1024,

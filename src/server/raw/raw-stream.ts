@@ -1,16 +1,16 @@
 /**
- * One HTTP/2 stream of the raw transport, as a gRPC call (`../h2-call.ts`) sees it: the
- * `CallStream` shape of node:http2's `ServerHttp2Stream` ('data', 'end', 'close', 'drain',
- * 'wantTrailers'; `respond`, `write`, `end`, `sendTrailers`, `destroy`), on top of the
- * connection's frame writer (`connection.ts`), which owns flow control and the socket.
+ * One HTTP/2 stream of the raw transport, as a gRPC call (`../h2-call.ts`) sees it: a
+ * `CallStream` (`respond`, `write`, `end`, `sendTrailers`, `destroy`) that tells its call what
+ * happens by calling the call's `CallEvents` directly (no EventEmitter, no listener per call),
+ * on top of the connection's frame writer (`connection.ts`), which owns flow control and the
+ * socket.
  *
  * Response bytes wait here while the stream's or the connection's send window is shut; `write`
  * returns false once more than `highWaterBytes` wait (here or in the socket) and 'drain'
  * follows when they went out, so a client that does not read slows its producer down.
  */
-import { EventEmitter } from 'node:events';
 import type http2 from 'node:http2';
-import type { CallStream } from '../h2-call.ts';
+import type { CallEvents, CallStream } from '../h2-call-stream.ts';
 
 /** What a stream needs from its connection. */
 export interface StreamOwner {
@@ -27,7 +27,7 @@ export interface StreamOwner {
 }
 
 /** See the file comment. */
-export class RawStream extends EventEmitter implements CallStream {
+export class RawStream implements CallStream {
   /** Response bytes not yet framed (waiting for window). */
   pending: Buffer[] = [];
   pendingBytes = 0;
@@ -49,6 +49,7 @@ export class RawStream extends EventEmitter implements CallStream {
   closed = false;
   private waitForTrailers = false;
   private wantDrain = false;
+  private events: CallEvents | undefined;
 
   constructor(
     readonly id: number,
@@ -57,9 +58,12 @@ export class RawStream extends EventEmitter implements CallStream {
     recvWindow: number,
     private readonly highWaterBytes: number,
   ) {
-    super();
     this.sendWindow = sendWindow;
     this.recvWindow = recvWindow;
+  }
+
+  attach(events: CallEvents): void {
+    this.events = events;
   }
 
   get writableLength(): number {
@@ -93,7 +97,7 @@ export class RawStream extends EventEmitter implements CallStream {
     this.localEnded = true;
     if (this.waitForTrailers) {
       // node:http2 asks for trailers once the data is written; the call answers at once.
-      this.emit('wantTrailers');
+      this.events?.onWantTrailers();
     } else {
       this.endAfterPending = true;
     }
@@ -119,20 +123,20 @@ export class RawStream extends EventEmitter implements CallStream {
   maybeDrain(): void {
     if (this.wantDrain && this.writableLength < this.highWaterBytes) {
       this.wantDrain = false;
-      this.emit('drain');
+      this.events?.onStreamDrain();
     }
   }
 
   /** Data from the peer. */
   receive(data: Buffer, endStream: boolean): void {
-    if (data.length > 0) this.emit('data', data);
+    if (data.length > 0) this.events?.onStreamData(data);
     if (endStream) this.remoteEnd();
   }
 
   remoteEnd(): void {
     if (this.remoteEnded) return;
     this.remoteEnded = true;
-    this.emit('end');
+    this.events?.onStreamEnd();
   }
 
   /** Resets the stream (CANCEL) and closes it; the call sees 'close' without a status sent. */
@@ -157,6 +161,6 @@ export class RawStream extends EventEmitter implements CallStream {
     this.pending = [];
     this.pendingBytes = 0;
     this.owner.closed(this);
-    this.emit('close');
+    this.events?.onStreamClose();
   }
 }
