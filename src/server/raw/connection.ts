@@ -71,7 +71,9 @@ export class ServerConnection implements FrameHandler, StreamOwner {
     this.parser = new FrameParser(this, { expectPreface: true, maxHeaderBlockBytes: limits.maxHeaderBlockBytes, maxContinuationFrames: limits.maxContinuationFrames });
     this.requestHeaders = new RequestHeaderReader(limits.maxHeaderListBytes);
     this.abuse = new Budget(limits.abuseBurst, limits.abusePerSec);
-    this.writer = new FrameWriter(socket, limits.maxBacklogBytes);
+    this.writer = new FrameWriter(socket, limits.maxBacklogBytes, () => {
+      if (!this.dead) this.onDrain();
+    });
     this.sender = new ResponseSender(this.writer, this.peer, limits.socketHighWaterBytes);
     this.receiver = new ReceiveFlow(this.writer, limits.connectionWindowBytes, limits.streamWindowBytes);
     this.idle = new IdleTimer(limits.idleTimeoutMs, () => this.fail(new H2Error(ErrorCode.NO_ERROR, 'idle')));

@@ -14,10 +14,16 @@ export class FrameWriter {
   private scheduled = false;
   private readonly flushNow = (): void => this.flush();
 
-  /** @param maxBacklogBytes `answer` refuses to queue once more than this waits, bytes. */
+  /**
+   * @param maxBacklogBytes `answer` refuses to queue once more than this waits, bytes.
+   * @param onRoom called after a flush the socket took without asking us to wait: the socket
+   *   emits 'drain' only after a write that returned false, so whoever parked on the backlog
+   *   (which counts the frames queued here) must hear of the room from this instead.
+   */
   constructor(
     private readonly socket: Socket,
     private readonly maxBacklogBytes: number,
+    private readonly onRoom: () => void = () => undefined,
   ) {}
 
   /** Bytes queued or written but not yet taken by the kernel. */
@@ -54,7 +60,7 @@ export class FrameWriter {
     const bytes = this.outBytes;
     this.out = [];
     this.outBytes = 0;
-    this.socket.write(bufs.length === 1 ? bufs[0] : Buffer.concat(bufs, bytes));
+    if (this.socket.write(bufs.length === 1 ? bufs[0] : Buffer.concat(bufs, bytes))) this.onRoom();
   }
 
   /** Drops what is queued (the connection is gone). */
