@@ -229,7 +229,7 @@ export class MemoryBackend implements Backend {
         this.liveKeys--;
         if (before.lease !== 0) this.leaseKeyMap.get(before.lease)?.delete(key);
       }
-      h.changes.push(c);
+      h.push(c);
     }
     if (c.type === 'put') {
       this.liveKeys++;
@@ -268,7 +268,7 @@ export class MemoryBackend implements Backend {
     for (let i = 0; i < split; i++) {
       const c = log[i];
       const h = touched.get(changeKey(c))!;
-      if (h.changes[0] === c) kept.push(c);
+      if (h.oldest === c) kept.push(c);
     }
     for (let i = split; i < log.length; i++) kept.push(log[i]);
     this.log = kept;
