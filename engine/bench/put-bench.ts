@@ -40,7 +40,7 @@ const WARMUP_OPS = 5000;
 const gc = { minor: 0, minorMs: 0, major: 0, majorMs: 0 };
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
-    const kind = (e.detail as { kind?: number } | undefined)?.kind;
+    const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
     if (kind === constants.NODE_PERFORMANCE_GC_MINOR) {
       gc.minor++;
       gc.minorMs += e.duration;
