@@ -27,17 +27,23 @@ export class ByteArena {
   private used = 0;
 
   /** A copy of `b` (the caller may reuse `b` afterwards); empty input gives a shared empty Buffer. */
-  copy(b: Buffer | undefined): Buffer {
+  copy(b: Uint8Array | undefined): Buffer {
     const n = b === undefined ? 0 : b.length;
     if (n === 0) return EMPTY;
-    if (n > MAX_PACKED_BYTES) return Buffer.from(b!);
+    if (n > MAX_PACKED_BYTES) {
+      // Not Buffer.from: up to 4 KiB it would take a slice of Node's pool (see the file comment).
+      const own = Buffer.allocUnsafeSlow(n);
+      own.set(b!);
+      return own;
+    }
     if (this.used + n > this.slab.length) {
       // allocUnsafeSlow: outside Node's pool; every byte handed out is written first.
       this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
       this.used = 0;
     }
     const start = this.used;
-    b!.copy(this.slab, start);
+    // TypedArray#set: a builtin, no binding call; takes any Uint8Array a decoder may hand over.
+    this.slab.set(b!, start);
     this.used = start + n;
     return this.slab.subarray(start, start + n);
   }
