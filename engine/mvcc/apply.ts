@@ -6,6 +6,7 @@
  */
 import type { Change } from '../backend/backend.ts';
 import { TxnScope, type BatchView } from './batch-view.ts';
+import { ByteArena } from './byte-arena.ts';
 import {
   errCompacted,
   errFutureRev,
@@ -39,9 +40,12 @@ const EMPTY = Buffer.alloc(0);
 /** Builds a response header at a revision. */
 export type HeaderAt = (revision: number) => ResponseHeader;
 
+/** Where kept keys and values are copied (see byte-arena.ts). */
+const kept = new ByteArena();
+
 /** A copy of a caller's bytes: requests may reuse their buffers after the call returns. */
 function own(b: Buffer | undefined): Buffer {
-  return b === undefined || b.length === 0 ? EMPTY : Buffer.from(b);
+  return kept.copy(b);
 }
 
 /** Checks a put against the current value; returns the kv it writes. */

@@ -218,16 +218,18 @@ export class MemoryBackend implements Backend {
   }
 
   private applyChange(c: Change, key: string): void {
-    let h = this.keys.get(key);
+    const h = this.keys.get(key);
     if (h === undefined) {
-      h = new KeyHistory(key);
-      this.keys.set(key, h);
-      this.ordered.insert(h);
-    }
-    const before = h.latest();
-    if (before !== undefined) {
-      this.liveKeys--;
-      if (before.lease !== 0) this.leaseKeyMap.get(before.lease)?.delete(key);
+      const fresh = new KeyHistory(key, c);
+      this.keys.set(key, fresh);
+      this.ordered.insert(fresh);
+    } else {
+      const before = h.latest();
+      if (before !== undefined) {
+        this.liveKeys--;
+        if (before.lease !== 0) this.leaseKeyMap.get(before.lease)?.delete(key);
+      }
+      h.push(c);
     }
     if (c.type === 'put') {
       this.liveKeys++;
@@ -241,7 +243,6 @@ export class MemoryBackend implements Backend {
         set.add(key);
       }
     }
-    h.changes.push(c);
     this.log.push(c);
     if (c.main > this.revision) this.revision = c.main;
   }
@@ -267,7 +268,7 @@ export class MemoryBackend implements Backend {
     for (let i = 0; i < split; i++) {
       const c = log[i];
       const h = touched.get(changeKey(c))!;
-      if (h.changes[0] === c) kept.push(c);
+      if (h.oldest === c) kept.push(c);
     }
     for (let i = split; i < log.length; i++) kept.push(log[i]);
     this.log = kept;
