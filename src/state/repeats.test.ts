@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunnerEvent, ScenarioEndEvent } from '../events/schema.ts';
 import { ev, latency, T0 } from './fixtures.ts';
-import { initialRunState, reduceRunEvents } from './run-state.ts';
+import { initialRunState, isServerStopped, reduceRunEvents } from './run-state.ts';
 import { combineRepeats, median, spreadOf } from './repeats.ts';
 import { loadFinishedRun } from './load-run.ts';
 import { resultRows } from '../views/results.ts';
@@ -79,6 +79,8 @@ describe('folding repeats', () => {
     state = reduceRunEvents(state, repeat('memory', 1, 0, 4000, 20));
     // Repeat 1 of memory done: half of its work; it waits its turn while etcd runs.
     assert.deepEqual(state.targets.memory.status, { state: 'waiting' });
+    // Its repeat-1 server stopped with that repeat: the panel must not show its last sample as live.
+    assert.equal(state.targets.memory.server !== undefined && isServerStopped(state.targets.memory), true);
     assert.equal(state.finished, false);
     assert.equal(state.targets.memory.progress, 0.5);
     assert.equal(state.targets.memory.etaMs, 4000, 'one more repeat at the 4 s of the first');
@@ -91,6 +93,9 @@ describe('folding repeats', () => {
     state = reduceRunEvents(state, repeat('memory', 2, 10, 3800, 20).slice(0, 3));
     assert.equal(state.targets.memory.status.state, 'running');
     assert.equal(state.targets.memory.progress, 0.75, 'repeat 1 done, half of repeat 2');
+    assert.equal(isServerStopped(state.targets.memory), false, 'repeat 2 has a live server');
+    // etcd, before its first repeat and now between repeats.
+    assert.equal(isServerStopped(initialRunState({ targets: ['etcd'], scenarios: ['s1'], repeats: 2 }).targets.etcd), false, 'no server yet');
     state = reduceRunEvents(state, [...repeat('memory', 2, 10, 3800, 20).slice(3), ...repeat('etcd', 2, 15, 3200, 20)]);
     assert.equal(state.finished, true);
     assert.equal(state.progress.etaMs, 0);

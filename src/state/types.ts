@@ -237,9 +237,10 @@ export function isScenarioNotRun(target: Pick<TargetState, 'status'>, s: Scenari
  * its server at the end and on interrupt; a crashed runner's server is reaped). Its last CPU/RSS
  * sample is history, not a live figure.
  */
-export function isServerStopped(target: Pick<TargetState, 'status'>): boolean {
+export function isServerStopped(target: Pick<TargetState, 'status' | 'server'>): boolean {
   const st = target.status.state;
-  return st === 'completed' || st === 'interrupted' || st === 'crashed';
+  // Waiting with a server known: its earlier repeat's server, stopped at that repeat's end.
+  return st === 'completed' || st === 'interrupted' || st === 'crashed' || (st === 'waiting' && target.server !== undefined);
 }
 
 /** True when the scenario has finished (passed, failed or aborted). */
