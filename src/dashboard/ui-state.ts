@@ -85,19 +85,16 @@ export function reduceUi(ui: UiState, key: UiKey, run: RunState, viewport: Viewp
       case 'tab':
         return moveTarget(1);
       case 'up':
-      case 'line-up':
         return to(top - 1);
       case 'down':
-      case 'line-down':
         return to(top + 1);
+      case 'line-up':
+      case 'line-down':
       case 'page-up':
-        return to(top - page);
       case 'page-down':
-        return to(top + page);
       case 'home':
-        return to(0);
       case 'end':
-        return to(Number.MAX_SAFE_INTEGER);
+        return to(scrolledTop(key, top, page));
       case 'enter':
         return ui;
       case 'escape':
@@ -121,23 +118,36 @@ export function reduceUi(ui: UiState, key: UiKey, run: RunState, viewport: Viewp
     case 'down':
       return reveal({ ...ui, scenario: Math.max(0, Math.min(scenarioCount(ui.target) - 1, ui.scenario + 1)) }, run, viewport);
     case 'line-up':
-      return results(current - 1);
     case 'line-down':
-      return results(current + 1);
     case 'page-up':
-      return results(current - page);
     case 'page-down':
-      return results(current + page);
     case 'home':
-      return results(0);
     case 'end':
-      return results(undefined);
+      return results(scrolledTop(key, current, page));
     case 'enter':
       return scenarioCount(ui.target) > 0 ? withDetailTop({ ...ui, view: 'detail' }, undefined) : ui;
     case 'escape':
       return ui;
     case 'help':
       return { ...ui, view: 'help' };
+  }
+}
+
+/** Where a scroll key puts a view's first row, from `top` with pages of `page` rows (unclamped: the caller clamps; `end` is past any last row). */
+function scrolledTop(key: 'line-up' | 'line-down' | 'page-up' | 'page-down' | 'home' | 'end', top: number, page: number): number {
+  switch (key) {
+    case 'line-up':
+      return top - 1;
+    case 'line-down':
+      return top + 1;
+    case 'page-up':
+      return top - page;
+    case 'page-down':
+      return top + page;
+    case 'home':
+      return 0;
+    case 'end':
+      return Number.MAX_SAFE_INTEGER;
   }
 }
 

@@ -51,18 +51,8 @@ export function scenarioProgressOf(e: ProgressEvent): ScenarioProgress {
  */
 export function targetProgress(t: TargetState, repeats = 1): { fraction: number; etaMs?: number } {
   if (repeats <= 1) return repeatProgress(t);
-  switch (t.status.state) {
-    case 'completed':
-      return { fraction: 1, etaMs: 0 };
-    case 'unavailable':
-      return { fraction: 0, etaMs: 0 };
-    case 'waiting':
-    case 'starting':
-    case 'running':
-    case 'interrupted':
-    case 'crashed':
-      break;
-  }
+  const settled = settledProgress(t);
+  if (settled) return settled;
   const done = t.finishedRepeatsMs?.length ?? 0;
   const between = t.status.state === 'waiting';
   const current = between ? { fraction: 0 } : repeatProgress(t);
@@ -83,8 +73,8 @@ function perRepeatMs(t: TargetState, currentEtaMs: number | undefined): number |
   return (t.lastT ?? 0) - (t.repeatFirstT ?? t.firstT ?? 0) + currentEtaMs;
 }
 
-/** Fraction and ETA of the repeat a target is in (the whole run when it has no repeats). */
-function repeatProgress(t: TargetState): { fraction: number; etaMs?: number } {
+/** A target that is done (1) or never ran (0), nothing left to wait for; undefined otherwise. */
+function settledProgress(t: TargetState): { fraction: number; etaMs: number } | undefined {
   switch (t.status.state) {
     case 'completed':
       return { fraction: 1, etaMs: 0 };
@@ -95,8 +85,14 @@ function repeatProgress(t: TargetState): { fraction: number; etaMs?: number } {
     case 'running':
     case 'interrupted':
     case 'crashed':
-      break;
+      return undefined;
   }
+}
+
+/** Fraction and ETA of the repeat a target is in (the whole run when it has no repeats). */
+function repeatProgress(t: TargetState): { fraction: number; etaMs?: number } {
+  const settled = settledProgress(t);
+  if (settled) return settled;
   const n = t.scenarios.length;
   if (n === 0) return { fraction: 0 };
   let finished = 0;
