@@ -8,13 +8,12 @@
  * exactly once and in order after it reads again (backpressure), on every transport.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { credentials, makeGenericClientConstructor, type ClientDuplexStream, type ServiceDefinition, type ServiceError } from '@grpc/grpc-js';
-import { openStore, type MetaStore } from '../../engine/index.ts';
+import type { MetaStore } from '../../engine/index.ts';
 import { loadEtcdServices } from './proto.ts';
-import { chooseTransport, startEtcdServer, type RunningEtcdServer, type Transport } from './server.ts';
-import { tempDir } from './test-support.ts';
+import { chooseTransport } from './server.ts';
+import { serveOnEveryTransport, TRANSPORTS, type EveryTransport } from './testing/every-transport.ts';
 
 type Callback = (err: ServiceError | null, res?: Record<string, unknown>) => void;
 type UnaryClient = Record<string, (req: object, opts: object, cb: Callback) => void> & { close(): void };
@@ -40,21 +39,16 @@ function unknownService(): ServiceDefinition {
 }
 
 describe('http2 transport', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let served: EveryTransport | undefined;
   let store: MetaStore;
-  const servers = new Map<Transport, RunningEtcdServer>();
+  let servers: EveryTransport['servers'];
 
   before(async () => {
-    dir = await tempDir('h2-transport');
-    store = await openStore({ engine: 'memory', dataDir: join(dir.path, 'data'), sync: 'none' });
-    for (const transport of ['raw', 'h2', 'grpc-js'] as const) {
-      servers.set(transport, await startEtcdServer({ store, listen: { host: '127.0.0.1', port: 0 }, limits: { maxRequestBytes: 1000 }, log: () => undefined, transport }));
-    }
+    served = await serveOnEveryTransport('h2-transport');
+    ({ store, servers } = served);
   });
   after(async () => {
-    for (const s of servers.values()) await s.stop(1000);
-    await store?.close();
-    await dir?.remove();
+    await served?.stop();
   });
 
   /** Runs `fn` against every transport and returns the results: [grpc-js, h2, raw]. */
@@ -112,7 +106,7 @@ describe('http2 transport', () => {
     }
   });
 
-  for (const transport of ['raw', 'h2', 'grpc-js'] as const)
+  for (const transport of TRANSPORTS)
   it(`a watch whose client stops reading gets every event once, in order, when it reads again (${transport})`, async () => {
     const events = 3000;
     const value = Buffer.alloc(1024, 7);

@@ -6,14 +6,11 @@
  * "Error deserializing request" (grpc-js's answer), and answers carry what the store did.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { credentials, makeGenericClientConstructor, status, type Client, type MethodDefinition, type ServiceError } from '@grpc/grpc-js';
-import { openStore, type MetaStore } from '../../engine/index.ts';
 import { pbEncode } from '../client/native/codec/protobufjs.test-support.ts';
 import { loadEtcdServices } from './proto.ts';
-import { startEtcdServer, type RunningEtcdServer, type Transport } from './server.ts';
-import { tempDir } from './test-support.ts';
+import { serveOnEveryTransport, TRANSPORTS, type EveryTransport } from './testing/every-transport.ts';
 
 type Method = MethodDefinition<object, object>;
 const KV = loadEtcdServices().KV as unknown as Record<string, Method>;
@@ -38,24 +35,18 @@ function refused(a: Answer, code: status, details: RegExp): void {
 const k = (s: string): Buffer => Buffer.from(s);
 
 describe('KV service through serve\'s codec', () => {
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-  let store: MetaStore;
-  const servers = new Map<Transport, RunningEtcdServer>();
+  let served: EveryTransport | undefined;
+  let servers: EveryTransport['servers'];
 
   before(async () => {
-    dir = await tempDir('kv-service');
-    store = await openStore({ engine: 'memory', dataDir: join(dir.path, 'data'), sync: 'none', log: () => undefined });
-    for (const transport of ['raw', 'h2', 'grpc-js'] as const) {
-      servers.set(transport, await startEtcdServer({ store, listen: { host: '127.0.0.1', port: 0 }, limits: { maxRequestBytes: 1000 }, log: () => undefined, transport }));
-    }
+    served = await serveOnEveryTransport('kv-service');
+    ({ servers } = served);
   });
   after(async () => {
-    for (const s of servers.values()) await s.stop(1000);
-    await store?.close();
-    await dir?.remove();
+    await served?.stop();
   });
 
-  for (const transport of ['raw', 'h2', 'grpc-js'] as const) {
+  for (const transport of TRANSPORTS) {
     describe(transport, () => {
       let client: Client;
       before(() => {
