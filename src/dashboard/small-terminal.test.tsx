@@ -65,6 +65,8 @@ function appAt(t: { after(fn: () => void): void }, model: RunModel, columns: num
   const inst = render(<App store={store} onQuit={() => {}} ownsRun clock={() => model.run.lastT ?? T0} />, {
     stdout: stdout as unknown as NodeJS.WriteStream,
     stdin: stdin as unknown as NodeJS.ReadStream,
+    // Every frame written whole: without it Ink draws nothing while CI is set (is-in-ci).
+    debug: true,
     exitOnCtrlC: false,
     patchConsole: false,
   });
