@@ -13,6 +13,7 @@ import { isRunning, readEvents, tempDir } from '../testing/run-fixtures.ts';
 import { UsageError } from '../errors.ts';
 import { loadFinishedRun } from '../state/load-run.ts';
 import { median } from '../state/repeats.ts';
+import type { SummaryLine } from '../output/summary-line.ts';
 import { buildSummary, type RunSummary } from '../views/summary.ts';
 import { resolveRunOptions } from './run-options.ts';
 import { MAX_REPEATS } from './defaults.ts';
@@ -87,6 +88,13 @@ describe('metabench run --repeat', () => {
       assert.deepEqual([cell.spread?.opsPerSec.min, cell.spread?.opsPerSec.max], [Math.min(...ops), Math.max(...ops)]);
       assert.ok(Math.abs((cell.spread?.opsPerSec.pct ?? -1) - ((Math.max(...ops) - Math.min(...ops)) / 2 / m) * 100) < 1e-9);
       assert.ok(cell.spread?.p99Ms !== undefined, `${target}: p99 spread`);
+    }
+    // The --json summary line carries the same repeats and spread.
+    const line = JSON.parse(r.stdout.trimEnd().split('\n').at(-1)!) as SummaryLine;
+    for (const t of line.targets) {
+      const cell = summary.scenarios[0].results[t.target];
+      assert.equal(t.scenarios[0].repeats, 2, t.target);
+      assert.deepEqual(t.scenarios[0].spread, JSON.parse(JSON.stringify(cell.spread)), t.target);
     }
     const mem = summary.scenarios[0].results.memory;
     assert.ok(mem.grade !== undefined, 'memory graded on the medians');

@@ -31,6 +31,10 @@ export const SummaryLine = z.object({
           p99Ms: z.number().optional(),
           errors: z.number().optional(),
           grade: z.string().optional(),
+          /** With `--repeat N`: how many repeats the figures are the median of. */
+          repeats: z.number().int().optional(),
+          /** With `--repeat N`: min–max over the repeats and half the range as % of the median. */
+          spread: z.record(z.string(), z.object({ min: z.number(), max: z.number(), pct: z.number() })).optional(),
           /** The ceiling mark (noop ÷ fastest target; client-bound under 3×), on non-noop results. */
           ceiling: z.object({ opsPerSec: z.number(), ratio: z.number(), clientBound: z.boolean() }).optional(),
           /** Present when the views mark the result client-bound (`isClientBound`): the ceiling, the runner's CPU, or both. */
@@ -71,6 +75,7 @@ export function summaryLine(state: RunState, runId: string, runDir: string, exit
             p99Ms: cell.p99Ms,
             errors: cell.errors,
             grade: cell.grade?.grade,
+            ...(cell.repeats !== undefined && cell.spread !== undefined ? { repeats: cell.repeats.length, spread: { ...cell.spread } } : {}),
             ...(cell.ceiling ? { ceiling: { ...cell.ceiling } } : {}),
             ...(isClientBound(cell) ? { clientBound: clientBoundReasons(cell) } : {}),
           };
