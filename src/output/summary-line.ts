@@ -31,9 +31,9 @@ export const SummaryLine = z.object({
           p99Ms: z.number().optional(),
           errors: z.number().optional(),
           grade: z.string().optional(),
-          /** The ceiling mark (noop ÷ fastest target; client-bound under 3×), on non-noop results. */
+          /** The ceiling mark (noop ops/s, noop ÷ fastest target, and whether this target reached it: noop under 1.25× its ops/s), on non-noop results. */
           ceiling: z.object({ opsPerSec: z.number(), ratio: z.number(), clientBound: z.boolean() }).optional(),
-          /** Present when the views mark the result client-bound (`isClientBound`): the ceiling, the runner's CPU, or both. */
+          /** Present when the views mark the result client-bound (`isClientBound`): at the ceiling, the runner's CPU, or both. */
           clientBound: z.array(z.enum(['ceiling', 'runner-cpu'])).optional(),
         }),
       ),
