@@ -28,21 +28,50 @@ async function capture(argv: string[]): Promise<{ code: number; out: string; err
 const TARGETS = ['memory', 'rocksdb', 'etcd', 'noop'];
 
 describe('bench:compare --run', () => {
-  it('prints measured ratio, goal and met / not met per goal, and the ceiling per scenario', async () => {
-    const dir = await fixtureRun(root, { runId: 'goals', targets: TARGETS, speed: { memory: 1.5, rocksdb: 0.9, noop: 4 } });
+  it("prints issue 12's goals: measured ratio, goal, met / not met, the runner's CPU and the client-bound mark", async () => {
+    // large-scale-load: memory 3,000, rocksdb 1,800, etcd 2,000, noop 8,000 (4× etcd); memory's
+    // runner at 95% of a core. txn-throughput: memory 1,500, rocksdb 900, etcd 1,000, noop 1,700
+    // (1.70× etcd, and 1.13× memory: memory reached the ceiling).
+    const dir = await fixtureRun(root, {
+      runId: 'goals',
+      targets: TARGETS,
+      speed: { memory: 1.5, rocksdb: 0.9, noop: 4 },
+      endOver: {
+        'memory/large-scale-load': { extra: { runnerCpuPercent: 95, runnerCpuUsPerOp: 40 } },
+        'etcd/large-scale-load': { extra: { runnerCpuPercent: 30.4, runnerCpuUsPerOp: 61 } },
+        'noop/txn-throughput': { opsPerSec: 1700 },
+      },
+    });
     const { code, out, err } = await capture(['--run', dir]);
     assert.equal(err, '');
     assert.equal(code, 0);
     const line = (re: RegExp) => out.split('\n').find((l) => re.test(l)) ?? assert.fail(`no line ${re} in\n${out}`);
     assert.match(out, /^bench:compare — run goals \(completed, profile quick, sequential; targets memory completed, rocksdb completed, etcd completed, noop completed\)\nload average now /);
-    // 3,000 vs 2,000 = exactly the 1.5× goal: met.
-    assert.match(line(/^large-scale-load\s+memory ÷ etcd/), /1\.50× \(3,000 vs 2,000\)\s+≥ 1\.5×\s+met\s+client-bound \(ceiling 2\.66×\)$/);
-    assert.match(line(/^large-scale-load\s+rocksdb ÷ etcd/), /0\.90× \(1,800 vs 2,000\)\s+≥ 1\.0×\s+NOT MET\s+client-bound \(ceiling 2\.66×\)$/);
-    assert.match(line(/^txn-throughput\s+memory ÷ etcd/), /1\.50× \(1,500 vs 1,000\)\s+≥ 2\.0×\s+NOT MET\s+client-bound \(ceiling 2\.66×\)$/);
+    assert.match(out, /^scenario\s+figure\s+measured\s+goal\s+result\s+runner CPU \(per op, % core\)\s+client-bound\s+note$/m);
+    // 3,000 vs 2,000 = exactly the 1.5× goal: met; memory's runner at 95%: client-bound.
+    assert.match(line(/^large-scale-load\s+memory ÷ etcd/), /1\.50× \(3,000 vs 2,000\)\s+≥ 1\.5×\s+met\s+memory 40 µs\/op 95%, etcd 61 µs\/op 30%\s+memory \(runner CPU 95%\)$/);
+    // rocksdb 2.2× below the ceiling, its runner figures absent: neither mark.
+    assert.match(line(/^large-scale-load\s+rocksdb ÷ etcd/), /0\.90× \(1,800 vs 2,000\)\s+≥ 1\.0×\s+NOT MET\s+rocksdb —, etcd 61 µs\/op 30%$/);
+    // memory within 1.25× of noop on txn: at the ceiling.
+    assert.match(line(/^txn-throughput\s+memory ÷ etcd/), /1\.50× \(1,500 vs 1,000\)\s+≥ 2\.0×\s+NOT MET\s+memory —, etcd —\s+memory \(at ceiling 1\.13×\)$/);
+    assert.match(line(/^txn-throughput\s+rocksdb ÷ etcd/), /0\.90× \(900 vs 1,000\)\s+≥ 2\.0×\s+NOT MET\s+rocksdb —, etcd —$/);
+    assert.match(line(/^mixed-workload\s+memory ÷ etcd/), /—\s+≥ 1\.2×\s+n\/a\s+scenario not in this run$/);
     assert.match(line(/^watch-scalability\s+memory delivery p99/), /—\s+≤ etcd\s+n\/a\s+scenario not in this run$/);
-    // noop 8,000 vs memory 3,000: 2.66× → client-bound.
-    assert.match(line(/^large-scale-load\s+noop ÷ fastest/), /2\.66× \(8,000 vs memory 3,000\)\s+≥ 3× fastest\s+NOT MET\s+client-bound/);
-    assert.match(out, /\n1 of 6 goals met, 6 not judged\n$/);
+    // The ceiling goal is against etcd; noop ÷ fastest stays as information.
+    assert.match(line(/^large-scale-load\s+noop ÷ etcd/), /4\.00× \(8,000 vs 2,000\)\s+≥ 2\.5× etcd\s+met\s+noop —, etcd 61 µs\/op 30%\s+noop ÷ fastest 2\.66× \(memory 3,000\)$/);
+    assert.match(line(/^txn-throughput\s+noop ÷ etcd/), /1\.70× \(1,700 vs 1,000\)\s+≥ 2\.5× etcd\s+NOT MET\s+noop —, etcd —\s+noop ÷ fastest 1\.13× \(memory 1,500\)$/);
+    assert.match(out, /\n2 of 6 goals met, 6 not judged\nclient-bound: within 1\.25× of the no-op ceiling, or runner CPU ≥ 90% of a core/);
+    assert.doesNotMatch(out, /≥ 3×/);
+  });
+
+  it('judges the ceiling goal as n/a without etcd or without a noop target', () => {
+    const noEtcd = evaluateGoals(buildSummary(fixtureLoadedRun({ runId: 'x', targets: ['memory', 'noop'], speed: { noop: 4 } })));
+    const ceiling = noEtcd.filter((r) => r.what === 'noop ÷ etcd ops/s');
+    assert.equal(ceiling.length, 2);
+    for (const r of ceiling) assert.equal(r.met, undefined);
+    assert.match(ceiling[0].note ?? '', /etcd: not in this run/);
+    const noNoop = evaluateGoals(buildSummary(fixtureLoadedRun({ runId: 'y', targets: ['memory', 'etcd'] })));
+    assert.deepEqual(noNoop.at(-1), { scenario: '(every scenario)', what: 'noop ÷ etcd ops/s', measured: '—', goal: '≥ 2.5× etcd', note: 'no noop target finished in this run' });
   });
 
   it('exits 1 for a run that did not complete, 2 for a folder that is not a run', async () => {

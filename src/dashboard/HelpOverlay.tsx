@@ -1,6 +1,6 @@
 /** The help (`?`): the keys, then what the marks on screen mean (icons, letters, `cb`, `×etcd`, `p99ms`, `*`). */
 import { Box, Text } from 'ink';
-import { CLIENT_BOUND_RATIO, RUNNER_BOUND_CPU_PERCENT } from '../views/ceiling.ts';
+import { REACHED_CEILING_MARGIN, RUNNER_BOUND_CPU_PERCENT } from '../views/ceiling.ts';
 import { padCols } from './format.ts';
 
 /** Props of `HelpOverlay`. */
@@ -24,7 +24,7 @@ export const MARKS: readonly [string, string][] = [
   ['❌ ⛔ –', 'failed · aborted (cut off by an interrupt or crash) · not run'],
   ['A+ … F', 'SLO headroom: A+ ≥ 8×, A ≥ 4×, B ≥ 2×, C met, D missed ≤ 2×, F'],
   ['', 'also F: a failed check, too many errors, abort (Enter: why)'],
-  ['cb', `client-bound: noop ceiling < ${CLIENT_BOUND_RATIO}× fastest, or runner CPU ≥ ${RUNNER_BOUND_CPU_PERCENT}%`],
+  ['cb', `client-bound: within ${REACHED_CEILING_MARGIN}× of noop ceiling, or runner CPU ≥ ${RUNNER_BOUND_CPU_PERCENT}%`],
   ['×etcd', "ops/s ÷ etcd's on this scenario (> 1× = faster than etcd)"],
   ['p99ms', 'p99 latency in ms (narrow tables move the unit into the header)'],
   ['*', "graded by this target's own SLO (sloByTarget)"],

@@ -1,15 +1,15 @@
 /**
  * The side-by-side results: one row per scenario, one column group per target (throughput, p99,
  * grade, ratio to etcd), filling in as scenarios finish. A noop target is the load generator's
- * ceiling: its column shows the ceiling ÷ the fastest target instead of a grade, and cells of a
- * scenario whose ceiling is under 3× the fastest target carry a yellow `cb` (client-bound),
- * explained in the title row. Narrow terminals drop fields in the order `planTable` documents;
+ * ceiling: its column shows the ceiling ÷ the fastest target instead of a grade (yellow when the
+ * fastest reached it), and client-bound cells (`isClientBound`: within 1.25× of the ceiling, or
+ * the runner at ≥ 90% of a core) carry a yellow `cb`, explained in the title row. Narrow terminals drop fields in the order `planTable` documents;
  * rows that do not fit scroll, and the title row says which show.
  */
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { ScenarioCell, ScenarioRow } from '../views/results.ts';
-import { CLIENT_BOUND_RATIO, clientBoundReasons, fmtCeilingRatio, isClientBound, RUNNER_BOUND_CPU_PERCENT } from '../views/ceiling.ts';
+import { clientBoundReasons, fmtCeilingRatio, isClientBound, REACHED_CEILING_MARGIN, RUNNER_BOUND_CPU_PERCENT } from '../views/ceiling.ts';
 import { fmtFactor, fmtMs, fmtOps } from '../format/figures.ts';
 import { fit } from './format.ts';
 import { groupWidth, planTable } from './layout.ts';
@@ -52,7 +52,8 @@ export const ResultsTable = memo(function ResultsTable({ rows, targets, width, m
   const plan = planTable(width, targets.map(roleOf), Math.max(...rows.map((r) => r.name.length)));
   const hasBaseline = baseline !== undefined;
   const widthOf = (t: string): number => groupWidth(plan, roleOf(t), hasBaseline);
-  const reasons = new Set(shown.flatMap((r) => Object.values(r.results).flatMap((c) => clientBoundReasons(c))));
+  // The noop column shows no `cb`, so its own runner CPU explains nothing in the title row.
+  const reasons = new Set(shown.flatMap((r) => Object.entries(r.results).flatMap(([t, c]) => (t === ceilingTarget ? [] : clientBoundReasons(c)))));
   const anyOwnSlo = shown.some((r) => Object.values(r.results).some((c) => c.ownSlo));
   const position = scrollLabel('rows', w);
   return (
@@ -62,7 +63,7 @@ export const ResultsTable = memo(function ResultsTable({ rows, targets, width, m
         {reasons.size > 0 ? (
           <Text color="yellow">
             {'  '}
-            {CB} = client-bound: {[...(reasons.has('ceiling') ? [`no-op ceiling under ${CLIENT_BOUND_RATIO}× the fastest target`] : []), ...(reasons.has('runner-cpu') ? [`runner CPU ≥ ${RUNNER_BOUND_CPU_PERCENT}% of a core`] : [])].join(' or ')}, so the figure may measure the client
+            {CB} = client-bound: {[...(reasons.has('ceiling') ? [`within ${REACHED_CEILING_MARGIN}× of the no-op ceiling`] : []), ...(reasons.has('runner-cpu') ? [`runner CPU ≥ ${RUNNER_BOUND_CPU_PERCENT}% of a core`] : [])].join(' or ')}, so the figure may measure the client
           </Text>
         ) : null}
         {anyOwnSlo ? <Text dimColor>{'  '}{OWN_SLO} = graded against this target's own SLO (sloByTarget)</Text> : null}

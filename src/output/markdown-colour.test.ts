@@ -16,7 +16,7 @@ const MD = [
   '',
   '| scenario | memory |',
   '|---|---|',
-  '| s1 | **A** · 0 errors · checks 1/1 ✓ · **client-bound (ceiling 2.95×)** |',
+  '| s1 | **A** · 0 errors · checks 1/1 ✓ · **client-bound (at ceiling 1.20×)** |',
   '| s2 | **F** · 3 errors · checks 0/1 ✗ order |',
   '',
   '- **s1** on **memory**: A: every SLO met',
@@ -35,7 +35,7 @@ describe('paintMarkdown', () => {
     assert.equal(lines[4], `| memory | ${ESC}[31mcrashed${ESC}[39m | ${ESC}[1m${ESC}[31mF${ESC}[39m${ESC}[22m | ${ESC}[1m${ESC}[31mF${ESC}[39m${ESC}[22m: crashed |`);
     assert.ok(lines[9].includes(`${ESC}[1m${ESC}[32m**A**${ESC}[39m${ESC}[22m`), lines[9]);
     assert.ok(lines[9].includes(`${ESC}[32m✓${ESC}[39m`), lines[9]);
-    assert.ok(lines[9].includes(`${ESC}[33mclient-bound (ceiling 2.95×)${ESC}[39m`), lines[9]);
+    assert.ok(lines[9].includes(`${ESC}[33mclient-bound (at ceiling 1.20×)${ESC}[39m`), lines[9]);
     assert.ok(lines[10].includes(`${ESC}[31m✗ order ${ESC}[39m|`), lines[10]);
     assert.equal(lines[12], `- **s1** on **memory**: ${ESC}[1m${ESC}[32mA${ESC}[39m${ESC}[22m: every SLO met`);
     assert.equal(lines[13], 'A plain line that mentions B: and crashed stays plain.');

@@ -35,9 +35,9 @@ export const SummaryLine = z.object({
           repeats: z.number().int().optional(),
           /** With `--repeat N`: min–max over the repeats and half the range as % of the median. */
           spread: z.record(z.string(), z.object({ min: z.number(), max: z.number(), pct: z.number() })).optional(),
-          /** The ceiling mark (noop ÷ fastest target; client-bound under 3×), on non-noop results. */
+          /** The ceiling mark (noop ops/s, noop ÷ fastest target, and whether this target reached it: noop under 1.25× its ops/s), on non-noop results. */
           ceiling: z.object({ opsPerSec: z.number(), ratio: z.number(), clientBound: z.boolean() }).optional(),
-          /** Present when the views mark the result client-bound (`isClientBound`): the ceiling, the runner's CPU, or both. */
+          /** Present when the views mark the result client-bound (`isClientBound`): at the ceiling, the runner's CPU, or both. */
           clientBound: z.array(z.enum(['ceiling', 'runner-cpu'])).optional(),
         }),
       ),

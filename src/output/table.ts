@@ -1,9 +1,9 @@
 /**
  * The final results table of the plain output: one row per scenario, one column per target,
  * each cell `ops/s · p99 · grade`, then a status line per target. A noop target's column is the
- * load generator's ceiling (no grade); cells of a scenario whose ceiling is under 3× the fastest
- * target, or whose runner used ≥ 90% of a core, say `client-bound (ceiling 2.9×)` /
- * `client-bound (runner CPU 96%)`, explained below the table. The painter colours grades,
+ * load generator's ceiling (no grade); cells within 1.25× of that ceiling, or whose runner used
+ * ≥ 90% of a core (`isClientBound`), say `client-bound (at ceiling 1.17×)` / `client-bound
+ * (runner CPU 96%)`, explained below the table (naming the run's client). The painter colours grades,
  * states and client-bound marks (the dashboard's palette); columns are padded on the plain text,
  * so they line up with or without escape codes. By default nothing is painted.
  */
@@ -42,7 +42,7 @@ export function renderResultsTable(state: RunState, p: Painter = NO_PAINT): stri
       .join('  ')
       .trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const notes = clientBoundNotes(rows.flatMap((r) => Object.values(r.results)));
+  const notes = clientBoundNotes(rows.flatMap((r) => Object.values(r.results)), state.client);
   return [line(header), rule, ...body.map(line), rule, line(status), ...notes].join('\n') + '\n';
 }
 

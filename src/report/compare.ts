@@ -13,7 +13,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { UsageError } from '../errors.ts';
 import type { GradeLetter } from '../grades/letters.ts';
-import { CLIENT_BOUND_RATIO, clientBoundText, RUNNER_BOUND_CPU_PERCENT } from '../views/ceiling.ts';
+import { CLIENT_BOUND_RULE, clientBoundWhy } from '../views/ceiling.ts';
 import { fmtChange, fmtMs, fmtOps } from '../format/figures.ts';
 import type { RunSummary, ScenarioCell } from '../views/summary.ts';
 import { judgeChange, type MetricChange, type Verdict } from './compare-noise.ts';
@@ -40,7 +40,7 @@ export interface CompareRow {
   note?: string;
   /**
    * Present when the row is client-bound in either run (`isClientBound`): why, in each run that
-   * marked it (`ceiling 2.99×`, `runner CPU 96%`). Its change may then be the load generator's.
+   * marked it (`at ceiling 1.17×`, `runner CPU 96%`). Its change may then be the load generator's.
    */
   clientBound?: { a?: string; b?: string };
   /** True for the noop target's rows: the load generator's ceiling moved, not a store. */
@@ -145,13 +145,12 @@ function clientBoundOf(ca: ScenarioCell | undefined, cb: ScenarioCell | undefine
   return { ...(a !== undefined ? { a } : {}), ...(b !== undefined ? { b } : {}) };
 }
 
-/** `ceiling 2.99×` or `runner CPU 96%` (the views' one rule, `isClientBound`); undefined when not client-bound. */
+/** `at ceiling 1.17×` or `runner CPU 96%` (the views' one rule, `isClientBound`); undefined when not client-bound. */
 function boundWhy(c: ScenarioCell | undefined): string | undefined {
-  const text = clientBoundText(c);
-  return text === '' ? undefined : text.replace(/^client-bound \((.*)\)$/, '$1');
+  return clientBoundWhy(c) || undefined;
 }
 
-/** `client-bound in A (ceiling 2.99×) and B (runner CPU 96%)`; empty when neither run marked the row. */
+/** `client-bound in A (at ceiling 1.17×) and B (runner CPU 96%)`; empty when neither run marked the row. */
 export function clientBoundNote(r: CompareRow): string {
   const cb = r.clientBound;
   if (cb === undefined) return '';
@@ -277,7 +276,7 @@ export function renderComparison(c: Comparison, paint: VerdictPainter = (_v, tex
   }
   const bound = c.rows.filter((r) => r.clientBound !== undefined).length;
   if (bound > 0) {
-    lines.push(`${plural(bound, 'row')} client-bound in at least one run: there the no-op ceiling was under ${CLIENT_BOUND_RATIO}× the fastest target or the runner used ≥ ${RUNNER_BOUND_CPU_PERCENT}% of a core, so a change may be the load generator's, not the target's.`);
+    lines.push(`${plural(bound, 'row')} client-bound in at least one run (${CLIENT_BOUND_RULE}), so a change may be the load generator's, not the target's.`);
   }
   return lines.join('\n') + '\n';
 }

@@ -14,7 +14,7 @@ describe('key findings', () => {
       [
         'large-scale-load: memory fastest, 4,000 ops/s vs rocksdb 3,000 (1.3×).',
         'txn-throughput: memory fastest, 2,400 ops/s vs etcd 1,200 (2.0×).',
-        'Client-bound: large-scale-load (ceiling 1.50×); the no-op ceiling is under 3× the fastest target, so these figures may measure the load generator more than the servers.',
+        'Client-bound (within 1.25× of the no-op ceiling, or runner CPU ≥ 90% of a core) — large-scale-load: memory (at ceiling 1.20×); txn-throughput: rocksdb (runner CPU 95%): these figures may measure the load generator more than the servers.',
         '0 errors and every check passed, on every target and scenario.',
         'Tail latency: etcd on txn-throughput (put) has p99.9 100 ms against a p99 of 20 ms (5.0×).',
         'Server CPU per operation differs most on large-scale-load: etcd 380 µs/op vs memory 110 µs/op (3.5×).',
@@ -58,6 +58,14 @@ describe('key findings', () => {
     const fastest = keyFindings(many, manyCharts).filter((f) => f.kind === 'fastest');
     assert.equal(fastest.length, 1);
     assert.match(fastest[0].text, /^memory fastest on large-scale-load-0 \(4,000 ops\/s vs rocksdb 3,000 \(1\.3×\)\); txn-throughput-0 /);
+  });
+
+  it('has no client-bound finding when every target is ≥ 1.25× below the ceiling and the runners had headroom', () => {
+    const o = chartFixtureOptions();
+    o.endOver!['noop/large-scale-load'] = { ...o.endOver!['noop/large-scale-load'], opsPerSec: 5000 };
+    o.endOver!['rocksdb/txn-throughput'] = { ...o.endOver!['rocksdb/txn-throughput'], extra: { runnerCpuPercent: 89 } };
+    const { summary, charts } = chartFixture(o);
+    assert.ok(!keyFindings(summary, charts).some((f) => f.kind === 'client-bound'));
   });
 
   it('has no tail finding when p99.9 stays within 3× p99, or too few ops were measured', () => {

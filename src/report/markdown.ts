@@ -3,7 +3,7 @@
  * GitHub and in a CI artifact. Pure: the same summary always renders the same text.
  */
 import { BANDS } from '../grades/rubric.ts';
-import { CLIENT_BOUND_RATIO, clientBoundNotes, clientBoundText, fmtCeilingRatio } from '../views/ceiling.ts';
+import { ceilingVerdict, clientBoundNotes, clientBoundText, fmtCeilingRatio, REACHED_CEILING_MARGIN, RUNNER_BOUND_CPU_PERCENT } from '../views/ceiling.ts';
 import { fmtCount, fmtCpuPerOp, fmtFactor, fmtMs, fmtNs, fmtOps, fmtPercent } from '../format/figures.ts';
 import type { RunSummary, ScenarioCell, TargetSummary } from '../views/summary.ts';
 import type { MarkdownSections } from './charts/markdown-section.ts';
@@ -99,7 +99,7 @@ function resultsSection(s: RunSummary): string[] {
   if (s.manifest.repeats !== undefined) {
     lines.push(`Each figure is the median of ${s.manifest.repeats} repeats (targets interleaved in each repeat); ± is half the min–max range over the repeats, as a share of the median. Grades judge the medians.`, '');
   }
-  for (const note of clientBoundNotes(s.scenarios.flatMap((sc) => Object.values(sc.results)))) lines.push(`Marked ${note}`, '');
+  for (const note of clientBoundNotes(s.scenarios.flatMap((sc) => Object.values(sc.results)), s.manifest.client)) lines.push(`Marked ${note}`, '');
   if (s.baseline !== undefined) {
     lines.push(`Ratios divide by ${s.baseline}'s figure on the same scenario: ops/s above 1× is more throughput than ${s.baseline}, p99 below 1× a lower tail latency.`, '');
   }
@@ -143,7 +143,7 @@ function ceilingSection(s: RunSummary): string[] {
   const lines = [
     "## Load generator's ceiling",
     '',
-    `${s.ceilingTarget} is a no-op server: its throughput is the most the load generator drives on each scenario. The issue's rule: the ceiling must be ≥ ${CLIENT_BOUND_RATIO}× the fastest target, or that scenario's results are marked client-bound.`,
+    `${s.ceilingTarget} is a no-op server: its throughput is about the most the load generator drives on each scenario. A target that comes within ${REACHED_CEILING_MARGIN}× of it (the no-op figure under ${REACHED_CEILING_MARGIN}× the target's) has reached that ceiling, and its result is marked client-bound, as is any result where the runner used ≥ ${RUNNER_BOUND_CPU_PERCENT}% of a core. Ceiling ÷ fastest is shown for information.`,
     '',
     '| scenario | ceiling ops/s | fastest target | ops/s | ceiling ÷ fastest | verdict |',
     '|---|---:|---|---:|---:|---|',
@@ -155,9 +155,14 @@ function ceilingSection(s: RunSummary): string[] {
       lines.push(`| ${cell(sc.name)} | ${noop?.opsPerSec !== undefined ? fmtOps(noop.opsPerSec) : cell(noop?.status ?? 'not run')} | — | — | — | no ratio (${noop?.opsPerSec === undefined ? 'no ceiling figure' : 'no other target finished'}) |`);
       continue;
     }
-    lines.push(`| ${cell(sc.name)} | ${fmtOps(c.opsPerSec)} | ${cell(c.fastest)} | ${fmtOps(c.fastestOpsPerSec)} | ${fmtCeilingRatio(c.ratio)} | ${c.clientBound ? `**client-bound** (< ${CLIENT_BOUND_RATIO}×)` : `not client-bound (≥ ${CLIENT_BOUND_RATIO}×)`} |`);
+    lines.push(`| ${cell(sc.name)} | ${fmtOps(c.opsPerSec)} | ${cell(c.fastest)} | ${fmtOps(c.fastestOpsPerSec)} | ${fmtCeilingRatio(c.ratio)} | ${verdictText(ceilingVerdict(sc.results))} |`);
   }
   return lines;
+}
+
+/** `**client-bound**: memory at the ceiling (< 1.25×)`, or `below the ceiling (≥ 1.25× every target)` (the runner-CPU mark is in the results table). */
+function verdictText(v: ReturnType<typeof ceilingVerdict>): string {
+  return v.atCeiling.length > 0 ? `**client-bound**: ${cell(v.text)}` : v.text;
 }
 
 function reasonsSection(s: RunSummary): string[] {

@@ -1,52 +1,90 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CLIENT_BOUND_RATIO, RUNNER_BOUND_CPU_PERCENT, RUNNER_BOUND_EXPLANATION, ceilingMark, clientBoundNotes, clientBoundText, fmtCeilingRatio, isClientBound, isNoopKind } from './ceiling.ts';
+import { REACHED_CEILING_MARGIN, RUNNER_BOUND_CPU_PERCENT, ceilingMark, ceilingVerdict, clientBoundExplanation, clientBoundNotes, clientBoundReasons, clientBoundText, fmtCeilingRatio, isClientBound, isNoopKind, reachedCeiling, runnerBoundExplanation } from './ceiling.ts';
 
-describe('ceilingMark: client-bound when the no-op ceiling is under 3× the fastest target', () => {
-  const cases: Array<{ name: string; noop: number | undefined; fastest: number | undefined; want: { ratio: number; clientBound: boolean } | undefined }> = [
-    { name: 'exactly 3× is not client-bound (the goal is ≥ 3×)', noop: 3000, fastest: 1000, want: { ratio: 3, clientBound: false } },
-    { name: 'just under 3× is client-bound', noop: 2999.999, fastest: 1000, want: { ratio: 2.999999, clientBound: true } },
-    { name: 'just over 3× is not', noop: 3000.001, fastest: 1000, want: { ratio: 3.000001, clientBound: false } },
-    { name: 'ceiling equal to the target', noop: 950, fastest: 950, want: { ratio: 1, clientBound: true } },
-    { name: 'target faster than the ceiling (noise)', noop: 900, fastest: 1200, want: { ratio: 0.75, clientBound: true } },
-    { name: 'far above', noop: 100_000, fastest: 1000, want: { ratio: 100, clientBound: false } },
-    { name: 'no ceiling figure', noop: undefined, fastest: 1000, want: undefined },
-    { name: 'no target figure', noop: 3000, fastest: undefined, want: undefined },
-    { name: 'fastest target 0 ops/s: no ratio', noop: 3000, fastest: 0, want: undefined },
-    { name: 'ceiling 0 ops/s: no ratio', noop: 0, fastest: 1000, want: undefined },
-    { name: 'NaN: no ratio', noop: Number.NaN, fastest: 1000, want: undefined },
-    { name: 'infinite target: no ratio', noop: 3000, fastest: Number.POSITIVE_INFINITY, want: undefined },
+describe('reachedCeiling: the noop figure under 1.25× the target\'s', () => {
+  const cases: Array<{ name: string; noop: number | undefined; target: number | undefined; want: boolean }> = [
+    { name: 'exactly 1.25× has not reached it (the rule is "under")', noop: 1250, target: 1000, want: false },
+    { name: 'just under 1.25× has', noop: 1249.999, target: 1000, want: true },
+    { name: 'just over 1.25× has not', noop: 1250.001, target: 1000, want: false },
+    { name: 'equal to the ceiling', noop: 950, target: 950, want: true },
+    { name: 'faster than the ceiling (noise)', noop: 900, target: 1200, want: true },
+    { name: 'half the ceiling', noop: 2000, target: 1000, want: false },
+    { name: 'no ceiling figure', noop: undefined, target: 1000, want: false },
+    { name: 'no target figure', noop: 1000, target: undefined, want: false },
+    { name: 'target 0 ops/s', noop: 1000, target: 0, want: false },
+    { name: 'NaN', noop: Number.NaN, target: 1000, want: false },
   ];
-  for (const c of cases) {
-    it(c.name, () => {
-      const got = ceilingMark(c.noop, c.fastest);
-      if (c.want === undefined) return assert.equal(got, undefined);
-      assert.ok(got);
-      assert.equal(got.opsPerSec, c.noop);
-      assert.ok(Math.abs(got.ratio - c.want.ratio) < 1e-9, `ratio ${got.ratio} vs ${c.want.ratio}`);
-      assert.equal(got.clientBound, c.want.clientBound);
-    });
-  }
-
-  it('the threshold is the issue rule, 3', () => assert.equal(CLIENT_BOUND_RATIO, 3));
+  for (const c of cases) it(c.name, () => assert.equal(reachedCeiling(c.noop, c.target), c.want));
+  it('the margin is 1.25', () => assert.equal(REACHED_CEILING_MARGIN, 1.25));
 });
 
-describe('isNoopKind and clientBoundText', () => {
-  it('recognises only the noop kind', () => {
-    assert.deepEqual(['noop', 'memory', 'etcd', 'endpoint', 'NOOP', undefined].map(isNoopKind), [true, false, false, false, false, false]);
+describe('ceilingMark: the ratio to the fastest is information, the verdict is the cell\'s own', () => {
+  it('a cell well below the ceiling on a scenario whose fastest target reached it is not marked', () => {
+    // The old rule (noop ≥ 3× the fastest) marked both: 2.0× here.
+    const fast = ceilingMark(10_000, 5000, 5000);
+    const slow = ceilingMark(10_000, 5000, 2000);
+    assert.deepEqual(fast, { opsPerSec: 10_000, ratio: 2, clientBound: false });
+    assert.deepEqual(slow, { opsPerSec: 10_000, ratio: 2, clientBound: false });
+    assert.deepEqual(ceilingMark(10_000, 8500, 8500), { opsPerSec: 10_000, ratio: 10_000 / 8500, clientBound: true });
+    assert.deepEqual(ceilingMark(10_000, 8500, 4000)?.clientBound, false);
   });
-  it('says client-bound with the ratio only when marked', () => {
-    assert.equal(clientBoundText({ ceiling: { opsPerSec: 1200, ratio: 1.2, clientBound: true } }), 'client-bound (ceiling 1.20×)');
-    assert.equal(clientBoundText({ ceiling: { opsPerSec: 4000, ratio: 4, clientBound: false } }), '');
-    assert.equal(clientBoundText(undefined), '');
+  it('without a target figure it judges the fastest (the scenario\'s verdict)', () => {
+    assert.equal(ceilingMark(1200, 1000)?.clientBound, true);
+    assert.equal(ceilingMark(3000, 1000)?.clientBound, false);
   });
-  it('marks a cell whose runner used ≥ 90% of a core, without any noop target (issue 13 item 7)', () => {
+  it('gives no mark when no ratio can be taken', () => {
+    for (const [noop, fastest] of [[undefined, 1000], [3000, undefined], [3000, 0], [0, 1000], [Number.NaN, 1000], [3000, Number.POSITIVE_INFINITY]] as const) {
+      assert.equal(ceilingMark(noop, fastest), undefined, `${noop} / ${fastest}`);
+    }
+  });
+});
+
+describe('the client-bound rule: runner CPU, reached the ceiling, or neither', () => {
+  // The header's worked example: noop 10,000 ops/s, memory 8,500, etcd 4,000.
+  const noop = { opsPerSec: 10_000, ratio: 10_000 / 8500, clientBound: true };
+  it('marks a target that reached the ceiling, with noop ÷ its own figure (rounded down)', () => {
+    const memory = { opsPerSec: 8500, ceiling: noop, runnerCpuPercent: 60 };
+    assert.deepEqual(clientBoundReasons(memory), ['ceiling']);
+    assert.equal(clientBoundText(memory), 'client-bound (at ceiling 1.17×)');
+  });
+  it('leaves a target well below the ceiling unmarked while its runner has headroom', () => {
+    const etcd = { opsPerSec: 4000, ceiling: noop, runnerCpuPercent: 60 };
+    assert.equal(isClientBound(etcd), false);
+    assert.equal(clientBoundText(etcd), '');
+    assert.equal(isClientBound({ opsPerSec: 8000, ceiling: noop }), false, 'exactly 1.25×');
+  });
+  it('marks a cell whose runner used ≥ 90% of a core, with or without a noop target', () => {
     assert.equal(RUNNER_BOUND_CPU_PERCENT, 90);
     assert.equal(clientBoundText({ runnerCpuPercent: 96.4 }), 'client-bound (runner CPU 96%)');
     assert.equal(isClientBound({ runnerCpuPercent: 90 }), true);
     assert.equal(isClientBound({ runnerCpuPercent: 89.9 }), false);
-    assert.equal(clientBoundText({ runnerCpuPercent: 95, ceiling: { opsPerSec: 1200, ratio: 1.2, clientBound: true } }), 'client-bound (ceiling 1.20×, runner CPU 95%)');
-    assert.deepEqual(clientBoundNotes([{ runnerCpuPercent: 95 }, {}]), [RUNNER_BOUND_EXPLANATION]);
+    assert.equal(clientBoundText({ opsPerSec: 4000, ceiling: noop, runnerCpuPercent: 93 }), 'client-bound (runner CPU 93%)');
+    assert.equal(clientBoundText({ opsPerSec: 9000, ceiling: noop, runnerCpuPercent: 95 }), 'client-bound (at ceiling 1.11×, runner CPU 95%)');
+  });
+  it('judges the figures, not a stored verdict (summary.json written under the 3× rule)', () => {
+    const old = { opsPerSec: 4000, ceiling: { opsPerSec: 10_000, ratio: 2.5, clientBound: true } };
+    assert.equal(isClientBound(old), false);
+    assert.equal(isClientBound({ ...old, ceiling: { ...old.ceiling, clientBound: false }, opsPerSec: 9000 }), true);
+    assert.equal(clientBoundText(undefined), '');
+  });
+  it('explains each reason present once, naming the run\'s client', () => {
+    assert.deepEqual(clientBoundNotes([{ runnerCpuPercent: 95 }, {}]), [runnerBoundExplanation()]);
+    assert.deepEqual(clientBoundNotes([{ opsPerSec: 9000, ceiling: noop }, { runnerCpuPercent: 95 }, { opsPerSec: 9500, ceiling: noop }], 'native'), [clientBoundExplanation('native'), runnerBoundExplanation('native')]);
+    assert.match(clientBoundExplanation('native'), /^client-bound \(at ceiling N×\): this target came within 1\.25× of what the load generator \(the native client\) reached against a no-op server/);
+    assert.match(runnerBoundExplanation(), /the load generator \(metabench's client\) used ≥ 90% of a core/);
+    assert.doesNotMatch(clientBoundExplanation('native') + runnerBoundExplanation('native'), /etcd3/);
+  });
+  it('names the targets at the ceiling in a scenario\'s verdict', () => {
+    const results = { memory: { opsPerSec: 8500, ceiling: noop }, etcd: { opsPerSec: 4000, ceiling: noop, runnerCpuPercent: 95 }, noop: { opsPerSec: 10_000 } };
+    assert.deepEqual(ceilingVerdict(results), { atCeiling: ['memory'], text: 'memory at the ceiling (< 1.25×)' });
+    assert.deepEqual(ceilingVerdict({ etcd: results.etcd }), { atCeiling: [], text: 'below the ceiling (≥ 1.25× every target)' });
+  });
+});
+
+describe('isNoopKind', () => {
+  it('recognises only the noop kind', () => {
+    assert.deepEqual(['noop', 'memory', 'etcd', 'endpoint', 'NOOP', undefined].map(isNoopKind), [true, false, false, false, false, false]);
   });
 });
 

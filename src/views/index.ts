@@ -6,6 +6,6 @@
  */
 export { resultRows, cellOfEnd, ceilingTarget, isCeilingTarget, scenarioNames, type ScenarioCell, type ScenarioRow } from './results.ts';
 export { baselineTarget, ratioToEtcd, BASELINE_KIND, type EtcdRatio, type RatioInput } from './baseline.ts';
-export { CLIENT_BOUND_EXPLANATION, CLIENT_BOUND_RATIO, NOOP_KIND, ceilingMark, clientBoundNotes, clientBoundReasons, clientBoundText, fmtCeilingRatio, isClientBound, RUNNER_BOUND_CPU_PERCENT, RUNNER_BOUND_EXPLANATION, isNoopKind, scenarioCeiling, type CeilingMark, type ScenarioCeiling } from './ceiling.ts';
+export { CLIENT_BOUND_RULE, NOOP_KIND, REACHED_CEILING_MARGIN, ceilingMark, clientBoundExplanation, clientBoundNotes, clientBoundReasons, clientBoundText, clientBoundWhy, fmtCeilingRatio, isClientBound, reachedCeiling, RUNNER_BOUND_CPU_PERCENT, runnerBoundExplanation, isNoopKind, scenarioCeiling, ceilingVerdict, targetsAtCeiling, type CeilingMark, type ScenarioCeiling } from './ceiling.ts';
 export { microTable, type MicroRow, type MicroTable } from './micro.ts';
 export { buildSummary, SUMMARY_VERSION, type RunFacts, type RunOutcome, type RunSummary, type SummaryOptions, type TargetSummary } from './summary.ts';

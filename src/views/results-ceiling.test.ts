@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { finishedRun, targetRun } from '../state/fixtures.ts';
 import { initialRunState, reduceRunEvents } from '../state/run-state.ts';
+import { isClientBound, targetsAtCeiling } from './ceiling.ts';
 import { ceilingTarget, isCeilingTarget, resultRows } from './results.ts';
 
 // Fixture figures: memory 250, rocksdb 125, etcd 500 ops/s (etcd fastest); noop 250 × scale.
@@ -27,21 +28,28 @@ describe('state: the noop target', () => {
     assert.equal(initialRunState({ targets: [{ name: 'x', kind: 'quantum' }] }).targets.x.targetKind, undefined);
   });
 
+  // noop ÷ etcd = scale ÷ 2, noop ÷ memory = scale, noop ÷ rocksdb = 2 × scale: a target is at
+  // the ceiling when its ratio is under 1.25.
   const cases = [
-    { scale: 6, ratio: 3, clientBound: false },
-    { scale: 5.9, ratio: 2.95, clientBound: true },
-    { scale: 20, ratio: 10, clientBound: false },
+    { scale: 6, ratio: 3, atCeiling: [] },
+    { scale: 2.5, ratio: 1.25, atCeiling: [] },
+    { scale: 2.4, ratio: 1.2, atCeiling: ['etcd'] },
+    { scale: 1.2, ratio: 0.6, atCeiling: ['memory', 'etcd'] },
+    { scale: 0.5, ratio: 0.25, atCeiling: ['memory', 'rocksdb', 'etcd'] },
   ];
   for (const c of cases) {
-    it(`noop at ${c.scale}× memory: ceiling ${c.ratio}× the fastest (etcd), client-bound ${c.clientBound}`, () => {
+    it(`noop at ${c.scale}× memory: ceiling ${c.ratio}× the fastest (etcd), at the ceiling: ${c.atCeiling.join(', ') || 'none'}`, () => {
       const rows = resultRows(withNoop(c.scale));
       for (const r of rows) {
         assert.ok(r.ceiling, r.name);
         assert.ok(Math.abs(r.ceiling.ratio - c.ratio) < 1e-9, `${r.name}: ${r.ceiling.ratio}`);
-        assert.equal(r.ceiling.clientBound, c.clientBound);
+        assert.equal(r.ceiling.clientBound, c.atCeiling.includes('etcd'), 'the scenario verdict: the fastest reached it');
         assert.equal(r.ceiling.fastest, 'etcd');
-        const mark = { opsPerSec: r.ceiling.opsPerSec, ratio: r.ceiling.ratio, clientBound: r.ceiling.clientBound };
-        for (const t of ['memory', 'rocksdb', 'etcd']) assert.deepEqual(r.results[t].ceiling, mark, `${r.name}/${t}`);
+        for (const t of ['memory', 'rocksdb', 'etcd']) {
+          assert.deepEqual(r.results[t].ceiling, { opsPerSec: r.ceiling.opsPerSec, ratio: r.ceiling.ratio, clientBound: c.atCeiling.includes(t) }, `${r.name}/${t}`);
+          assert.equal(isClientBound(r.results[t]), c.atCeiling.includes(t), `${r.name}/${t}`);
+        }
+        assert.deepEqual(targetsAtCeiling(r.results), c.atCeiling);
         assert.equal(r.results.noop.ceiling, undefined);
         assert.equal(r.results.noop.grade, undefined, 'noop is not graded');
         assert.equal(r.results.noop.vsEtcd, undefined, 'noop has no ratio to etcd');

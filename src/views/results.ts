@@ -14,7 +14,7 @@ import { headlineLatency } from '../grades/headline.ts';
 import type { ResolvedScenario } from '../../scenarios/schema.ts';
 import type { RunState, ScenarioRun } from '../state/types.ts';
 import { baselineTarget, ratioToEtcd, type EtcdRatio } from './baseline.ts';
-import { isNoopKind, scenarioCeiling, type CeilingMark, type ScenarioCeiling } from './ceiling.ts';
+import { ceilingMark, isNoopKind, scenarioCeiling, type CeilingMark, type ScenarioCeiling } from './ceiling.ts';
 import { cellRepeats, type CellRepeats } from './repeat-cell.ts';
 
 /**
@@ -50,9 +50,9 @@ export interface ScenarioCell extends Partial<CellRepeats> {
   /** Throughput and p99 relative to etcd's on the same scenario, when etcd ran and passed it. */
   vsEtcd?: EtcdRatio;
   /**
-   * The load generator's ceiling on this scenario (the noop target's figure ÷ the fastest other
-   * target's) and whether it marks this result client-bound; only on non-noop cells with
-   * figures, when a noop target finished the scenario.
+   * The load generator's ceiling on this scenario (the noop target's figure, and its ratio to the
+   * fastest other target's) and whether this target reached it (`ceiling.ts`); only on non-noop
+   * cells with figures, when a noop target finished the scenario.
    */
   ceiling?: CeilingMark;
   /** Why the scenario failed or was aborted. */
@@ -66,7 +66,7 @@ export interface ScenarioRow {
   params?: Record<string, unknown>;
   /** Keyed by target name. */
   results: Record<string, ScenarioCell>;
-  /** The scenario's ceiling: the noop figure against the fastest other target (named), when both finished. */
+  /** The scenario's ceiling: the noop figure against the fastest other target (named), when both finished; `clientBound` when the fastest reached it. */
   ceiling?: ScenarioCeiling;
 }
 
@@ -110,8 +110,10 @@ export function resultRows(state: RunState, planned: readonly ResolvedScenario[]
     }
     const ceiling = scenarioCeiling(results, noop, others);
     if (ceiling) {
-      const { target: _t, fastest: _f, fastestOpsPerSec: _o, ...mark } = ceiling;
-      for (const t of others) if (results[t]?.opsPerSec !== undefined) results[t].ceiling = { ...mark };
+      for (const t of others) {
+        const mark = ceilingMark(ceiling.opsPerSec, ceiling.fastestOpsPerSec, results[t]?.opsPerSec);
+        if (results[t]?.opsPerSec !== undefined && mark !== undefined) results[t].ceiling = mark;
+      }
     }
     return { name, params: paramsOf(state, planned, name), results, ...(ceiling ? { ceiling } : {}) };
   });

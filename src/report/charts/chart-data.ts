@@ -14,7 +14,7 @@
  * figures are in the report's ceiling table; on one axis with the real targets it would flatten
  * them whenever it is far faster, which is exactly when the results are worth reading).
  */
-import type { LatencySummary, RunSummary, ScenarioCell, ScenarioEndEvent } from './run-inputs.ts';
+import { isClientBound, type LatencySummary, type RunSummary, type ScenarioCell, type ScenarioEndEvent } from './run-inputs.ts';
 import { targetColours } from './target-colours.ts';
 
 /** Min–max of a value over repeats (same unit as the value). */
@@ -90,7 +90,7 @@ export interface RatioBar {
   ratio: number;
   opsPerSec: number;
   baselineOpsPerSec: number;
-  /** The scenario's results are client-bound (see the report's ceiling table). */
+  /** This result is client-bound (`isClientBound`: at the no-op ceiling, or the runner's CPU ≥ 90%). */
   clientBound: boolean;
   spread?: Spread;
 }
@@ -176,7 +176,7 @@ export function chartRun(summary: RunSummary, run: RunEnds): ChartRun {
           ratio: c.opsPerSec / base.opsPerSec,
           opsPerSec: c.opsPerSec,
           baselineOpsPerSec: base.opsPerSec,
-          clientBound: c.ceiling?.clientBound === true,
+          clientBound: isClientBound(c),
           ...(sp !== undefined ? { spread: { min: sp.min / base.opsPerSec, max: sp.max / base.opsPerSec } } : {}),
         });
       }

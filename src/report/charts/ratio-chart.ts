@@ -1,16 +1,16 @@
 /**
  * Each target's throughput relative to the baseline (etcd when it ran, else the first target),
  * scenario by scenario: one bar per target and scenario, a line at 1× for the baseline itself.
- * A client-bound result (the load generator's ceiling under 3× the fastest target) is drawn
- * hollow with a dashed outline and its label marked `cb` (the dashboard's mark): its ratio may
- * compare the client with itself. Labels stay on one line, so neighbouring bars' labels do not
- * run into each other. A spread
- * (repeats) is written into the bar's label as its min–max.
+ * A client-bound result (`isClientBound`: within 1.25× of the no-op ceiling, or the runner at
+ * ≥ 90% of a core) is drawn hollow with a dashed outline and its label marked `cb` (the
+ * dashboard's mark): its ratio may compare the client with itself. Labels stay on one line, so
+ * neighbouring bars' labels do not run into each other. A spread (repeats) is written into the
+ * bar's label as its min–max.
  */
 import type { BarSeriesOption, EChartsOption } from 'echarts';
 import type { ChartRun } from './chart-data.ts';
 import { axisStyle, baseOption, withAlpha } from './chart-style.ts';
-import { CLIENT_BOUND_RATIO, fmtFactor } from './run-inputs.ts';
+import { CLIENT_BOUND_RULE, fmtFactor } from './run-inputs.ts';
 
 /** Axis titles for a baseline (the test checks that the units are named). */
 export function ratioAxes(baseline: string): { x: string; y: string } {
@@ -24,7 +24,7 @@ export function ratioOption(run: ChartRun): EChartsOption | undefined {
   const scenarios = [...new Set(run.ratios.map((r) => r.scenario))];
   const axes = ratioAxes(base.name);
   const anyBound = run.ratios.some((r) => r.clientBound);
-  const subtitle = `1× = ${base.name}${base.isEtcd ? '' : ' (first target; etcd did not run)'}${anyBound ? ` · hollow bars marked cb: client-bound (no-op ceiling < ${CLIENT_BOUND_RATIO}× the fastest target)` : ''}`;
+  const subtitle = `1× = ${base.name}${base.isEtcd ? '' : ' (first target; etcd did not run)'}${anyBound ? ` · hollow bars marked cb: client-bound (${CLIENT_BOUND_RULE})` : ''}`;
   const bars: BarSeriesOption[] = run.targets
     .filter((t) => t.name !== base.name)
     .map((t, i) => ({

@@ -5,5 +5,5 @@
  */
 export type { RunSummary, ScenarioCell, ScenarioRow, TargetSummary } from '../../views/summary.ts';
 export { fmtCeilingRatio, fmtCount, fmtCpuPerOp, fmtFactor, fmtMs, fmtOps, fmtPercent } from '../../format/figures.ts';
-export { CLIENT_BOUND_RATIO } from '../../views/ceiling.ts';
+export { CLIENT_BOUND_RULE, ceilingVerdict, clientBoundText, clientBoundWhy, isClientBound } from '../../views/ceiling.ts';
 export type { LatencySummary, ScenarioEndEvent } from '../../events/schema.ts';

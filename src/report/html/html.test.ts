@@ -37,6 +37,17 @@ describe('report.html', () => {
     assert.deepEqual(parsed.map((p) => p.kind), ['throughput', 'latency', 'throughput', 'latency', 'ratio']);
   });
 
+  it('marks client-bound cells by the one rule and names the targets at the ceiling', () => {
+    const { summary, charts } = chartFixture();
+    const html = renderHtml({ summary, findings: [], run: charts, charts: [], echartsScript: '' });
+    const marks = [...html.matchAll(/<span class="cb">([^<]*)<\/span>/g)].map((m) => m[1]);
+    // memory at the ceiling on large-scale-load, rocksdb's runner at 95% on txn-throughput; the
+    // ceiling table's verdict names memory only.
+    assert.deepEqual(marks, ['client-bound (at ceiling 1.20×)', 'client-bound (runner CPU 95%)', 'client-bound']);
+    assert.match(html, /<td class="num">1\.20×<\/td><td><span class="cb">client-bound<\/span>: memory at the ceiling \(&lt; 1\.25×\)<\/td>/);
+    assert.match(html, /<td class="num">12\.50×<\/td><td>below the ceiling \(≥ 1\.25× every target\)<\/td>/);
+  });
+
   it("states only figures that the page's tables print", async () => {
     const { summary, charts } = chartFixture();
     const findings = keyFindings(summary, charts);

@@ -13,7 +13,7 @@ import type { ChartRun } from '../charts/chart-data.ts';
 import type { ChartSpec } from '../charts/chart-list.ts';
 import { percentileTable, ratioTable, type Table } from '../charts/chart-tables.ts';
 import type { Finding } from '../findings.ts';
-import { CLIENT_BOUND_RATIO, fmtCeilingRatio, fmtCount, fmtCpuPerOp, fmtMs, fmtOps, fmtPercent, type RunSummary, type ScenarioCell } from '../charts/run-inputs.ts';
+import { ceilingVerdict, CLIENT_BOUND_RULE, clientBoundText, fmtCeilingRatio, fmtCount, fmtCpuPerOp, fmtMs, fmtOps, fmtPercent, type RunSummary, type ScenarioCell } from '../charts/run-inputs.ts';
 import { PAGE_SCRIPT, PAGE_STYLE } from './page-assets.ts';
 
 /** What the page is made of. */
@@ -101,12 +101,13 @@ function ceilingHtml(s: RunSummary): string[] {
   const rows = s.scenarios.flatMap((sc) => {
     const c = sc.ceiling;
     if (c === undefined) return [];
-    const verdict = c.clientBound ? `<span class="cb">client-bound</span> (&lt; ${CLIENT_BOUND_RATIO}×)` : `not client-bound (≥ ${CLIENT_BOUND_RATIO}×)`;
+    const v = ceilingVerdict(sc.results);
+    const verdict = v.atCeiling.length > 0 ? `<span class="cb">client-bound</span>: ${esc(v.text)}` : esc(v.text);
     return [`<tr><th scope="row">${esc(sc.name)}</th><td class="num">${esc(fmtOps(c.opsPerSec))}</td><td>${esc(c.fastest)}</td><td class="num">${esc(fmtOps(c.fastestOpsPerSec))}</td><td class="num">${esc(fmtCeilingRatio(c.ratio))}</td><td>${verdict}</td></tr>`];
   });
   if (rows.length === 0) return [];
   return [
-    `<section id="ceiling"><h2>Load generator's ceiling</h2><p class="note">${esc(s.ceilingTarget ?? 'noop')} is a no-op server: its throughput is the most the load generator drives on each scenario.</p>`,
+    `<section id="ceiling"><h2>Load generator's ceiling</h2><p class="note">${esc(s.ceilingTarget ?? 'noop')} is a no-op server: its throughput is about the most the load generator drives on each scenario. A result is client-bound (${esc(CLIENT_BOUND_RULE)}) and marked; ceiling ÷ fastest is shown for information.</p>`,
     '<table><thead><tr><th>scenario</th><th>ceiling ops/s</th><th>fastest target</th><th>ops/s</th><th>ceiling ÷ fastest</th><th>verdict</th></tr></thead><tbody>',
     ...rows,
     '</tbody></table></section>',
@@ -122,7 +123,8 @@ function cellHtml(c: ScenarioCell | undefined, ceiling: boolean): string {
   if (c.serverCpuUsPerOp !== undefined) parts.push(`server CPU ${esc(fmtCpuPerOp(c.serverCpuUsPerOp))}`);
   if (c.errors !== undefined) parts.push(c.errors === 0 ? '0 errors' : `<span class="bad">${esc(fmtCount(c.errors))} errors (${esc(fmtPercent(c.errorRate ?? 0))})</span>`);
   if (c.checks !== undefined && c.checks.total > 0) parts.push(c.checks.failed.length > 0 ? `<span class="bad">checks ✗ ${esc(c.checks.failed.join(', '))}</span>` : `checks ${c.checks.passed}/${c.checks.total} ✓`);
-  if (c.ceiling?.clientBound) parts.push('<span class="cb">client-bound</span>');
+  const bound = clientBoundText(c);
+  if (bound) parts.push(`<span class="cb">${esc(bound)}</span>`);
   const title = c.grade?.reason ?? c.error;
   return `<span${title ? ` title="${esc(title)}"` : ''}>${parts.join(' · ')}</span>`;
 }
