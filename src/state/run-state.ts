@@ -18,11 +18,12 @@
 import { SCHEMA_VERSION, TargetKind as TargetKindSchema } from '../events/schema.ts';
 import type { Grade, LatencySummary, MicroResultEvent, RunEndEvent, RunnerEvent, ScenarioEndEvent, TargetKind } from '../events/schema.ts';
 import type { RunManifest } from '../results/manifest.ts';
+import { plannedSize } from '../workload/planned-size.ts';
 import { computeRunProgress, scenarioProgressOf } from './progress.ts';
 import { combineRepeats, cutOffRepeats, repeatOf } from './repeats.ts';
 import { addSample } from './series.ts';
 import { isScenarioFinal, isTargetFinal, MAX_LOG_LINES, MAX_THROUGHPUT_POINTS } from './types.ts';
-import type { RunPlan, RunState, ScenarioRun, TargetState, TargetStatus, ThroughputPoint } from './types.ts';
+import type { RunPlan, RunState, ScenarioPlan, ScenarioRun, TargetState, TargetStatus, ThroughputPoint } from './types.ts';
 
 export * from './types.ts';
 
@@ -57,10 +58,19 @@ export function planOf(manifest: RunManifest): RunPlan {
     seed: manifest.seed,
     client: manifest.client,
     targets: manifest.targets,
-    scenarios: manifest.scenarios.map((s) => ({ name: s.name, sloByTarget: s.sloByTarget })),
+    scenarios: manifest.scenarios.map((s) => ({ name: s.name, sloByTarget: s.sloByTarget, ...planOfScenario(s) })),
     mode: manifest.mode,
     ...(manifest.repeats !== undefined ? { repeats: manifest.repeats } : {}),
   };
+}
+
+/**
+ * A manifest scenario's planned size and warm-up, when it has the resolved shape (the manifest
+ * checks only that each scenario has a name).
+ */
+function planOfScenario(s: RunManifest['scenarios'][number]): { plan?: ScenarioPlan } {
+  if (typeof s.params !== 'object' || s.params === null || typeof s.workload !== 'string') return {};
+  return { plan: { ...plannedSize(s), warmupMs: s.params.warmupMs } };
 }
 
 /** The state before any event; with a plan, its targets are listed as `waiting`. */
@@ -78,6 +88,7 @@ export function initialRunState(manifest?: RunPlan): RunState {
     targets,
     plannedScenarios: planned,
     ...ownSloOf(manifest?.scenarios ?? []),
+    ...plansOf(manifest?.scenarios ?? []),
     parallel: manifest?.parallel ?? manifest?.mode === 'parallel',
     ...((manifest?.repeats ?? 1) > 1 ? { repeats: manifest?.repeats } : {}),
     finished: false,
@@ -95,6 +106,13 @@ function ownSloOf(scenarios: NonNullable<RunPlan['scenarios']>): Pick<RunState, 
     if (kinds.length > 0) out[s.name] = kinds;
   }
   return Object.keys(out).length > 0 ? { ownSloKinds: out } : {};
+}
+
+/** The planned size of each scenario that has one, by name; nothing when none has. */
+function plansOf(scenarios: NonNullable<RunPlan['scenarios']>): Pick<RunState, 'scenarioPlans'> {
+  const out: Record<string, ScenarioPlan> = {};
+  for (const s of scenarios) if (typeof s !== 'string' && s.plan !== undefined) out[s.name] = s.plan;
+  return Object.keys(out).length > 0 ? { scenarioPlans: out } : {};
 }
 
 /** Folds one event into the state; returns a new state and leaves the old one untouched. */

@@ -157,6 +157,19 @@ export interface TargetState {
   readonly finishedRepeatsMs?: readonly number[];
 }
 
+/**
+ * A scenario's planned size, from the manifest (`plannedSize` of `workload/planned-size.ts`, and
+ * its warm-up): what the ETA of a scenario that has not started yet is estimated from.
+ */
+export interface ScenarioPlan {
+  /** Planned operations, when bounded by a count. */
+  readonly totalOps?: number;
+  /** Planned measured duration in ms, when bounded by time. */
+  readonly durationMs?: number;
+  /** Warm-up before the measured part, ms. */
+  readonly warmupMs?: number;
+}
+
 /** Run-level derived figures. */
 export interface RunProgress {
   /** Progress per target, 0..1, in `targetOrder`. */
@@ -184,6 +197,8 @@ export interface RunState {
    * the manifest): the views mark those cells, since their grade is not judged by the common SLO.
    */
   readonly ownSloKinds?: Readonly<Record<string, readonly string[]>>;
+  /** The planned size of each scenario (from the manifest), by name: the ETA of queued scenarios. */
+  readonly scenarioPlans?: Readonly<Record<string, ScenarioPlan>>;
   /** True when targets run at the same time (from the manifest, or seen two running at once). */
   readonly parallel: boolean;
   /** How many times each target runs the suite (`--repeat`, from the manifest; default 1). */
@@ -208,7 +223,7 @@ export interface RunPlan {
   readonly client?: string;
   /** Names, or objects with the name and (as `run.json` writes it) the target's kind. */
   readonly targets?: readonly (string | { readonly name: string; readonly kind?: string })[];
-  readonly scenarios?: readonly (string | { readonly name: string; readonly sloByTarget?: Readonly<Record<string, object | undefined>> })[];
+  readonly scenarios?: readonly (string | { readonly name: string; readonly sloByTarget?: Readonly<Record<string, object | undefined>>; readonly plan?: ScenarioPlan })[];
   readonly parallel?: boolean;
   /** Repeats of the suite (`--repeat`); default 1. */
   readonly repeats?: number;
