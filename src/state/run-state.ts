@@ -22,8 +22,8 @@ import { plannedSize } from '../workload/planned-size.ts';
 import { computeRunProgress, scenarioProgressOf } from './progress.ts';
 import { combineRepeats, cutOffRepeats, repeatOf } from './repeats.ts';
 import { addSample } from './series.ts';
-import { isScenarioFinal, isTargetFinal, MAX_LOG_LINES, MAX_THROUGHPUT_POINTS } from './types.ts';
-import type { RunPlan, RunState, ScenarioPlan, ScenarioRun, TargetState, TargetStatus, ThroughputPoint } from './types.ts';
+import { isScenarioFinal, isTargetFinal, MAX_LOG_LINES } from './types.ts';
+import type { RunPlan, RunState, ScenarioPlan, ScenarioRun, TargetState, TargetStatus } from './types.ts';
 
 export * from './types.ts';
 
@@ -43,7 +43,6 @@ export function emptyTarget(name: string, planned: readonly string[] = [], kind?
     ...(kind !== undefined ? { targetKind: kind } : {}),
     status: { state: 'waiting' },
     scenarios: planned.map((s) => ({ state: 'queued', name: s })),
-    throughput: [],
     micro: [],
     logs: [],
     progress: 0,
@@ -204,7 +203,6 @@ function reduceTarget(t: TargetState, e: RunnerEvent, repeats: number): TargetSt
           : { state: 'running', name: e.scenario, startT: e.t - e.elapsedMs, params: {}, totalOps: e.totalOps, durationMs: e.durationMs, progress };
       // A late progress line after the scenario ended must not reopen it.
       const scenarios = prev && isScenarioFinal(prev) ? t.scenarios : upsertScenario(t.scenarios, running);
-      const point: ThroughputPoint = { t: e.t, opsPerSec: e.windowOpsPerSec, scenario: e.scenario };
       return {
         ...t,
         status: t.status.state === 'waiting' || t.status.state === 'starting' ? { state: 'running', sinceT: e.t } : t.status,
@@ -212,7 +210,6 @@ function reduceTarget(t: TargetState, e: RunnerEvent, repeats: number): TargetSt
         ...(e.server ? { peakSample: peakOf(t.peakSample, e.server) } : {}),
         scenarios,
         live: { ...progress, scenario: e.scenario },
-        throughput: bounded(t.throughput, point, MAX_THROUGHPUT_POINTS),
         // A late line of a finished scenario belongs to no run of it that is still going.
         ...(prev && isScenarioFinal(prev)
           ? {}

@@ -6,8 +6,6 @@
 import type { LogEvent, MicroResultEvent, ScenarioEndEvent, ServerSample, TargetKind } from '../events/schema.ts';
 import type { ScenarioSeries } from './series.ts';
 
-/** Most throughput points kept per target (one per second: ten minutes). */
-export const MAX_THROUGHPUT_POINTS = 600;
 /** Most log lines kept per target. */
 export const MAX_LOG_LINES = 50;
 
@@ -103,14 +101,6 @@ export type ScenarioRun =
 /** Every value of `ScenarioRun['state']`. */
 export const SCENARIO_STATES = ['queued', 'running', 'passed', 'failed', 'aborted'] as const;
 
-/** One point of a target's throughput time series. */
-export interface ThroughputPoint {
-  /** Event timestamp, ms since the epoch. */
-  readonly t: number;
-  readonly opsPerSec: number;
-  readonly scenario: string;
-}
-
 /** One log line of a target. */
 export interface LogLine {
   readonly t: number;
@@ -132,8 +122,6 @@ export interface TargetState {
   readonly scenarios: readonly ScenarioRun[];
   /** Latest window figures, kept between scenarios until the next progress event. */
   readonly live?: ScenarioProgress & { readonly scenario: string };
-  /** Throughput per second, oldest first, at most `MAX_THROUGHPUT_POINTS`. */
-  readonly throughput: readonly ThroughputPoint[];
   /**
    * Throughput per scenario run, in the order they started, each bounded (`series.ts`): what the
    * dashboard chart draws. Absent until the first progress event.
