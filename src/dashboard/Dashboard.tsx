@@ -12,7 +12,7 @@ import { isCeilingTarget } from '../views/results.ts';
 import { FinishedFeed } from './FinishedFeed.tsx';
 import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
-import { HelpOverlay } from './HelpOverlay.tsx';
+import { HelpOverlay, helpViewport } from './HelpOverlay.tsx';
 import { wrapWords } from './format.ts';
 import { MIN_COLUMNS } from './layout.ts';
 import { MicroTable } from './MicroTable.tsx';
@@ -66,13 +66,14 @@ export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderr
   const feedView = feed ? <FinishedFeed feed={model.feed} /> : null;
 
   if (ui.view === 'help') {
+    const help = helpViewport(layout.overlayRows);
     return (
       <>
         {feedView}
         <Box flexDirection="column" width={size.columns}>
           {header}
-          <HelpOverlay ownsRun={ownsRun} />
-          {footer('help')}
+          <HelpOverlay ownsRun={ownsRun} rows={layout.overlayRows} top={ui.helpTop} />
+          {footer('help', help.helpRows < help.helpLines)}
         </Box>
       </>
     );
