@@ -32,7 +32,7 @@ export interface AppProps {
 /** The dashboard with its state and keys. */
 export function App({ store, runDir, onQuit, interactive = true, ownsRun, clock }: AppProps) {
   const model = useSyncExternalStore(store.subscribe, store.getSnapshot);
-  const size = useTerminalSize();
+  const { size, clears } = useTerminalSize();
   // The key handler reads the size of the latest render (what the user sees), not of its own closure.
   const sizeRef = useRef(size);
   sizeRef.current = size;
@@ -62,7 +62,7 @@ export function App({ store, runDir, onQuit, interactive = true, ownsRun, clock 
     { isActive: interactive },
   );
 
-  return <Dashboard model={model} ui={ui} size={size} nowMs={nowMs} interactive={interactive} ownsRun={ownsRun} stderrTails={stderrTails} />;
+  return <Dashboard model={model} ui={ui} size={size} nowMs={nowMs} interactive={interactive} ownsRun={ownsRun} stderrTails={stderrTails} screenClears={clears} />;
 }
 
 interface InkKey {

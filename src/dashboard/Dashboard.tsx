@@ -12,7 +12,7 @@ import { isCeilingTarget } from '../views/results.ts';
 import { FinishedFeed } from './FinishedFeed.tsx';
 import { Footer } from './Footer.tsx';
 import { Header } from './Header.tsx';
-import { HelpOverlay } from './HelpOverlay.tsx';
+import { HelpOverlay, helpViewport } from './HelpOverlay.tsx';
 import { wrapWords } from './format.ts';
 import { MIN_COLUMNS } from './layout.ts';
 import { MicroTable } from './MicroTable.tsx';
@@ -40,10 +40,12 @@ export interface DashboardProps {
   readonly stderrTails?: Readonly<Record<string, readonly string[]>>;
   /** Print finished scenarios above the live area with `<Static>` (default true). */
   readonly feed?: boolean;
+  /** Times the screen was cleared (`useTerminalSize`): each prints the feed again, from its first line. */
+  readonly screenClears?: number;
 }
 
 /** The dashboard screen. */
-export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderrTails = {}, feed = true }: DashboardProps) {
+export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderrTails = {}, feed = true, screenClears = 0 }: DashboardProps) {
   const { run } = model;
   const { rows, micro, panelTargets, layout } = useMemo(() => planScreen(run, size), [run, size]);
   if (layout.mode === 'too-narrow') {
@@ -63,16 +65,18 @@ export function Dashboard({ model, ui, size, nowMs, interactive, ownsRun, stderr
   const selected = selectedName !== undefined ? run.targets[selectedName] : undefined;
   const header = <Header run={run} nowMs={nowMs} note={model.note} width={size.columns} />;
   const footer = (view: 'main' | 'detail' | 'help', scrolls = false) => <Footer message={model.note} warning={model.warning} interactive={interactive} view={view} scrolls={scrolls} />;
-  const feedView = feed ? <FinishedFeed feed={model.feed} /> : null;
+  // A new <Static> (new key) prints every line again: the screen it was on has been cleared.
+  const feedView = feed ? <FinishedFeed key={screenClears} feed={model.feed} /> : null;
 
   if (ui.view === 'help') {
+    const help = helpViewport(layout.overlayRows);
     return (
       <>
         {feedView}
         <Box flexDirection="column" width={size.columns}>
           {header}
-          <HelpOverlay ownsRun={ownsRun} />
-          {footer('help')}
+          <HelpOverlay ownsRun={ownsRun} rows={layout.overlayRows} top={ui.helpTop} />
+          {footer('help', help.helpRows < help.helpLines)}
         </Box>
       </>
     );

@@ -9,7 +9,7 @@ export interface FooterProps {
   readonly interactive: boolean;
   /** The view the hints are for (default main). */
   readonly view?: 'main' | 'detail' | 'help';
-  /** Main view: the results table has rows out of view, so its scroll keys are worth a hint. */
+  /** The results table (main view) or the help has rows out of view, so its scroll keys are worth a hint. */
   readonly scrolls?: boolean;
 }
 
@@ -21,7 +21,7 @@ export function keyHints(view: 'main' | 'detail' | 'help', scrolls: boolean): st
     case 'detail':
       return 'Esc back · ↑/↓ j/k PgUp/PgDn scroll · ←/→ target · ? help · q quit';
     case 'help':
-      return 'Esc or ? close · q quit';
+      return `Esc or ? close${scrolls ? ' · ↑/↓ j/k PgUp/PgDn scroll' : ''} · q quit`;
   }
 }
 

@@ -134,6 +134,32 @@ test('tmux at 80×24: header keeps elapsed and ETA, the detail scrolls with PgDn
   assert.equal(await s.exitCode(), 1);
 });
 
+test('tmux: narrowing the terminal re-wraps the frame drawn; after too narrow and back to wide, no stale line stays and the feed shows once', { skip: !hasTmux && 'tmux not installed' }, async (t) => {
+  const dir = tmp(t);
+  const runDir = writeFixtureRun(join(dir, 'run'), { targets: ['memory', 'rocksdb', 'etcd'], events: finishedRun() });
+  const s = tmuxSession(t, dir, `node ${BIN} monitor ${runDir}`, 60, 30);
+  await s.until(/too narrow \(60 columns, needs\s*\n80\)/);
+  // 60 → 40: tmux re-wraps the 58-column lines already on screen into more rows than Ink drew.
+  s.resize(40, 30);
+  await s.until(/too narrow\s*\n\(40 columns/);
+  s.resize(160, 45);
+  let screen = await s.until(/q quit/);
+  assert.doesNotMatch(screen, /too narrow|run --json/);
+  assert.equal(screen.match(/^metabench run /gm)?.length, 1, screen);
+  // The feed of finished scenarios shows once on screen, not lost and not doubled.
+  assert.equal(screen.match(/^✅ memory · large-scale-load · passed/gm)?.length, 1, screen);
+  // 160 → 70 → 160: the wide frame re-wrapped at 70 columns leaves nothing behind either.
+  s.resize(70, 45);
+  await s.until(/too narrow \(70 columns/);
+  s.resize(160, 45);
+  screen = await s.until(/q quit/);
+  assert.doesNotMatch(screen, /too narrow|run --json/);
+  assert.equal(screen.match(/^metabench run /gm)?.length, 1, screen);
+  for (const line of screen.split('\n')) assert.doesNotMatch(line, /^│\s+│$/, screen);
+  s.keys('q');
+  assert.equal(await s.exitCode(), 1);
+});
+
 test('tmux: NO_COLOR draws the dashboard without colour, as the text outputs; without it grades are coloured', { skip: !hasTmux && 'tmux not installed' }, async (t) => {
   const dir = tmp(t);
   const runDir = writeFixtureRun(join(dir, 'run'), { targets: ['memory', 'rocksdb', 'etcd'], events: finishedRun() });

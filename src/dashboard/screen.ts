@@ -11,7 +11,9 @@ import { resultRows } from '../views/results.ts';
 import type { ScenarioRow } from '../views/results.ts';
 import { planLayout } from './layout.ts';
 import type { Layout } from './layout.ts';
+import { helpViewport } from './HelpOverlay.tsx';
 import { detailViewport } from './ScenarioDetail.tsx';
+import { NO_VIEWPORT } from './ui-state.ts';
 import type { UiState, Viewport } from './ui-state.ts';
 import type { TerminalSize } from './use-terminal-size.ts';
 
@@ -41,12 +43,13 @@ export function planScreen(run: RunState, size: TerminalSize): ScreenPlan {
   return { rows, micro, panelTargets, layout };
 }
 
-/** What a scrolling key may move over: the results rows and, when a detail is open, its lines. */
+/** What a scrolling key may move over: the results rows and, when a detail or the help is open, its lines. */
 export function viewportOf(model: RunModel, size: TerminalSize, ui: UiState): Viewport {
   const { rows, layout } = planScreen(model.run, size);
-  if (layout.mode === 'too-narrow') return { resultRows: 0, resultNames: [], detailRows: 0, detailLines: 0 };
+  if (layout.mode === 'too-narrow') return NO_VIEWPORT;
   const target = model.run.targets[model.run.targetOrder[ui.target]];
   const scenario = target?.scenarios[ui.scenario];
   const detail = ui.view === 'detail' && target && scenario ? detailViewport(scenario, target.status, size.columns, layout.overlayRows) : { detailRows: 0, detailLines: 0 };
-  return { resultRows: layout.resultRows, resultNames: rows.map((r) => r.name), ...detail };
+  const help = ui.view === 'help' ? helpViewport(layout.overlayRows) : { helpRows: 0, helpLines: 0 };
+  return { resultRows: layout.resultRows, resultNames: rows.map((r) => r.name), ...detail, ...help };
 }

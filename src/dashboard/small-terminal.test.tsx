@@ -223,3 +223,22 @@ test('80×24 help: every key and mark fits, with the header and footer', () => {
   assert.match(f, /Esc or \? close · q quit$/m);
   assertFits(f, 80, 24);
 });
+
+test('80×16 help: it scrolls with the detail\'s keys to its last mark, the frame fits, the footer says how', async (t) => {
+  const f = frameAt(modelOf(finishedSix()), 80, 16, { ui: { ...INITIAL_UI, view: 'help' } });
+  assert.match(f, /lines 1–\d+ of 17 ↓ · ↑\/↓ j\/k PgUp\/PgDn scroll/);
+  assert.match(f, /Esc or \? close · ↑\/↓ j\/k PgUp\/PgDn scroll · q quit$/m);
+  assertFits(f, 80, 16);
+  const { press, until } = appAt(t, modelOf(finishedSix()), 80, 16);
+  await until(/q quit/);
+  press('?');
+  await until(/lines 1–\d+ of 17 ↓/);
+  press('j');
+  await until(/lines 2–\d+ of 17 ↑↓/);
+  press(KEYS.end);
+  const end = await until(/lines \d+–17 of 17 ↑ /);
+  assert.match(end, /\*\s+graded by this target's own SLO/);
+  assertFits(end, 80, 16);
+  press(KEYS.home);
+  await until(/lines 1–\d+ of 17 ↓/);
+});

@@ -34,7 +34,7 @@ test('clampUi keeps indices in range and identity when nothing changes', () => {
 });
 
 // Scrolling: the viewport says what fits; the runningRun fixture's results are its three scenarios.
-const vp: Viewport = { resultRows: 2, resultNames: ['large-scale-load', 'sustained-load', 'mixed-workload'], detailRows: 5, detailLines: 12 };
+const vp: Viewport = { resultRows: 2, resultNames: ['large-scale-load', 'sustained-load', 'mixed-workload'], detailRows: 5, detailLines: 12, helpRows: 4, helpLines: 10 };
 const scroll = (keys: UiKey[], from: UiState = INITIAL_UI): UiState => keys.reduce((ui, k) => reduceUi(ui, k, run, vp), from);
 
 test('reduceUi: the results table follows the newest rows until scrolled, and again at the bottom', () => {
@@ -68,8 +68,15 @@ test('reduceUi: the detail scrolls by line and page within its lines; opening an
   assert.equal(scroll(['page-down', 'escape'], open).detailTop, undefined);
 });
 
-test('reduceUi: under help only ? and Esc do anything', () => {
+test('reduceUi: under help ←/→ and Enter do nothing; it scrolls within its lines; ? and Esc close it, and it opens at the top', () => {
   const help = scroll(['help']);
-  assert.equal(scroll(['down', 'line-up', 'enter'], help), help);
+  assert.equal(scroll(['left', 'tab', 'enter', 'up'], help), help);
+  assert.equal(scroll(['down', 'line-down'], help).helpTop, 2);
+  assert.equal(scroll(['page-down', 'page-down'], help).helpTop, 6);
+  assert.equal(scroll(['end', 'line-up'], help).helpTop, 5);
+  assert.equal(scroll(['end', 'home'], help).helpTop, undefined);
   assert.equal(scroll(['escape'], help).view, 'main');
+  assert.equal(scroll(['end', 'help', 'help'], help).helpTop, undefined);
+  // Nothing out of view (no viewport): the keys leave it as it is.
+  assert.equal(press(['down', 'page-down'], help), help);
 });

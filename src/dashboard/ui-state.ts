@@ -7,7 +7,8 @@
  * - main: ←/→/Tab target, ↑/↓ scenario (the results table scrolls to the selected scenario's
  *   row), j/k a results row, PgUp/PgDn a page of results, Home/End first rows / newest rows;
  * - detail: ↑/↓ j/k a line, PgUp/PgDn a page, Home/End, ←/→ the same scenario on another target;
- * - help: `?` or Esc closes it.
+ * - help: ↑/↓ j/k a line, PgUp/PgDn a page, Home/End (when it does not fit); `?` or Esc
+ *   closes it.
  */
 import type { RunState } from '../state/run-state.ts';
 import { maxTop } from './scroll.ts';
@@ -23,6 +24,8 @@ export interface UiState {
   readonly resultsTop?: number;
   /** First line of the scenario detail shown; absent: the first. */
   readonly detailTop?: number;
+  /** First line of the help shown; absent: the first. */
+  readonly helpTop?: number;
 }
 
 /** Keys the dashboard reacts to (besides quitting). */
@@ -52,10 +55,13 @@ export interface Viewport {
   /** Detail lines shown at once, and in all (0 when no detail is open). */
   readonly detailRows: number;
   readonly detailLines: number;
+  /** Help lines shown at once, and in all (0 when the help is not open). */
+  readonly helpRows: number;
+  readonly helpLines: number;
 }
 
 /** Nothing scrollable on screen. */
-const NO_VIEWPORT: Viewport = { resultRows: 0, resultNames: [], detailRows: 0, detailLines: 0 };
+export const NO_VIEWPORT: Viewport = { resultRows: 0, resultNames: [], detailRows: 0, detailLines: 0, helpRows: 0, helpLines: 0 };
 
 /** Start: first target, first scenario, main view, results following the newest rows. */
 export const INITIAL_UI: UiState = { target: 0, scenario: 0, view: 'main' };
@@ -68,15 +74,39 @@ export function reduceUi(ui: UiState, key: UiKey, run: RunState, viewport: Viewp
     if (nTargets === 0) return ui;
     const target = (((ui.target + delta) % nTargets) + nTargets) % nTargets;
     const moved = { ...ui, target, scenario: Math.min(ui.scenario, Math.max(0, scenarioCount(target) - 1)) };
-    return ui.view === 'detail' ? withDetailTop(moved, undefined) : moved;
+    return ui.view === 'detail' ? withTop(moved, 'detailTop', undefined) : moved;
   };
   if (ui.view === 'help') {
-    return key === 'help' || key === 'escape' ? { ...ui, view: 'main' } : ui;
+    const top = ui.helpTop ?? 0;
+    const page = Math.max(1, viewport.helpRows);
+    const to = (t: number): UiState => withTop(ui, 'helpTop', Math.min(Math.max(0, t), maxTop(viewport.helpLines, viewport.helpRows)));
+    switch (key) {
+      case 'up':
+        return to(top - 1);
+      case 'down':
+        return to(top + 1);
+      case 'line-up':
+      case 'line-down':
+      case 'page-up':
+      case 'page-down':
+      case 'home':
+      case 'end':
+        return to(scrolledTop(key, top, page));
+      case 'help':
+      case 'escape':
+        return withTop({ ...ui, view: 'main' }, 'helpTop', undefined);
+      case 'left':
+      case 'right':
+      case 'tab':
+      case 'shift-tab':
+      case 'enter':
+        return ui;
+    }
   }
   if (ui.view === 'detail') {
     const top = ui.detailTop ?? 0;
     const page = Math.max(1, viewport.detailRows);
-    const to = (t: number): UiState => withDetailTop(ui, Math.min(Math.max(0, t), maxTop(viewport.detailLines, viewport.detailRows)));
+    const to = (t: number): UiState => withTop(ui, 'detailTop', Math.min(Math.max(0, t), maxTop(viewport.detailLines, viewport.detailRows)));
     switch (key) {
       case 'left':
       case 'shift-tab':
@@ -98,7 +128,7 @@ export function reduceUi(ui: UiState, key: UiKey, run: RunState, viewport: Viewp
       case 'enter':
         return ui;
       case 'escape':
-        return withDetailTop({ ...ui, view: 'main' }, undefined);
+        return withTop({ ...ui, view: 'main' }, 'detailTop', undefined);
       case 'help':
         return { ...ui, view: 'help' };
     }
@@ -125,7 +155,7 @@ export function reduceUi(ui: UiState, key: UiKey, run: RunState, viewport: Viewp
     case 'end':
       return results(scrolledTop(key, current, page));
     case 'enter':
-      return scenarioCount(ui.target) > 0 ? withDetailTop({ ...ui, view: 'detail' }, undefined) : ui;
+      return scenarioCount(ui.target) > 0 ? withTop({ ...ui, view: 'detail' }, 'detailTop', undefined) : ui;
     case 'escape':
       return ui;
     case 'help':
@@ -160,11 +190,11 @@ function withResultsTop(ui: UiState, top: number | undefined, viewport: Viewport
   return next === undefined ? rest : { ...rest, resultsTop: next };
 }
 
-/** `ui` with the detail's first line at `top` (absent or 0: the first line). */
-function withDetailTop(ui: UiState, top: number | undefined): UiState {
-  const { detailTop: _drop, ...rest } = ui;
-  if (top === undefined || top === 0) return ui.detailTop === undefined ? ui : rest;
-  return top === ui.detailTop ? ui : { ...rest, detailTop: top };
+/** `ui` with an overlay's first line (`field`) at `top` (absent or 0: the first line). */
+function withTop(ui: UiState, field: 'detailTop' | 'helpTop', top: number | undefined): UiState {
+  const { [field]: _drop, ...rest } = ui;
+  if (top === undefined || top === 0) return ui[field] === undefined ? ui : rest;
+  return top === ui[field] ? ui : { ...rest, [field]: top };
 }
 
 /** Scrolls the results table so the selected scenario's row is in view (when it has one). */

@@ -7,7 +7,7 @@
 import { connect } from '../client/factory.ts';
 import type { ClientKind } from '../client/types.ts';
 import type { EventBody, ScenarioEndEvent } from '../events/schema.ts';
-import { plannedSize } from '../workload/index.ts';
+import { plannedSize } from '../workload/planned-size.ts';
 import { gradeOutcome } from '../grades/scenario-grade.ts';
 import { scenarioStatus } from '../grades/scenario-status.ts';
 import type { ScenarioContext, ScenarioOutcome } from '../workload/types.ts';

@@ -4,10 +4,16 @@
  * Estimates, from most to least exact:
  * - running scenario: bounded by time → duration − elapsed; bounded by count → ops left at the
  *   average rate so far;
- * - target: the running scenario's ETA + each queued scenario at the mean duration of the ones
- *   already finished (or, before any finished, the running one's estimated total);
+ * - target: the running scenario's ETA + each queued scenario's estimate, from most to least
+ *   exact: its wall time (scenario-start to scenario-end, warm-up and checks included) on the
+ *   targets that finished it; its plan (`scenarioPlans`: warm-up + duration, or warm-up + planned
+ *   ops at this target's rate so far); the mean wall time of this target's finished scenarios;
+ *   the running one's estimated total. (Not the mean of the ones finished: a short first scenario
+ *   made a target with a 4 s one still to come look nearly done.)
  * - run: targets waiting their turn are estimated at the mean total of the targets seen so far;
- *   sequential runs add the remainders up, parallel runs take the longest.
+ *   sequential runs add the remainders up, and for each waiting target not heard from yet the
+ *   mean hand-over gap seen between targets (runner and server start-up); parallel runs take
+ *   the longest.
  * - repeats (`--repeat N`): a target's fraction is (repeats done + share of the current one) ÷ N,
  *   and its ETA adds each repeat still to come at the mean duration of its finished repeats (or,
  *   before any finished, the current repeat's estimated total). A target waiting between repeats
@@ -15,7 +21,7 @@
  */
 import type { ProgressEvent } from '../events/schema.ts';
 import { repeatOf } from './repeats.ts';
-import { isTargetFinal, type RunProgress, type RunState, type ScenarioProgress, type TargetState } from './types.ts';
+import { isTargetFinal, type RunProgress, type RunState, type ScenarioPlan, type ScenarioProgress, type ScenarioRun, type TargetState } from './types.ts';
 
 const clamp01 = (x: number): number => (Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : 0);
 
@@ -49,13 +55,13 @@ export function scenarioProgressOf(e: ProgressEvent): ScenarioProgress {
  * A target's fraction done and its ETA, over all `repeats` of the suite (1: a run without
  * repeats).
  */
-export function targetProgress(t: TargetState, repeats = 1): { fraction: number; etaMs?: number } {
-  if (repeats <= 1) return repeatProgress(t);
+export function targetProgress(t: TargetState, repeats: number, est: Estimates): { fraction: number; etaMs?: number } {
+  if (repeats <= 1) return repeatProgress(t, est);
   const settled = settledProgress(t);
   if (settled) return settled;
   const done = t.finishedRepeatsMs?.length ?? 0;
   const between = t.status.state === 'waiting';
-  const current = between ? { fraction: 0 } : repeatProgress(t);
+  const current = between ? { fraction: 0 } : repeatProgress(t, est);
   const fraction = clamp01((done + current.fraction) / repeats);
   if (!between && t.status.state !== 'running' && t.status.state !== 'starting') return { fraction };
   if (between && done === 0) return { fraction };
@@ -89,8 +95,50 @@ function settledProgress(t: TargetState): { fraction: number; etaMs: number } | 
   }
 }
 
+/** What the ETA of a scenario not started yet is estimated from, across the run. */
+export interface Estimates {
+  /** Planned sizes by scenario name (`RunState.scenarioPlans`). */
+  readonly plans: Readonly<Record<string, ScenarioPlan>>;
+  /** Mean wall time of each scenario over the runs of it that finished, on any target, ms. */
+  readonly wallMs: ReadonlyMap<string, number>;
+}
+
+/**
+ * Wall time of a finished scenario (its latest repeat's), from scenario-start to scenario-end;
+ * none for an aborted one, cut short.
+ */
+function wallOf(s: ScenarioRun): number | undefined {
+  if ((s.state !== 'passed' && s.state !== 'failed') || s.startT === undefined) return undefined;
+  const w = (s.repeats?.at(-1) ?? s.end).t - s.startT;
+  return w >= 0 ? w : undefined;
+}
+
+/** The estimates of a run: its plans and every finished scenario's wall time. */
+function estimatesOf(s: RunState): Estimates {
+  const sums = new Map<string, { total: number; n: number }>();
+  for (const name of s.targetOrder) {
+    for (const sc of s.targets[name].scenarios) {
+      const w = wallOf(sc);
+      if (w === undefined) continue;
+      const acc = sums.get(sc.name) ?? { total: 0, n: 0 };
+      sums.set(sc.name, { total: acc.total + w, n: acc.n + 1 });
+    }
+  }
+  return { plans: s.scenarioPlans ?? {}, wallMs: new Map([...sums].map(([k, v]) => [k, v.total / v.n])) };
+}
+
+/** A scenario's wall time from its plan: warm-up + duration, or warm-up + ops at `opsPerMs`. */
+function plannedMs(p: ScenarioPlan | undefined, opsPerMs: number | undefined): number | undefined {
+  if (p === undefined) return undefined;
+  if (p.durationMs !== undefined) return (p.warmupMs ?? 0) + p.durationMs;
+  if (p.totalOps !== undefined && opsPerMs !== undefined && opsPerMs > 0) return (p.warmupMs ?? 0) + p.totalOps / opsPerMs;
+  return undefined;
+}
+
+const mean = (xs: readonly number[]): number | undefined => (xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length : undefined);
+
 /** Fraction and ETA of the repeat a target is in (the whole run when it has no repeats). */
-function repeatProgress(t: TargetState): { fraction: number; etaMs?: number } {
+function repeatProgress(t: TargetState, est: Estimates): { fraction: number; etaMs?: number } {
   const settled = settledProgress(t);
   if (settled) return settled;
   const n = t.scenarios.length;
@@ -99,39 +147,65 @@ function repeatProgress(t: TargetState): { fraction: number; etaMs?: number } {
   let runningShare = 0;
   let runningEta: number | undefined;
   let runningTotal: number | undefined;
-  let queued = 0;
-  const durations: number[] = [];
+  let running: Extract<ScenarioRun, { state: 'running' }> | undefined;
+  const queued: string[] = [];
+  const walls: number[] = [];
+  // This target's rate so far (measured operations per measured ms), for scenarios planned by count.
+  let ops = 0;
+  let opsMs = 0;
   for (const s of t.scenarios) {
     switch (s.state) {
       case 'queued':
-        queued++;
+        queued.push(s.name);
         break;
       case 'running': {
+        running = s;
         runningShare = s.progress?.fraction ?? 0;
         runningEta = s.progress?.etaMs ?? (s.durationMs !== undefined ? Math.max(0, s.durationMs - ((t.lastT ?? s.startT) - s.startT)) : undefined);
         if (runningEta !== undefined) runningTotal = (s.progress?.elapsedMs ?? 0) + runningEta;
+        if (s.progress !== undefined) {
+          ops += s.progress.done;
+          opsMs += s.progress.elapsedMs;
+        }
         break;
       }
       case 'passed':
       case 'failed':
-      case 'aborted':
+      case 'aborted': {
         // With repeats, a result of an earlier repeat is still to come in this one.
         if (t.repeat !== undefined && !(s.repeats ?? []).some((e) => repeatOf(e) === t.repeat)) {
-          queued++;
+          queued.push(s.name);
           break;
         }
         finished++;
-        if (s.end) durations.push(s.end.durationMs);
+        const w = wallOf(s);
+        if (w !== undefined) walls.push(w);
+        if (s.end !== undefined && s.end.durationMs > 0) {
+          ops += s.end.ops;
+          opsMs += s.end.durationMs;
+        }
         break;
+      }
     }
   }
   const fraction = clamp01((finished + runningShare) / n);
   if (t.status.state !== 'running' && t.status.state !== 'starting') return { fraction };
-  const perScenario = durations.length > 0 ? durations.reduce((a, b) => a + b, 0) / durations.length : runningTotal;
-  if (queued > 0 && perScenario === undefined) return { fraction };
-  const runningPart = runningEta ?? (t.scenarios.some((s) => s.state === 'running') ? perScenario : 0);
-  if (runningPart === undefined) return { fraction };
-  return { fraction, etaMs: runningPart + queued * (perScenario ?? 0) };
+  const ownMean = mean(walls) ?? runningTotal;
+  const opsPerMs = opsMs > 0 ? ops / opsMs : undefined;
+  const estimate = (name: string): number | undefined => est.wallMs.get(name) ?? plannedMs(est.plans[name], opsPerMs) ?? ownMean;
+  let etaMs = 0;
+  if (runningEta !== undefined) etaMs += runningEta;
+  else if (running !== undefined) {
+    const whole = estimate(running.name);
+    if (whole === undefined) return { fraction };
+    etaMs += Math.max(0, whole - ((t.lastT ?? running.startT) - running.startT));
+  }
+  for (const name of queued) {
+    const e = estimate(name);
+    if (e === undefined) return { fraction };
+    etaMs += e;
+  }
+  return { fraction, etaMs };
 }
 
 /**
@@ -141,9 +215,10 @@ function repeatProgress(t: TargetState): { fraction: number; etaMs?: number } {
 export function computeRunProgress(s: RunState): { targets: RunState['targets']; progress: RunProgress } {
   const targets: Record<string, TargetState> = {};
   let changed = false;
+  const est = estimatesOf(s);
   for (const name of s.targetOrder) {
     const t = s.targets[name];
-    const p = targetProgress(t, s.repeats ?? 1);
+    const p = targetProgress(t, s.repeats ?? 1, est);
     if (p.fraction === t.progress && p.etaMs === t.etaMs) {
       targets[name] = t;
     } else {
@@ -189,10 +264,13 @@ function runEta(able: readonly TargetState[], parallel: boolean): number | undef
   const totals: number[] = [];
   const remaining: number[] = [];
   let waiting = 0;
+  // Waiting targets with no event yet: their hand-over from the target before has not begun.
+  let unheard = 0;
   for (const t of able) {
     switch (t.status.state) {
       case 'waiting':
         waiting++;
+        if (t.firstT === undefined) unheard++;
         break;
       case 'completed':
       case 'interrupted':
@@ -213,11 +291,25 @@ function runEta(able: readonly TargetState[], parallel: boolean): number | undef
   if (remaining.length === 0 && waiting === 0) return able.length > 0 ? 0 : undefined;
   const meanTotal = totals.length > 0 ? totals.reduce((a, b) => a + b, 0) / totals.length : undefined;
   if (waiting > 0 && meanTotal === undefined) return undefined;
-  const mean = meanTotal ?? 0;
+  const meanMs = meanTotal ?? 0;
   // Sequential runs (the default, DESIGN section 7.2) do targets one after another; parallel
   // runs finish with their slowest target.
-  if (parallel) return Math.max(0, ...remaining, waiting > 0 ? mean : 0);
-  return remaining.reduce((a, b) => a + b, 0) + waiting * mean;
+  if (parallel) return Math.max(0, ...remaining, waiting > 0 ? meanMs : 0);
+  return remaining.reduce((a, b) => a + b, 0) + waiting * meanMs + unheard * (mean(handoverGapsMs(able)) ?? 0);
+}
+
+/**
+ * Sequential runs: the time from a target's last event to the next one's first (its runner and
+ * server starting, about 2–3 s in the quick profile), which no target's own duration counts.
+ */
+function handoverGapsMs(able: readonly TargetState[]): number[] {
+  const seen = able.filter((t) => t.firstT !== undefined && t.lastT !== undefined).sort((a, b) => (a.firstT ?? 0) - (b.firstT ?? 0));
+  const gaps: number[] = [];
+  for (let i = 1; i < seen.length; i++) {
+    const prev = seen[i - 1];
+    if (isTargetFinal(prev.status)) gaps.push(Math.max(0, (seen[i].firstT ?? 0) - (prev.lastT ?? 0)));
+  }
+  return gaps;
 }
 
 /**

@@ -18,11 +18,12 @@
 import { SCHEMA_VERSION, TargetKind as TargetKindSchema } from '../events/schema.ts';
 import type { Grade, LatencySummary, MicroResultEvent, RunEndEvent, RunnerEvent, ScenarioEndEvent, TargetKind } from '../events/schema.ts';
 import type { RunManifest } from '../results/manifest.ts';
+import { plannedSize } from '../workload/planned-size.ts';
 import { computeRunProgress, scenarioProgressOf } from './progress.ts';
 import { combineRepeats, cutOffRepeats, repeatOf } from './repeats.ts';
 import { addSample } from './series.ts';
-import { isScenarioFinal, isTargetFinal, MAX_LOG_LINES, MAX_THROUGHPUT_POINTS } from './types.ts';
-import type { RunPlan, RunState, ScenarioRun, TargetState, TargetStatus, ThroughputPoint } from './types.ts';
+import { isScenarioFinal, isTargetFinal, MAX_LOG_LINES } from './types.ts';
+import type { RunPlan, RunState, ScenarioPlan, ScenarioRun, TargetState, TargetStatus } from './types.ts';
 
 export * from './types.ts';
 
@@ -42,7 +43,6 @@ export function emptyTarget(name: string, planned: readonly string[] = [], kind?
     ...(kind !== undefined ? { targetKind: kind } : {}),
     status: { state: 'waiting' },
     scenarios: planned.map((s) => ({ state: 'queued', name: s })),
-    throughput: [],
     micro: [],
     logs: [],
     progress: 0,
@@ -57,10 +57,19 @@ export function planOf(manifest: RunManifest): RunPlan {
     seed: manifest.seed,
     client: manifest.client,
     targets: manifest.targets,
-    scenarios: manifest.scenarios.map((s) => ({ name: s.name, sloByTarget: s.sloByTarget })),
+    scenarios: manifest.scenarios.map((s) => ({ name: s.name, sloByTarget: s.sloByTarget, ...planOfScenario(s) })),
     mode: manifest.mode,
     ...(manifest.repeats !== undefined ? { repeats: manifest.repeats } : {}),
   };
+}
+
+/**
+ * A manifest scenario's planned size and warm-up, when it has the resolved shape (the manifest
+ * checks only that each scenario has a name).
+ */
+function planOfScenario(s: RunManifest['scenarios'][number]): { plan?: ScenarioPlan } {
+  if (typeof s.params !== 'object' || s.params === null || typeof s.workload !== 'string') return {};
+  return { plan: { ...plannedSize(s), warmupMs: s.params.warmupMs } };
 }
 
 /** The state before any event; with a plan, its targets are listed as `waiting`. */
@@ -78,6 +87,7 @@ export function initialRunState(manifest?: RunPlan): RunState {
     targets,
     plannedScenarios: planned,
     ...ownSloOf(manifest?.scenarios ?? []),
+    ...plansOf(manifest?.scenarios ?? []),
     parallel: manifest?.parallel ?? manifest?.mode === 'parallel',
     ...((manifest?.repeats ?? 1) > 1 ? { repeats: manifest?.repeats } : {}),
     finished: false,
@@ -95,6 +105,13 @@ function ownSloOf(scenarios: NonNullable<RunPlan['scenarios']>): Pick<RunState, 
     if (kinds.length > 0) out[s.name] = kinds;
   }
   return Object.keys(out).length > 0 ? { ownSloKinds: out } : {};
+}
+
+/** The planned size of each scenario that has one, by name; nothing when none has. */
+function plansOf(scenarios: NonNullable<RunPlan['scenarios']>): Pick<RunState, 'scenarioPlans'> {
+  const out: Record<string, ScenarioPlan> = {};
+  for (const s of scenarios) if (typeof s !== 'string' && s.plan !== undefined) out[s.name] = s.plan;
+  return Object.keys(out).length > 0 ? { scenarioPlans: out } : {};
 }
 
 /** Folds one event into the state; returns a new state and leaves the old one untouched. */
@@ -186,7 +203,6 @@ function reduceTarget(t: TargetState, e: RunnerEvent, repeats: number): TargetSt
           : { state: 'running', name: e.scenario, startT: e.t - e.elapsedMs, params: {}, totalOps: e.totalOps, durationMs: e.durationMs, progress };
       // A late progress line after the scenario ended must not reopen it.
       const scenarios = prev && isScenarioFinal(prev) ? t.scenarios : upsertScenario(t.scenarios, running);
-      const point: ThroughputPoint = { t: e.t, opsPerSec: e.windowOpsPerSec, scenario: e.scenario };
       return {
         ...t,
         status: t.status.state === 'waiting' || t.status.state === 'starting' ? { state: 'running', sinceT: e.t } : t.status,
@@ -194,7 +210,6 @@ function reduceTarget(t: TargetState, e: RunnerEvent, repeats: number): TargetSt
         ...(e.server ? { peakSample: peakOf(t.peakSample, e.server) } : {}),
         scenarios,
         live: { ...progress, scenario: e.scenario },
-        throughput: bounded(t.throughput, point, MAX_THROUGHPUT_POINTS),
         // A late line of a finished scenario belongs to no run of it that is still going.
         ...(prev && isScenarioFinal(prev)
           ? {}

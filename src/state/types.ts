@@ -6,8 +6,6 @@
 import type { LogEvent, MicroResultEvent, ScenarioEndEvent, ServerSample, TargetKind } from '../events/schema.ts';
 import type { ScenarioSeries } from './series.ts';
 
-/** Most throughput points kept per target (one per second: ten minutes). */
-export const MAX_THROUGHPUT_POINTS = 600;
 /** Most log lines kept per target. */
 export const MAX_LOG_LINES = 50;
 
@@ -103,14 +101,6 @@ export type ScenarioRun =
 /** Every value of `ScenarioRun['state']`. */
 export const SCENARIO_STATES = ['queued', 'running', 'passed', 'failed', 'aborted'] as const;
 
-/** One point of a target's throughput time series. */
-export interface ThroughputPoint {
-  /** Event timestamp, ms since the epoch. */
-  readonly t: number;
-  readonly opsPerSec: number;
-  readonly scenario: string;
-}
-
 /** One log line of a target. */
 export interface LogLine {
   readonly t: number;
@@ -132,8 +122,6 @@ export interface TargetState {
   readonly scenarios: readonly ScenarioRun[];
   /** Latest window figures, kept between scenarios until the next progress event. */
   readonly live?: ScenarioProgress & { readonly scenario: string };
-  /** Throughput per second, oldest first, at most `MAX_THROUGHPUT_POINTS`. */
-  readonly throughput: readonly ThroughputPoint[];
   /**
    * Throughput per scenario run, in the order they started, each bounded (`series.ts`): what the
    * dashboard chart draws. Absent until the first progress event.
@@ -155,6 +143,19 @@ export interface TargetState {
   readonly repeatFirstT?: number;
   /** Runs with repeats: duration (ms, from each run-end) of every repeat that completed. */
   readonly finishedRepeatsMs?: readonly number[];
+}
+
+/**
+ * A scenario's planned size, from the manifest (`plannedSize` of `workload/planned-size.ts`, and
+ * its warm-up): what the ETA of a scenario that has not started yet is estimated from.
+ */
+export interface ScenarioPlan {
+  /** Planned operations, when bounded by a count. */
+  readonly totalOps?: number;
+  /** Planned measured duration in ms, when bounded by time. */
+  readonly durationMs?: number;
+  /** Warm-up before the measured part, ms. */
+  readonly warmupMs?: number;
 }
 
 /** Run-level derived figures. */
@@ -184,6 +185,8 @@ export interface RunState {
    * the manifest): the views mark those cells, since their grade is not judged by the common SLO.
    */
   readonly ownSloKinds?: Readonly<Record<string, readonly string[]>>;
+  /** The planned size of each scenario (from the manifest), by name: the ETA of queued scenarios. */
+  readonly scenarioPlans?: Readonly<Record<string, ScenarioPlan>>;
   /** True when targets run at the same time (from the manifest, or seen two running at once). */
   readonly parallel: boolean;
   /** How many times each target runs the suite (`--repeat`, from the manifest; default 1). */
@@ -208,7 +211,7 @@ export interface RunPlan {
   readonly client?: string;
   /** Names, or objects with the name and (as `run.json` writes it) the target's kind. */
   readonly targets?: readonly (string | { readonly name: string; readonly kind?: string })[];
-  readonly scenarios?: readonly (string | { readonly name: string; readonly sloByTarget?: Readonly<Record<string, object | undefined>> })[];
+  readonly scenarios?: readonly (string | { readonly name: string; readonly sloByTarget?: Readonly<Record<string, object | undefined>>; readonly plan?: ScenarioPlan })[];
   readonly parallel?: boolean;
   /** Repeats of the suite (`--repeat`); default 1. */
   readonly repeats?: number;

@@ -1,7 +1,7 @@
 /**
  * Entry point for the runner: runs one resolved scenario against one target and returns its
- * outcome. The runner emits `scenario-start` (use {@link plannedSize}) and turns the outcome into
- * `scenario-end`; this module emits the `progress` events in between.
+ * outcome. The runner emits `scenario-start` (sized by `planned-size.ts`) and turns the outcome
+ * into `scenario-end`; this module emits the `progress` events in between.
  */
 import { join } from 'node:path';
 import type { StoreClient } from '../client/types.ts';
@@ -18,6 +18,7 @@ import { putGet } from './scenarios/put-get.ts';
 import { put } from './scenarios/put.ts';
 import { txn } from './scenarios/txn.ts';
 import { watch } from './scenarios/watch.ts';
+import { plannedSize } from './planned-size.ts';
 import { ClientThreadPool, type ScenarioThreads } from './threads.ts';
 import type { ScenarioContext, ScenarioOutcome } from './types.ts';
 
@@ -29,26 +30,6 @@ const WORKLOADS: Record<WorkloadName, Workload> = {
   txn,
   compaction,
 };
-
-/**
- * The planned size of a scenario, for `scenario-start` and progress bars: total operations when
- * it is bounded by operations, else its duration in ms. Watch counts events, compaction counts
- * its load + overwrite + compact + read operations.
- */
-export function plannedSize(s: ResolvedScenario): { totalOps?: number; durationMs?: number } {
-  const p = s.params;
-  switch (s.workload) {
-    case 'watch':
-      return { totalOps: p.events };
-    case 'compaction':
-      return { totalOps: 2 * p.keys + 1 + p.readKeys };
-    case 'txn':
-      if (p.durationMs !== undefined) return { durationMs: p.durationMs };
-      return { totalOps: p.clients * (p.opsPerClient ?? 0) + (p.counters > 0 ? p.contendedClients * p.contendedOpsPerClient : 0) };
-    default:
-      return p.durationMs !== undefined ? { durationMs: p.durationMs } : { totalOps: p.clients * (p.opsPerClient ?? 0) };
-  }
-}
 
 /** Workloads whose load runs in phases that client threads can share (watch keeps one thread). */
 export const THREADED_WORKLOADS: ReadonlySet<WorkloadName> = new Set(['put-get', 'put', 'mixed', 'txn', 'compaction']);
