@@ -1,7 +1,8 @@
 /**
  * The no-op server answers what the workloads send (so `bench:harness` and the `noop` target
  * measure the generator, not a broken server): read-your-write, watch fan-out, txn compares,
- * ranges in key order with limits, and reads below a compaction refused as etcd refuses them.
+ * ranges in key order with limits, and reads below a compaction refused as etcd refuses them;
+ * with both clients the workloads use (the etcd3 package and the native one).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -49,12 +50,42 @@ describe('noop server', () => {
     }
   });
 
-  for (const [workload, params] of cases) {
-    it(`runs the ${workload} workload with its checks passing`, async () => {
-      const s = resolveScenario({ name: workload, workload, params }, 'standard', 'test');
-      const o = await runScenario(s, makeContext({ clientOptions: { hosts: [server.address] } }));
-      assert.equal(o.status, 'passed', `${o.error ?? ''} ${JSON.stringify(o.checks)}`);
-      assert.equal(o.errors.total, 0);
-    });
+  it('sends a watch Put and Delete events in revision order, several Puts of a tick included', { timeout: 10_000 }, async () => {
+    const c = new Etcd3({ hosts: `http://${server.address}` });
+    try {
+      const w = await c.watch().prefix('w/').create();
+      const seen: string[] = [];
+      const revisions: number[] = [];
+      const all = new Promise<void>((resolve) => {
+        const note = (kind: string) => (kv: { key: Buffer; mod_revision: string }) => {
+          seen.push(`${kind} ${kv.key.toString()}`);
+          revisions.push(Number(kv.mod_revision));
+          if (seen.length === 4) resolve();
+        };
+        w.on('put', note('put'));
+        w.on('delete', note('delete'));
+      });
+      // Sent together, so they arrive together and go out in one response.
+      await Promise.all([c.put('w/a').value('1'), c.put('w/b').value('2'), c.put('other').value('3')]);
+      await c.delete().prefix('w/').exec();
+      await all;
+      await w.cancel();
+      assert.deepEqual([...seen].sort(), ['delete w/a', 'delete w/b', 'put w/a', 'put w/b']);
+      assert.deepEqual(seen.slice(2).map((e) => e.split(' ')[0]), ['delete', 'delete']);
+      assert.deepEqual(revisions, [...revisions].sort((a, b) => a - b));
+    } finally {
+      c.close();
+    }
+  });
+
+  for (const client of ['etcd3', 'native'] as const) {
+    for (const [workload, params] of cases) {
+      it(`runs the ${workload} workload with its checks passing (${client} client)`, async () => {
+        const s = resolveScenario({ name: workload, workload, params }, 'standard', 'test');
+        const o = await runScenario(s, makeContext({ client, clientOptions: { hosts: [server.address] } }));
+        assert.equal(o.status, 'passed', `${o.error ?? ''} ${JSON.stringify(o.checks)}`);
+        assert.equal(o.errors.total, 0);
+      });
+    }
   }
 });
