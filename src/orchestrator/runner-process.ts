@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { encodeRunnerConfig, type RunnerConfig } from '../runner/config.ts';
-import { cpuProfArgs } from '../targets/cpu-prof.ts';
+import { collectCpuProfile, cpuProfArgs } from '../targets/cpu-prof.ts';
 import { killDescendants } from './reap.ts';
 import type { RunnerExit } from './runner-exit.ts';
 
@@ -73,13 +73,14 @@ export function spawnRunner(cfg: RunnerConfig, opts: SpawnRunnerOptions): Runner
     // The child holds its own copy now.
     closeSync(logFd);
   }
-  const exited = sub.then(
-    (res): RunnerExit => ({
+  const exited = sub.then((res): RunnerExit => {
+    collectCpuProfile(cfg.cpuProfDir, cfg.target.name, 'runner');
+    return {
       exitCode: res.exitCode,
       signal: res.signal,
       description: res.signal ? `signal ${res.signal}` : res.exitCode !== undefined ? `exit code ${res.exitCode}` : (res.shortMessage ?? 'did not start'),
-    }),
-  );
+    };
+  });
   const forceKill = (): void => {
     // Forced: the runner gets no chance to stop its server, so everything under it goes at once
     // (a server still starting has no pid in the event file for the reaper to find).

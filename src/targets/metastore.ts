@@ -26,6 +26,7 @@ export async function startMetaStore(name: string, engine: 'memory' | 'rocksdb',
     stopGraceMs: opts.stopGraceMs,
     pipeStdout: true,
     parentPipe: true,
+    cpuProf: { dir: opts.cpuProfDir, target: name },
   });
   try {
     const address = await readReadyLine(proc, `metabench serve --engine ${engine}`, opts.readyTimeoutMs ?? 30_000, opts.signal);

@@ -20,11 +20,16 @@ function metabench(args: string[]) {
   return execa(process.execPath, [METABENCH_BIN, ...args], { reject: false, stripFinalNewline: false, timeout: 240_000, env: { FORCE_COLOR: '0' } });
 }
 
-/** A profile file is V8's JSON with a call tree and samples. */
+/**
+ * A profile file is V8's JSON with a call tree and samples, of the thread that did the work: it
+ * has frames of the project's own code (tsx's loader thread, which once overwrote the noop
+ * server's profile, has none).
+ */
 function assertProfile(file: string): void {
-  const p = JSON.parse(readFileSync(file, 'utf8')) as { nodes?: unknown[]; samples?: unknown[] };
+  const p = JSON.parse(readFileSync(file, 'utf8')) as { nodes?: { callFrame: { url: string } }[]; samples?: unknown[] };
   assert.ok(Array.isArray(p.nodes) && p.nodes.length > 0, `${file}: has call-tree nodes`);
   assert.ok(Array.isArray(p.samples), `${file}: has samples`);
+  assert.ok(p.nodes.some((n) => /\/src\/(server|runner|client|workload)\//.test(n.callFrame.url)), `${file}: has frames of metabench's own code`);
 }
 
 describe('noop target', () => {

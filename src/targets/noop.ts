@@ -15,7 +15,7 @@ export const NOOP_ENTRY = fileURLToPath(new URL('./noop-entry.js', import.meta.u
 
 /** Starts the noop server and waits until it answers. */
 export async function startNoop(name: string, opts: StartOptions): Promise<StartedTarget> {
-  const proc = spawnServer(process.execPath, [...cpuProfArgs(opts.cpuProfDir, name, 'server'), NOOP_ENTRY, '127.0.0.1:0', '--exit-with-parent'], { stopGraceMs: opts.stopGraceMs, pipeStdout: true, parentPipe: true });
+  const proc = spawnServer(process.execPath, [...cpuProfArgs(opts.cpuProfDir, name, 'server'), NOOP_ENTRY, '127.0.0.1:0', '--exit-with-parent'], { stopGraceMs: opts.stopGraceMs, pipeStdout: true, parentPipe: true, cpuProf: { dir: opts.cpuProfDir, target: name } });
   try {
     const address = await readReadyLine(proc, 'noop server', opts.readyTimeoutMs ?? 30_000, opts.signal);
     return await serverTarget({ name, kind: 'noop', label: 'noop server', proc, address }, opts);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { ConnectOptions } from '../client/types.ts';
 import { execa, type ResultPromise } from 'execa';
 import type { TargetKind } from '../events/schema.ts';
+import { collectCpuProfile } from './cpu-prof.ts';
 import { waitReady } from './readiness.ts';
 import type { StartOptions, StartedTarget } from './types.ts';
 
@@ -28,6 +29,8 @@ export interface SpawnServerOptions {
    * (`metabench serve --exit-with-parent`) stops at once. Default false (stdin ignored).
    */
   readonly parentPipe?: boolean;
+  /** `--cpu-prof DIR` given to the process (`cpuProfArgs`): its profile is collected once it exits. */
+  readonly cpuProf?: { readonly dir: string | undefined; readonly target: string };
 }
 
 /** A running server process. */
@@ -57,6 +60,7 @@ export function spawnServer(file: string, args: readonly string[], opts: SpawnSe
     env: opts.env,
   }) as ServerProcess['subprocess'];
   const exited: Promise<string> = subprocess.then((res) => {
+    if (opts.cpuProf) collectCpuProfile(opts.cpuProf.dir, opts.cpuProf.target, 'server');
     if (res.signal) return `signal ${res.signal}`;
     if (res.exitCode !== undefined) return `exit code ${res.exitCode}`;
     return res.shortMessage ?? 'failed to start';
