@@ -345,7 +345,9 @@ class RocksdbBackend implements Backend {
     const n = batch.changes.length;
     const ids: string[] = new Array(n);
     const prevs = await this.replaced(batch, ids);
-    const w = this.db.write({ autoDestroy: true, capacity: n * 2 + Math.ceil(n / CHANGES_PER_ENTRY) + 8 });
+    // One entry per new key (two for a replaced one) plus the log and m/rev; the binding grows
+    // a batch by doubling, and reuses only batches of capacity 16 or less.
+    const w = this.db.write({ autoDestroy: true, capacity: n + Math.ceil(n / CHANGES_PER_ENTRY) + 4 });
     const logged: LoggedChange[] = new Array(n);
     const latest = new Map<string, Buffer>();
     let keyCount = this.keyCount;
