@@ -110,7 +110,7 @@ test('a non-empty folder without a marker is refused, untouched', () =>
 test('a marker of an unknown format, engine or shape is refused, untouched', () =>
   withDir(async (dir) => {
     for (const [text, pattern] of [
-      ['{"engine":"memory","format":99}', /has format 99, which this version does not know \(it reads format 1\)/],
+      ['{"engine":"memory","format":99}', /has format 99, which this version does not know \(it reads memory format 1\)/],
       ['{"engine":"memory"}', /has format undefined/],
       ['{"engine":"leveldb","format":1}', /unknown engine "leveldb"/],
       ['[1]', /names no engine/],
@@ -125,7 +125,16 @@ test('a directory holding only a lock left by a first open that died is taken', 
   withDir(async (dir) => {
     await writeFile(join(dir, LOCK_FILE), String(4194305));
     await (await claimDataDir(dir, 'rocksdb'))();
-    assert.deepEqual(JSON.parse(await readFile(join(dir, MARKER_FILE), 'utf8')), { engine: 'rocksdb', format: 1 });
+    assert.deepEqual(JSON.parse(await readFile(join(dir, MARKER_FILE), 'utf8')), { engine: 'rocksdb', format: 2 });
+  }));
+
+test('a rocksdb marker of format 1 is read and upgraded to 2; a memory marker of format 2 is refused', () =>
+  withDir(async (dir) => {
+    await writeFile(join(dir, MARKER_FILE), '{"engine":"rocksdb","format":1}');
+    await (await claimDataDir(dir, 'rocksdb'))();
+    assert.deepEqual(JSON.parse(await readFile(join(dir, MARKER_FILE), 'utf8')), { engine: 'rocksdb', format: 2 });
+    await writeFile(join(dir, MARKER_FILE), '{"engine":"memory","format":2}');
+    await refusedUntouched(dir, 'memory', /has format 2, which this version does not know \(it reads memory format 1\)/);
   }));
 
 test('a data directory under /proc or behind a file is refused before anything is created', () =>

@@ -8,6 +8,11 @@
  *   - a second server on the same directory refuses to start;
  *   - a lock left by a process that no longer exists (kill -9, a reused pid) is taken over.
  * Every refusal is one line and leaves the directory as it was.
+ *
+ * Formats: the memory engine writes and reads format 1. The rocksdb engine writes format 2 (its
+ * key layout changed: `rocksdb/keys.ts`) and still reads format 1, whose marker it rewrites to 2
+ * when it claims the directory, before it writes anything: a version that reads only format 1
+ * then refuses the directory instead of misreading the newer layout.
  */
 import { readFile, readdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,21 +23,25 @@ export { LOCK_FILE } from './dir-lock.ts';
 
 /** Name of the marker file that records which engine owns a data directory. */
 export const MARKER_FILE = 'metastore.json';
-/** The marker format this version writes and reads. */
-export const MARKER_FORMAT = 1;
-
 const ENGINES = ['memory', 'rocksdb'] as const;
+type Engine = (typeof ENGINES)[number];
+
+/** Per engine: the marker format this version writes, and every format it reads. */
+export const MARKER_FORMATS: Record<Engine, { writes: number; reads: readonly number[] }> = {
+  memory: { writes: 1, reads: [1] },
+  rocksdb: { writes: 2, reads: [1, 2] },
+};
 /** What each engine keeps in its directory, to say whose data an unmarked directory holds. */
-const ENGINE_FILES: Record<(typeof ENGINES)[number], string[]> = { memory: ['wal', 'snap'], rocksdb: ['rocksdb'] };
+const ENGINE_FILES: Record<Engine, string[]> = { memory: ['wal', 'snap'], rocksdb: ['rocksdb'] };
 
 /** A data directory that cannot be used: foreign engine, locked, unmarked, or unreadable marker. */
 export class DataDirError extends Error {
   override readonly name = 'DataDirError';
 }
 
-const EXPECTED = `expected {"engine":"memory|rocksdb","format":${MARKER_FORMAT}}`;
+const EXPECTED = `expected {"engine":"memory","format":${MARKER_FORMATS.memory.writes}} or {"engine":"rocksdb","format":${MARKER_FORMATS.rocksdb.writes}}`;
 
-async function readMarker(dir: string): Promise<string | undefined> {
+async function readMarker(dir: string): Promise<{ engine: Engine; format: number } | undefined> {
   const path = join(dir, MARKER_FILE);
   let text: string;
   try {
@@ -53,12 +62,21 @@ async function readMarker(dir: string): Promise<string | undefined> {
   if (!(ENGINES as readonly string[]).includes(marker.engine)) {
     throw new DataDirError(`${path} names an unknown engine ${JSON.stringify(marker.engine)}; ${EXPECTED}`);
   }
-  if (marker.format !== MARKER_FORMAT) {
+  const engine = marker.engine as Engine;
+  const known = MARKER_FORMATS[engine].reads;
+  if (typeof marker.format !== 'number' || !known.includes(marker.format)) {
     throw new DataDirError(
-      `${path} has format ${JSON.stringify(marker.format)}, which this version does not know (it reads format ${MARKER_FORMAT}); refusing to open it`,
+      `${path} has format ${JSON.stringify(marker.format)}, which this version does not know (it reads ${engine} format ${known.join(' or ')}); refusing to open it`,
     );
   }
-  return marker.engine;
+  return { engine, format: marker.format };
+}
+
+/** Writes the marker aside and renames it: a crash never leaves a half-written one to refuse. */
+async function writeMarker(dir: string, engine: Engine): Promise<void> {
+  const tmp = join(dir, `${MARKER_FILE}.tmp`);
+  await writeFile(tmp, JSON.stringify({ engine, format: MARKER_FORMATS[engine].writes }) + '\n');
+  await rename(tmp, join(dir, MARKER_FILE));
 }
 
 /** Refuses a directory that has files but no marker, saying whose data they look like. */
@@ -79,29 +97,27 @@ async function refuseUnmarked(dir: string, engine: string): Promise<void> {
  * Creates `dir` if needed, checks that it belongs to `engine` (or is new and empty), takes the
  * lock and stamps the marker. Returns a function that releases the lock.
  */
-export async function claimDataDir(dir: string, engine: 'memory' | 'rocksdb'): Promise<() => Promise<void>> {
+export async function claimDataDir(dir: string, engine: Engine): Promise<() => Promise<void>> {
   try {
     await ensureDir('data directory', dir);
   } catch (err) {
     throw new DataDirError((err as Error).message, { cause: err });
   }
-  const owner = await readMarker(dir);
-  if (owner !== undefined && owner !== engine) {
-    throw new DataDirError(`data directory ${dir} was written by the ${owner} engine; refusing to open it with --engine ${engine}`);
+  const marker = await readMarker(dir);
+  if (marker !== undefined && marker.engine !== engine) {
+    throw new DataDirError(`data directory ${dir} was written by the ${marker.engine} engine; refusing to open it with --engine ${engine}`);
   }
-  if (owner === undefined) await refuseUnmarked(dir, engine);
+  if (marker === undefined) await refuseUnmarked(dir, engine);
   let release: () => Promise<void>;
   try {
     release = await lockDir(dir);
   } catch (err) {
     throw new DataDirError((err as Error).message, { cause: err });
   }
-  if (owner === undefined) {
+  // A new directory, or an older format this version upgrades (see the file comment).
+  if (marker === undefined || marker.format !== MARKER_FORMATS[engine].writes) {
     try {
-      // Written aside and renamed: a crash never leaves a half-written marker to refuse.
-      const tmp = join(dir, `${MARKER_FILE}.tmp`);
-      await writeFile(tmp, JSON.stringify({ engine, format: MARKER_FORMAT }) + '\n');
-      await rename(tmp, join(dir, MARKER_FILE));
+      await writeMarker(dir, engine);
     } catch (err) {
       await release();
       throw new DataDirError(`cannot write ${join(dir, MARKER_FILE)}: ${(err as Error).message}`, { cause: err });

@@ -4,15 +4,17 @@
  * The commit that carries `compact` records m/compact durably; reads below it are refused from
  * then on. This sweep then runs in the background, in chunks that take turns with commits:
  *   h/  for each key, of its records with revision <= rev keep only the newest, and drop that
- *       one too if it is a tombstone (then the key's k/ tombstone goes as well, unless a newer
- *       record has replaced it);
+ *       one too when no read at rev or later can reach it: it is a tombstone, or the key's k/
+ *       record is itself <= rev (then k/ answers; h/ holds every record but the newest), or
+ *       the key is gone from k/. A k/ tombstone <= rev goes as well;
  *   r/  every change-log entry whose changes are all below rev (one range deletion; an entry
  *       that straddles rev stays, and history reads skip its older changes);
  * and finally records m/swept = rev. A sweep cut short (close, crash) is simply run again on
  * the next open: every step is idempotent.
  *
- * Worked example: h/a holds put@2, put@3, del@4, put@6; compact(5) keeps only put@6 (del@4 is
- * the newest <= 5 and a tombstone, so it goes with everything older).
+ * Worked example: h/a holds put@2, put@3, del@4 and k/a holds put@6; compact(5) drops all three
+ * (del@4 is the newest <= 5 and a tombstone). With k/a = put@4 instead, compact(5) drops h/a's
+ * put@2 and put@3 (k/ answers every read at 5 or later).
  */
 import type { NativeDb, NativeWriteBatch } from './binding.ts';
 import { getMany } from './binding.ts';
@@ -45,38 +47,30 @@ export interface SweepHost {
 /** Removes history below `rev` from h/ and r/; resolves with true when it ran to the end. */
 export async function sweep(host: SweepHost, rev: number): Promise<boolean> {
   let deletes: Buffer[] = [];
-  // k/ tombstones that may go: key -> the tombstone's revision, checked again under the lock.
-  let tombstones = new Map<string, { key: Buffer; rev: number }>();
+  // Each key's newest h/ record <= rev: whether it goes depends on k/, read under the lock.
+  let newest: Newest[] = [];
 
   const flush = async (): Promise<void> => {
     const dels = deletes;
-    const tombs = [...tombstones.values()];
+    const tops = newest;
     deletes = [];
-    tombstones = new Map();
-    if (dels.length === 0 && tombs.length === 0) return;
+    newest = [];
+    if (dels.length === 0 && tops.length === 0) return;
     await host.exclusive(async () => {
       // Never a capacity of 0: the binding grows a batch by doubling its capacity (and pools
       // small batches for reuse), so a 0 would spin forever on the first operation.
-      const w = host.db.write({ autoDestroy: true, capacity: Math.max(8, dels.length + tombs.length) });
+      const w = host.db.write({ autoDestroy: true, capacity: Math.max(8, dels.length + 2 * tops.length) });
       for (const d of dels) w.tryDelete(d);
-      if (tombs.length > 0) await dropTombstones(host, w, tombs);
+      if (tops.length > 0) await dropNewest(host, w, tops, rev);
       await w.flush();
     });
   };
 
   let group: Buffer | undefined;
-  let keep: { hk: Buffer; rec: Buffer } | undefined; // newest record <= rev of the current key
-  let newerSeen = false; // the current key has a record > rev
+  let keep: Newest | undefined; // newest record <= rev of the current key
   const endGroup = (): void => {
-    if (keep !== undefined && isTombstone(keep.rec)) {
-      deletes.push(keep.hk);
-      if (!newerSeen) {
-        const key = parseHistoryKey(keep.hk).key;
-        tombstones.set(key.toString('latin1'), { key, rev: recordRevision(keep.rec) });
-      }
-    }
+    if (keep !== undefined) newest.push(keep);
     keep = undefined;
-    newerSeen = false;
   };
 
   const iter = host.db.iterator({ gte: PREFIX_HISTORY, lt: prefixEnd(PREFIX_HISTORY), capacity: 512 });
@@ -88,11 +82,9 @@ export async function sweep(host: SweepHost, rev: number): Promise<boolean> {
     }
     if (readU64(row.key, row.key.length - 16) <= rev) {
       if (keep !== undefined) deletes.push(keep.hk);
-      keep = { hk: row.key, rec: row.value! };
-    } else {
-      newerSeen = true;
+      keep = { hk: row.key, tombstone: isTombstone(row.value!) };
     }
-    if (deletes.length >= CHUNK) {
+    if (deletes.length + newest.length >= CHUNK) {
       if (host.closing()) return false;
       await flush();
     }
@@ -109,14 +101,27 @@ export async function sweep(host: SweepHost, rev: number): Promise<boolean> {
   return true;
 }
 
-/** Deletes each k/ tombstone that is still the key's newest record (no put landed since). */
-async function dropTombstones(host: SweepHost, w: NativeWriteBatch, tombs: { key: Buffer; rev: number }[]): Promise<void> {
-  const recs = await getMany(host.db, tombs.map((t) => currentKey(t.key)));
-  for (let i = 0; i < tombs.length; i++) {
-    const rec = recs[i];
-    if (rec !== null && isTombstone(rec) && recordRevision(rec) === tombs[i].rev) {
-      w.tryDelete(currentKey(tombs[i].key));
-      host.forget(tombs[i].key);
+/** A key's newest h/ record <= the compact revision. */
+interface Newest {
+  hk: Buffer;
+  tombstone: boolean;
+}
+
+/**
+ * Deletes each key's newest h/ record <= rev that no read can reach any more, and k/ tombstones
+ * <= rev, against k/ as it is now (under the write lane: no commit in between). A commit since
+ * the scan only moved k/ up and added newer h/ records, which this leaves for the next sweep.
+ */
+async function dropNewest(host: SweepHost, w: NativeWriteBatch, tops: Newest[], rev: number): Promise<void> {
+  const keys = tops.map((t) => parseHistoryKey(t.hk).key);
+  const recs = await getMany(host.db, keys.map(currentKey));
+  for (let i = 0; i < tops.length; i++) {
+    const cur = recs[i];
+    const currentAtOrBelow = cur !== null && recordRevision(cur) <= rev;
+    if (tops[i].tombstone || cur === null || currentAtOrBelow) w.tryDelete(tops[i].hk);
+    if (currentAtOrBelow && isTombstone(cur)) {
+      w.tryDelete(currentKey(keys[i]));
+      host.forget(keys[i]);
     }
   }
 }

@@ -24,7 +24,7 @@ import type {
 } from '../backend.ts';
 import { claimDataDir } from '../data-dir.ts';
 import { RocksDB, collect, getMany, type NativeDb } from './binding.ts';
-import { decodeLive, encodeChanges, encodePut, encodeTombstone, loggedChangeSize, recordLease, type LoggedChange } from './codec.ts';
+import { decodeLive, encodeChanges, encodePut, encodeTombstone, loggedChangeSize, recordLease, recordRevision, type LoggedChange } from './codec.ts';
 import { sweep, type SweepHost } from './compaction.ts';
 import { GetBatcher } from './get-batcher.ts';
 import {
@@ -43,6 +43,7 @@ import {
   prefixEnd,
   readU64,
   u64,
+  writeU64,
 } from './keys.ts';
 import { rangeCurrent, rangeHistorical, readHistory, resolveCurrent } from './reads.ts';
 import { KeyFilter } from './key-filter.ts';
@@ -155,11 +156,12 @@ class RocksdbBackend implements Backend {
       this.gets = new GetBatcher(db);
       const [rev, compact, swept, keys] = await getMany(db, [META_REVISION, META_COMPACT, META_SWEPT, META_KEY_COUNT]);
       this.revision = rev === null ? 1 : readU64(rev, 0);
+      // m/rev carries the key count since format 2; format 1 kept it in m/keys (then stale).
+      this.keyCount = rev !== null && rev.length >= 16 ? readU64(rev, 8) : keys === null ? 0 : readU64(keys, 0);
       // No revision yet: no batch with a key change was ever committed, so k/ is empty.
       const filterBytes = this.opts.keyFilterBytes ?? DEFAULT_KEY_FILTER_BYTES;
       this.filter = rev === null && filterBytes > 0 ? new KeyFilter(filterBytes) : undefined;
       this.compactRevision = compact === null ? 0 : readU64(compact, 0);
-      this.keyCount = keys === null ? 0 : readU64(keys, 0);
       const leases: LeaseRecord[] = (await collect(db, { gte: PREFIX_META_LEASE, lt: prefixEnd(PREFIX_META_LEASE) })).map((r) => ({
         id: readU64(r.key, PREFIX_META_LEASE.length),
         ttlSec: readU64(r.value, 0),
@@ -310,11 +312,43 @@ class RocksdbBackend implements Backend {
     return this.exclusive(() => this.write(batch));
   }
 
+  /**
+   * The k/ record each change replaces as k/ held it before the batch (null: none), for the
+   * first change of each key in `batch.changes` (later ones replace a record of the batch): from
+   * the row cache, the batch's prefetch or the key filter, and for the rest one read of k/
+   * (exact: commits run one at a time on the write lane). Fills `ids` with the latin1 keys.
+   */
+  private async replaced(batch: CommitBatch, ids: string[]): Promise<(Buffer | null)[]> {
+    const n = batch.changes.length;
+    const prevs: (Buffer | null)[] = new Array(n).fill(null);
+    const seen = new Set<string>();
+    const p = this.prefetched !== undefined && this.prefetched.revision === this.revision ? this.prefetched.records : undefined;
+    const unknown: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const c = batch.changes[i];
+      const id = (ids[i] = (c.type === 'put' ? c.kv.key : c.key).toString('latin1'));
+      if (seen.has(id)) continue;
+      seen.add(id);
+      let prev: Buffer | null | undefined = this.cache.getById(id) ?? p?.get(id);
+      if (prev === undefined && this.filter !== undefined && !this.filter.mayHave(id)) prev = null;
+      if (prev === undefined) unknown.push(i);
+      else prevs[i] = prev;
+    }
+    if (unknown.length > 0) {
+      const recs = await getMany(this.db, unknown.map((i) => { const c = batch.changes[i]; return currentKey(c.type === 'put' ? c.kv.key : c.key); }));
+      for (let j = 0; j < unknown.length; j++) prevs[unknown[j]] = recs[j];
+    }
+    return prevs;
+  }
+
   private async write(batch: CommitBatch): Promise<void> {
     const n = batch.changes.length;
-    const w = this.db.write({ autoDestroy: true, capacity: n * 2 + Math.ceil(n / CHANGES_PER_ENTRY) + 8 });
-    const logged: LoggedChange[] = new Array(n);
     const ids: string[] = new Array(n);
+    const prevs = await this.replaced(batch, ids);
+    // One entry per new key (two for a replaced one) plus the log and m/rev; the binding grows
+    // a batch by doubling, and reuses only batches of capacity 16 or less.
+    const w = this.db.write({ autoDestroy: true, capacity: n + Math.ceil(n / CHANGES_PER_ENTRY) + 4 });
+    const logged: LoggedChange[] = new Array(n);
     const latest = new Map<string, Buffer>();
     let keyCount = this.keyCount;
     let entryStart = 0;
@@ -325,27 +359,30 @@ class RocksdbBackend implements Backend {
       const c = batch.changes[i];
       const key = c.type === 'put' ? c.kv.key : c.key;
       const rec = c.type === 'put' ? encodePut(c.kv) : encodeTombstone(c.main);
-      // Detach from the previous lease when its record is at hand (the batch just read it, so it
-      // is usually cached); leaseKeys() checks k/ anyway, this only keeps l/ from growing. A put
-      // of version 1 has no previous record to detach (a delete before it in the batch did it).
-      const id = key.toString('latin1');
-      ids[i] = id;
+      const id = ids[i];
       // Before RocksDB has it: a read that misses the filter is answered "absent" without asking.
       this.filter?.add(id);
-      if (c.type === 'delete' || c.kv.version > 1) {
-        const prev = latest.get(id) ?? this.cache.getById(id);
-        const prevLease = prev === undefined ? 0 : recordLease(prev);
+      // The record this change replaces: from this batch, else as k/ held it before the batch.
+      const prev = latest.get(id) ?? prevs[i];
+      if (prev !== null) {
+        // Detach from the previous lease; leaseKeys() checks k/ anyway, this keeps l/ from growing.
+        const prevLease = recordLease(prev);
         if (prevLease !== 0 && prevLease !== recordLease(rec)) {
           w.tryDelete(leaseKey(prevLease, key));
           walBytes += 2 + 8 + key.length + WAL_OP_OVERHEAD;
         }
+        // The replaced record becomes history: h/ holds every record but each key's newest,
+        // keyed by its revision with sub 0 (reads and compaction order by revision only; of a
+        // key written twice in one txn the later record overwrites the earlier, which no read
+        // as of a revision can see and which the change log keeps for watchers).
+        const hk = historyKey(key, recordRevision(prev), 0);
+        w.tryPut(hk, prev);
+        walBytes += hk.length + prev.length + WAL_OP_OVERHEAD;
       }
       latest.set(id, rec);
       const ck = currentKey(key);
-      const hk = historyKey(key, c.main, c.sub);
       w.tryPut(ck, rec);
-      w.tryPut(hk, rec);
-      walBytes += ck.length + hk.length + 2 * (rec.length + WAL_OP_OVERHEAD);
+      walBytes += ck.length + rec.length + WAL_OP_OVERHEAD;
       if (c.type === 'put') {
         if (c.kv.version === 1) keyCount++;
         if (c.kv.lease !== 0) {
@@ -372,8 +409,11 @@ class RocksdbBackend implements Backend {
     }
     const compact = batch.compact !== undefined && batch.compact > this.compactRevision ? batch.compact : undefined;
     if (compact !== undefined) w.tryPut(META_COMPACT, u64(compact));
-    w.tryPut(META_REVISION, u64(batch.revision));
-    w.tryPut(META_KEY_COUNT, u64(keyCount));
+    // One metadata write per batch: the revision and the key count together.
+    const meta = Buffer.allocUnsafe(16);
+    writeU64(meta, batch.revision, 0);
+    writeU64(meta, keyCount, 8);
+    w.tryPut(META_REVISION, meta);
 
     this.epoch++;
     this.committing = true;
@@ -383,7 +423,7 @@ class RocksdbBackend implements Backend {
     try {
       await w.flush();
       applied = true;
-      if (this.opts.sync === 'always') await this.wal.sync(walFrameBytes(walBytes + (batch.leaseGrants.length + 2 * batch.leaseRevokes.length + 3) * 64));
+      if (this.opts.sync === 'always') await this.wal.sync(walFrameBytes(walBytes + (batch.leaseGrants.length + 2 * batch.leaseRevokes.length + 2) * 64));
     } catch (err) {
       const step = applied ? 'syncing the WAL' : 'writing the batch';
       throw new RocksdbCommitError(`RocksDB commit of revision ${batch.revision} in ${this.dbDir} failed while ${step}: ${firstLine(err)}`, { cause: err });

@@ -4,16 +4,24 @@
  *
  *   k/<key>                       -> newest record of <key> (a KeyValue, or a tombstone until
  *                                    compaction drops it): current gets and ranges read only this
- *   h/<esc(key)><main><sub>       -> every record of <key> by revision: historical reads seek
- *                                    backwards from <main = rev + 1> to find the newest <= rev
+ *   h/<esc(key)><main><sub>       -> every record of <key> but the newest, by revision, written
+ *                                    when a newer record replaces it in k/ (sub 0): historical
+ *                                    reads seek backwards from <main = rev + 1> for the newest
+ *                                    <= rev when k/ is newer than rev. A key written once has no
+ *                                    h/ row, so its put is one write-batch entry, not two
  *   r/<main><sub>                 -> the change log (watch replay, compaction): a run of up to
  *                                    CHANGES_PER_ENTRY consecutive changes of one batch, keyed by
  *                                    its last change, so one write-batch entry per 256 changes
  *   l/<lease id><key>             -> <key> was attached to the lease (checked against k/ on read)
- *   m/rev, m/compact, m/swept, m/keys, m/lease/<id>
+ *   m/rev (revision, key count), m/compact, m/swept, m/lease/<id>
  *                                 -> metadata, written in the same batch as the data
  *
  * <main>, <sub> and <lease id> are 8-byte big-endian, so byte order is numeric order.
+ *
+ * This is format 2 (`../data-dir.ts`). Format 1 also kept each key's newest record in h/ (with
+ * its real sub) and the key count in m/keys next to an 8-byte m/rev; both read the same under
+ * the rules above (an h/ copy of the newest record is never needed, and is swept like any
+ * other), so a format-1 database is opened as it is and written on in format 2.
  *
  * Worked example of esc(): keys "a", "a\0" and "ab" become "a\0\1", "a\0\xff\0\1" and "ab\0\1".
  * A 0x00 byte is written as 0x00 0xff and the key ends with 0x00 0x01, so no escaped key is a
@@ -29,6 +37,7 @@ export const META_REVISION = Buffer.from('m/rev');
 export const META_COMPACT = Buffer.from('m/compact');
 /** Compact revision whose physical sweep of h/ and r/ has finished. */
 export const META_SWEPT = Buffer.from('m/swept');
+/** Format 1's key count (format 2 keeps it in m/rev); read only when m/rev is 8 bytes. */
 export const META_KEY_COUNT = Buffer.from('m/keys');
 export const PREFIX_META_LEASE = Buffer.from('m/lease/');
 

@@ -20,7 +20,6 @@ import {
   historyKeyGroup,
   historyKeyPrefix,
   inRange,
-  parseHistoryKey,
   readU64,
   PREFIX_CHANGES,
 } from './keys.ts';
@@ -84,29 +83,38 @@ export async function rangeCurrent(db: NativeDb, q: RangeQuery): Promise<{ kvs: 
   return { kvs, count };
 }
 
-/** Range over h/ at any revision >= the compacted one: the newest record <= rev of each key. */
+/**
+ * Range at any revision >= the compacted one. h/ holds every record but each key's newest (in
+ * k/): a key's k/ record answers when it is <= rev, else its newest h/ record <= rev does. h/ is
+ * scanned after k/, so it has the record replaced by any commit that k/ showed (a commit writes
+ * both at once). Only keys present in k/ count: a key absent there was deleted and compacted
+ * away (its h/ records may outlive it until the sweep reaches them).
+ */
 export async function rangeHistorical(db: NativeDb, q: RangeQuery): Promise<{ kvs: KeyValue[]; count: number }> {
-  const { gte, lt } = historyBounds(q.key, q.rangeEnd);
   const wanted = q.countOnly ? 0 : q.limit === 0 ? Infinity : q.limit;
+  const c = currentBounds(q.key, q.rangeEnd);
+  const current: { key: Buffer; rec: Buffer }[] = [];
+  let newer = false;
+  await scan(db, { gte: c.gte, lt: c.lt, capacity: SCAN_CAPACITY }, (ck, rec) => {
+    current.push({ key: ck.subarray(PREFIX_CURRENT.length), rec });
+    if (recordRevision(rec) > q.revision) newer = true;
+  });
+  // Newest h/ record <= rev of each key, by its escaped-key group (one group per key).
+  const past = new Map<string, Buffer>();
+  if (newer) {
+    const h = historyBounds(q.key, q.rangeEnd);
+    await scan(db, { gte: h.gte, lt: h.lt, capacity: SCAN_CAPACITY }, (hk, rec) => {
+      if (readU64(hk, hk.length - 16) <= q.revision) past.set(historyKeyGroup(hk).toString('latin1'), rec);
+    });
+  }
   const kvs: KeyValue[] = [];
   let count = 0;
-  let group: Buffer | undefined;
-  let best: { hk: Buffer; rec: Buffer } | undefined;
-  const emit = (): void => {
-    if (best === undefined || isTombstone(best.rec)) return;
+  for (const { key, rec } of current) {
+    const found = recordRevision(rec) <= q.revision ? rec : past.get(historyKeyPrefix(key).toString('latin1'));
+    if (found === undefined || isTombstone(found)) continue;
     count++;
-    if (kvs.length < wanted) kvs.push(decodeLive(parseHistoryKey(best.hk).key, best.rec)!);
-  };
-  await scan(db, { gte, lt, capacity: SCAN_CAPACITY }, (hk, rec) => {
-    const g = historyKeyGroup(hk);
-    if (group === undefined || !g.equals(group)) {
-      emit();
-      group = Buffer.from(g);
-      best = undefined;
-    }
-    if (readU64(hk, hk.length - 16) <= q.revision) best = { hk, rec };
-  });
-  emit();
+    if (kvs.length < wanted) kvs.push(decodeLive(key, found)!);
+  }
   return { kvs, count };
 }
 
