@@ -12,6 +12,8 @@
  * - `grpc-timeout` deadlines (DEADLINE_EXCEEDED), gzip/deflate request messages;
  * - graceful shutdown: GOAWAY on every connection, in-flight calls finish, `tryShutdown`'s
  *   callback when the last connection closed; `forceShutdown` cancels everything.
+ * - the session defences of `session-guard.ts` (handshake and idle timeouts, a budget for
+ *   requests that never become calls), as the raw transport has.
  *
  * Handlers are the grpc-js ones (`handleUnaryCall`, `handleBidiStreamingCall`) and see the parts
  * of grpc-js's call objects this server uses: `call.request` for unary calls; for streams the
@@ -26,6 +28,7 @@ import { GrpcRouter } from './grpc-router.ts';
 import type { TlsFiles } from './tls.ts';
 import { statusHeaders, trailersOnly } from './grpc-framing.ts';
 import { bindEveryAddress } from './bind-every-address.ts';
+import { guardSession } from './session-guard.ts';
 
 function noop(): void {}
 
@@ -108,31 +111,15 @@ export class H2GrpcServer {
     for (const server of this.servers) server.close();
   }
 
-  /** Tracks a session: handshake deadline, and closing it once idle (no open stream). */
+  /** Tracks a session for shutdown, and guards it (`session-guard.ts`). */
   private onSession(session: http2.ServerHttp2Session): void {
     this.sessions.add(session);
-    session.on('error', noop);
-    let open = 0;
-    let idle: NodeJS.Timeout | undefined;
-    const idleMs = this.opts.idleTimeoutMs ?? 5 * 60_000;
-    const arm = (): void => {
-      idle = setTimeout(() => session.destroy(), idleMs);
-    };
-    const handshake = setTimeout(() => session.destroy(), this.opts.handshakeTimeoutMs ?? 10_000);
-    session.once('remoteSettings', () => clearTimeout(handshake));
-    session.on('stream', (stream: http2.ServerHttp2Stream) => {
-      open++;
-      clearTimeout(idle);
-      stream.once('close', () => {
-        if (--open === 0 && !session.destroyed) arm();
-      });
+    guardSession(session, {
+      idleTimeoutMs: this.opts.idleTimeoutMs ?? 5 * 60_000,
+      handshakeTimeoutMs: this.opts.handshakeTimeoutMs ?? 10_000,
+      isCall: (headers) => this.router.dispatch(headers['content-type'], headers[':path']).kind === 'route',
     });
-    arm();
-    session.once('close', () => {
-      clearTimeout(idle);
-      clearTimeout(handshake);
-      this.sessions.delete(session);
-    });
+    session.once('close', () => this.sessions.delete(session));
   }
 
   private onStream(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders): void {

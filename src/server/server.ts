@@ -6,11 +6,11 @@
  * reconnect elsewhere or retry), in-flight unary calls are answered, then the caller closes the
  * store. Calls still running after the grace period are cut off.
  */
-import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { Limits } from '../../engine/mvcc/errors.ts';
 import type { MetaStore } from '../../engine/mvcc/kv.ts';
 import type { Logger, ServiceContext } from './context.ts';
-import { H2_MAX_CONCURRENT_STREAMS, H2GrpcServer } from './h2-transport.ts';
+import { grpcJsServer, type GrpcServer } from './grpc-js-server.ts';
+import { H2GrpcServer } from './h2-transport.ts';
 import { RawGrpcServer } from './raw/raw-server.ts';
 import type { TlsFiles } from './tls.ts';
 import { kvService } from './kv-service.ts';
@@ -50,7 +50,7 @@ export interface EtcdServerOptions {
   tls?: TlsFiles;
   /**
    * A connection with no open call for this long is closed, and the handshake must be done
-   * within it when shorter than 10 s (raw and h2 transports); default 5 minutes. Environment:
+   * within it when shorter than 10 s; default 5 minutes. Environment:
    * `METABENCH_SERVE_IDLE_TIMEOUT_MS` (tests shorten it).
    */
   idleTimeoutMs?: number;
@@ -59,43 +59,6 @@ export interface EtcdServerOptions {
 /** The gRPC server implementations `startEtcdServer` can use. */
 export type Transport = 'raw' | 'h2' | 'grpc-js';
 const TRANSPORTS: readonly Transport[] = ['raw', 'h2', 'grpc-js'];
-
-/** What `startEtcdServer` needs from a gRPC server. */
-interface GrpcServer {
-  addService(service: ServiceDefinition, impl: UntypedServiceImplementation): void;
-  /** Resolves with the bound port; rejects with the bind error. */
-  bind(host: string, port: number): Promise<number>;
-  tryShutdown(done: () => void): void;
-  forceShutdown(): void;
-}
-
-function grpcJsServer(limits: RequestLimits, log: Logger, tls: TlsFiles | undefined, idleTimeoutMs: number): GrpcServer {
-  const server = new Server({
-    'grpc.max_receive_message_length': limits.maxRequestBytes + GRPC_OVERHEAD_BYTES,
-    'grpc.max_send_message_length': -1,
-    // Per-call bookkeeping (counters, timestamps, a tracker per session) nobody reads here.
-    'grpc.enable_channelz': 0,
-    // What the other transports enforce (hardening*.test.ts): a stream limit advertised and
-    // kept, and idle connections closed - silent ones too (no preface ever), which grpc-js's
-    // default (no idle timeout) kept open forever.
-    'grpc.max_concurrent_streams': H2_MAX_CONCURRENT_STREAMS,
-    'grpc.max_connection_idle_ms': idleTimeoutMs,
-  });
-  return {
-    addService: (service, impl) => server.addService(service, impl),
-    bind: (host, port) =>
-      new Promise((resolve, reject) => {
-        const creds = tls ? ServerCredentials.createSsl(tls.ca ?? null, [{ cert_chain: tls.cert, private_key: tls.key }], tls.ca !== undefined) : ServerCredentials.createInsecure();
-        server.bindAsync(formatAddress(host, port), creds, (err, boundPort) => (err ? reject(err) : resolve(boundPort)));
-      }),
-    tryShutdown: (done) =>
-      server.tryShutdown((err) => {
-        if (err) log('warn', `graceful shutdown: ${err.message}`);
-        done();
-      }),
-    forceShutdown: () => server.forceShutdown(),
-  };
-}
 
 /** The transport asked for, by option or `METABENCH_SERVE_TRANSPORT`; `raw` by default. */
 export function chooseTransport(asked: Transport | undefined, env = process.env.METABENCH_SERVE_TRANSPORT): Transport {
@@ -129,7 +92,7 @@ function makeServer(transport: Transport, limits: RequestLimits, opts: EtcdServe
     case 'h2':
       return new H2GrpcServer({ maxReceiveMessageLength, tls: opts.tls, log: handlerLog, idleTimeoutMs, handshakeTimeoutMs });
     case 'grpc-js':
-      return grpcJsServer(limits, log, opts.tls, idleTimeoutMs);
+      return grpcJsServer({ maxReceiveMessageLength, log, tls: opts.tls, idleTimeoutMs, handshakeTimeoutMs });
   }
 }
 
