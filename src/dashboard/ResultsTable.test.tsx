@@ -63,3 +63,14 @@ describe('Dashboard with a noop target', () => {
     assert.match(f, /cb = client-bound/);
   });
 });
+
+describe('ResultsTable with an interrupted scenario', () => {
+  it('shows an aborted scenario that measured nothing as aborted, not as 0 ops/s', () => {
+    const ends = finishedRun().map((e) => (e.kind === 'scenario-end' && e.target === 'memory' && e.scenario === 'large-scale-load' ? { ...e, status: 'aborted' as const, ops: 0, opsPerSec: 0, error: 'interrupted' } : e));
+    const run = reduceRunEvents(initialRunState(), ends);
+    const r = renderAt(<ResultsTable rows={resultRows(run)} targets={run.targetOrder} width={200} maxRows={10} baseline={baselineTarget(run)} ceilingTarget={ceilingTarget(run)} />, 200, 20);
+    const large = stripAnsi(r.lastFrame()).split('\n').find((l) => l.startsWith('large-scale-load'))!;
+    r.unmount();
+    assert.match(large, /^large-scale-load\s+⛔\s+125\s/);
+  });
+});

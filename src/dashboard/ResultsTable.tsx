@@ -115,7 +115,8 @@ interface CellProps {
 function Cell({ cell, plan, width, role, ceiling, ended }: CellProps) {
   if (!cell) return <Text>{' '.repeat(width)}</Text>;
   // Icons are two columns wide whatever their UTF-16 length, so pad by display width.
-  if (cell.opsPerSec === undefined) {
+  // An interrupt during its warm-up leaves a scenario aborted with 0 ops: no figure, the mark.
+  if (cell.opsPerSec === undefined || (cell.status === 'aborted' && cell.opsPerSec === 0)) {
     const look = cell.status === 'queued' && ended ? 'not-run' : cell.status;
     return <Text color={scenarioColour(look)}>{scenarioIcon(look) + ' '.repeat(Math.max(0, width - 2))}</Text>;
   }
