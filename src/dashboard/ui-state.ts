@@ -77,21 +77,9 @@ export function reduceUi(ui: UiState, key: UiKey, run: RunState, viewport: Viewp
     return ui.view === 'detail' ? withTop(moved, 'detailTop', undefined) : moved;
   };
   if (ui.view === 'help') {
-    const top = ui.helpTop ?? 0;
-    const page = Math.max(1, viewport.helpRows);
-    const to = (t: number): UiState => withTop(ui, 'helpTop', Math.min(Math.max(0, t), maxTop(viewport.helpLines, viewport.helpRows)));
+    const scrolled = scrolledView(ui, 'helpTop', key, viewport.helpLines, viewport.helpRows);
+    if (scrolled) return scrolled;
     switch (key) {
-      case 'up':
-        return to(top - 1);
-      case 'down':
-        return to(top + 1);
-      case 'line-up':
-      case 'line-down':
-      case 'page-up':
-      case 'page-down':
-      case 'home':
-      case 'end':
-        return to(scrolledTop(key, top, page));
       case 'help':
       case 'escape':
         return withTop({ ...ui, view: 'main' }, 'helpTop', undefined);
@@ -104,9 +92,8 @@ export function reduceUi(ui: UiState, key: UiKey, run: RunState, viewport: Viewp
     }
   }
   if (ui.view === 'detail') {
-    const top = ui.detailTop ?? 0;
-    const page = Math.max(1, viewport.detailRows);
-    const to = (t: number): UiState => withTop(ui, 'detailTop', Math.min(Math.max(0, t), maxTop(viewport.detailLines, viewport.detailRows)));
+    const scrolled = scrolledView(ui, 'detailTop', key, viewport.detailLines, viewport.detailRows);
+    if (scrolled) return scrolled;
     switch (key) {
       case 'left':
       case 'shift-tab':
@@ -114,17 +101,6 @@ export function reduceUi(ui: UiState, key: UiKey, run: RunState, viewport: Viewp
       case 'right':
       case 'tab':
         return moveTarget(1);
-      case 'up':
-        return to(top - 1);
-      case 'down':
-        return to(top + 1);
-      case 'line-up':
-      case 'line-down':
-      case 'page-up':
-      case 'page-down':
-      case 'home':
-      case 'end':
-        return to(scrolledTop(key, top, page));
       case 'enter':
         return ui;
       case 'escape':
@@ -191,6 +167,30 @@ function withResultsTop(ui: UiState, top: number | undefined, viewport: Viewport
 }
 
 /** `ui` with an overlay's first line (`field`) at `top` (absent or 0: the first line). */
+/**
+ * The scroll keys of a scrolling view (the help, the detail): ↑/↓ a line, j/k, PgUp/PgDn, Home/End,
+ * kept within `lines` shown `rows` at a time. Undefined for any other key.
+ */
+function scrolledView(ui: UiState, field: 'detailTop' | 'helpTop', key: UiKey, lines: number, rows: number): UiState | undefined {
+  const top = ui[field] ?? 0;
+  const to = (t: number): UiState => withTop(ui, field, Math.min(Math.max(0, t), maxTop(lines, rows)));
+  switch (key) {
+    case 'up':
+      return to(top - 1);
+    case 'down':
+      return to(top + 1);
+    case 'line-up':
+    case 'line-down':
+    case 'page-up':
+    case 'page-down':
+    case 'home':
+    case 'end':
+      return to(scrolledTop(key, top, Math.max(1, rows)));
+    default:
+      return undefined;
+  }
+}
+
 function withTop(ui: UiState, field: 'detailTop' | 'helpTop', top: number | undefined): UiState {
   const { [field]: _drop, ...rest } = ui;
   if (top === undefined || top === 0) return ui[field] === undefined ? ui : rest;
